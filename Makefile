@@ -1,0 +1,27 @@
+GO ?= go
+
+.PHONY: run build test bench generate lint
+
+## run: serve on :8080 (PORT overrides); without DATABASE_URL a private PostgreSQL runs in .data/
+run: build
+	./bin/lendgraph
+
+build:
+	$(GO) build -o bin/lendgraph .
+
+## test: the whole suite with the race detector, on a throwaway PostgreSQL cluster (installed if missing)
+test:
+	$(GO) run ./cmd/withpg -- $(GO) test -race -count=1 ./...
+
+## bench: the benchmarks, on a throwaway PostgreSQL cluster
+bench:
+	$(GO) run ./cmd/withpg -- $(GO) test -run '^$$' -bench . -benchmem ./...
+
+## generate: regenerate graph/ from schema/ with gqlgen
+generate:
+	$(GO) run github.com/99designs/gqlgen generate
+
+## lint: gofmt and go vet must be clean
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...

@@ -1,0 +1,139 @@
+// Package config reads lendgraph's settings from the environment; the README's table lists them.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is every setting of the service.
+type Config struct {
+	Env  string // "development" or "production"
+	Port string
+
+	DatabaseURL     string // empty: start the private cluster in DataDir
+	DataDir         string
+	DBMaxOpenConns  int
+	DBMaxIdleConns  int
+	DBConnLifetime  time.Duration
+	DBQueryTimeout  time.Duration
+	DemoData        bool
+	ShutdownTimeout time.Duration
+
+	JWTSigningKey     string // PEM; empty: JWTSigningKeyFile, or in development a generated key kept in DataDir
+	JWTSigningKeyFile string
+	JWTIssuer         string
+	TokenTTL          time.Duration
+	OIDCIssuer        string
+	OIDCJWKSURL       string
+
+	MaxBodyBytes         int64
+	WSReadLimit          int64
+	GraphQLMaxDepth      int
+	GraphQLMaxComplexity int
+	LogLevel             string
+}
+
+// Production tells whether the service runs in production mode.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// FromEnv reads the configuration through getenv (os.Getenv in the binary).
+func FromEnv(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		Env:                  r.str("APP_ENV", "development"),
+		Port:                 r.str("PORT", "8080"),
+		DatabaseURL:          r.str("DATABASE_URL", ""),
+		DataDir:              r.str("DATA_DIR", ".data"),
+		DBMaxOpenConns:       r.int("DB_MAX_OPEN_CONNS", 20),
+		DBMaxIdleConns:       r.int("DB_MAX_IDLE_CONNS", 10),
+		DBConnLifetime:       r.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		DBQueryTimeout:       r.duration("DB_QUERY_TIMEOUT", 5*time.Second),
+		ShutdownTimeout:      r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		JWTSigningKey:        r.str("JWT_SIGNING_KEY", ""),
+		JWTSigningKeyFile:    r.str("JWT_SIGNING_KEY_FILE", ""),
+		JWTIssuer:            r.str("JWT_ISSUER", "lendgraph"),
+		TokenTTL:             r.duration("TOKEN_TTL", time.Hour),
+		OIDCIssuer:           r.str("OIDC_ISSUER", ""),
+		OIDCJWKSURL:          r.str("OIDC_JWKS_URL", ""),
+		MaxBodyBytes:         int64(r.int("MAX_BODY_BYTES", 1<<20)),
+		WSReadLimit:          int64(r.int("WS_READ_LIMIT", 64<<10)),
+		GraphQLMaxDepth:      r.int("GRAPHQL_MAX_DEPTH", 15),
+		GraphQLMaxComplexity: r.int("GRAPHQL_MAX_COMPLEXITY", 500),
+		LogLevel:             r.str("LOG_LEVEL", "info"),
+	}
+	c.DemoData = r.bool("DEMO_DATA", !c.Production())
+	switch {
+	case r.err != nil:
+		return Config{}, r.err
+	case c.Env != "development" && c.Env != "production":
+		return Config{}, fmt.Errorf("APP_ENV must be development or production, not %q", c.Env)
+	case (c.OIDCIssuer == "") != (c.OIDCJWKSURL == ""):
+		return Config{}, fmt.Errorf("OIDC_ISSUER and OIDC_JWKS_URL go together")
+	case c.Production() && c.JWTSigningKey == "" && c.JWTSigningKeyFile == "":
+		return Config{}, fmt.Errorf("production needs JWT_SIGNING_KEY or JWT_SIGNING_KEY_FILE")
+	case c.Production() && c.DatabaseURL == "":
+		return Config{}, fmt.Errorf("production needs DATABASE_URL")
+	}
+	return c, nil
+}
+
+// Environ is FromEnv on the process environment.
+func Environ() (Config, error) { return FromEnv(os.Getenv) }
+
+// reader parses variables, keeping the first error.
+type reader struct {
+	getenv func(string) string
+	err    error
+}
+
+func (r *reader) str(name, def string) string {
+	if v := r.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *reader) int(name string, def int) int {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		r.fail(name, v, "a whole number ≥ 0")
+	}
+	return n
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		r.fail(name, v, "a positive duration such as 30s or 5m")
+	}
+	return d
+}
+
+func (r *reader) bool(name string, def bool) bool {
+	v := r.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.fail(name, v, "true or false")
+	}
+	return b
+}
+
+func (r *reader) fail(name, value, want string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s=%q: want %s", name, value, want)
+	}
+}

@@ -1,0 +1,39 @@
+package lending
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"lendgraph/store"
+)
+
+// Customer returns the customer with the given guid.
+func (s *Service) Customer(ctx context.Context, guid string) (store.Customer, error) {
+	c, err := s.Store.CustomerByGUID(ctx, guid)
+	return c, notFound(err, "customer %s not found", guid)
+}
+
+// Employee returns the employee with the given id.
+func (s *Service) Employee(ctx context.Context, id string) (store.Employee, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return store.Employee{}, Errorf(CodeNotFound, "employee %q not found", id)
+	}
+	e, err := s.Store.EmployeeByID(ctx, n)
+	return e, notFound(err, "employee %d not found", n)
+}
+
+// Partner returns the partner with the given name.
+func (s *Service) Partner(ctx context.Context, name string) (store.Partner, error) {
+	p, err := s.Store.PartnerByName(ctx, name)
+	return p, notFound(err, "partner %q not found", name)
+}
+
+// notFound turns the store's ErrNotFound into a NOT_FOUND error with the given message.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return Errorf(CodeNotFound, format, args...)
+	}
+	return err
+}

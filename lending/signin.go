@@ -1,0 +1,84 @@
+package lending
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"lendgraph/store"
+)
+
+// SignInCustomer checks the OTP a phone received and returns the customer as a principal,
+// registering the phone as a new customer when it is unknown.
+func (s *Service) SignInCustomer(ctx context.Context, rawPhone, code, deviceID string) (Principal, error) {
+	phone, err := NormalizePhone(rawPhone)
+	if err != nil {
+		return Principal{}, err
+	}
+	if deviceID == "" {
+		return Principal{}, Errorf(CodeInvalid, "X-Device-Id header is required")
+	}
+	var verdict error
+	var customer store.Customer
+	err = s.Store.Tx(ctx, func(q store.Queries) error {
+		var err error
+		verdict, err = checkOTP(ctx, q, PurposeAuth, phone, code, s.Now())
+		if err != nil || verdict != nil {
+			return err
+		}
+		customer, err = q.EnsureCustomer(ctx, phone, nil, nil, nil)
+		return err
+	})
+	if err != nil {
+		return Principal{}, err
+	}
+	if verdict != nil {
+		s.Log.InfoContext(ctx, "customer sign-in refused", "phone", MaskPhone(phone), "code", ErrorCode(verdict))
+		return Principal{}, verdict
+	}
+	return Principal{Role: RoleCustomer, Subject: customer.GUID, DeviceID: deviceID}, nil
+}
+
+// SignInEmployee checks an employee's username and password.
+func (s *Service) SignInEmployee(ctx context.Context, username, password string) (Principal, error) {
+	e, err := s.Store.EmployeeByUsername(ctx, username)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Principal{}, err
+	}
+	if !secretMatches(e.PasswordHash, password) || !e.Active {
+		return Principal{}, Errorf(CodeUnauthenticated, "invalid username or password")
+	}
+	return Principal{Role: RoleEmployee, Subject: strconv.FormatInt(e.ID, 10)}, nil
+}
+
+// SignInPartner checks a partner's client credentials.
+func (s *Service) SignInPartner(ctx context.Context, clientID, secret string) (Principal, error) {
+	p, err := s.Store.PartnerByClientID(ctx, clientID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Principal{}, err
+	}
+	if !secretMatches(p.SecretHash, secret) || !p.Active {
+		return Principal{}, Errorf(CodeUnauthenticated, "invalid client credentials")
+	}
+	return Principal{Role: RolePartner, Subject: p.Name, Partner: p.Name}, nil
+}
+
+// HashSecret returns the slow hash stored for a password or client secret.
+func HashSecret(secret string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(secret), bcrypt.DefaultCost)
+	return string(h), err
+}
+
+// unknownAccountHash is compared against when the account does not exist, so that an unknown
+// name costs as long as a wrong secret and timing tells nothing.
+var unknownAccountHash, _ = HashSecret("no account has this secret")
+
+func secretMatches(hash, secret string) bool {
+	if hash == "" {
+		hash = unknownAccountHash
+		secret += "\x00"
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(secret)) == nil
+}

@@ -1,0 +1,28 @@
+package resolvers
+
+import (
+	"context"
+	"lendgraph/auth"
+	"lendgraph/graph"
+	"lendgraph/graph/model"
+	"lendgraph/lending"
+)
+
+func (r *mutationResolver) RequestOtp(ctx context.Context, input model.RequestOtpInput) (*lending.OTPIssued, error) {
+	issued, err := r.Lending.RequestOTP(ctx, input.Phone, deref(input.DeviceID))
+	return &issued, err
+}
+
+func (r *queryResolver) Me(ctx context.Context) (*lending.Principal, error) {
+	p, err := auth.Authorize(ctx)
+	return &p, err
+}
+
+func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
+
+type (
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+)

@@ -1,0 +1,36 @@
+package resolvers
+
+import (
+	"context"
+	"lendgraph/graph"
+	"lendgraph/lending"
+	"lendgraph/store"
+)
+
+func (r *viewerResolver) Customer(ctx context.Context, obj *lending.Principal) (*store.Customer, error) {
+	if obj.Role != lending.RoleCustomer {
+		return nil, nil
+	}
+	c, err := r.Lending.Customer(ctx, obj.Subject)
+	return &c, err
+}
+
+func (r *viewerResolver) Employee(ctx context.Context, obj *lending.Principal) (*store.Employee, error) {
+	if obj.Role != lending.RoleEmployee {
+		return nil, nil
+	}
+	e, err := r.Lending.Employee(ctx, obj.Subject)
+	return &e, err
+}
+
+func (r *viewerResolver) Partner(ctx context.Context, obj *lending.Principal) (*store.Partner, error) {
+	if obj.Role != lending.RolePartner {
+		return nil, nil
+	}
+	p, err := r.Lending.Partner(ctx, obj.Partner)
+	return &p, err
+}
+
+func (r *Resolver) Viewer() graph.ViewerResolver { return &viewerResolver{r} }
+
+type viewerResolver struct{ *Resolver }

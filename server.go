@@ -1,0 +1,139 @@
+// Command lendgraph serves the lending platform's GraphQL API and partner REST routes.
+// Without DATABASE_URL it starts a private PostgreSQL cluster in DATA_DIR first.
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"lendgraph/auth"
+	"lendgraph/config"
+	"lendgraph/demo"
+	"lendgraph/logging"
+	"lendgraph/pgcluster"
+	"lendgraph/store"
+	"lendgraph/web"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "lendgraph:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := config.Environ()
+	if err != nil {
+		return err
+	}
+	log := logging.New(os.Stdout, cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	dbURL := cfg.DatabaseURL
+	if dbURL == "" {
+		cluster, err := pgcluster.Start(ctx, cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := cluster.Stop(context.Background()); err != nil {
+				log.Error("stop private PostgreSQL", "err", err)
+			} else {
+				log.Info("private PostgreSQL stopped")
+			}
+		}()
+		if err := cluster.CreateDatabase(ctx, "lendgraph"); err != nil {
+			return err
+		}
+		dbURL = cluster.URL("lendgraph")
+		log.Info("private PostgreSQL running", "dir", cfg.DataDir)
+	}
+
+	st, err := store.Open(ctx, dbURL, store.Options{
+		MaxOpenConns:    cfg.DBMaxOpenConns,
+		MaxIdleConns:    cfg.DBMaxIdleConns,
+		ConnMaxLifetime: cfg.DBConnLifetime,
+		QueryTimeout:    cfg.DBQueryTimeout,
+	})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if cfg.DemoData {
+		if err := demo.Load(ctx, st); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	key, err := signingKey(cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(ctx, cfg, st, key, log)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, srv.Handler(), log)
+}
+
+// signingKey is the configured key, or in development a key generated once and kept in DATA_DIR.
+func signingKey(cfg config.Config) (*ecdsa.PrivateKey, error) {
+	switch {
+	case cfg.JWTSigningKey != "":
+		return auth.ParseKey([]byte(cfg.JWTSigningKey))
+	case cfg.JWTSigningKeyFile != "":
+		data, err := os.ReadFile(cfg.JWTSigningKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		return auth.ParseKey(data)
+	}
+	return auth.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt-signing-key.pem"))
+}
+
+// serve answers HTTP until ctx ends, then drains requests and closes WebSocket connections.
+func serve(ctx context.Context, cfg config.Config, h http.Handler, log *slog.Logger) error {
+	base, closeConnections := context.WithCancel(context.Background())
+	defer closeConnections()
+	httpSrv := &http.Server{
+		Addr:              ":" + cfg.Port,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+	// Shutdown does not track hijacked (WebSocket) connections: ending their context closes them.
+	httpSrv.RegisterOnShutdown(closeConnections)
+
+	failed := make(chan error, 1)
+	go func() { failed <- httpSrv.ListenAndServe() }()
+	log.Info("serving", "addr", httpSrv.Addr, "env", cfg.Env)
+
+	select {
+	case err := <-failed:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package store
+
+import "context"
+
+// Employee is a back-office account.
+type Employee struct {
+	ID           int64  `db:"id"`
+	Username     string `db:"username"`
+	PasswordHash string `db:"password_hash"`
+	FullName     string `db:"full_name"`
+	Active       bool   `db:"active"`
+}
+
+// Partner is a merchant that files loans for its buyers.
+type Partner struct {
+	ID         int64  `db:"id"`
+	Name       string `db:"name"`
+	ClientID   string `db:"client_id"`
+	SecretHash string `db:"secret_hash"`
+	Active     bool   `db:"active"`
+}
+
+const (
+	employeeColumns = `id, username, password_hash, full_name, active`
+	partnerColumns  = `id, name, client_id, secret_hash, active`
+)
+
+// EmployeeByUsername looks an employee up by username, ignoring case.
+func (q Queries) EmployeeByUsername(ctx context.Context, username string) (Employee, error) {
+	var e Employee
+	err := q.get(ctx, &e, `SELECT `+employeeColumns+` FROM employees WHERE lower(username) = lower($1)`, username)
+	return e, err
+}
+
+// EmployeeByID returns the employee with the given id.
+func (q Queries) EmployeeByID(ctx context.Context, id int64) (Employee, error) {
+	var e Employee
+	err := q.get(ctx, &e, `SELECT `+employeeColumns+` FROM employees WHERE id = $1`, id)
+	return e, err
+}
+
+// AddEmployee stores an employee unless one with the username exists; it reports whether it added one.
+func (q Queries) AddEmployee(ctx context.Context, e Employee) (bool, error) {
+	res, err := q.exec(ctx, `
+		INSERT INTO employees (username, password_hash, full_name) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, e.Username, e.PasswordHash, e.FullName)
+	return inserted(res, err)
+}
+
+// PartnerByClientID looks a partner up by its OAuth client id.
+func (q Queries) PartnerByClientID(ctx context.Context, clientID string) (Partner, error) {
+	var p Partner
+	err := q.get(ctx, &p, `SELECT `+partnerColumns+` FROM partners WHERE client_id = $1`, clientID)
+	return p, err
+}
+
+// PartnerByName returns the partner whose name tokens carry as azp.
+func (q Queries) PartnerByName(ctx context.Context, name string) (Partner, error) {
+	var p Partner
+	err := q.get(ctx, &p, `SELECT `+partnerColumns+` FROM partners WHERE name = $1`, name)
+	return p, err
+}
+
+// AddPartner stores a partner unless its name or client id is taken; it reports whether it added one.
+func (q Queries) AddPartner(ctx context.Context, p Partner) (bool, error) {
+	res, err := q.exec(ctx, `
+		INSERT INTO partners (name, client_id, secret_hash) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, p.Name, p.ClientID, p.SecretHash)
+	return inserted(res, err)
+}

@@ -1,0 +1,129 @@
+// Package store keeps lendgraph's data in PostgreSQL through sqlx and lib/pq.
+// Every statement runs under the store's query deadline, inside or outside a transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // the "postgres" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"lendgraph/migrations"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Options size the connection pool and bound each statement.
+type Options struct {
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	QueryTimeout    time.Duration
+}
+
+// Store is the database. Its Queries run outside a transaction; Tx runs a function inside one.
+type Store struct {
+	Queries
+	DB         *sqlx.DB
+	migrations *goose.Provider
+}
+
+// Queries holds every statement of the store; it runs on the pool or on one transaction.
+type Queries struct {
+	ext     sqlx.ExtContext
+	timeout time.Duration
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.SetMaxOpenConns(opt.MaxOpenConns)
+	db.SetMaxIdleConns(opt.MaxIdleConns)
+	db.SetConnMaxLifetime(opt.ConnMaxLifetime)
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	migrator, err := goose.NewProvider(goose.DialectPostgres, db.DB, migrations.FS, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	s := &Store{DB: db, Queries: Queries{ext: db, timeout: opt.QueryTimeout}, migrations: migrator}
+	if err := s.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("reach database: %w", err)
+	}
+	return s, nil
+}
+
+// Close releases the pool.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Ping checks that the database answers within the query deadline.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	return s.DB.PingContext(ctx)
+}
+
+// Tx runs fn in one transaction, committing when fn returns nil and rolling back otherwise.
+func (s *Store) Tx(ctx context.Context, fn func(q Queries) error) error {
+	tx, err := s.DB.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(Queries{ext: tx, timeout: s.timeout}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (q Queries) get(ctx context.Context, dest any, query string, args ...any) error {
+	ctx, cancel := context.WithTimeout(ctx, q.timeout)
+	defer cancel()
+	err := sqlx.GetContext(ctx, q.ext, dest, query, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func (q Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, q.timeout)
+	defer cancel()
+	return q.ext.ExecContext(ctx, query, args...)
+}
+
+// Migrate applies every pending migration. Goose holds a PostgreSQL advisory lock meanwhile,
+// so instances starting together apply each migration once.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.migrations.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrationsPending tells whether the database lags behind the migrations in the binary.
+func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	current, target, err := s.migrations.GetVersions(ctx)
+	if err != nil {
+		return false, err
+	}
+	return current < target, nil
+}

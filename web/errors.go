@@ -1,0 +1,65 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"lendgraph/lending"
+	"lendgraph/logging"
+)
+
+// restError is the platform's REST error body.
+type restError struct {
+	TraceID   string `json:"traceId"`
+	Timestamp string `json:"timestamp"`
+	Message   string `json:"message"`
+	Type      string `json:"type"`
+}
+
+// statusFor maps an error code to its HTTP status; codes not listed are client errors (400)
+// unless they are internal.
+func statusFor(code lending.Code) int {
+	switch code {
+	case lending.CodeInternal:
+		return http.StatusInternalServerError
+	case lending.CodeUnauthenticated:
+		return http.StatusUnauthorized
+	case lending.CodeForbidden:
+		return http.StatusForbidden
+	case lending.CodeNotFound:
+		return http.StatusNotFound
+	case lending.CodeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case lending.CodeConflict:
+		return http.StatusConflict
+	case lending.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}
+
+// writeError answers err in the platform's REST shape. Internal errors are logged with the trace
+// id and shown only as "internal error".
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := lending.ErrorCode(err)
+	if code == lending.CodeInternal {
+		s.Log.ErrorContext(r.Context(), "internal error", "err", err, "path", r.URL.Path)
+	}
+	s.Metrics.Errors.WithLabelValues("rest", string(code)).Inc()
+	if code == lending.CodeUnauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="lendgraph"`)
+	}
+	writeJSON(w, statusFor(code), restError{
+		TraceID:   logging.TraceID(r.Context()),
+		Timestamp: time.Now().UTC().Format(time.RFC3339Nano),
+		Message:   lending.ErrorMessage(err),
+		Type:      string(code),
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"lendgraph/auth"
+	"lendgraph/graph"
+	"lendgraph/lending"
+	"lendgraph/logging"
+	"lendgraph/resolvers"
+)
+
+// graphql builds the /graphql endpoint: POST, GET (queries only) and WebSocket (graphql-ws and
+// graphql-transport-ws), with depth and complexity limits and automatic persisted queries.
+// Production turns introspection and "did you mean" suggestions off.
+func (s *Server) graphql() http.Handler {
+	root := &resolvers.Resolver{Lending: s.Lending}
+	srv := handler.New(graph.NewExecutableSchema(root.Config()))
+	readLimit := s.Config.WSReadLimit
+	srv.AddTransport(transport.Websocket{
+		Implementation:        gorillaWebsocket{},
+		InitFunc:              s.websocketInit,
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: 15 * time.Second,
+		PingPongInterval:      15 * time.Second,
+		PayloadReadLimit:      &readLimit,
+		CloseFunc:             func(context.Context, int) { s.Metrics.WebSocketsActive.Dec() },
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if !s.Config.Production() {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetDisableSuggestion(s.Config.Production())
+	srv.Use(depthLimit{max: s.Config.GraphQLMaxDepth})
+	srv.Use(extension.FixedComplexityLimit(s.Config.GraphQLMaxComplexity))
+	srv.Use(operationMetrics{s})
+	srv.SetErrorPresenter(s.presentError)
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		s.Log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		return fmt.Errorf("panic: %v", v)
+	})
+	return srv
+}
+
+// websocketInit authenticates a WebSocket connection from its connection_init payload
+// ({"Authorization": "Bearer …"} or {"token": "…"}), or from the upgrade request's header.
+// A connection without valid credentials is closed with 4401.
+func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	authorization := payload.Authorization()
+	if token := payload.GetString("token"); authorization == "" && token != "" {
+		authorization = "Bearer " + token
+	}
+	if authorization != "" {
+		ctx = s.Tokens.ContextFor(ctx, authorization)
+	}
+	if _, err := auth.Authorize(ctx); err != nil {
+		ctx = transport.WithWebsocketCloseCode(ctx, 4401)
+		return transport.AppendCloseReason(ctx, "Unauthorized"), nil, errors.New(lending.ErrorMessage(err))
+	}
+	s.Metrics.WebSocketsActive.Inc()
+	return ctx, nil, nil
+}
+
+// presentError gives every GraphQL error an extensions.code and the trace id. Domain errors keep
+// their code and message, gqlgen's own (parse, validation, input) keep theirs; anything else is
+// logged and shown as "internal error".
+func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	var domainErr *lending.Error
+	var ownErr *gqlerror.Error
+	code := lending.CodeInternal
+	switch {
+	case errors.As(err, &domainErr):
+		code, gqlErr.Message = domainErr.Code, domainErr.Message
+	case errors.As(err, &ownErr):
+		if c, ok := gqlErr.Extensions["code"].(string); ok {
+			code = lending.Code(c)
+		} else {
+			code = lending.CodeInvalid
+		}
+	default:
+		s.Log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
+		gqlErr.Message = "internal error"
+	}
+	if gqlErr.Extensions == nil {
+		gqlErr.Extensions = map[string]any{}
+	}
+	gqlErr.Extensions["code"] = string(code)
+	gqlErr.Extensions["traceId"] = logging.TraceID(ctx)
+	s.Metrics.Errors.WithLabelValues("graphql", string(code)).Inc()
+	return gqlErr
+}
+
+// depthLimit refuses operations nested deeper than max fields.
+type depthLimit struct{ max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit{}
+
+func (depthLimit) ExtensionName() string                     { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if depth := selectionDepth(op.Operation.SelectionSet); depth > d.max {
+		err := gqlerror.Errorf("operation is nested %d levels deep, which exceeds the limit of %d", depth, d.max)
+		err.Extensions = map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"}
+		return err
+	}
+	return nil
+}
+
+func selectionDepth(set ast.SelectionSet) int {
+	deepest := 0
+	for _, sel := range set {
+		var d int
+		switch sel := sel.(type) {
+		case *ast.Field:
+			d = 1 + selectionDepth(sel.SelectionSet)
+		case *ast.InlineFragment:
+			d = selectionDepth(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			d = selectionDepth(sel.Definition.SelectionSet)
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}
+
+// operationMetrics records the latency of queries and mutations by operation name.
+type operationMetrics struct{ s *Server }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = operationMetrics{}
+
+func (operationMetrics) ExtensionName() string                     { return "OperationMetrics" }
+func (operationMetrics) Validate(graphql.ExecutableSchema) error { return nil }
+
+// operationName keeps metric labels bounded: names clients choose are used only when they look like
+// GraphQL names of reasonable length.
+var operationName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+func (m operationMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	op := graphql.GetOperationContext(ctx)
+	if op.Operation == nil || op.Operation.Operation == ast.Subscription {
+		return resp
+	}
+	name := op.OperationName
+	if !operationName.MatchString(name) {
+		name = "other"
+	}
+	m.s.Metrics.GraphQLDuration.WithLabelValues(string(op.Operation.Operation), name).
+		Observe(time.Since(op.Stats.OperationStart).Seconds())
+	return resp
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"lendgraph/auth"
+	"lendgraph/lending"
+	"lendgraph/logging"
+)
+
+// TraceHeader carries the request's trace id in every response.
+const TraceHeader = "X-Trace-Id"
+
+// traceparent is a W3C trace context header; its trace id is reused when a caller sends one.
+var traceparent = regexp.MustCompile(`^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$`)
+
+// observe gives the request a trace id, recovers a panic as an internal error, and writes one log
+// line and the latency metric when the request ends.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		traceID := newTraceID(r)
+		w.Header().Set(TraceHeader, traceID)
+		r = r.WithContext(logging.WithTraceID(r.Context(), traceID))
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Log.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if ww.Status() == 0 {
+					s.writeError(ww, r, fmt.Errorf("panic: %v", v))
+				}
+			}
+			route := chi.RouteContext(r.Context()).RoutePattern()
+			if route == "" {
+				route = "unmatched"
+			}
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK
+			}
+			elapsed := time.Since(start)
+			s.Metrics.HTTPDuration.WithLabelValues(route, r.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
+			attrs := []any{"method", r.Method, "route", route, "status", status, "duration_ms", elapsed.Milliseconds(), "bytes", ww.BytesWritten()}
+			if p, err := auth.Authorize(r.Context()); err == nil {
+				attrs = append(attrs, "role", p.Role)
+			}
+			s.Log.InfoContext(r.Context(), "request", attrs...)
+		}()
+		next.ServeHTTP(ww, r)
+	})
+}
+
+func newTraceID(r *http.Request) string {
+	if m := traceparent.FindStringSubmatch(r.Header.Get("traceparent")); m != nil {
+		return m[1]
+	}
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// limitBody refuses a request body over the configured size: at once when the declared length is
+// too big, and as a read error when a body without a length grows too big.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := s.Config.MaxBodyBytes
+		if r.ContentLength > limit {
+			s.writeError(w, r, lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", limit))
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		next.ServeHTTP(w, r)
+	})
+}

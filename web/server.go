@@ -1,0 +1,92 @@
+// Package web is lendgraph's HTTP edge: the routes, the GraphQL endpoint, token issuance and the
+// middleware every request passes (trace id, log line, metrics, body limit, authentication).
+package web
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"lendgraph/auth"
+	"lendgraph/config"
+	"lendgraph/lending"
+	"lendgraph/metrics"
+	"lendgraph/store"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	Config  config.Config
+	Store   *store.Store
+	Lending *lending.Service
+	Tokens  *auth.Tokens
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+}
+
+// Handler mounts every route.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.Tokens.Authenticate, s.observe, s.limitBody)
+
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	r.Get("/readyz", s.ready)
+	r.Handle("/metrics", s.Metrics.Handler())
+
+	r.Post("/auth", s.customerToken)
+	r.Post("/auth/employees", s.employeeToken)
+	r.Post("/auth/partners", s.partnerToken)
+	r.Post("/auth/otp", s.requestOTP)
+
+	gql := s.graphql()
+	r.Handle("/graphql", gql)
+	if !s.Config.Production() {
+		r.Get("/", playground.Handler("lendgraph", "/graphql"))
+	}
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, lending.Errorf(lending.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, lending.Errorf(lending.CodeMethodNotAllowed, "method %s not allowed on %s", r.Method, r.URL.Path))
+	})
+	return r
+}
+
+// ready answers 200 when the database answers and every migration is applied.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	pending, err := s.Store.MigrationsPending(r.Context())
+	switch {
+	case err != nil:
+		s.Log.WarnContext(r.Context(), "not ready", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+	case pending:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "migrations pending"})
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	}
+}
+
+
+// New wires the service on an open, migrated store: the domain service, token service and metrics.
+func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.PrivateKey, log *slog.Logger) (*Server, error) {
+	var ext *auth.External
+	if cfg.OIDCIssuer != "" {
+		ext = &auth.External{Issuer: cfg.OIDCIssuer, JWKSURL: cfg.OIDCJWKSURL}
+	}
+	tokens, err := auth.NewTokens(ctx, key, cfg.JWTIssuer, cfg.TokenTTL, ext)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		Config:  cfg,
+		Store:   st,
+		Lending: lending.NewService(st, log),
+		Tokens:  tokens,
+		Metrics: metrics.New(st.DB.DB),
+		Log:     log,
+	}, nil
+}
