@@ -7,7 +7,6 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -88,7 +87,12 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, srv.Handler(), log)
+	ln, err := net.Listen("tcp", ":"+cfg.Port)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "env", cfg.Env)
+	return serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout)
 }
 
 // signingKey is the configured key, or in development a key generated once and kept in DATA_DIR.
@@ -106,12 +110,12 @@ func signingKey(cfg config.Config) (*ecdsa.PrivateKey, error) {
 	return auth.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt-signing-key.pem"))
 }
 
-// serve answers HTTP until ctx ends, then drains requests and closes WebSocket connections.
-func serve(ctx context.Context, cfg config.Config, h http.Handler, log *slog.Logger) error {
+// serve answers HTTP on ln until ctx ends, then drains requests within timeout and closes
+// WebSocket connections.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, timeout time.Duration) error {
 	base, closeConnections := context.WithCancel(context.Background())
 	defer closeConnections()
 	httpSrv := &http.Server{
-		Addr:              ":" + cfg.Port,
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -121,16 +125,14 @@ func serve(ctx context.Context, cfg config.Config, h http.Handler, log *slog.Log
 	httpSrv.RegisterOnShutdown(closeConnections)
 
 	failed := make(chan error, 1)
-	go func() { failed <- httpSrv.ListenAndServe() }()
-	log.Info("serving", "addr", httpSrv.Addr, "env", cfg.Env)
+	go func() { failed <- httpSrv.Serve(ln) }()
 
 	select {
 	case err := <-failed:
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

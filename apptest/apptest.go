@@ -25,8 +25,9 @@ import (
 	"lendgraph/web"
 )
 
-// DatabaseURL is the test package's own database, set by Main.
-var DatabaseURL string
+// DatabaseURL is the test package's own database and AdminURL the server's postgres database,
+// both set by Main.
+var DatabaseURL, AdminURL string
 
 // Main runs a test package's tests on a fresh database: call it from TestMain.
 func Main(m *testing.M) {
@@ -79,7 +80,7 @@ func run(m *testing.M) (int, error) {
 		return 1, err
 	}
 	st.Close()
-	DatabaseURL = url
+	DatabaseURL, AdminURL = url, admin
 	return m.Run(), nil
 }
 
@@ -91,6 +92,7 @@ func Open(ctx context.Context, url string) (*store.Store, error) {
 // App is a running server with its store and everything it logged.
 type App struct {
 	URL    string
+	Key    *ecdsa.PrivateKey // signs the server's tokens
 	Server *web.Server
 	Store  *store.Store
 	Logs   *Logs
@@ -124,7 +126,7 @@ func Start(t testing.TB, tweaks ...func(*config.Config)) *App {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &App{URL: ts.URL, Server: srv, Store: st, Logs: logs}
+	return &App{URL: ts.URL, Key: key, Server: srv, Store: st, Logs: logs}
 }
 
 // Logs collects log output safely across goroutines.
