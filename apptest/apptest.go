@@ -147,4 +147,3 @@ func (l *Logs) String() string {
 	defer l.mu.Unlock()
 	return l.buf.String()
 }
-

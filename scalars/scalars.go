@@ -3,11 +3,12 @@ package scalars
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"lendgraph/lending"
 )
 
 // MarshalInt64ID writes a numeric id as a GraphQL ID, which is always a string.
@@ -23,15 +24,19 @@ func UnmarshalInt64ID(v any) (int64, error) {
 	case string:
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("%q is not a numeric id", v)
+			return 0, lending.Errorf(lending.CodeInvalid, "%q is not a numeric id", v)
 		}
 		return id, nil
 	case json.Number:
-		return v.Int64()
+		id, err := v.Int64()
+		if err != nil {
+			return 0, lending.Errorf(lending.CodeInvalid, "%s is not a numeric id", v)
+		}
+		return id, nil
 	case int64:
 		return v, nil
 	case int:
 		return int64(v), nil
 	}
-	return 0, fmt.Errorf("%T is not a numeric id", v)
+	return 0, lending.Errorf(lending.CodeInvalid, "%T is not a numeric id", v)
 }

@@ -46,7 +46,9 @@ func (s *Server) graphql() http.Handler {
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	if !s.Config.Production() {
+	if s.Config.Production() {
+		srv.Use(noIntrospection{})
+	} else {
 		srv.Use(extension.Introspection{})
 	}
 	srv.SetDisableSuggestion(s.Config.Production())
@@ -86,12 +88,11 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	var domainErr *lending.Error
-	var ownErr *gqlerror.Error
 	code := lending.CodeInternal
 	switch {
 	case errors.As(err, &domainErr):
 		code, gqlErr.Message = domainErr.Code, domainErr.Message
-	case errors.As(err, &ownErr):
+	case fromGraphQL(err):
 		if c, ok := gqlErr.Extensions["code"].(string); ok {
 			code = lending.Code(c)
 		} else {
@@ -110,6 +111,20 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	return gqlErr
 }
 
+// fromGraphQL tells whether err was raised by gqlgen itself (parsing, validation, variable
+// coercion) rather than wrapped around a resolver's error: gqlgen wraps every resolver error in a
+// *gqlerror.Error whose Err is the original.
+func fromGraphQL(err error) bool {
+	var gqlErr *gqlerror.Error
+	for errors.As(err, &gqlErr) {
+		if gqlErr.Err == nil {
+			return true
+		}
+		err = gqlErr.Err
+	}
+	return false
+}
+
 // depthLimit refuses operations nested deeper than max fields.
 type depthLimit struct{ max int }
 
@@ -118,7 +133,7 @@ var _ interface {
 	graphql.OperationContextMutator
 } = depthLimit{}
 
-func (depthLimit) ExtensionName() string                     { return "DepthLimit" }
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
 func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
@@ -147,6 +162,46 @@ func selectionDepth(set ast.SelectionSet) int {
 	return deepest
 }
 
+// noIntrospection refuses operations that ask for the schema (__schema, __type) before they run.
+type noIntrospection struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = noIntrospection{}
+
+func (noIntrospection) ExtensionName() string                   { return "NoIntrospection" }
+func (noIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (noIntrospection) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if asksForSchema(op.Operation.SelectionSet) {
+		err := gqlerror.Errorf("introspection is disabled")
+		err.Extensions = map[string]any{"code": "INTROSPECTION_DISABLED"}
+		return err
+	}
+	return nil
+}
+
+func asksForSchema(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name == "__schema" || sel.Name == "__type" || asksForSchema(sel.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if asksForSchema(sel.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if asksForSchema(sel.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // operationMetrics records the latency of queries and mutations by operation name.
 type operationMetrics struct{ s *Server }
 
@@ -155,7 +210,7 @@ var _ interface {
 	graphql.ResponseInterceptor
 } = operationMetrics{}
 
-func (operationMetrics) ExtensionName() string                     { return "OperationMetrics" }
+func (operationMetrics) ExtensionName() string                   { return "OperationMetrics" }
 func (operationMetrics) Validate(graphql.ExecutableSchema) error { return nil }
 
 // operationName keeps metric labels bounded: names clients choose are used only when they look like

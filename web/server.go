@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
 	"lendgraph/config"
@@ -33,7 +33,9 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.Tokens.Authenticate, s.observe, s.limitBody)
 
-	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
 	r.Get("/readyz", s.ready)
 	r.Handle("/metrics", s.Metrics.Handler())
 
@@ -69,7 +71,6 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	}
 }
-
 
 // New wires the service on an open, migrated store: the domain service, token service and metrics.
 func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.PrivateKey, log *slog.Logger) (*Server, error) {
