@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"runtime/debug"
 	"time"
 
@@ -213,10 +212,6 @@ var _ interface {
 func (operationMetrics) ExtensionName() string                   { return "OperationMetrics" }
 func (operationMetrics) Validate(graphql.ExecutableSchema) error { return nil }
 
-// operationName keeps metric labels bounded: names clients choose are used only when they look like
-// GraphQL names of reasonable length.
-var operationName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
-
 func (m operationMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if !graphql.HasOperationContext(ctx) {
@@ -226,8 +221,11 @@ func (m operationMetrics) InterceptResponse(ctx context.Context, next graphql.Re
 	if op.Operation == nil || op.Operation.Operation == ast.Subscription {
 		return resp
 	}
-	name := op.OperationName
-	if !operationName.MatchString(name) {
+	name := op.Operation.Name
+	switch {
+	case name == "":
+		name = "anonymous"
+	case len(name) > 64: // clients choose names: keep the label set bounded
 		name = "other"
 	}
 	m.s.Metrics.GraphQLDuration.WithLabelValues(string(op.Operation.Operation), name).
