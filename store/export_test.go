@@ -1,0 +1,12 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Sleep holds a statement open on the server for d, to test the query deadline.
+func (q Queries) Sleep(ctx context.Context, d time.Duration) error {
+	_, err := q.exec(ctx, `SELECT pg_sleep($1)`, d.Seconds())
+	return err
+}

@@ -1,0 +1,117 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"lendgraph/apptest"
+	"lendgraph/demo"
+	"lendgraph/pgcluster"
+	"lendgraph/store"
+)
+
+func TestMain(m *testing.M) { apptest.Main(m) }
+
+// TestMigrationsFromSeveralInstances starts four instances on an empty database at once: the
+// advisory lock lets each migration apply once, and every instance comes up.
+func TestMigrationsFromSeveralInstances(t *testing.T) {
+	ctx := context.Background()
+	const name = "migrate_together"
+	require.NoError(t, pgcluster.CreateDatabase(ctx, apptest.AdminURL, name))
+	t.Cleanup(func() { _ = pgcluster.DropDatabase(ctx, apptest.AdminURL, name) })
+	url, err := pgcluster.WithDatabase(apptest.AdminURL, name)
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() {
+			st, err := apptest.Open(ctx, url)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer st.Close()
+			errs[i] = st.Migrate(ctx)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	st, err := apptest.Open(ctx, url)
+	require.NoError(t, err)
+	defer st.Close()
+	var applied int
+	require.NoError(t, st.DB.GetContext(ctx, &applied, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`))
+	assert.Equal(t, 1, applied, "each migration recorded once")
+	pending, err := st.MigrationsPending(ctx)
+	require.NoError(t, err)
+	assert.False(t, pending)
+}
+
+// TestDemoDataLoadsOnce: a second load (a second start) changes nothing.
+func TestDemoDataLoadsOnce(t *testing.T) {
+	ctx := context.Background()
+	st, err := apptest.Open(ctx, apptest.DatabaseURL)
+	require.NoError(t, err)
+	defer st.Close()
+	snapshot := func() (s string) {
+		require.NoError(t, st.DB.GetContext(ctx, &s, `SELECT concat_ws('|',
+			(SELECT string_agg(t::text, ',' ORDER BY id) FROM customers t),
+			(SELECT string_agg(t::text, ',' ORDER BY id) FROM employees t),
+			(SELECT string_agg(t::text, ',' ORDER BY id) FROM partners t),
+			(SELECT string_agg(t::text, ',' ORDER BY phone) FROM otp_exceptions t))`))
+		return s
+	}
+	before := snapshot()
+	require.Contains(t, before, demo.EmployeeUsername)
+	require.NoError(t, demo.Load(ctx, st))
+	assert.Equal(t, before, snapshot())
+}
+
+// TestQueryDeadline: a statement that outlives the store's query timeout is cancelled.
+func TestQueryDeadline(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, apptest.DatabaseURL, store.Options{MaxOpenConns: 2, MaxIdleConns: 1, ConnMaxLifetime: time.Minute, QueryTimeout: 200 * time.Millisecond})
+	require.NoError(t, err)
+	defer st.Close()
+	start := time.Now()
+	err = st.Tx(ctx, func(q store.Queries) error {
+		_, err := q.OTPSettingsFor(ctx, "AUTH")
+		if err != nil {
+			return err
+		}
+		return q.Sleep(ctx, time.Second)
+	})
+	require.Error(t, err)
+	var pqErr *pq.Error
+	require.ErrorAs(t, err, &pqErr)
+	assert.Equal(t, "query_canceled", pqErr.Code.Name())
+	assert.Less(t, time.Since(start), 900*time.Millisecond)
+}
+
+// TestTxRollsBack: a failing function leaves nothing behind.
+func TestTxRollsBack(t *testing.T) {
+	ctx := context.Background()
+	st, err := apptest.Open(ctx, apptest.DatabaseURL)
+	require.NoError(t, err)
+	defer st.Close()
+	boom := errors.New("boom")
+	err = st.Tx(ctx, func(q store.Queries) error {
+		if err := q.EnqueueSMS(ctx, "79990009999", "hello"); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	_, err = st.LatestSMS(ctx, "79990009999")
+	assert.ErrorIs(t, err, store.ErrNotFound)
+}
