@@ -92,7 +92,9 @@ func run() error {
 		return err
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "env", cfg.Env)
-	return serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout)
+	err = serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout)
+	log.Info("stopped serving")
+	return err
 }
 
 // signingKey is the configured key, or in development a key generated once and kept in DATA_DIR.

@@ -43,19 +43,11 @@ func run(m *testing.M) (int, error) {
 	ctx := context.Background()
 	admin := os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
-		dir, err := os.MkdirTemp("", "lendgraph-pg-")
+		cluster, err := pgcluster.StartTemporary(ctx)
 		if err != nil {
 			return 1, err
 		}
-		defer os.RemoveAll(dir)
-		if err := os.Chmod(dir, 0o755); err != nil {
-			return 1, err
-		}
-		cluster, err := pgcluster.Start(ctx, dir)
-		if err != nil {
-			return 1, err
-		}
-		defer cluster.Stop(ctx)
+		defer cluster.Discard(ctx)
 		admin = cluster.URL("postgres")
 	}
 	suffix := make([]byte, 6)

@@ -60,6 +60,29 @@ func Start(ctx context.Context, dir string) (*Cluster, error) {
 	return c, nil
 }
 
+// StartTemporary starts a throwaway cluster in a new temporary folder; Discard removes it.
+func StartTemporary(ctx context.Context) (*Cluster, error) {
+	dir, err := os.MkdirTemp("", "lendgraph-pg-")
+	if err != nil {
+		return nil, err
+	}
+	// the postgres user must reach the folder when root starts the cluster
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
+	c, err := Start(ctx, dir)
+	if err != nil {
+		os.RemoveAll(dir)
+	}
+	return c, err
+}
+
+// Discard stops the cluster and deletes its folder.
+func (c *Cluster) Discard(ctx context.Context) error {
+	err := c.Stop(ctx)
+	return errors.Join(err, os.RemoveAll(c.dir))
+}
+
 // URL is the connection string of a database in the cluster.
 func (c *Cluster) URL(database string) string {
 	u := url.URL{

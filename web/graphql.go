@@ -136,7 +136,9 @@ func (depthLimit) ExtensionName() string                   { return "DepthLimit"
 func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	if depth := selectionDepth(op.Operation.SelectionSet); depth > d.max {
+	depth := 0
+	eachField(op.Operation.SelectionSet, 1, func(_ *ast.Field, level int) { depth = max(depth, level) })
+	if depth > d.max {
 		err := gqlerror.Errorf("operation is nested %d levels deep, which exceeds the limit of %d", depth, d.max)
 		err.Extensions = map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"}
 		return err
@@ -144,21 +146,20 @@ func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.Operat
 	return nil
 }
 
-func selectionDepth(set ast.SelectionSet) int {
-	deepest := 0
+// eachField calls visit for every field of set at its nesting level (1 at the top), following
+// inline fragments and fragment spreads.
+func eachField(set ast.SelectionSet, level int, visit func(f *ast.Field, level int)) {
 	for _, sel := range set {
-		var d int
 		switch sel := sel.(type) {
 		case *ast.Field:
-			d = 1 + selectionDepth(sel.SelectionSet)
+			visit(sel, level)
+			eachField(sel.SelectionSet, level+1, visit)
 		case *ast.InlineFragment:
-			d = selectionDepth(sel.SelectionSet)
+			eachField(sel.SelectionSet, level, visit)
 		case *ast.FragmentSpread:
-			d = selectionDepth(sel.Definition.SelectionSet)
+			eachField(sel.Definition.SelectionSet, level, visit)
 		}
-		deepest = max(deepest, d)
 	}
-	return deepest
 }
 
 // noIntrospection refuses operations that ask for the schema (__schema, __type) before they run.
@@ -173,32 +174,16 @@ func (noIntrospection) ExtensionName() string                   { return "NoIntr
 func (noIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (noIntrospection) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	if asksForSchema(op.Operation.SelectionSet) {
+	asked := false
+	eachField(op.Operation.SelectionSet, 1, func(f *ast.Field, _ int) {
+		asked = asked || f.Name == "__schema" || f.Name == "__type"
+	})
+	if asked {
 		err := gqlerror.Errorf("introspection is disabled")
 		err.Extensions = map[string]any{"code": "INTROSPECTION_DISABLED"}
 		return err
 	}
 	return nil
-}
-
-func asksForSchema(set ast.SelectionSet) bool {
-	for _, sel := range set {
-		switch sel := sel.(type) {
-		case *ast.Field:
-			if sel.Name == "__schema" || sel.Name == "__type" || asksForSchema(sel.SelectionSet) {
-				return true
-			}
-		case *ast.InlineFragment:
-			if asksForSchema(sel.SelectionSet) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if asksForSchema(sel.Definition.SelectionSet) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // operationMetrics records the latency of queries and mutations by operation name.

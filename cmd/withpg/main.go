@@ -37,19 +37,11 @@ func run(args []string) (int, error) {
 	ctx := context.Background()
 	env := os.Environ()
 	if os.Getenv("TEST_DATABASE_URL") == "" {
-		dir, err := os.MkdirTemp("", "lendgraph-pg-")
+		cluster, err := pgcluster.StartTemporary(ctx)
 		if err != nil {
 			return 1, err
 		}
-		defer os.RemoveAll(dir)
-		if err := os.Chmod(dir, 0o755); err != nil {
-			return 1, err
-		}
-		cluster, err := pgcluster.Start(ctx, dir)
-		if err != nil {
-			return 1, err
-		}
-		defer cluster.Stop(ctx)
+		defer cluster.Discard(ctx)
 		env = append(env, "TEST_DATABASE_URL="+cluster.URL("postgres"))
 	}
 	cmd := exec.Command(args[0], args[1:]...)
