@@ -30,15 +30,14 @@ func (s *Server) graphql() http.Handler {
 	root := &resolvers.Resolver{Lending: s.Lending}
 	srv := handler.New(graph.NewExecutableSchema(root.Config()))
 	readLimit := s.Config.WSReadLimit
-	srv.AddTransport(transport.Websocket{
+	srv.AddTransport(countedWebsocket{active: s.Metrics.WebSocketsActive, Websocket: transport.Websocket{
 		Implementation:        gorillaWebsocket{},
 		InitFunc:              s.websocketInit,
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
 		PingPongInterval:      15 * time.Second,
 		PayloadReadLimit:      &readLimit,
-		CloseFunc:             func(context.Context, int) { s.Metrics.WebSocketsActive.Dec() },
-	})
+	}})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -77,7 +76,6 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 		ctx = transport.WithWebsocketCloseCode(ctx, 4401)
 		return transport.AppendCloseReason(ctx, "Unauthorized"), nil, errors.New(lending.ErrorMessage(err))
 	}
-	s.Metrics.WebSocketsActive.Inc()
 	return ctx, nil, nil
 }
 

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // gorillaWebsocket lets gqlgen's WebSocket transport run on gorilla/websocket.
@@ -29,6 +31,18 @@ func (gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt trans
 		return nil, err
 	}
 	return gorillaConn{conn}, nil
+}
+
+// countedWebsocket keeps the gauge of open WebSocket connections: Do returns when one ends.
+type countedWebsocket struct {
+	transport.Websocket
+	active prometheus.Gauge
+}
+
+func (t countedWebsocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	t.active.Inc()
+	defer t.active.Dec()
+	t.Websocket.Do(w, r, exec)
 }
 
 // writeTimeout bounds each write, so a peer that stops reading cannot hold a writer forever.

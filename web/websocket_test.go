@@ -54,6 +54,12 @@ func TestWebSocketTransportWS(t *testing.T) {
 	assert.Equal(t, "1", m.ID)
 	assert.Equal(t, map[string]any{"data": map[string]any{"me": map[string]any{"role": "PARTNER", "partner": map[string]any{"name": "demo"}}}}, m.Payload)
 	assert.Equal(t, "complete", next(t, conn).Type)
+	assert.Contains(t, string(app.Do(t, http.MethodGet, "/metrics", nil, nil).Body), "lendgraph_websockets_active 1\n")
+
+	require.NoError(t, conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")))
+	require.Eventually(t, func() bool {
+		return strings.Contains(string(app.Do(t, http.MethodGet, "/metrics", nil, nil).Body), "lendgraph_websockets_active 0\n")
+	}, 5*time.Second, 20*time.Millisecond, "a closed connection is no longer counted")
 }
 
 func TestWebSocketGraphQLWS(t *testing.T) {
@@ -88,6 +94,9 @@ func TestWebSocketNeedsAToken(t *testing.T) {
 			}
 			assert.Equal(t, 4401, closeErr.Code)
 			assert.Equal(t, "Unauthorized", closeErr.Text)
+			require.Eventually(t, func() bool {
+				return strings.Contains(string(app.Do(t, http.MethodGet, "/metrics", nil, nil).Body), "lendgraph_websockets_active 0\n")
+			}, 5*time.Second, 20*time.Millisecond, "a refused connection is not counted")
 		})
 	}
 	t.Run("token on the upgrade request", func(t *testing.T) {
