@@ -19,7 +19,7 @@ bench:
 
 ## generate: regenerate graph/ from schema/ with gqlgen
 generate:
-	$(GO) run github.com/99designs/gqlgen generate
+	$(GO) tool gqlgen generate
 
 ## lint: gofmt and go vet must be clean
 lint:

@@ -6,7 +6,7 @@ import (
 	"lendgraph/lending"
 )
 
-//go:generate go run github.com/99designs/gqlgen generate
+//go:generate go tool gqlgen generate
 
 // Resolver is the root resolver; it holds the domain service.
 type Resolver struct {
