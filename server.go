@@ -91,8 +91,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	background := make(chan struct{})
+	go func() { srv.Background(ctx, true); close(background) }()
 	log.Info("serving", "addr", ln.Addr().String(), "env", cfg.Env)
 	err = serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout)
+	<-background // the job in hand finishes or rolls back before the database goes
 	log.Info("stopped serving")
 	return err
 }

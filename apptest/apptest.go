@@ -90,9 +90,19 @@ type App struct {
 	Logs   *Logs
 }
 
-// Start serves lendgraph over HTTP on loopback with the default configuration, changed by tweaks.
-// It stops when the test ends.
+// Start serves lendgraph over HTTP on loopback with the default configuration, changed by tweaks,
+// with its event listener and job worker. It stops when the test ends.
 func Start(t testing.TB, tweaks ...func(*config.Config)) *App {
+	return start(t, true, tweaks)
+}
+
+// StartWithoutWorker is Start with no job worker: applications stay where their jobs left them, as
+// after a crash, until another instance (or RunJobs) takes them up.
+func StartWithoutWorker(t testing.TB, tweaks ...func(*config.Config)) *App {
+	return start(t, false, tweaks)
+}
+
+func start(t testing.TB, worker bool, tweaks []func(*config.Config)) *App {
 	t.Helper()
 	cfg, err := config.FromEnv(func(string) string { return "" })
 	if err != nil {
@@ -118,6 +128,10 @@ func Start(t testing.TB, tweaks ...func(*config.Config)) *App {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
+	bg, stop := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { srv.Background(bg, worker); close(stopped) }()
+	t.Cleanup(func() { stop(); <-stopped })
 	return &App{URL: ts.URL, Key: key, Server: srv, Store: st, Logs: logs}
 }
 

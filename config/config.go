@@ -29,7 +29,11 @@ type Config struct {
 	OIDCIssuer        string
 	OIDCJWKSURL       string
 
+	ApplicationTimeout time.Duration // an application not signed within it is cancelled
+	WorkerPoll         time.Duration // how often the job worker looks for work queued elsewhere
+
 	MaxBodyBytes         int64
+	MaxUploadBytes       int64
 	WSReadLimit          int64
 	GraphQLMaxDepth      int
 	GraphQLMaxComplexity int
@@ -58,7 +62,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		TokenTTL:             r.duration("TOKEN_TTL", time.Hour),
 		OIDCIssuer:           r.str("OIDC_ISSUER", ""),
 		OIDCJWKSURL:          r.str("OIDC_JWKS_URL", ""),
+		ApplicationTimeout:   r.duration("APPLICATION_TIMEOUT", 24*time.Hour),
+		WorkerPoll:           r.duration("WORKER_POLL", time.Second),
 		MaxBodyBytes:         int64(r.int("MAX_BODY_BYTES", 1<<20)),
+		MaxUploadBytes:       int64(r.int("MAX_UPLOAD_BYTES", 10<<20)),
 		WSReadLimit:          int64(r.int("WS_READ_LIMIT", 64<<10)),
 		GraphQLMaxDepth:      r.int("GRAPHQL_MAX_DEPTH", 15),
 		GraphQLMaxComplexity: r.int("GRAPHQL_MAX_COMPLEXITY", 500),

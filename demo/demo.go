@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/shopspring/decimal"
+
 	"lendgraph/lending"
 	"lendgraph/store"
 )
@@ -31,8 +33,56 @@ var demoCustomers = []struct{ phone, first, last, middle string }{
 	{TestPhone(3), "Алексей", "Смирнов", "Павлович"},
 }
 
-// Load adds the demo partner, employee, test phones and customers that are missing.
+// products are the demo credit products; 1800 is the platform demo's.
+var products = []store.LoanProduct{
+	{Code: "1800", Name: "Рассрочка на товары", AnnualRate: decimal.RequireFromString("17.3"), MinAmount: decimal.NewFromInt(3000), MaxAmount: decimal.NewFromInt(500000), MinTerm: 3, MaxTerm: 24},
+	{Code: "1801", Name: "Кредит на технику", AnnualRate: decimal.RequireFromString("24.9"), MinAmount: decimal.NewFromInt(5000), MaxAmount: decimal.NewFromInt(300000), MinTerm: 6, MaxTerm: 36},
+	{Code: "1802", Name: "Сплит 0%", AnnualRate: decimal.Zero, MinAmount: decimal.NewFromInt(1000), MaxAmount: decimal.NewFromInt(50000), MinTerm: 2, MaxTerm: 6},
+	{Code: "2000", Name: "Заём на карту", AnnualRate: decimal.RequireFromString("29.9"), MinAmount: decimal.NewFromInt(1000), MaxAmount: decimal.NewFromInt(100000), MinTerm: 1, MaxTerm: 12},
+}
+
+// rules are the demo scoring schema, in the lead-scoring shape: blocking steps deny when their
+// condition fails.
+var rules = []store.ScoringRule{
+	{OrderNo: 10, Expression: `customer.age < 0 || customer.age >= 18`, Description: "Заёмщику есть 18 лет", Blocking: true, DenialReason: "UNDERAGE", Recommendation: "GOOD"},
+	{OrderNo: 20, Expression: `customer.age < 0 || customer.age <= 75`, Description: "Заёмщику не больше 75 лет", Blocking: true, DenialReason: "AGE_LIMIT", Recommendation: "GOOD"},
+	{OrderNo: 30, Expression: `application.channel == "MOBILE" || customer.hasPassport`, Description: "Паспорт предъявлен", Blocking: true, DenialReason: "NO_PASSPORT", Recommendation: "GOOD"},
+	{OrderNo: 40, Expression: `application.channel == "MOBILE" || customer.salary - customer.monthlyExpenses >= application.loanAmount / application.loanTerm`, Description: "Доход покрывает платёж", Blocking: true, DenialReason: "LOW_INCOME", Recommendation: "MEDIUM"},
+	{OrderNo: 50, Expression: `application.loanAmount <= 300000 || customer.salary >= 100000`, Description: "Крупная сумма только при высоком доходе", Blocking: true, DenialReason: "AMOUNT_TOO_HIGH", Recommendation: "GOOD"},
+}
+
+// Load adds the demo partner, employee, test phones, customers, products and scoring rules that
+// are missing.
 func Load(ctx context.Context, st *store.Store) error {
+	if err := loadAccounts(ctx, st); err != nil {
+		return err
+	}
+	return loadCatalogue(ctx, st)
+}
+
+// loadCatalogue adds the demo products that are missing, and the demo scoring rules when there are
+// none.
+func loadCatalogue(ctx context.Context, st *store.Store) error {
+	return st.Tx(ctx, func(q store.Queries) error {
+		for _, p := range products {
+			if _, err := q.PutLoanProduct(ctx, p); err != nil {
+				return fmt.Errorf("demo product: %w", err)
+			}
+		}
+		if n, err := q.CountScoringRules(ctx); err != nil || n > 0 {
+			return err // the schema is someone's: leave it
+		}
+		for _, r := range rules {
+			if err := q.AddScoringRule(ctx, r); err != nil {
+				return fmt.Errorf("demo scoring rule: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// loadAccounts adds the demo partner, employee, test phones and customers that are missing.
+func loadAccounts(ctx context.Context, st *store.Store) error {
 	return st.Tx(ctx, func(q store.Queries) error {
 		if _, err := q.PartnerByClientID(ctx, PartnerClientID); err == store.ErrNotFound {
 			hash, err := lending.HashSecret(PartnerClientSecret)

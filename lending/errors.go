@@ -19,6 +19,7 @@ const (
 	CodeForbidden       Code = "FORBIDDEN"
 	CodeUnauthenticated Code = "UNAUTHENTICATED"
 	CodeTooLarge        Code = "TOO_LARGE"
+	CodeTooManyRequests Code = "TOO_MANY_REQUESTS"
 
 	CodeMethodNotAllowed Code = "METHOD_NOT_ALLOWED"
 
@@ -26,12 +27,14 @@ const (
 	CodeOTPExpired          Code = "OTP_EXPIRED"
 	CodeOTPAttemptsExceeded Code = "OTP_ATTEMPTS_EXCEEDED"
 	CodeOTPNotRequested     Code = "OTP_NOT_REQUESTED"
+	CodeInvalidStatus       Code = "INVALID_STATUS"
 )
 
 // Error is an expected failure that a client may see: a code and a message safe to show.
 type Error struct {
 	Code    Code
 	Message string
+	Fields  []FieldError // the bad fields of an INVALID request, when known
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
@@ -57,4 +60,13 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// ErrorFields returns the bad fields err names, if any.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }

@@ -25,9 +25,7 @@ type OTPIssued struct {
 	AttemptsLeft int
 }
 
-// RequestOTP sends a sign-in code to a phone through the SMS outbox. The code is random, or the
-// fixed code of an exempt (test) phone; only its salted hash is stored. A new code retires the
-// phone's earlier ones.
+// RequestOTP sends a sign-in code to a phone through the SMS outbox.
 func (s *Service) RequestOTP(ctx context.Context, rawPhone, deviceID string) (OTPIssued, error) {
 	phone, err := NormalizePhone(rawPhone)
 	if err != nil {
@@ -35,53 +33,66 @@ func (s *Service) RequestOTP(ctx context.Context, rawPhone, deviceID string) (OT
 	}
 	var issued OTPIssued
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		settings, err := q.OTPSettingsFor(ctx, PurposeAuth)
-		if err != nil {
-			return fmt.Errorf("otp settings: %w", err)
+		issued, err = s.issueOTP(ctx, q, PurposeAuth, phone, "", deviceID)
+		return err
+	})
+	return issued, err
+}
+
+// issueOTP sends a code of a purpose to a phone (for ref, when a code belongs to something such as
+// an application) inside q's transaction. The code is random, or the fixed code of an exempt (test)
+// phone; only its salted hash is stored. A new code retires the earlier ones, and may not follow
+// the previous one sooner than the purpose's resend interval.
+func (s *Service) issueOTP(ctx context.Context, q store.Queries, purpose, phone, ref, deviceID string) (OTPIssued, error) {
+	settings, err := q.OTPSettingsFor(ctx, purpose)
+	if err != nil {
+		return OTPIssued{}, fmt.Errorf("otp settings: %w", err)
+	}
+	if last, err := q.LatestOTPIssuedAt(ctx, purpose, phone, ref); err == nil {
+		if wait := last.Add(time.Duration(settings.ResendSeconds) * time.Second).Sub(s.Now()); wait > 0 {
+			return OTPIssued{}, Errorf(CodeTooManyRequests, "a code was just sent: retry in %d s", int(wait.Seconds())+1)
 		}
-		code, err := q.OTPException(ctx, phone)
-		if errors.Is(err, store.ErrNotFound) {
-			code, err = randomDigits(settings.Length)
-		}
-		if err != nil {
-			return err
-		}
-		salt := make([]byte, 16)
-		if _, err := rand.Read(salt); err != nil {
-			return err
-		}
-		c, err := q.IssueOTPCode(ctx, store.OTPCode{
-			Purpose:      PurposeAuth,
-			Phone:        phone,
-			DeviceID:     deviceID,
-			Salt:         salt,
-			CodeHash:     hashOTP(salt, code),
-			AttemptsLeft: settings.MaxAttempts,
-			ExpiresAt:    s.Now().Add(time.Duration(settings.TTLSeconds) * time.Second),
-		})
-		if err != nil {
-			return err
-		}
-		if err := q.EnqueueSMS(ctx, phone, strings.ReplaceAll(settings.SMSTemplate, "{code}", code)); err != nil {
-			return err
-		}
-		issued = OTPIssued{Phone: phone, ExpiresAt: c.ExpiresAt, CodeLength: len(code), AttemptsLeft: c.AttemptsLeft}
-		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return OTPIssued{}, err
+	}
+	code, err := q.OTPException(ctx, phone)
+	if errors.Is(err, store.ErrNotFound) {
+		code, err = randomDigits(settings.Length)
+	}
+	if err != nil {
+		return OTPIssued{}, err
+	}
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return OTPIssued{}, err
+	}
+	c, err := q.IssueOTPCode(ctx, store.OTPCode{
+		Purpose:      purpose,
+		Phone:        phone,
+		Ref:          ref,
+		DeviceID:     deviceID,
+		Salt:         salt,
+		CodeHash:     hashOTP(salt, code),
+		AttemptsLeft: settings.MaxAttempts,
+		ExpiresAt:    s.Now().Add(time.Duration(settings.TTLSeconds) * time.Second),
 	})
 	if err != nil {
 		return OTPIssued{}, err
 	}
-	s.Log.InfoContext(ctx, "otp issued", "phone", MaskPhone(phone), "purpose", PurposeAuth)
-	return issued, nil
+	if err := q.EnqueueSMS(ctx, phone, strings.ReplaceAll(settings.SMSTemplate, "{code}", code)); err != nil {
+		return OTPIssued{}, err
+	}
+	s.Log.InfoContext(ctx, "otp issued", "phone", MaskPhone(phone), "purpose", purpose)
+	return OTPIssued{Phone: phone, ExpiresAt: c.ExpiresAt, CodeLength: len(code), AttemptsLeft: c.AttemptsLeft}, nil
 }
 
 // checkOTP verifies code against the phone's live code inside q's transaction. A wrong code uses up
 // an attempt; the right one is consumed. The verdict is the client-facing outcome (nil: accepted);
 // err is a failure of the store. The caller commits in both verdicts so a spent attempt stays spent.
-func checkOTP(ctx context.Context, q store.Queries, purpose, phone, code string, now time.Time) (verdict, err error) {
-	c, err := q.LatestOTPCodeForUpdate(ctx, purpose, phone)
+func checkOTP(ctx context.Context, q store.Queries, purpose, phone, ref, code string, now time.Time) (verdict, err error) {
+	c, err := q.LatestOTPCodeForUpdate(ctx, purpose, phone, ref)
 	if errors.Is(err, store.ErrNotFound) {
-		return Errorf(CodeOTPNotRequested, "no code was requested for this phone"), nil
+		return Errorf(CodeOTPNotRequested, "no live code: request one first"), nil
 	}
 	if err != nil {
 		return nil, err

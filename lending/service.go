@@ -13,9 +13,30 @@ type Service struct {
 	Store *store.Store
 	Log   *slog.Logger
 	Now   func() time.Time
+
+	// Lender is the lender's name as contracts state it.
+	Lender string
+	// ApplicationTimeout cancels an application not signed within it.
+	ApplicationTimeout time.Duration
+
+	wake chan struct{} // nudges this instance's job worker when work was just queued
 }
 
 // NewService returns a Service on the given store, telling time by the wall clock.
-func NewService(st *store.Store, log *slog.Logger) *Service {
-	return &Service{Store: st, Log: log, Now: time.Now}
+func NewService(st *store.Store, log *slog.Logger, applicationTimeout time.Duration) *Service {
+	return &Service{
+		Store:              st,
+		Log:                log,
+		Now:                time.Now,
+		Lender:             `ООО МФК «Лендграф»`,
+		ApplicationTimeout: applicationTimeout,
+		wake:               make(chan struct{}, 1),
+	}
+}
+
+func (s *Service) wakeWorker() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 }

@@ -13,6 +13,8 @@ type OTPSettings struct {
 	TTLSeconds  int    `db:"ttl_seconds"`
 	MaxAttempts int    `db:"max_attempts"`
 	SMSTemplate string `db:"sms_template"`
+	// ResendSeconds is how long a phone waits before another code of the purpose.
+	ResendSeconds int `db:"resend_seconds"`
 }
 
 // OTPCode is an issued code; only its salted hash is kept.
@@ -20,6 +22,7 @@ type OTPCode struct {
 	ID           int64      `db:"id"`
 	Purpose      string     `db:"purpose"`
 	Phone        string     `db:"phone"`
+	Ref          string     `db:"ref"` // what the code is for beyond the phone, e.g. an application guid
 	DeviceID     string     `db:"device_id"`
 	Salt         []byte     `db:"salt"`
 	CodeHash     []byte     `db:"code_hash"`
@@ -29,12 +32,12 @@ type OTPCode struct {
 	CreatedAt    time.Time  `db:"created_at"`
 }
 
-const otpCodeColumns = `id, purpose, phone, device_id, salt, code_hash, attempts_left, expires_at, consumed_at, created_at`
+const otpCodeColumns = `id, purpose, phone, ref, device_id, salt, code_hash, attempts_left, expires_at, consumed_at, created_at`
 
 // OTPSettingsFor returns the settings of a purpose.
 func (q Queries) OTPSettingsFor(ctx context.Context, purpose string) (OTPSettings, error) {
 	var s OTPSettings
-	err := q.get(ctx, &s, `SELECT purpose, otp_length, ttl_seconds, max_attempts, sms_template FROM otp_settings WHERE purpose = $1`, purpose)
+	err := q.get(ctx, &s, `SELECT purpose, otp_length, ttl_seconds, max_attempts, sms_template, resend_seconds FROM otp_settings WHERE purpose = $1`, purpose)
 	return s, err
 }
 
@@ -51,29 +54,39 @@ func (q Queries) AddOTPException(ctx context.Context, phone, code string) (bool,
 	return inserted(res, err)
 }
 
-// IssueOTPCode stores a new code and retires the phone's earlier live codes of the same purpose.
+// IssueOTPCode stores a new code and retires the earlier live codes of the same purpose, phone and ref.
 func (q Queries) IssueOTPCode(ctx context.Context, c OTPCode) (OTPCode, error) {
 	if _, err := q.exec(ctx, `
 		UPDATE otp_codes SET attempts_left = 0
-		WHERE purpose = $1 AND phone = $2 AND consumed_at IS NULL AND attempts_left > 0`, c.Purpose, c.Phone); err != nil {
+		WHERE purpose = $1 AND phone = $2 AND ref = $3 AND consumed_at IS NULL AND attempts_left > 0`,
+		c.Purpose, c.Phone, c.Ref); err != nil {
 		return OTPCode{}, err
 	}
 	var out OTPCode
 	err := q.get(ctx, &out, `
-		INSERT INTO otp_codes (purpose, phone, device_id, salt, code_hash, attempts_left, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		RETURNING `+otpCodeColumns, c.Purpose, c.Phone, c.DeviceID, c.Salt, c.CodeHash, c.AttemptsLeft, c.ExpiresAt)
+		INSERT INTO otp_codes (purpose, phone, ref, device_id, salt, code_hash, attempts_left, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING `+otpCodeColumns, c.Purpose, c.Phone, c.Ref, c.DeviceID, c.Salt, c.CodeHash, c.AttemptsLeft, c.ExpiresAt)
 	return out, err
 }
 
-// LatestOTPCodeForUpdate locks and returns the phone's newest unconsumed code of a purpose.
-func (q Queries) LatestOTPCodeForUpdate(ctx context.Context, purpose, phone string) (OTPCode, error) {
+// LatestOTPCodeForUpdate locks and returns the newest unconsumed code of a purpose, phone and ref.
+func (q Queries) LatestOTPCodeForUpdate(ctx context.Context, purpose, phone, ref string) (OTPCode, error) {
 	var c OTPCode
 	err := q.get(ctx, &c, `
 		SELECT `+otpCodeColumns+` FROM otp_codes
-		WHERE purpose = $1 AND phone = $2 AND consumed_at IS NULL
-		ORDER BY id DESC LIMIT 1 FOR UPDATE`, purpose, phone)
+		WHERE purpose = $1 AND phone = $2 AND ref = $3 AND consumed_at IS NULL
+		ORDER BY id DESC LIMIT 1 FOR UPDATE`, purpose, phone, ref)
 	return c, err
+}
+
+// LatestOTPIssuedAt returns when the newest code of a purpose, phone and ref was issued, or ErrNotFound.
+func (q Queries) LatestOTPIssuedAt(ctx context.Context, purpose, phone, ref string) (time.Time, error) {
+	var at time.Time
+	err := q.get(ctx, &at, `
+		SELECT created_at FROM otp_codes WHERE purpose = $1 AND phone = $2 AND ref = $3
+		ORDER BY id DESC LIMIT 1`, purpose, phone, ref)
+	return at, err
 }
 
 // SpendOTPAttempt records a wrong code and returns the attempts left.

@@ -61,6 +61,13 @@ func (q Queries) PartnerByName(ctx context.Context, name string) (Partner, error
 	return p, err
 }
 
+// PartnerByID returns the partner with the given id.
+func (q Queries) PartnerByID(ctx context.Context, id int64) (Partner, error) {
+	var p Partner
+	err := q.get(ctx, &p, `SELECT `+partnerColumns+` FROM partners WHERE id = $1`, id)
+	return p, err
+}
+
 // AddPartner stores a partner unless its name or client id is taken; it reports whether it added one.
 func (q Queries) AddPartner(ctx context.Context, p Partner) (bool, error) {
 	res, err := q.exec(ctx, `

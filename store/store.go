@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the "postgres" driver
+	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -32,6 +32,7 @@ type Options struct {
 type Store struct {
 	Queries
 	DB         *sqlx.DB
+	url        string
 	migrations *goose.Provider
 }
 
@@ -58,7 +59,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
-	s := &Store{DB: db, Queries: Queries{ext: db, timeout: opt.QueryTimeout}, migrations: migrator}
+	s := &Store{DB: db, url: url, Queries: Queries{ext: db, timeout: opt.QueryTimeout}, migrations: migrator}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("reach database: %w", err)
@@ -74,6 +75,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	return s.DB.PingContext(ctx)
+}
+
+// Listen opens a connection of its own that listens on a PostgreSQL channel; lib/pq reconnects it
+// when it drops and reports that through onEvent.
+func (s *Store) Listen(channel string, onEvent func(pq.ListenerEventType, error)) (*pq.Listener, error) {
+	l := pq.NewListener(s.url, 100*time.Millisecond, 10*time.Second, onEvent)
+	if err := l.Listen(channel); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
 }
 
 // Tx runs fn in one transaction, committing when fn returns nil and rolling back otherwise.
@@ -100,6 +112,20 @@ func (q Queries) get(ctx context.Context, dest any, query string, args ...any) e
 		return ErrNotFound
 	}
 	return err
+}
+
+func (q Queries) sel(ctx context.Context, dest any, query string, args ...any) error {
+	ctx, cancel := context.WithTimeout(ctx, q.timeout)
+	defer cancel()
+	return sqlx.SelectContext(ctx, q.ext, dest, query, args...)
+}
+
+// stringArray passes a Go slice as a PostgreSQL text[] (never NULL).
+func stringArray(s []string) any {
+	if s == nil {
+		s = []string{}
+	}
+	return pq.Array(s)
 }
 
 func (q Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -11,10 +11,11 @@ import (
 
 // restError is the platform's REST error body.
 type restError struct {
-	TraceID   string `json:"traceId"`
-	Timestamp string `json:"timestamp"`
-	Message   string `json:"message"`
-	Type      string `json:"type"`
+	TraceID   string               `json:"traceId"`
+	Timestamp string               `json:"timestamp"`
+	Message   string               `json:"message"`
+	Type      string               `json:"type"`
+	Fields    []lending.FieldError `json:"fields,omitempty"` // the bad fields of an INVALID request
 }
 
 // statusFor maps an error code to its HTTP status; codes not listed are client errors (400)
@@ -31,8 +32,10 @@ func statusFor(code lending.Code) int {
 		return http.StatusNotFound
 	case lending.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case lending.CodeConflict:
+	case lending.CodeConflict, lending.CodeInvalidStatus:
 		return http.StatusConflict
+	case lending.CodeTooManyRequests:
+		return http.StatusTooManyRequests
 	case lending.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
 	}
@@ -55,6 +58,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		Timestamp: time.Now().UTC().Format(time.RFC3339Nano),
 		Message:   lending.ErrorMessage(err),
 		Type:      string(code),
+		Fields:    lending.ErrorFields(err),
 	})
 }
 

@@ -89,6 +89,9 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	switch {
 	case errors.As(err, &domainErr):
 		code, gqlErr.Message = domainErr.Code, domainErr.Message
+		if len(domainErr.Fields) > 0 {
+			gqlErr.Extensions = map[string]any{"fields": domainErr.Fields}
+		}
 	case fromGraphQL(err):
 		if c, ok := gqlErr.Extensions["code"].(string); ok {
 			code = lending.Code(c)
@@ -102,9 +105,14 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	if gqlErr.Extensions == nil {
 		gqlErr.Extensions = map[string]any{}
 	}
+	s.Metrics.Errors.WithLabelValues("graphql", string(code)).Inc()
+	if code == lending.CodeInvalidStatus {
+		// GraphQL clients know an action out of turn as a CONFLICT; the precise type stays beside it
+		gqlErr.Extensions["type"] = string(code)
+		code = lending.CodeConflict
+	}
 	gqlErr.Extensions["code"] = string(code)
 	gqlErr.Extensions["traceId"] = logging.TraceID(ctx)
-	s.Metrics.Errors.WithLabelValues("graphql", string(code)).Inc()
 	return gqlErr
 }
 

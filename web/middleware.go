@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -64,6 +65,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
+// isUpload tells whether a request carries a file: the partner's upload_file, or a GraphQL
+// multipart request.
+func isUpload(r *http.Request) bool {
+	return strings.HasSuffix(r.URL.Path, "/upload_file") ||
+		(r.URL.Path == "/graphql" && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"))
+}
+
 func newTraceID(r *http.Request) string {
 	if m := traceparent.FindStringSubmatch(r.Header.Get("traceparent")); m != nil {
 		return m[1]
@@ -73,11 +81,14 @@ func newTraceID(r *http.Request) string {
 	return hex.EncodeToString(b)
 }
 
-// limitBody refuses a request body over the configured size: at once when the declared length is
-// too big, and as a read error when a body without a length grows too big.
+// limitBody refuses a request body over the configured size (uploads have their own): at once when
+// the declared length is too big, and as a read error when a body without a length grows too big.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.Config.MaxBodyBytes
+		if isUpload(r) {
+			limit = s.Config.MaxUploadBytes
+		}
 		if r.ContentLength > limit {
 			s.writeError(w, r, lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", limit))
 			return

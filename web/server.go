@@ -7,12 +7,14 @@ import (
 	"crypto/ecdsa"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
 	"lendgraph/config"
+	"lendgraph/events"
 	"lendgraph/lending"
 	"lendgraph/metrics"
 	"lendgraph/store"
@@ -23,9 +25,25 @@ type Server struct {
 	Config  config.Config
 	Store   *store.Store
 	Lending *lending.Service
+	Events  *events.Hub
 	Tokens  *auth.Tokens
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
+}
+
+// Background runs the instance's event listener and, when worker is set, its job worker, until ctx
+// ends; it returns when they have stopped.
+func (s *Server) Background(ctx context.Context, worker bool) {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := s.Events.Run(ctx); err != nil {
+			s.Log.Error("event listener stopped", "err", err)
+		}
+	})
+	if worker {
+		wg.Go(func() { s.Lending.RunWorker(ctx, s.Config.WorkerPoll) })
+	}
+	wg.Wait()
 }
 
 // Handler mounts every route.
@@ -43,6 +61,9 @@ func (s *Server) Handler() http.Handler {
 	r.Post("/auth/employees", s.employeeToken)
 	r.Post("/auth/partners", s.partnerToken)
 	r.Post("/auth/otp", s.requestOTP)
+
+	s.partnerRoutes(r)
+	r.Route("/pfs", s.partnerRoutes) // the platform gateway's prefix, as the demo's URLs have it
 
 	gql := s.graphql()
 	r.Handle("/graphql", gql)
@@ -85,7 +106,8 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.Pri
 	return &Server{
 		Config:  cfg,
 		Store:   st,
-		Lending: lending.NewService(st, log),
+		Lending: lending.NewService(st, log, cfg.ApplicationTimeout),
+		Events:  events.NewHub(st, log),
 		Tokens:  tokens,
 		Metrics: metrics.New(st.DB.DB),
 		Log:     log,

@@ -1,0 +1,335 @@
+package lending
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"lendgraph/store"
+)
+
+func init() {
+	// Money travels as JSON numbers (80500.5), as the partner API writes it, never as strings.
+	decimal.MarshalJSONWithoutQuotes = true
+}
+
+// CreateApplication is a loan application as a partner files it (POST …/applications/create) or
+// the mobile app sends it; field names follow the partner API.
+type CreateApplication struct {
+	ApplicationGUID      string           `json:"application_guid,omitempty"`
+	PartnerApplicationID string           `json:"partner_application_id"`
+	Mode                 string           `json:"mode"`
+	Cart                 Cart             `json:"cart"`
+	DownPayment          decimal.Decimal  `json:"down_payment"`
+	LoanAmount           decimal.Decimal  `json:"loan_amount"`
+	LoanTerm             int              `json:"loan_term"`
+	ProductCode          string           `json:"product_code"`
+	BranchGUID           string           `json:"branch_guid"`
+	EmployeeID           string           `json:"employee_id"`
+	Customer             Applicant        `json:"customer"`
+	CustomerDocuments    []Document       `json:"customer_documents"`
+	CustomerEmployment   Employment       `json:"customer_employment"`
+	CustomerContacts     []Contact        `json:"customer_contacts"`
+	CustomerDevice       *Device          `json:"customer_device,omitempty"`
+	AdditionalData       map[string]any   `json:"additional_data,omitempty"`
+	ExtServiceData       []ExtServiceData `json:"ext_service_data,omitempty"`
+}
+
+// Cart is what the customer buys.
+type Cart struct {
+	Items []CartItem `json:"items"`
+}
+
+// CartItem is one line of the cart.
+type CartItem struct {
+	Name      string          `json:"name"`
+	Quantity  int             `json:"quantity"`
+	Price     decimal.Decimal `json:"price"`
+	GoodsType string          `json:"goods_type"`
+}
+
+// Applicant is the applicant's personal data.
+type Applicant struct {
+	FirstName           string           `json:"first_name"`
+	LastName            string           `json:"last_name"`
+	MiddleName          string           `json:"middle_name,omitempty"`
+	Phone               string           `json:"phone"`
+	Email               string           `json:"email,omitempty"`
+	BirthDate           string           `json:"birth_date"`
+	Gender              string           `json:"gender"`
+	ActualAddress       string           `json:"actual_address"`
+	RegistrationAddress string           `json:"registration_address"`
+	RegistrationDate    string           `json:"registration_date"`
+	PropertyType        string           `json:"property_type,omitempty"`
+	AnotherProperty     string           `json:"another_property,omitempty"`
+	MonthlyExpenses     *decimal.Decimal `json:"monthly_expenses,omitempty"`
+	ChildrenNumber      *int             `json:"children_number,omitempty"`
+	FamilyStatus        string           `json:"family_status,omitempty"`
+}
+
+// Document is an identity document of the applicant.
+type Document struct {
+	Type           string `json:"type"`
+	Series         string `json:"series,omitempty"`
+	Number         string `json:"number"`
+	Issuer         string `json:"issuer,omitempty"`
+	Subdivision    string `json:"subdivision,omitempty"`
+	IssueDate      string `json:"issue_date,omitempty"`
+	ExpirationDate string `json:"expiration_date,omitempty"`
+	Birthplace     string `json:"birthplace,omitempty"`
+}
+
+// Employment is the applicant's job and income.
+type Employment struct {
+	PositionType        string           `json:"position_type"`
+	Position            string           `json:"position,omitempty"`
+	CompanyScope        string           `json:"company_scope,omitempty"`
+	CompanyName         string           `json:"company_name,omitempty"`
+	Salary              decimal.Decimal  `json:"salary"`
+	SalaryCurrency      string           `json:"salary_currency"`
+	ExtraSalary         *decimal.Decimal `json:"extra_salary,omitempty"`
+	ExtraSalaryCurrency string           `json:"extra_salary_currency,omitempty"`
+	WorkExperience      string           `json:"work_experience,omitempty"`
+	WorkAddress         string           `json:"work_address,omitempty"`
+	WorkPhone           string           `json:"work_phone,omitempty"`
+}
+
+// Contact is a person who can be reached about the applicant.
+type Contact struct {
+	Type        string `json:"type"`
+	Owner       string `json:"owner"`
+	Contact     string `json:"contact"`
+	ContactName string `json:"contact_name,omitempty"`
+}
+
+// Device is where the application came from.
+type Device struct {
+	UserAgent string `json:"user_agent,omitempty"`
+	UserIP    string `json:"user_ip,omitempty"`
+}
+
+// ExtServiceData is data of an external service, such as an anti-fraud session.
+type ExtServiceData struct {
+	ServiceType string         `json:"service_type"`
+	ServiceData map[string]any `json:"service_data"`
+}
+
+// Document types the partner API knows.
+var documentTypes = map[string]bool{"passport": true, "inn": true, "snils": true}
+
+var (
+	digitsOnly   = regexp.MustCompile(`^[0-9]+$`)
+	passportNums = map[string]*regexp.Regexp{
+		"passport": regexp.MustCompile(`^[0-9]{6}$`),
+		"inn":      regexp.MustCompile(`^([0-9]{10}|[0-9]{12})$`),
+		"snils":    regexp.MustCompile(`^[0-9]{11}$`),
+	}
+)
+
+// FieldError names a bad field of a request and says what is wrong with it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// fieldErrors collects field errors in order.
+type fieldErrors []FieldError
+
+func (f *fieldErrors) add(field, format string, args ...any) {
+	*f = append(*f, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (f *fieldErrors) required(field, value string) bool {
+	if strings.TrimSpace(value) == "" {
+		f.add(field, "is required")
+		return false
+	}
+	return true
+}
+
+func (f *fieldErrors) date(field, value string, need bool) (time.Time, bool) {
+	if value == "" {
+		if need {
+			f.add(field, "is required")
+		}
+		return time.Time{}, false
+	}
+	d, err := time.Parse(time.DateOnly, value)
+	if err != nil {
+		f.add(field, "must be a date YYYY-MM-DD")
+		return time.Time{}, false
+	}
+	return d, true
+}
+
+func (f *fieldErrors) uuid(field, value string, need bool) {
+	if value == "" {
+		if need {
+			f.add(field, "is required")
+		}
+		return
+	}
+	if _, err := uuid.Parse(value); err != nil || len(value) != 36 {
+		f.add(field, "must be a uuid")
+	}
+}
+
+func (f *fieldErrors) money(field string, v decimal.Decimal) {
+	if v.IsNegative() {
+		f.add(field, "must be ≥ 0")
+	} else if v.Exponent() < -2 && !v.Equal(v.Round(2)) {
+		f.add(field, "must have at most 2 decimal places")
+	}
+}
+
+// Invalid returns the error for a request with bad fields, naming every one of them.
+func Invalid(errs []FieldError) error {
+	names := make([]string, len(errs))
+	for i, e := range errs {
+		names[i] = e.Field + ": " + e.Message
+	}
+	return &Error{Code: CodeInvalid, Message: "invalid request: " + strings.Join(names, "; "), Fields: errs}
+}
+
+// ParseConfirmDate reads the partner's confirm_date: an RFC 3339 date-time or a plain date.
+func ParseConfirmDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, Invalid([]FieldError{{Field: "confirm_date", Message: "is required"}})
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, Invalid([]FieldError{{Field: "confirm_date", Message: "must be a date-time (RFC 3339) or a date YYYY-MM-DD"}})
+}
+
+// validate checks a create request's values against the field rules and the product. It returns
+// every problem, not only the first.
+func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) fieldErrors {
+	var errs fieldErrors
+	errs.uuid("application_guid", c.ApplicationGUID, false)
+	errs.required("partner_application_id", c.PartnerApplicationID)
+	errs.required("mode", c.Mode)
+	errs.uuid("branch_guid", c.BranchGUID, true)
+	errs.required("employee_id", c.EmployeeID)
+
+	if len(c.Cart.Items) == 0 {
+		errs.add("cart.items", "must have at least one item")
+	}
+	total := decimal.Zero
+	for i, it := range c.Cart.Items {
+		p := fmt.Sprintf("cart.items[%d].", i)
+		errs.required(p+"name", it.Name)
+		errs.required(p+"goods_type", it.GoodsType)
+		if it.Quantity < 1 {
+			errs.add(p+"quantity", "must be ≥ 1")
+		}
+		errs.money(p+"price", it.Price)
+		total = total.Add(it.Price.Mul(decimal.NewFromInt(int64(it.Quantity))))
+	}
+	errs.money("down_payment", c.DownPayment)
+	errs.money("loan_amount", c.LoanAmount)
+	if !c.LoanAmount.IsPositive() {
+		errs.add("loan_amount", "must be > 0")
+	} else if len(c.Cart.Items) > 0 && c.LoanAmount.GreaterThan(total.Sub(c.DownPayment)) {
+		errs.add("loan_amount", "must not exceed the cart total %s less the down payment %s", total.StringFixed(2), c.DownPayment.StringFixed(2))
+	}
+
+	switch {
+	case c.ProductCode == "":
+		errs.add("product_code", "is required")
+	case product == nil:
+		errs.add("product_code", "unknown product %q", c.ProductCode)
+	default:
+		if c.LoanTerm < product.MinTerm || c.LoanTerm > product.MaxTerm {
+			errs.add("loan_term", "must be between %d and %d for product %s", product.MinTerm, product.MaxTerm, product.Code)
+		}
+		if c.LoanAmount.IsPositive() && (c.LoanAmount.LessThan(product.MinAmount) || c.LoanAmount.GreaterThan(product.MaxAmount)) {
+			errs.add("loan_amount", "must be between %s and %s for product %s", product.MinAmount.StringFixed(2), product.MaxAmount.StringFixed(2), product.Code)
+		}
+	}
+
+	a := c.Customer
+	errs.required("customer.first_name", a.FirstName)
+	errs.required("customer.last_name", a.LastName)
+	if errs.required("customer.phone", a.Phone) {
+		if _, err := NormalizePhone(a.Phone); err != nil {
+			errs.add("customer.phone", "%s", ErrorMessage(err))
+		}
+	}
+	if a.Email != "" {
+		if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email {
+			errs.add("customer.email", "must be an e-mail address")
+		}
+	}
+	if birth, ok := errs.date("customer.birth_date", a.BirthDate, true); ok && !birth.Before(now) {
+		errs.add("customer.birth_date", "must be in the past")
+	}
+	errs.required("customer.gender", a.Gender)
+	errs.required("customer.actual_address", a.ActualAddress)
+	errs.required("customer.registration_address", a.RegistrationAddress)
+	errs.date("customer.registration_date", a.RegistrationDate, true)
+	if a.MonthlyExpenses != nil {
+		errs.money("customer.monthly_expenses", *a.MonthlyExpenses)
+	}
+	if a.ChildrenNumber != nil && *a.ChildrenNumber < 0 {
+		errs.add("customer.children_number", "must be ≥ 0")
+	}
+
+	if len(c.CustomerDocuments) == 0 {
+		errs.add("customer_documents", "must have at least one document")
+	}
+	for i, d := range c.CustomerDocuments {
+		p := fmt.Sprintf("customer_documents[%d].", i)
+		if !documentTypes[d.Type] {
+			errs.add(p+"type", "must be passport, inn or snils")
+			continue
+		}
+		if errs.required(p+"number", d.Number) && !passportNums[d.Type].MatchString(d.Number) {
+			errs.add(p+"number", "is not a valid %s number", d.Type)
+		}
+		if d.Type != "passport" {
+			continue
+		}
+		// the passport carries its issue data; inn and snils are numbers only
+		if d.Series != "" && (len(d.Series) != 4 || !digitsOnly.MatchString(d.Series)) {
+			errs.add(p+"series", "must be 4 digits")
+		}
+		errs.required(p+"birthplace", d.Birthplace)
+		if issued, ok := errs.date(p+"issue_date", d.IssueDate, true); ok && issued.After(now) {
+			errs.add(p+"issue_date", "must not be in the future")
+		}
+		errs.date(p+"expiration_date", d.ExpirationDate, false)
+	}
+
+	e := c.CustomerEmployment
+	errs.required("customer_employment.position_type", e.PositionType)
+	errs.money("customer_employment.salary", e.Salary)
+	errs.required("customer_employment.salary_currency", e.SalaryCurrency)
+	if e.ExtraSalary != nil {
+		errs.money("customer_employment.extra_salary", *e.ExtraSalary)
+	}
+
+	if len(c.CustomerContacts) == 0 {
+		errs.add("customer_contacts", "must have at least one contact")
+	}
+	for i, ct := range c.CustomerContacts {
+		p := fmt.Sprintf("customer_contacts[%d].", i)
+		errs.required(p+"type", ct.Type)
+		errs.required(p+"owner", ct.Owner)
+		errs.required(p+"contact", ct.Contact)
+	}
+	for i, x := range c.ExtServiceData {
+		errs.required(fmt.Sprintf("ext_service_data[%d].service_type", i), x.ServiceType)
+		if x.ServiceData == nil {
+			errs.add(fmt.Sprintf("ext_service_data[%d].service_data", i), "is required")
+		}
+	}
+	return errs
+}

@@ -1,0 +1,290 @@
+package lending
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"lendgraph/schedule"
+	"lendgraph/scoring"
+	"lendgraph/store"
+)
+
+// maxJobAttempts bounds the retries of a failing job; the application is then declined as a
+// technical fault rather than left waiting forever.
+const maxJobAttempts = 5
+
+// RunWorker runs due jobs until ctx ends: those this instance queued at once, the others (queued by
+// any instance, or due later) within pollEvery. Each job runs in the transaction that claims it, so
+// it survives a crash and never runs twice, whatever the number of instances.
+func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration) {
+	ticker := time.NewTicker(pollEvery)
+	defer ticker.Stop()
+	for {
+		for {
+			ran, err := s.RunNextJob(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.Log.ErrorContext(ctx, "job failed", "err", err)
+			}
+			if !ran {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// RunNextJob runs one due job, if there is one, and tells whether it found one.
+func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
+	var job store.Job
+	var failure error
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		var err error
+		job, err = q.ClaimJob(ctx)
+		if err != nil {
+			return err
+		}
+		if failure = s.runJob(ctx, q, job); failure != nil {
+			// the job's work rolls back; its failure is recorded after, outside this transaction
+			return failure
+		}
+		return q.FinishJob(ctx, job.ID)
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case failure != nil:
+		return true, s.jobFailed(ctx, job, failure)
+	}
+	// a store failure: report no job run, so the worker waits for its next tick
+	return err == nil, err
+}
+
+func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) error {
+	app, err := q.ApplicationByID(ctx, job.ApplicationID)
+	if err != nil {
+		return err
+	}
+	if app, err = q.LockApplication(ctx, app.GUID); err != nil {
+		return err
+	}
+	switch job.Kind {
+	case jobProcess:
+		return s.process(ctx, q, &app)
+	case jobTimeout:
+		return s.expire(ctx, q, &app)
+	}
+	return fmt.Errorf("unknown job kind %q", job.Kind)
+}
+
+// jobFailed schedules a retry with growing delay, or after the last attempt declines the
+// application as a technical fault.
+func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) error {
+	s.Log.WarnContext(ctx, "job attempt failed", "job", job.ID, "kind", job.Kind, "attempt", job.Attempts+1, "err", failure)
+	return s.Store.Tx(ctx, func(q store.Queries) error {
+		if job.Attempts+1 < maxJobAttempts {
+			delay := time.Duration(1<<job.Attempts) * time.Second
+			return q.RetryJob(ctx, job.ID, failure.Error(), s.Now().Add(delay))
+		}
+		if err := q.FinishJob(ctx, job.ID); err != nil {
+			return err
+		}
+		app, err := q.ApplicationByID(ctx, job.ApplicationID)
+		if err != nil {
+			return err
+		}
+		if app, err = q.LockApplication(ctx, app.GUID); err != nil {
+			return err
+		}
+		if _, err := Status(app.Status).next(ActionDecline); err != nil {
+			return nil // moved on meanwhile
+		}
+		app.Reason = "technical fault: processing failed"
+		return s.transition(ctx, q, &app, ActionDecline, "system:worker")
+	})
+}
+
+// process finds or creates the customer, stores the questionnaire, scores the application and
+// either approves it with offers or declines it.
+func (s *Service) process(ctx context.Context, q store.Queries, app *store.Application) error {
+	if Status(app.Status) != StatusProcessing {
+		return nil // cancelled meanwhile
+	}
+	customer, err := s.applicant(ctx, q, app)
+	if err != nil {
+		return err
+	}
+	app.CustomerID = &customer.ID
+	rules, err := q.ActiveScoringRules(ctx)
+	if err != nil {
+		return err
+	}
+	product, err := q.LoanProduct(ctx, app.ProductCode)
+	if err != nil {
+		return err
+	}
+	result := scoring.Evaluate(scoringRules(rules), s.scoringEnv(app, customer), s.Now)
+	switch result.FinalRecommendation {
+	case scoring.Approve:
+		if err := s.makeOffers(ctx, q, app, product); err != nil {
+			return err
+		}
+		return s.transition(ctx, q, app, ActionApprove, "system:scoring")
+	case scoring.Deny:
+		app.Reason = result.DenialReason
+		return s.transition(ctx, q, app, ActionDecline, "system:scoring")
+	}
+	var fault string
+	for _, t := range result.Tasks {
+		fault = t.Error
+	}
+	return fmt.Errorf("scoring %s: %s%s", result.FinalRecommendation, result.DenialReason, fault)
+}
+
+// applicant returns the application's customer: the mobile applicant, or for a partner's
+// application the customer with its phone, created when new, with the questionnaire stored.
+func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.Application) (store.Customer, error) {
+	if app.CustomerID != nil {
+		return q.CustomerByID(ctx, *app.CustomerID)
+	}
+	var req CreateApplication
+	if err := json.Unmarshal(app.Request, &req); err != nil {
+		return store.Customer{}, err
+	}
+	a := req.Customer
+	c, err := q.EnsureCustomer(ctx, app.Phone, nonEmpty(a.FirstName), nonEmpty(a.LastName), nonEmpty(a.MiddleName))
+	if err != nil {
+		return store.Customer{}, err
+	}
+	var birth *time.Time
+	if d, err := time.Parse(time.DateOnly, a.BirthDate); err == nil {
+		birth = &d
+	}
+	if err := q.UpdateCustomerProfile(ctx, c.ID, a.FirstName, a.LastName, a.MiddleName, a.Email, a.Gender, birth); err != nil {
+		return store.Customer{}, err
+	}
+	x := store.Questionnaire{ApplicationID: app.ID, CustomerID: c.ID}
+	addresses := map[string]any{
+		"actual": a.ActualAddress, "registration": a.RegistrationAddress, "registration_date": a.RegistrationDate,
+		"property_type": a.PropertyType, "another_property": a.AnotherProperty,
+	}
+	for dst, v := range map[*json.RawMessage]any{
+		&x.Documents: req.CustomerDocuments, &x.Employment: req.CustomerEmployment, &x.Contacts: req.CustomerContacts,
+		&x.Addresses: addresses, &x.Device: req.CustomerDevice, &x.Additional: req.AdditionalData,
+	} {
+		if *dst, err = json.Marshal(v); err != nil {
+			return store.Customer{}, err
+		}
+	}
+	if err := q.PutQuestionnaire(ctx, x); err != nil {
+		return store.Customer{}, err
+	}
+	return q.CustomerByID(ctx, c.ID)
+}
+
+// scoringEnv is what rules see: the application and the customer, with the questionnaire's
+// figures when the application brought one. Numbers are float64 and int, as expressions compare them.
+func (s *Service) scoringEnv(app *store.Application, c store.Customer) map[string]any {
+	var req CreateApplication
+	_ = json.Unmarshal(app.Request, &req) // a mobile application has no questionnaire: zero values
+	cartTotal := decimal.Zero
+	for _, it := range req.Cart.Items {
+		cartTotal = cartTotal.Add(it.Price.Mul(decimal.NewFromInt(int64(it.Quantity))))
+	}
+	age := -1
+	if c.BirthDate != nil {
+		age = yearsBetween(*c.BirthDate, s.Now())
+	}
+	hasPassport := false
+	for _, d := range req.CustomerDocuments {
+		hasPassport = hasPassport || d.Type == "passport"
+	}
+	expenses := 0.0
+	if req.Customer.MonthlyExpenses != nil {
+		expenses = req.Customer.MonthlyExpenses.InexactFloat64()
+	}
+	children := 0
+	if req.Customer.ChildrenNumber != nil {
+		children = *req.Customer.ChildrenNumber
+	}
+	return map[string]any{
+		"application": map[string]any{
+			"channel": app.Channel, "mode": app.Mode, "productCode": app.ProductCode,
+			"loanAmount": app.LoanAmount.InexactFloat64(), "loanTerm": app.LoanTerm,
+			"downPayment": app.DownPayment.InexactFloat64(), "cartTotal": cartTotal.InexactFloat64(),
+		},
+		"customer": map[string]any{
+			"age": age, "phone": c.Phone, "hasPassport": hasPassport,
+			"salary": req.CustomerEmployment.Salary.InexactFloat64(), "monthlyExpenses": expenses, "childrenNumber": children,
+		},
+	}
+}
+
+func scoringRules(rs []store.ScoringRule) []scoring.Rule {
+	out := make([]scoring.Rule, len(rs))
+	for i, r := range rs {
+		out[i] = scoring.Rule{
+			ID: r.ID, OrderNo: r.OrderNo, Expression: r.Expression, Description: r.Description,
+			Blocking: r.Blocking, Allowing: r.Allowing, DenialReason: r.DenialReason, Recommendation: r.Recommendation,
+		}
+	}
+	return out
+}
+
+// makeOffers computes the offers of an approved application: the amount and term asked for, and the
+// same amount over a shorter and a longer term where the product allows them.
+func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Application, p store.LoanProduct) error {
+	terms := []int{app.LoanTerm}
+	for _, t := range []int{app.LoanTerm - 3, app.LoanTerm + 3} {
+		if t >= p.MinTerm && t <= p.MaxTerm {
+			terms = append(terms, t)
+		}
+	}
+	for _, term := range terms {
+		plan, err := schedule.Annuity(schedule.Terms{Principal: app.LoanAmount, AnnualRate: p.AnnualRate, Months: term, Start: s.Now()})
+		if err != nil {
+			return err
+		}
+		if _, err := q.InsertOffer(ctx, store.Offer{
+			ApplicationID: app.ID, ProductCode: p.Code, Amount: app.LoanAmount, Term: term, AnnualRate: p.AnnualRate,
+			MonthlyPayment: plan.MonthlyPayment, TotalInterest: plan.TotalInterest, TotalAmount: plan.TotalAmount,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expire cancels an application still unsigned when its time is up.
+func (s *Service) expire(ctx context.Context, q store.Queries, app *store.Application) error {
+	switch Status(app.Status) {
+	case StatusProcessing, StatusApproved, StatusOfferSelected, StatusOTPSent:
+		app.Reason = "timeout: not signed in time"
+		return s.transition(ctx, q, app, ActionCancel, "system:timeout")
+	}
+	return nil
+}
+
+func yearsBetween(birth, now time.Time) int {
+	years := now.Year() - birth.Year()
+	if now.Month() < birth.Month() || (now.Month() == birth.Month() && now.Day() < birth.Day()) {
+		years--
+	}
+	return years
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,392 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// LoanProduct is a credit product partners sell.
+type LoanProduct struct {
+	Code       string          `db:"code"`
+	Name       string          `db:"name"`
+	AnnualRate decimal.Decimal `db:"annual_rate"`
+	MinAmount  decimal.Decimal `db:"min_amount"`
+	MaxAmount  decimal.Decimal `db:"max_amount"`
+	MinTerm    int             `db:"min_term"`
+	MaxTerm    int             `db:"max_term"`
+	Active     bool            `db:"active"`
+}
+
+const loanProductColumns = `code, name, annual_rate, min_amount, max_amount, min_term, max_term, active`
+
+// LoanProduct returns the product with the given code.
+func (q Queries) LoanProduct(ctx context.Context, code string) (LoanProduct, error) {
+	var p LoanProduct
+	err := q.get(ctx, &p, `SELECT `+loanProductColumns+` FROM loan_products WHERE code = $1`, code)
+	return p, err
+}
+
+// ActiveLoanProducts returns the products on sale, by code.
+func (q Queries) ActiveLoanProducts(ctx context.Context) ([]LoanProduct, error) {
+	var ps []LoanProduct
+	err := q.sel(ctx, &ps, `SELECT `+loanProductColumns+` FROM loan_products WHERE active ORDER BY code`)
+	return ps, err
+}
+
+// PutLoanProduct stores a product unless its code exists; it reports whether it added one.
+func (q Queries) PutLoanProduct(ctx context.Context, p LoanProduct) (bool, error) {
+	res, err := q.exec(ctx, `
+		INSERT INTO loan_products (code, name, annual_rate, min_amount, max_amount, min_term, max_term)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		p.Code, p.Name, p.AnnualRate, p.MinAmount, p.MaxAmount, p.MinTerm, p.MaxTerm)
+	return inserted(res, err)
+}
+
+// ScoringRule is one ordered scoring step.
+type ScoringRule struct {
+	ID             int64  `db:"id"`
+	OrderNo        int    `db:"order_no"`
+	Expression     string `db:"expression"`
+	Description    string `db:"description"`
+	Blocking       bool   `db:"blocking"`
+	Allowing       bool   `db:"allowing"`
+	DenialReason   string `db:"denial_reason"`
+	Recommendation string `db:"recommendation"`
+}
+
+// ActiveScoringRules returns the rules in force, in order.
+func (q Queries) ActiveScoringRules(ctx context.Context) ([]ScoringRule, error) {
+	var rs []ScoringRule
+	err := q.sel(ctx, &rs, `
+		SELECT id, order_no, expression, description, blocking, allowing, denial_reason, recommendation
+		FROM scoring_rules WHERE active ORDER BY order_no, id`)
+	return rs, err
+}
+
+// AddScoringRule stores a rule.
+func (q Queries) AddScoringRule(ctx context.Context, r ScoringRule) error {
+	_, err := q.exec(ctx, `
+		INSERT INTO scoring_rules (order_no, expression, description, blocking, allowing, denial_reason, recommendation)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		r.OrderNo, r.Expression, r.Description, r.Blocking, r.Allowing, r.DenialReason, r.Recommendation)
+	return err
+}
+
+// CountScoringRules returns how many rules exist, active or not.
+func (q Queries) CountScoringRules(ctx context.Context) (int, error) {
+	var n int
+	err := q.get(ctx, &n, `SELECT count(*) FROM scoring_rules`)
+	return n, err
+}
+
+// Application is a loan application.
+type Application struct {
+	ID                   int64           `db:"id"`
+	GUID                 string          `db:"guid"`
+	Channel              string          `db:"channel"`
+	PartnerID            *int64          `db:"partner_id"`
+	PartnerApplicationID *string         `db:"partner_application_id"`
+	CustomerID           *int64          `db:"customer_id"`
+	Phone                string          `db:"phone"`
+	Status               string          `db:"status"`
+	ProductCode          string          `db:"product_code"`
+	Mode                 string          `db:"mode"`
+	LoanAmount           decimal.Decimal `db:"loan_amount"`
+	DownPayment          decimal.Decimal `db:"down_payment"`
+	LoanTerm             int             `db:"loan_term"`
+	BranchGUID           *string         `db:"branch_guid"`
+	EmployeeID           *string         `db:"employee_id"`
+	Request              json.RawMessage `db:"request"`
+	RequestHash          []byte          `db:"request_hash"`
+	SelectedOfferID      *int64          `db:"selected_offer_id"`
+	Reason               string          `db:"reason"`
+	CreatedAt            time.Time       `db:"created_at"`
+	UpdatedAt            time.Time       `db:"updated_at"`
+}
+
+const applicationColumns = `id, guid, channel, partner_id, partner_application_id, customer_id, phone, status,
+	product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash,
+	selected_offer_id, reason, created_at, updated_at`
+
+// InsertApplication stores a new application unless its guid, or its partner's application id, is
+// taken; it reports whether it stored it.
+func (q Queries) InsertApplication(ctx context.Context, a Application) (Application, bool, error) {
+	var out Application
+	err := q.get(ctx, &out, `
+		INSERT INTO applications (guid, channel, partner_id, partner_application_id, customer_id, phone, status,
+			product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		ON CONFLICT DO NOTHING
+		RETURNING `+applicationColumns,
+		a.GUID, a.Channel, a.PartnerID, a.PartnerApplicationID, a.CustomerID, a.Phone, a.Status,
+		a.ProductCode, a.Mode, a.LoanAmount, a.DownPayment, a.LoanTerm, a.BranchGUID, a.EmployeeID, a.Request, a.RequestHash)
+	if err == ErrNotFound {
+		return Application{}, false, nil
+	}
+	return out, err == nil, err
+}
+
+// ApplicationByGUID returns the application with the given guid.
+func (q Queries) ApplicationByGUID(ctx context.Context, guid string) (Application, error) {
+	var a Application
+	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE guid = $1`, guid)
+	return a, err
+}
+
+// ApplicationByID returns the application with the given id.
+func (q Queries) ApplicationByID(ctx context.Context, id int64) (Application, error) {
+	var a Application
+	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE id = $1`, id)
+	return a, err
+}
+
+// ApplicationByPartnerRef returns a partner's application by the partner's own id.
+func (q Queries) ApplicationByPartnerRef(ctx context.Context, partnerID int64, ref string) (Application, error) {
+	var a Application
+	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE partner_id = $1 AND partner_application_id = $2`, partnerID, ref)
+	return a, err
+}
+
+// LockApplication returns the application with the given guid, locked until the transaction ends,
+// so that its transitions happen one at a time.
+func (q Queries) LockApplication(ctx context.Context, guid string) (Application, error) {
+	var a Application
+	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE guid = $1 FOR UPDATE`, guid)
+	return a, err
+}
+
+// UpdateApplicationState writes an application's status, customer, selected offer and reason.
+func (q Queries) UpdateApplicationState(ctx context.Context, a Application) error {
+	_, err := q.exec(ctx, `
+		UPDATE applications SET status = $2, customer_id = $3, selected_offer_id = $4, reason = $5, updated_at = now()
+		WHERE id = $1`, a.ID, a.Status, a.CustomerID, a.SelectedOfferID, a.Reason)
+	return err
+}
+
+// ApplicationFilter narrows a listing of applications. Zero fields do not filter.
+type ApplicationFilter struct {
+	PartnerID     *int64
+	CustomerID    *int64
+	Statuses      []string
+	CreatedFrom   *time.Time
+	CreatedBefore *time.Time
+	AfterID       int64 // keyset cursor: only ids below it (newest first)
+	Limit         int
+}
+
+// Applications lists applications newest first.
+func (q Queries) Applications(ctx context.Context, f ApplicationFilter) ([]Application, error) {
+	var as []Application
+	err := q.sel(ctx, &as, `
+		SELECT `+applicationColumns+` FROM applications
+		WHERE ($1::bigint IS NULL OR partner_id = $1)
+		  AND ($2::bigint IS NULL OR customer_id = $2)
+		  AND (cardinality($3::text[]) = 0 OR status = ANY($3))
+		  AND ($4::timestamptz IS NULL OR created_at >= $4)
+		  AND ($5::timestamptz IS NULL OR created_at < $5)
+		  AND ($6::bigint = 0 OR id < $6)
+		ORDER BY id DESC LIMIT $7`,
+		f.PartnerID, f.CustomerID, stringArray(f.Statuses), f.CreatedFrom, f.CreatedBefore, f.AfterID, f.Limit)
+	return as, err
+}
+
+// CartItem is a line of an application's cart.
+type CartItem struct {
+	ApplicationID int64           `db:"application_id"`
+	LineNo        int             `db:"line_no"`
+	Name          string          `db:"name"`
+	Quantity      int             `db:"quantity"`
+	Price         decimal.Decimal `db:"price"`
+	GoodsType     string          `db:"goods_type"`
+	CreatedAt     time.Time       `db:"created_at"`
+}
+
+// InsertCartItem stores a cart line.
+func (q Queries) InsertCartItem(ctx context.Context, c CartItem) error {
+	_, err := q.exec(ctx, `
+		INSERT INTO application_cart_items (application_id, line_no, name, quantity, price, goods_type)
+		VALUES ($1, $2, $3, $4, $5, $6)`, c.ApplicationID, c.LineNo, c.Name, c.Quantity, c.Price, c.GoodsType)
+	return err
+}
+
+// CartItems returns an application's cart lines in order.
+func (q Queries) CartItems(ctx context.Context, applicationID int64) ([]CartItem, error) {
+	var cs []CartItem
+	err := q.sel(ctx, &cs, `
+		SELECT application_id, line_no, name, quantity, price, goods_type, created_at
+		FROM application_cart_items WHERE application_id = $1 ORDER BY line_no`, applicationID)
+	return cs, err
+}
+
+// Questionnaire is the applicant data an application brought, beyond the customer's own columns.
+type Questionnaire struct {
+	ApplicationID int64           `db:"application_id"`
+	CustomerID    int64           `db:"customer_id"`
+	Documents     json.RawMessage `db:"documents"`
+	Employment    json.RawMessage `db:"employment"`
+	Contacts      json.RawMessage `db:"contacts"`
+	Addresses     json.RawMessage `db:"addresses"`
+	Device        json.RawMessage `db:"device"`
+	Additional    json.RawMessage `db:"additional"`
+}
+
+// PutQuestionnaire stores an application's questionnaire (again, when a step is retried).
+func (q Queries) PutQuestionnaire(ctx context.Context, x Questionnaire) error {
+	_, err := q.exec(ctx, `
+		INSERT INTO application_questionnaires (application_id, customer_id, documents, employment, contacts, addresses, device, additional)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (application_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, documents = EXCLUDED.documents,
+			employment = EXCLUDED.employment, contacts = EXCLUDED.contacts, addresses = EXCLUDED.addresses,
+			device = EXCLUDED.device, additional = EXCLUDED.additional`,
+		x.ApplicationID, x.CustomerID, x.Documents, x.Employment, x.Contacts, x.Addresses, x.Device, x.Additional)
+	return err
+}
+
+// UpdateCustomerProfile fills a customer's personal data from a questionnaire, keeping what the
+// customer record already has.
+func (q Queries) UpdateCustomerProfile(ctx context.Context, id int64, first, last, middle, email, gender string, birth *time.Time) error {
+	_, err := q.exec(ctx, `
+		UPDATE customers SET
+			first_name = coalesce(first_name, nullif($2, '')), last_name = coalesce(last_name, nullif($3, '')),
+			middle_name = coalesce(middle_name, nullif($4, '')), email = coalesce(email, nullif($5, '')),
+			gender = coalesce(gender, nullif($6, '')), birth_date = coalesce(birth_date, $7), updated_at = now()
+		WHERE id = $1`, id, first, last, middle, email, gender, birth)
+	return err
+}
+
+// Offer is a loan offer computed for an application.
+type Offer struct {
+	ID             int64           `db:"id"`
+	ApplicationID  int64           `db:"application_id"`
+	ProductCode    string          `db:"product_code"`
+	Amount         decimal.Decimal `db:"amount"`
+	Term           int             `db:"term"`
+	AnnualRate     decimal.Decimal `db:"annual_rate"`
+	MonthlyPayment decimal.Decimal `db:"monthly_payment"`
+	TotalInterest  decimal.Decimal `db:"total_interest"`
+	TotalAmount    decimal.Decimal `db:"total_amount"`
+}
+
+const offerColumns = `id, application_id, product_code, amount, term, annual_rate, monthly_payment, total_interest, total_amount`
+
+// InsertOffer stores an offer.
+func (q Queries) InsertOffer(ctx context.Context, o Offer) (Offer, error) {
+	var out Offer
+	err := q.get(ctx, &out, `
+		INSERT INTO application_offers (application_id, product_code, amount, term, annual_rate, monthly_payment, total_interest, total_amount)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+offerColumns,
+		o.ApplicationID, o.ProductCode, o.Amount, o.Term, o.AnnualRate, o.MonthlyPayment, o.TotalInterest, o.TotalAmount)
+	return out, err
+}
+
+// Offers returns an application's offers in order.
+func (q Queries) Offers(ctx context.Context, applicationID int64) ([]Offer, error) {
+	var os []Offer
+	err := q.sel(ctx, &os, `SELECT `+offerColumns+` FROM application_offers WHERE application_id = $1 ORDER BY id`, applicationID)
+	return os, err
+}
+
+// Event is one status change of an application.
+type Event struct {
+	ID              int64     `db:"id"`
+	ApplicationID   int64     `db:"application_id"`
+	ApplicationGUID string    `db:"application_guid"`
+	PartnerID       *int64    `db:"partner_id"`
+	CustomerID      *int64    `db:"customer_id"`
+	Status          string    `db:"status"`
+	Message         string    `db:"message"`
+	Actor           string    `db:"actor"`
+	CreatedAt       time.Time `db:"created_at"`
+}
+
+// EventsChannel is the PostgreSQL channel on which the id of every new event is notified.
+const EventsChannel = "application_events"
+
+const eventSelect = `
+	SELECT e.id, e.application_id, a.guid AS application_guid, a.partner_id, a.customer_id, e.status, e.message, e.actor, e.created_at
+	FROM application_events e JOIN applications a ON a.id = e.application_id`
+
+// AppendEvent records a status change and notifies its id to listeners when the transaction commits.
+func (q Queries) AppendEvent(ctx context.Context, applicationID int64, status, message, actor string) (int64, error) {
+	var id int64
+	if err := q.get(ctx, &id, `
+		INSERT INTO application_events (application_id, status, message, actor) VALUES ($1, $2, $3, $4) RETURNING id`,
+		applicationID, status, message, actor); err != nil {
+		return 0, err
+	}
+	_, err := q.exec(ctx, `SELECT pg_notify($1, $2::text)`, EventsChannel, id)
+	return id, err
+}
+
+// EventByID returns one event.
+func (q Queries) EventByID(ctx context.Context, id int64) (Event, error) {
+	var e Event
+	err := q.get(ctx, &e, eventSelect+` WHERE e.id = $1`, id)
+	return e, err
+}
+
+// EventsAfter returns events with ids above after, oldest first, of one application when
+// applicationID is not 0; at most limit of them.
+func (q Queries) EventsAfter(ctx context.Context, applicationID, after int64, limit int) ([]Event, error) {
+	var es []Event
+	err := q.sel(ctx, &es, eventSelect+`
+		WHERE e.id > $1 AND ($2::bigint = 0 OR e.application_id = $2) ORDER BY e.id LIMIT $3`, after, applicationID, limit)
+	return es, err
+}
+
+// PartnerNotification is what the partner is told about an application's status.
+type PartnerNotification struct {
+	ID            int64           `db:"id"`
+	GUID          string          `db:"guid"`
+	ApplicationID int64           `db:"application_id"`
+	Payload       json.RawMessage `db:"payload"`
+	CreatedAt     time.Time       `db:"created_at"`
+}
+
+// AddPartnerNotification stores a notification.
+func (q Queries) AddPartnerNotification(ctx context.Context, applicationID int64, payload json.RawMessage) error {
+	_, err := q.exec(ctx, `INSERT INTO partner_notifications (application_id, payload) VALUES ($1, $2)`, applicationID, payload)
+	return err
+}
+
+// LatestPartnerNotification returns the newest notification of an application.
+func (q Queries) LatestPartnerNotification(ctx context.Context, applicationID int64) (PartnerNotification, error) {
+	var n PartnerNotification
+	err := q.get(ctx, &n, `
+		SELECT id, guid, application_id, payload, created_at FROM partner_notifications
+		WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, applicationID)
+	return n, err
+}
+
+// ApplicationFile is a file a partner attached to an application.
+type ApplicationFile struct {
+	ID            int64     `db:"id"`
+	GUID          string    `db:"guid"`
+	ApplicationID int64     `db:"application_id"`
+	FileType      string    `db:"file_type"`
+	Format        string    `db:"format"`
+	Size          int       `db:"size"`
+	CreatedAt     time.Time `db:"created_at"`
+}
+
+// AddApplicationFile stores a file's bytes.
+func (q Queries) AddApplicationFile(ctx context.Context, applicationID int64, fileType, format string, content []byte) (ApplicationFile, error) {
+	var f ApplicationFile
+	err := q.get(ctx, &f, `
+		INSERT INTO application_files (application_id, file_type, format, content) VALUES ($1, $2, $3, $4)
+		RETURNING id, guid, application_id, file_type, format, length(content) AS size, created_at`,
+		applicationID, fileType, format, content)
+	return f, err
+}
+
+// ApplicationFiles lists an application's files without their bytes.
+func (q Queries) ApplicationFiles(ctx context.Context, applicationID int64) ([]ApplicationFile, error) {
+	var fs []ApplicationFile
+	err := q.sel(ctx, &fs, `
+		SELECT id, guid, application_id, file_type, format, length(content) AS size, created_at
+		FROM application_files WHERE application_id = $1 ORDER BY id`, applicationID)
+	return fs, err
+}

@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Job is a piece of durable work about an application.
+type Job struct {
+	ID            int64  `db:"id"`
+	Kind          string `db:"kind"`
+	ApplicationID int64  `db:"application_id"`
+	Attempts      int    `db:"attempts"`
+}
+
+// EnqueueJob schedules work to run at runAt.
+func (q Queries) EnqueueJob(ctx context.Context, kind string, applicationID int64, runAt time.Time) error {
+	_, err := q.exec(ctx, `INSERT INTO jobs (kind, application_id, run_at) VALUES ($1, $2, $3)`, kind, applicationID, runAt)
+	return err
+}
+
+// ClaimJob locks the next due job for the transaction, skipping jobs other instances hold, or
+// returns ErrNotFound.
+func (q Queries) ClaimJob(ctx context.Context) (Job, error) {
+	var j Job
+	err := q.get(ctx, &j, `
+		SELECT id, kind, application_id, attempts FROM jobs
+		WHERE done_at IS NULL AND run_at <= now()
+		ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`)
+	return j, err
+}
+
+// FinishJob marks a job done.
+func (q Queries) FinishJob(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, `UPDATE jobs SET done_at = now(), attempts = attempts + 1 WHERE id = $1`, id)
+	return err
+}
+
+// RetryJob records a failed attempt and when to try again.
+func (q Queries) RetryJob(ctx context.Context, id int64, failure string, runAt time.Time) error {
+	_, err := q.exec(ctx, `UPDATE jobs SET attempts = attempts + 1, last_error = $2, run_at = $3 WHERE id = $1`, id, failure, runAt)
+	return err
+}
+
+// PendingJobs counts an application's jobs not yet done.
+func (q Queries) PendingJobs(ctx context.Context, applicationID int64) (int, error) {
+	var n int
+	err := q.get(ctx, &n, `SELECT count(*) FROM jobs WHERE application_id = $1 AND done_at IS NULL`, applicationID)
+	return n, err
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Loan is money lent to a customer.
+type Loan struct {
+	ID             int64           `db:"id"`
+	GUID           string          `db:"guid"`
+	Number         string          `db:"number"`
+	ContractNumber string          `db:"contract_number"`
+	ApplicationID  int64           `db:"application_id"`
+	CustomerID     int64           `db:"customer_id"`
+	ProductCode    string          `db:"product_code"`
+	Amount         decimal.Decimal `db:"amount"`
+	Term           int             `db:"term"`
+	AnnualRate     decimal.Decimal `db:"annual_rate"`
+	Status         string          `db:"status"`
+	OpenedOn       *time.Time      `db:"opened_on"`
+	CreatedAt      time.Time       `db:"created_at"`
+	UpdatedAt      time.Time       `db:"updated_at"`
+}
+
+const loanColumns = `id, guid, number, contract_number, application_id, customer_id, product_code, amount, term,
+	annual_rate, status, opened_on, created_at, updated_at`
+
+// NextLoanNumber draws the next loan number.
+func (q Queries) NextLoanNumber(ctx context.Context) (string, error) {
+	var n int64
+	err := q.get(ctx, &n, `SELECT nextval('loan_numbers')`)
+	return fmt.Sprintf("%d", n), err
+}
+
+// InsertLoan stores a new loan with its contract.
+func (q Queries) InsertLoan(ctx context.Context, l Loan, contractPDF []byte) (Loan, error) {
+	var out Loan
+	err := q.get(ctx, &out, `
+		INSERT INTO loans (number, contract_number, application_id, customer_id, product_code, amount, term, annual_rate, status, contract_pdf)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+loanColumns,
+		l.Number, l.ContractNumber, l.ApplicationID, l.CustomerID, l.ProductCode, l.Amount, l.Term, l.AnnualRate, l.Status, contractPDF)
+	return out, err
+}
+
+// LoanByApplication returns the loan made from an application.
+func (q Queries) LoanByApplication(ctx context.Context, applicationID int64) (Loan, error) {
+	var l Loan
+	err := q.get(ctx, &l, `SELECT `+loanColumns+` FROM loans WHERE application_id = $1`, applicationID)
+	return l, err
+}
+
+// ContractPDF returns a loan's signed contract.
+func (q Queries) ContractPDF(ctx context.Context, loanID int64) ([]byte, error) {
+	var pdf []byte
+	err := q.get(ctx, &pdf, `SELECT contract_pdf FROM loans WHERE id = $1`, loanID)
+	return pdf, err
+}
+
+// SetLoanStatus changes a loan's status, and its opening date when given.
+func (q Queries) SetLoanStatus(ctx context.Context, id int64, status string, openedOn *time.Time) error {
+	_, err := q.exec(ctx, `UPDATE loans SET status = $2, opened_on = coalesce($3, opened_on), updated_at = now() WHERE id = $1`, id, status, openedOn)
+	return err
+}
+
+// ScheduleRow is one planned payment of a loan.
+type ScheduleRow struct {
+	LoanID    int64           `db:"loan_id"`
+	N         int             `db:"n"`
+	DueDate   time.Time       `db:"due_date"`
+	Amount    decimal.Decimal `db:"amount"`
+	Principal decimal.Decimal `db:"principal"`
+	Interest  decimal.Decimal `db:"interest"`
+	Remaining decimal.Decimal `db:"remaining"`
+}
+
+// InsertScheduleRow stores a planned payment.
+func (q Queries) InsertScheduleRow(ctx context.Context, r ScheduleRow) error {
+	_, err := q.exec(ctx, `
+		INSERT INTO loan_schedule (loan_id, n, due_date, amount, principal, interest, remaining)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.LoanID, r.N, r.DueDate, r.Amount, r.Principal, r.Interest, r.Remaining)
+	return err
+}
+
+// Schedule returns a loan's planned payments in order.
+func (q Queries) Schedule(ctx context.Context, loanID int64) ([]ScheduleRow, error) {
+	var rs []ScheduleRow
+	err := q.sel(ctx, &rs, `
+		SELECT loan_id, n, due_date, amount, principal, interest, remaining FROM loan_schedule WHERE loan_id = $1 ORDER BY n`, loanID)
+	return rs, err
+}
+
+// PayoutOrder orders the loan's money paid to the partner.
+type PayoutOrder struct {
+	ID        int64           `db:"id"`
+	GUID      string          `db:"guid"`
+	LoanID    int64           `db:"loan_id"`
+	PartnerID *int64          `db:"partner_id"`
+	Amount    decimal.Decimal `db:"amount"`
+	Currency  string          `db:"currency"`
+	Status    string          `db:"status"`
+	CreatedAt time.Time       `db:"created_at"`
+}
+
+// InsertPayoutOrder stores a payout order.
+func (q Queries) InsertPayoutOrder(ctx context.Context, loanID int64, partnerID *int64, amount decimal.Decimal) error {
+	_, err := q.exec(ctx, `INSERT INTO payout_orders (loan_id, partner_id, amount) VALUES ($1, $2, $3)`, loanID, partnerID, amount)
+	return err
+}
+
+// PayoutOrderByLoan returns the payout order of a loan.
+func (q Queries) PayoutOrderByLoan(ctx context.Context, loanID int64) (PayoutOrder, error) {
+	var p PayoutOrder
+	err := q.get(ctx, &p, `SELECT id, guid, loan_id, partner_id, amount, currency, status, created_at FROM payout_orders WHERE loan_id = $1`, loanID)
+	return p, err
+}
+
+// SetPayoutStatus changes a payout order's status.
+func (q Queries) SetPayoutStatus(ctx context.Context, loanID int64, status string) error {
+	_, err := q.exec(ctx, `UPDATE payout_orders SET status = $2 WHERE loan_id = $1`, loanID, status)
+	return err
+}

@@ -1,0 +1,232 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"lendgraph/auth"
+	"lendgraph/lending"
+)
+
+// partnerRoutes mounts the partner API's compatibility routes, as partners already call them.
+func (s *Server) partnerRoutes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(s.requirePartner)
+		r.Post("/partner/api/v1/applications/create", s.createApplication)
+		r.Route("/partner/api/v1/applications/{guid}", func(r chi.Router) {
+			r.Post("/upload_file", s.uploadFile)
+			r.Post("/select_offer", s.selectOffer)
+			r.Post("/select-offer", s.selectOffer)
+			r.Post("/send_otp", s.sendOTP)
+			r.Post("/sign", s.sign)
+			r.Post("/confirm", s.confirm)
+			r.Post("/cancel", s.cancel)
+			r.Get("/status", s.applicationStatus)
+		})
+	})
+	r.Get("/internal/v1/carts/{guid}", s.cart)
+}
+
+// requirePartner lets only partner tokens through; an X-azp header, when sent, must name the
+// token's partner.
+func (s *Server) requirePartner(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := auth.Authorize(r.Context(), lending.RolePartner)
+		if err == nil {
+			if azp := r.Header.Get("X-azp"); azp != "" && azp != p.Partner {
+				err = lending.Errorf(lending.CodeForbidden, "X-azp %q does not match the token's partner", azp)
+			}
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
+	var raw map[string]any
+	if err := decodeJSON(r, &raw); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if bad := checkFields(raw, createApplicationFields); len(bad) > 0 {
+		s.writeError(w, r, lending.Invalid(bad))
+		return
+	}
+	var req lending.CreateApplication
+	if err := remarshal(raw, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	app, err := s.Lending.CreatePartnerApplication(r.Context(), caller(r), req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"application_guid": app.GUID})
+}
+
+func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		FileType  string `json:"file_type"`
+		FileType2 string `json:"fileType"` // the spec's table spells it so
+		Format    string `json:"format"`
+		Content   string `json:"content"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if body.FileType == "" {
+		body.FileType = body.FileType2
+	}
+	content, err := lending.DecodeBase64("content", body.Content)
+	if err == nil {
+		_, err = s.Lending.UploadFile(r.Context(), caller(r), chi.URLParam(r, "guid"), body.FileType, body.Format, content)
+	}
+	s.writeDone(w, r, err)
+}
+
+func (s *Server) selectOffer(w http.ResponseWriter, r *http.Request) {
+	_, err := s.Lending.SelectOffer(r.Context(), caller(r), chi.URLParam(r, "guid"), 0)
+	s.writeDone(w, r, err)
+}
+
+func (s *Server) sendOTP(w http.ResponseWriter, r *http.Request) {
+	_, err := s.Lending.SendOTP(r.Context(), caller(r), chi.URLParam(r, "guid"))
+	s.writeDone(w, r, err)
+}
+
+func (s *Server) sign(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Code string `json:"code"`
+	}
+	err := decodeJSON(r, &body)
+	if err == nil {
+		_, err = s.Lending.Sign(r.Context(), caller(r), chi.URLParam(r, "guid"), body.Code)
+	}
+	s.writeDone(w, r, err)
+}
+
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ConfirmDate string `json:"confirm_date"`
+	}
+	err := decodeJSON(r, &body)
+	if err == nil {
+		var date time.Time
+		if date, err = lending.ParseConfirmDate(body.ConfirmDate); err == nil {
+			_, err = s.Lending.Confirm(r.Context(), caller(r), chi.URLParam(r, "guid"), date)
+		}
+	}
+	s.writeDone(w, r, err)
+}
+
+func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	err := decodeJSON(r, &body)
+	if err == nil {
+		_, err = s.Lending.Cancel(r.Context(), caller(r), chi.URLParam(r, "guid"), body.Reason)
+	}
+	s.writeDone(w, r, err)
+}
+
+func (s *Server) applicationStatus(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Lending.PartnerApplicationStatus(r.Context(), caller(r), chi.URLParam(r, "guid"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// cart is GET /internal/v1/carts/{guid}, for employees and the application's partner.
+func (s *Server) cart(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	c, err := s.Lending.Cart(r.Context(), p, chi.URLParam(r, "guid"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// writeDone answers an action: {} when it was done, the error otherwise.
+func (s *Server) writeDone(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// caller is the authenticated principal of a request that passed an access check.
+func caller(r *http.Request) lending.Principal {
+	p, _ := auth.Authorize(r.Context())
+	return p
+}
+
+// decodeJSON reads a JSON body into dst: a body too large is TOO_LARGE, anything unreadable INVALID.
+func decodeJSON(r *http.Request, dst any) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return lending.Errorf(lending.CodeInvalid, "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	err := dec.Decode(dst)
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		if dec.More() {
+			return lending.Errorf(lending.CodeInvalid, "malformed JSON: more than one value")
+		}
+		return nil
+	case errors.As(err, &tooBig):
+		return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
+	case errors.Is(err, io.EOF):
+		return lending.Errorf(lending.CodeInvalid, "a JSON body is required")
+	case errors.As(err, &typeErr):
+		return lending.Invalid([]lending.FieldError{{Field: typeErr.Field, Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}})
+	}
+	return lending.Errorf(lending.CodeInvalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "struct", "map":
+		return "object"
+	case "slice":
+		return "array"
+	}
+	return "number"
+}
+
+// remarshal turns a checked JSON document into the request type.
+func remarshal(raw map[string]any, dst any) error {
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, dst); err != nil {
+		return lending.Errorf(lending.CodeInvalid, "malformed request: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return nil
+}
