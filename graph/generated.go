@@ -18,6 +18,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/shopspring/decimal"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -32,8 +33,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Application() ApplicationResolver
+	ApplicationEvent() ApplicationEventResolver
+	Loan() LoanResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	Viewer() ViewerResolver
 }
 
@@ -42,6 +47,71 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Application struct {
+		Cart                 func(childComplexity int) int
+		Channel              func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Customer             func(childComplexity int) int
+		DownPayment          func(childComplexity int) int
+		Events               func(childComplexity int) int
+		Files                func(childComplexity int) int
+		GUID                 func(childComplexity int) int
+		Loan                 func(childComplexity int) int
+		LoanAmount           func(childComplexity int) int
+		LoanTerm             func(childComplexity int) int
+		Message              func(childComplexity int) int
+		NextAction           func(childComplexity int) int
+		Offers               func(childComplexity int) int
+		Partner              func(childComplexity int) int
+		PartnerApplicationID func(childComplexity int) int
+		PartnerStatus        func(childComplexity int) int
+		Phone                func(childComplexity int) int
+		ProductCode          func(childComplexity int) int
+		Reason               func(childComplexity int) int
+		SelectedOffer        func(childComplexity int) int
+		Status               func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+	}
+
+	ApplicationConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ApplicationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ApplicationEvent struct {
+		Actor           func(childComplexity int) int
+		ApplicationGUID func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Cursor          func(childComplexity int) int
+		Message         func(childComplexity int) int
+		PartnerStatus   func(childComplexity int) int
+		Status          func(childComplexity int) int
+	}
+
+	ApplicationFile struct {
+		CreatedAt func(childComplexity int) int
+		FileType  func(childComplexity int) int
+		Format    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Size      func(childComplexity int) int
+	}
+
+	ApplicationPayload struct {
+		Application func(childComplexity int) int
+	}
+
+	CartItem struct {
+		GoodsType func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Price     func(childComplexity int) int
+		Quantity  func(childComplexity int) int
+	}
+
 	Customer struct {
 		CreatedAt  func(childComplexity int) int
 		FirstName  func(childComplexity int) int
@@ -58,8 +128,45 @@ type ComplexityRoot struct {
 		Username func(childComplexity int) int
 	}
 
+	Loan struct {
+		Amount         func(childComplexity int) int
+		AnnualRate     func(childComplexity int) int
+		ContractNumber func(childComplexity int) int
+		ContractPDF    func(childComplexity int) int
+		GUID           func(childComplexity int) int
+		Number         func(childComplexity int) int
+		OpenedOn       func(childComplexity int) int
+		Schedule       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Term           func(childComplexity int) int
+	}
+
 	Mutation struct {
-		RequestOtp func(childComplexity int, input model.RequestOtpInput) int
+		ApplyForLoan          func(childComplexity int, input model.ApplyForLoanInput) int
+		CancelApplication     func(childComplexity int, input model.CancelApplicationInput) int
+		ConfirmApplication    func(childComplexity int, input model.ConfirmApplicationInput) int
+		CreateApplication     func(childComplexity int, input lending.CreateApplication) int
+		RequestOtp            func(childComplexity int, input model.RequestOtpInput) int
+		SelectOffer           func(childComplexity int, input model.SelectOfferInput) int
+		SendOtp               func(childComplexity int, input model.ApplicationActionInput) int
+		SignApplication       func(childComplexity int, input model.SignApplicationInput) int
+		UploadApplicationFile func(childComplexity int, input model.UploadApplicationFileInput) int
+	}
+
+	Offer struct {
+		Amount         func(childComplexity int) int
+		AnnualRate     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		MonthlyPayment func(childComplexity int) int
+		ProductCode    func(childComplexity int) int
+		Term           func(childComplexity int) int
+		TotalAmount    func(childComplexity int) int
+		TotalInterest  func(childComplexity int) int
+	}
+
+	PageInfo struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
 	}
 
 	Partner struct {
@@ -67,7 +174,9 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Me func(childComplexity int) int
+		Application  func(childComplexity int, id string) int
+		Applications func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
+		Me           func(childComplexity int) int
 	}
 
 	RequestOtpPayload struct {
@@ -75,6 +184,19 @@ type ComplexityRoot struct {
 		CodeLength   func(childComplexity int) int
 		ExpiresAt    func(childComplexity int) int
 		Phone        func(childComplexity int) int
+	}
+
+	SchedulePayment struct {
+		Amount    func(childComplexity int) int
+		DueDate   func(childComplexity int) int
+		Interest  func(childComplexity int) int
+		N         func(childComplexity int) int
+		Principal func(childComplexity int) int
+		Remaining func(childComplexity int) int
+	}
+
+	Subscription struct {
+		ApplicationEvents func(childComplexity int, applicationID *string, after *string) int
 	}
 
 	Viewer struct {
@@ -90,11 +212,52 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ApplicationResolver interface {
+	Status(ctx context.Context, obj *store.Application) (lending.Status, error)
+	PartnerStatus(ctx context.Context, obj *store.Application) (string, error)
+	Message(ctx context.Context, obj *store.Application) (string, error)
+	NextAction(ctx context.Context, obj *store.Application) (string, error)
+	Channel(ctx context.Context, obj *store.Application) (model.ApplicationChannel, error)
+	Partner(ctx context.Context, obj *store.Application) (*store.Partner, error)
+
+	Customer(ctx context.Context, obj *store.Application) (*store.Customer, error)
+
+	Reason(ctx context.Context, obj *store.Application) (*string, error)
+	Cart(ctx context.Context, obj *store.Application) ([]*store.CartItem, error)
+	Offers(ctx context.Context, obj *store.Application) ([]*store.Offer, error)
+	SelectedOffer(ctx context.Context, obj *store.Application) (*store.Offer, error)
+	Loan(ctx context.Context, obj *store.Application) (*store.Loan, error)
+	Files(ctx context.Context, obj *store.Application) ([]*store.ApplicationFile, error)
+	Events(ctx context.Context, obj *store.Application) ([]*store.Event, error)
+}
+type ApplicationEventResolver interface {
+	Cursor(ctx context.Context, obj *store.Event) (string, error)
+
+	Status(ctx context.Context, obj *store.Event) (lending.Status, error)
+	PartnerStatus(ctx context.Context, obj *store.Event) (string, error)
+}
+type LoanResolver interface {
+	Schedule(ctx context.Context, obj *store.Loan) ([]*store.ScheduleRow, error)
+	ContractPDF(ctx context.Context, obj *store.Loan) (string, error)
+}
 type MutationResolver interface {
 	RequestOtp(ctx context.Context, input model.RequestOtpInput) (*lending.OTPIssued, error)
+	CreateApplication(ctx context.Context, input lending.CreateApplication) (*model.ApplicationPayload, error)
+	ApplyForLoan(ctx context.Context, input model.ApplyForLoanInput) (*model.ApplicationPayload, error)
+	UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error)
+	SelectOffer(ctx context.Context, input model.SelectOfferInput) (*model.ApplicationPayload, error)
+	SendOtp(ctx context.Context, input model.ApplicationActionInput) (*model.ApplicationPayload, error)
+	SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error)
+	ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error)
+	CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*lending.Principal, error)
+	Application(ctx context.Context, id string) (*store.Application, error)
+	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
+}
+type SubscriptionResolver interface {
+	ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error)
 }
 type ViewerResolver interface {
 	Customer(ctx context.Context, obj *lending.Principal) (*store.Customer, error)
@@ -119,6 +282,277 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Application.cart":
+		if e.ComplexityRoot.Application.Cart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Cart(childComplexity), true
+	case "Application.channel":
+		if e.ComplexityRoot.Application.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Channel(childComplexity), true
+	case "Application.createdAt":
+		if e.ComplexityRoot.Application.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.CreatedAt(childComplexity), true
+	case "Application.customer":
+		if e.ComplexityRoot.Application.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Customer(childComplexity), true
+	case "Application.downPayment":
+		if e.ComplexityRoot.Application.DownPayment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.DownPayment(childComplexity), true
+	case "Application.events":
+		if e.ComplexityRoot.Application.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Events(childComplexity), true
+	case "Application.files":
+		if e.ComplexityRoot.Application.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Files(childComplexity), true
+	case "Application.id":
+		if e.ComplexityRoot.Application.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.GUID(childComplexity), true
+	case "Application.loan":
+		if e.ComplexityRoot.Application.Loan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Loan(childComplexity), true
+	case "Application.loanAmount":
+		if e.ComplexityRoot.Application.LoanAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.LoanAmount(childComplexity), true
+	case "Application.loanTerm":
+		if e.ComplexityRoot.Application.LoanTerm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.LoanTerm(childComplexity), true
+	case "Application.message":
+		if e.ComplexityRoot.Application.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Message(childComplexity), true
+	case "Application.nextAction":
+		if e.ComplexityRoot.Application.NextAction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.NextAction(childComplexity), true
+	case "Application.offers":
+		if e.ComplexityRoot.Application.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Offers(childComplexity), true
+	case "Application.partner":
+		if e.ComplexityRoot.Application.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Partner(childComplexity), true
+	case "Application.partnerApplicationId":
+		if e.ComplexityRoot.Application.PartnerApplicationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.PartnerApplicationID(childComplexity), true
+	case "Application.partnerStatus":
+		if e.ComplexityRoot.Application.PartnerStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.PartnerStatus(childComplexity), true
+	case "Application.phone":
+		if e.ComplexityRoot.Application.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Phone(childComplexity), true
+	case "Application.productCode":
+		if e.ComplexityRoot.Application.ProductCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.ProductCode(childComplexity), true
+	case "Application.reason":
+		if e.ComplexityRoot.Application.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Reason(childComplexity), true
+	case "Application.selectedOffer":
+		if e.ComplexityRoot.Application.SelectedOffer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.SelectedOffer(childComplexity), true
+	case "Application.status":
+		if e.ComplexityRoot.Application.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Status(childComplexity), true
+	case "Application.updatedAt":
+		if e.ComplexityRoot.Application.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.UpdatedAt(childComplexity), true
+
+	case "ApplicationConnection.edges":
+		if e.ComplexityRoot.ApplicationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationConnection.Edges(childComplexity), true
+	case "ApplicationConnection.pageInfo":
+		if e.ComplexityRoot.ApplicationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationConnection.PageInfo(childComplexity), true
+
+	case "ApplicationEdge.cursor":
+		if e.ComplexityRoot.ApplicationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEdge.Cursor(childComplexity), true
+	case "ApplicationEdge.node":
+		if e.ComplexityRoot.ApplicationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
+
+	case "ApplicationEvent.actor":
+		if e.ComplexityRoot.ApplicationEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.Actor(childComplexity), true
+	case "ApplicationEvent.applicationId":
+		if e.ComplexityRoot.ApplicationEvent.ApplicationGUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.ApplicationGUID(childComplexity), true
+	case "ApplicationEvent.createdAt":
+		if e.ComplexityRoot.ApplicationEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.CreatedAt(childComplexity), true
+	case "ApplicationEvent.cursor":
+		if e.ComplexityRoot.ApplicationEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.Cursor(childComplexity), true
+	case "ApplicationEvent.message":
+		if e.ComplexityRoot.ApplicationEvent.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.Message(childComplexity), true
+	case "ApplicationEvent.partnerStatus":
+		if e.ComplexityRoot.ApplicationEvent.PartnerStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.PartnerStatus(childComplexity), true
+	case "ApplicationEvent.status":
+		if e.ComplexityRoot.ApplicationEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.Status(childComplexity), true
+
+	case "ApplicationFile.createdAt":
+		if e.ComplexityRoot.ApplicationFile.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationFile.CreatedAt(childComplexity), true
+	case "ApplicationFile.fileType":
+		if e.ComplexityRoot.ApplicationFile.FileType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationFile.FileType(childComplexity), true
+	case "ApplicationFile.format":
+		if e.ComplexityRoot.ApplicationFile.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationFile.Format(childComplexity), true
+	case "ApplicationFile.id":
+		if e.ComplexityRoot.ApplicationFile.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationFile.ID(childComplexity), true
+	case "ApplicationFile.size":
+		if e.ComplexityRoot.ApplicationFile.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationFile.Size(childComplexity), true
+
+	case "ApplicationPayload.application":
+		if e.ComplexityRoot.ApplicationPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationPayload.Application(childComplexity), true
+
+	case "CartItem.goodsType":
+		if e.ComplexityRoot.CartItem.GoodsType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartItem.GoodsType(childComplexity), true
+	case "CartItem.name":
+		if e.ComplexityRoot.CartItem.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartItem.Name(childComplexity), true
+	case "CartItem.price":
+		if e.ComplexityRoot.CartItem.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartItem.Price(childComplexity), true
+	case "CartItem.quantity":
+		if e.ComplexityRoot.CartItem.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartItem.Quantity(childComplexity), true
 
 	case "Customer.createdAt":
 		if e.ComplexityRoot.Customer.CreatedAt == nil {
@@ -182,6 +616,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Employee.Username(childComplexity), true
 
+	case "Loan.amount":
+		if e.ComplexityRoot.Loan.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Amount(childComplexity), true
+	case "Loan.annualRate":
+		if e.ComplexityRoot.Loan.AnnualRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.AnnualRate(childComplexity), true
+	case "Loan.contractNumber":
+		if e.ComplexityRoot.Loan.ContractNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.ContractNumber(childComplexity), true
+	case "Loan.contractPdf":
+		if e.ComplexityRoot.Loan.ContractPDF == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.ContractPDF(childComplexity), true
+	case "Loan.id":
+		if e.ComplexityRoot.Loan.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.GUID(childComplexity), true
+	case "Loan.number":
+		if e.ComplexityRoot.Loan.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Number(childComplexity), true
+	case "Loan.openedOn":
+		if e.ComplexityRoot.Loan.OpenedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.OpenedOn(childComplexity), true
+	case "Loan.schedule":
+		if e.ComplexityRoot.Loan.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Schedule(childComplexity), true
+	case "Loan.status":
+		if e.ComplexityRoot.Loan.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Status(childComplexity), true
+	case "Loan.term":
+		if e.ComplexityRoot.Loan.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Term(childComplexity), true
+
+	case "Mutation.applyForLoan":
+		if e.ComplexityRoot.Mutation.ApplyForLoan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyForLoan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyForLoan(childComplexity, args["input"].(model.ApplyForLoanInput)), true
+	case "Mutation.cancelApplication":
+		if e.ComplexityRoot.Mutation.CancelApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelApplication(childComplexity, args["input"].(model.CancelApplicationInput)), true
+	case "Mutation.confirmApplication":
+		if e.ComplexityRoot.Mutation.ConfirmApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmApplication(childComplexity, args["input"].(model.ConfirmApplicationInput)), true
+	case "Mutation.createApplication":
+		if e.ComplexityRoot.Mutation.CreateApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateApplication(childComplexity, args["input"].(lending.CreateApplication)), true
 	case "Mutation.requestOtp":
 		if e.ComplexityRoot.Mutation.RequestOtp == nil {
 			break
@@ -193,6 +732,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestOtp(childComplexity, args["input"].(model.RequestOtpInput)), true
+	case "Mutation.selectOffer":
+		if e.ComplexityRoot.Mutation.SelectOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_selectOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SelectOffer(childComplexity, args["input"].(model.SelectOfferInput)), true
+	case "Mutation.sendOtp":
+		if e.ComplexityRoot.Mutation.SendOtp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendOtp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendOtp(childComplexity, args["input"].(model.ApplicationActionInput)), true
+	case "Mutation.signApplication":
+		if e.ComplexityRoot.Mutation.SignApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignApplication(childComplexity, args["input"].(model.SignApplicationInput)), true
+	case "Mutation.uploadApplicationFile":
+		if e.ComplexityRoot.Mutation.UploadApplicationFile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadApplicationFile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadApplicationFile(childComplexity, args["input"].(model.UploadApplicationFileInput)), true
+
+	case "Offer.amount":
+		if e.ComplexityRoot.Offer.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Amount(childComplexity), true
+	case "Offer.annualRate":
+		if e.ComplexityRoot.Offer.AnnualRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.AnnualRate(childComplexity), true
+	case "Offer.id":
+		if e.ComplexityRoot.Offer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ID(childComplexity), true
+	case "Offer.monthlyPayment":
+		if e.ComplexityRoot.Offer.MonthlyPayment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.MonthlyPayment(childComplexity), true
+	case "Offer.productCode":
+		if e.ComplexityRoot.Offer.ProductCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ProductCode(childComplexity), true
+	case "Offer.term":
+		if e.ComplexityRoot.Offer.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Term(childComplexity), true
+	case "Offer.totalAmount":
+		if e.ComplexityRoot.Offer.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.TotalAmount(childComplexity), true
+	case "Offer.totalInterest":
+		if e.ComplexityRoot.Offer.TotalInterest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.TotalInterest(childComplexity), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
 	case "Partner.name":
 		if e.ComplexityRoot.Partner.Name == nil {
@@ -200,6 +845,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partner.Name(childComplexity), true
+
+	case "Query.application":
+		if e.ComplexityRoot.Query.Application == nil {
+			break
+		}
+
+		args, err := ec.field_Query_application_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Application(childComplexity, args["id"].(string)), true
+	case "Query.applications":
+		if e.ComplexityRoot.Query.Applications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_applications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Applications(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ApplicationFilter)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -232,6 +900,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestOtpPayload.Phone(childComplexity), true
+
+	case "SchedulePayment.amount":
+		if e.ComplexityRoot.SchedulePayment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.Amount(childComplexity), true
+	case "SchedulePayment.dueDate":
+		if e.ComplexityRoot.SchedulePayment.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.DueDate(childComplexity), true
+	case "SchedulePayment.interest":
+		if e.ComplexityRoot.SchedulePayment.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.Interest(childComplexity), true
+	case "SchedulePayment.n":
+		if e.ComplexityRoot.SchedulePayment.N == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.N(childComplexity), true
+	case "SchedulePayment.principal":
+		if e.ComplexityRoot.SchedulePayment.Principal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.Principal(childComplexity), true
+	case "SchedulePayment.remaining":
+		if e.ComplexityRoot.SchedulePayment.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.Remaining(childComplexity), true
+
+	case "Subscription.applicationEvents":
+		if e.ComplexityRoot.Subscription.ApplicationEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_applicationEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ApplicationEvents(childComplexity, args["applicationId"].(*string), args["after"].(*string)), true
 
 	case "Viewer.customer":
 		if e.ComplexityRoot.Viewer.Customer == nil {
@@ -273,7 +990,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ApplicantInput", ec.unmarshalInputApplicantInput),
+			graphql.NewInputUnmarshaler("ApplicationActionInput", ec.unmarshalInputApplicationActionInput),
+			graphql.NewInputUnmarshaler("ApplicationFilter", ec.unmarshalInputApplicationFilter),
+			graphql.NewInputUnmarshaler("ApplyForLoanInput", ec.unmarshalInputApplyForLoanInput),
+			graphql.NewInputUnmarshaler("CancelApplicationInput", ec.unmarshalInputCancelApplicationInput),
+			graphql.NewInputUnmarshaler("CartInput", ec.unmarshalInputCartInput),
+			graphql.NewInputUnmarshaler("CartItemInput", ec.unmarshalInputCartItemInput),
+			graphql.NewInputUnmarshaler("ConfirmApplicationInput", ec.unmarshalInputConfirmApplicationInput),
+			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("CreateApplicationInput", ec.unmarshalInputCreateApplicationInput),
+			graphql.NewInputUnmarshaler("DeviceInput", ec.unmarshalInputDeviceInput),
+			graphql.NewInputUnmarshaler("DocumentInput", ec.unmarshalInputDocumentInput),
+			graphql.NewInputUnmarshaler("EmploymentInput", ec.unmarshalInputEmploymentInput),
+			graphql.NewInputUnmarshaler("ExtServiceDataInput", ec.unmarshalInputExtServiceDataInput),
 			graphql.NewInputUnmarshaler("RequestOtpInput", ec.unmarshalInputRequestOtpInput),
+			graphql.NewInputUnmarshaler("SelectOfferInput", ec.unmarshalInputSelectOfferInput),
+			graphql.NewInputUnmarshaler("SignApplicationInput", ec.unmarshalInputSignApplicationInput),
+			graphql.NewInputUnmarshaler("UploadApplicationFileInput", ec.unmarshalInputUploadApplicationFileInput),
 		)
 	}
 	first := true
@@ -324,6 +1058,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -350,6 +1101,404 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/application.graphqls", Input: `"""
+An amount of money in roubles with kopecks, written as a decimal string ("208990.50") so that no
+client rounds it. Input accepts a string or a number.
+"""
+scalar Money
+
+"""
+An exact decimal number written as a string ("17.3"), such as an interest rate in percent.
+"""
+scalar Decimal
+
+"""
+A calendar date, YYYY-MM-DD.
+"""
+scalar Date
+
+"""
+A free-form JSON object.
+"""
+scalar Map
+
+"""
+Where an application stands. The partner API shows these as the status strings of its table
+(partnerStatus and message).
+"""
+enum ApplicationStatus {
+  "Filed; the customer, the questionnaire and the scoring are being processed."
+  PROCESSING
+  "Scoring approved; offers are ready. Next: selectOffer."
+  APPROVED
+  "An offer is chosen. Next: sendOtp."
+  OFFER_SELECTED
+  "A signing code was sent to the customer. Next: signApplication."
+  OTP_SENT
+  "The contract is signed and the loan created; the money goes to the partner. Next: confirmApplication."
+  SIGNED
+  "The loan is open. Nothing more to do."
+  COMPLETED
+  "Scoring declined; reason says why."
+  DECLINED
+  "Cancelled by a party or by timeout; reason says why."
+  CANCELLED
+}
+
+"Who filed an application."
+enum ApplicationChannel {
+  "A partner, for its buyer."
+  PARTNER
+  "The customer, in the mobile app."
+  MOBILE
+}
+
+"""
+A loan application.
+"""
+type Application {
+  "The application guid (the partner API's application_guid)."
+  id: ID!
+  status: ApplicationStatus!
+  "The status as the partner API shows it (APPROVED, CONFIRMATION, COMPLETED, …)."
+  partnerStatus: String!
+  "The partner API's message for the status (\"Enter OTP code\", a decline reason, …), or empty."
+  message: String!
+  "The action expected next, or none."
+  nextAction: String!
+  channel: ApplicationChannel!
+  "The partner that filed it, for partner applications."
+  partner: Partner
+  "The partner's own id of the application."
+  partnerApplicationId: String
+  "The customer, once known (partner applications learn it while processing)."
+  customer: Customer
+  "The applicant's phone."
+  phone: String!
+  productCode: String!
+  loanAmount: Money!
+  downPayment: Money!
+  "Term in months."
+  loanTerm: Int!
+  "Why it was declined or cancelled."
+  reason: String
+  "The goods bought on credit."
+  cart: [CartItem!]!
+  "The offers computed on approval."
+  offers: [Offer!]!
+  selectedOffer: Offer
+  "The loan, once signed."
+  loan: Loan
+  "Files the partner attached."
+  files: [ApplicationFile!]!
+  "Every status change, oldest first."
+  events: [ApplicationEvent!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A line of the cart."
+type CartItem {
+  name: String!
+  quantity: Int!
+  "Price of one unit."
+  price: Money!
+  goodsType: String!
+}
+
+"A loan offer: the terms the customer may accept."
+type Offer {
+  id: ID!
+  productCode: String!
+  amount: Money!
+  "Months."
+  term: Int!
+  "Percent per year."
+  annualRate: Decimal!
+  monthlyPayment: Money!
+  totalInterest: Money!
+  totalAmount: Money!
+}
+
+"Money lent on a signed application."
+type Loan {
+  "The loan guid."
+  id: ID!
+  number: String!
+  contractNumber: String!
+  "NEW once signed, OPENED once confirmed, CANCELLED with its application."
+  status: String!
+  amount: Money!
+  term: Int!
+  annualRate: Decimal!
+  "The day the loan opened (confirm_date)."
+  openedOn: Date
+  "The payment schedule, once the loan is open."
+  schedule: [SchedulePayment!]!
+  "The signed contract, a PDF in base64."
+  contractPdf: String!
+}
+
+"One planned monthly payment."
+type SchedulePayment {
+  n: Int!
+  dueDate: Date!
+  amount: Money!
+  principal: Money!
+  interest: Money!
+  "Principal still owed after this payment."
+  remaining: Money!
+}
+
+"A file attached to an application."
+type ApplicationFile {
+  id: ID!
+  fileType: String!
+  format: String!
+  "Size in bytes."
+  size: Int!
+  createdAt: Time!
+}
+
+"A status change of an application."
+type ApplicationEvent {
+  "Event id; pass it as ` + "`" + `after` + "`" + ` to resume a subscription after this event."
+  cursor: String!
+  "The application guid."
+  applicationId: ID!
+  status: ApplicationStatus!
+  partnerStatus: String!
+  message: String!
+  "Who caused it: role:subject, or system:…"
+  actor: String!
+  createdAt: Time!
+}
+
+"A page of applications, newest first."
+type ApplicationConnection {
+  edges: [ApplicationEdge!]!
+  pageInfo: PageInfo!
+}
+
+"An application and its cursor."
+type ApplicationEdge {
+  cursor: String!
+  node: Application!
+}
+
+"Where a page ends."
+type PageInfo {
+  hasNextPage: Boolean!
+  "Pass it as ` + "`" + `after` + "`" + ` for the next page."
+  endCursor: String
+}
+
+"Narrows applications."
+input ApplicationFilter {
+  status: [ApplicationStatus!]
+  "The partner's name (employees only; partners always see their own)."
+  partner: String
+  createdFrom: Time
+  createdBefore: Time
+}
+
+"A partner's application, the fields of the partner API in camelCase."
+input CreateApplicationInput {
+  "The application guid; generated when absent."
+  applicationGuid: ID
+  partnerApplicationId: String!
+  mode: String!
+  cart: CartInput!
+  downPayment: Money!
+  loanAmount: Money!
+  "Months, within the product's terms."
+  loanTerm: Int!
+  productCode: String!
+  branchGuid: ID!
+  employeeId: String!
+  customer: ApplicantInput!
+  customerDocuments: [DocumentInput!]!
+  customerEmployment: EmploymentInput!
+  customerContacts: [ContactInput!]!
+  customerDevice: DeviceInput
+  additionalData: Map
+  extServiceData: [ExtServiceDataInput!]
+}
+
+"The cart."
+input CartInput {
+  items: [CartItemInput!]!
+}
+
+"A cart line."
+input CartItemInput {
+  name: String!
+  quantity: Int!
+  price: Money!
+  goodsType: String!
+}
+
+"The applicant's personal data."
+input ApplicantInput {
+  firstName: String!
+  lastName: String!
+  middleName: String
+  phone: String!
+  email: String
+  "YYYY-MM-DD"
+  birthDate: String!
+  gender: String!
+  actualAddress: String!
+  registrationAddress: String!
+  "YYYY-MM-DD"
+  registrationDate: String!
+  propertyType: String
+  anotherProperty: String
+  monthlyExpenses: Money
+  childrenNumber: Int
+  familyStatus: String
+}
+
+"An identity document: passport (series, number, issue data), inn or snils (number)."
+input DocumentInput {
+  type: String!
+  series: String
+  number: String!
+  issuer: String
+  subdivision: String
+  issueDate: String
+  expirationDate: String
+  birthplace: String
+}
+
+"Job and income."
+input EmploymentInput {
+  positionType: String!
+  position: String
+  companyScope: String
+  companyName: String
+  salary: Money!
+  salaryCurrency: String!
+  extraSalary: Money
+  extraSalaryCurrency: String
+  workExperience: String
+  workAddress: String
+  workPhone: String
+}
+
+"A contact person."
+input ContactInput {
+  type: String!
+  owner: String!
+  contact: String!
+  contactName: String
+}
+
+"The device the application came from."
+input DeviceInput {
+  userAgent: String
+  userIp: String
+}
+
+"Data of an external service."
+input ExtServiceDataInput {
+  serviceType: String!
+  serviceData: Map!
+}
+
+"A customer's own application from the mobile app."
+input ApplyForLoanInput {
+  amount: Money!
+  "Months."
+  term: Int!
+  productCode: String!
+}
+
+"A file for an application, sent as a GraphQL multipart upload."
+input UploadApplicationFileInput {
+  applicationId: ID!
+  "e.g. CUSTOMER_PHOTO"
+  fileType: String!
+  "e.g. jpeg"
+  format: String!
+  file: Upload!
+}
+
+"Choose an offer; without offerId the first (the terms asked for)."
+input SelectOfferInput {
+  applicationId: ID!
+  offerId: ID
+}
+
+"An action on an application that needs nothing else."
+input ApplicationActionInput {
+  applicationId: ID!
+}
+
+"Sign with the code the customer received."
+input SignApplicationInput {
+  applicationId: ID!
+  code: String!
+}
+
+"Confirm the goods were handed over; the loan opens on confirmDate."
+input ConfirmApplicationInput {
+  applicationId: ID!
+  confirmDate: Time!
+}
+
+"Cancel with a reason."
+input CancelApplicationInput {
+  applicationId: ID!
+  reason: String!
+}
+
+"The application after an action."
+type ApplicationPayload {
+  application: Application!
+}
+
+"""
+A file of a GraphQL multipart request.
+"""
+scalar Upload
+
+extend type Query {
+  "One application. Partners see their own, customers theirs, employees all; anyone else's is null."
+  application(id: ID!): Application @hasRole(roles: [CUSTOMER, EMPLOYEE, PARTNER])
+  "Applications, newest first, as a Relay connection (first: 0…100)."
+  applications(first: Int = 20, after: String, filter: ApplicationFilter): ApplicationConnection!
+    @hasRole(roles: [CUSTOMER, EMPLOYEE, PARTNER])
+}
+
+extend type Mutation {
+  "File a partner's application (POST …/applications/create)."
+  createApplication(input: CreateApplicationInput!): ApplicationPayload! @hasRole(roles: [PARTNER])
+  "The customer applies from the mobile app."
+  applyForLoan(input: ApplyForLoanInput!): ApplicationPayload! @hasRole(roles: [CUSTOMER])
+  "Attach a file (…/upload_file)."
+  uploadApplicationFile(input: UploadApplicationFileInput!): ApplicationFile! @hasRole(roles: [PARTNER])
+  "Choose an offer (…/select_offer)."
+  selectOffer(input: SelectOfferInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER])
+  "Send the customer the signing code (…/send_otp); again to resend."
+  sendOtp(input: ApplicationActionInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER])
+  "Sign with the code (…/sign)."
+  signApplication(input: SignApplicationInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER])
+  "Confirm the goods were handed over (…/confirm)."
+  confirmApplication(input: ConfirmApplicationInput!): ApplicationPayload! @hasRole(roles: [PARTNER, EMPLOYEE])
+  "Cancel (…/cancel)."
+  cancelApplication(input: CancelApplicationInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER, EMPLOYEE])
+}
+
+type Subscription {
+  """
+  Status changes as they happen: of one application, or with no applicationId every application the
+  caller may see (employees: all). ` + "`" + `after` + "`" + ` (an event cursor) first replays the events after it.
+  """
+  applicationEvents(applicationId: ID, after: String): ApplicationEvent!
+    @hasRole(roles: [CUSTOMER, EMPLOYEE, PARTNER])
+}
+`, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `"""
 A point in time, RFC 3339 with zone (2026-11-22T21:33:28Z).
 """
@@ -470,6 +1619,136 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Application(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Application_id(ctx, field)
+	case "status":
+		return ec.fieldContext_Application_status(ctx, field)
+	case "partnerStatus":
+		return ec.fieldContext_Application_partnerStatus(ctx, field)
+	case "message":
+		return ec.fieldContext_Application_message(ctx, field)
+	case "nextAction":
+		return ec.fieldContext_Application_nextAction(ctx, field)
+	case "channel":
+		return ec.fieldContext_Application_channel(ctx, field)
+	case "partner":
+		return ec.fieldContext_Application_partner(ctx, field)
+	case "partnerApplicationId":
+		return ec.fieldContext_Application_partnerApplicationId(ctx, field)
+	case "customer":
+		return ec.fieldContext_Application_customer(ctx, field)
+	case "phone":
+		return ec.fieldContext_Application_phone(ctx, field)
+	case "productCode":
+		return ec.fieldContext_Application_productCode(ctx, field)
+	case "loanAmount":
+		return ec.fieldContext_Application_loanAmount(ctx, field)
+	case "downPayment":
+		return ec.fieldContext_Application_downPayment(ctx, field)
+	case "loanTerm":
+		return ec.fieldContext_Application_loanTerm(ctx, field)
+	case "reason":
+		return ec.fieldContext_Application_reason(ctx, field)
+	case "cart":
+		return ec.fieldContext_Application_cart(ctx, field)
+	case "offers":
+		return ec.fieldContext_Application_offers(ctx, field)
+	case "selectedOffer":
+		return ec.fieldContext_Application_selectedOffer(ctx, field)
+	case "loan":
+		return ec.fieldContext_Application_loan(ctx, field)
+	case "files":
+		return ec.fieldContext_Application_files(ctx, field)
+	case "events":
+		return ec.fieldContext_Application_events(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Application_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Application_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Application", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplicationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ApplicationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ApplicationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplicationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ApplicationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ApplicationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplicationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ApplicationEvent_cursor(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_ApplicationEvent_applicationId(ctx, field)
+	case "status":
+		return ec.fieldContext_ApplicationEvent_status(ctx, field)
+	case "partnerStatus":
+		return ec.fieldContext_ApplicationEvent_partnerStatus(ctx, field)
+	case "message":
+		return ec.fieldContext_ApplicationEvent_message(ctx, field)
+	case "actor":
+		return ec.fieldContext_ApplicationEvent_actor(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApplicationEvent_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplicationFile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApplicationFile_id(ctx, field)
+	case "fileType":
+		return ec.fieldContext_ApplicationFile_fileType(ctx, field)
+	case "format":
+		return ec.fieldContext_ApplicationFile_format(ctx, field)
+	case "size":
+		return ec.fieldContext_ApplicationFile_size(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApplicationFile_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationFile", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplicationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "application":
+		return ec.fieldContext_ApplicationPayload_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CartItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CartItem_name(ctx, field)
+	case "quantity":
+		return ec.fieldContext_CartItem_quantity(ctx, field)
+	case "price":
+		return ec.fieldContext_CartItem_price(ctx, field)
+	case "goodsType":
+		return ec.fieldContext_CartItem_goodsType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartItem", field.Name)
+}
+
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -502,6 +1781,64 @@ func (ec *executionContext) childFields_Employee(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Employee", field.Name)
 }
 
+func (ec *executionContext) childFields_Loan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Loan_id(ctx, field)
+	case "number":
+		return ec.fieldContext_Loan_number(ctx, field)
+	case "contractNumber":
+		return ec.fieldContext_Loan_contractNumber(ctx, field)
+	case "status":
+		return ec.fieldContext_Loan_status(ctx, field)
+	case "amount":
+		return ec.fieldContext_Loan_amount(ctx, field)
+	case "term":
+		return ec.fieldContext_Loan_term(ctx, field)
+	case "annualRate":
+		return ec.fieldContext_Loan_annualRate(ctx, field)
+	case "openedOn":
+		return ec.fieldContext_Loan_openedOn(ctx, field)
+	case "schedule":
+		return ec.fieldContext_Loan_schedule(ctx, field)
+	case "contractPdf":
+		return ec.fieldContext_Loan_contractPdf(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Loan", field.Name)
+}
+
+func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Offer_id(ctx, field)
+	case "productCode":
+		return ec.fieldContext_Offer_productCode(ctx, field)
+	case "amount":
+		return ec.fieldContext_Offer_amount(ctx, field)
+	case "term":
+		return ec.fieldContext_Offer_term(ctx, field)
+	case "annualRate":
+		return ec.fieldContext_Offer_annualRate(ctx, field)
+	case "monthlyPayment":
+		return ec.fieldContext_Offer_monthlyPayment(ctx, field)
+	case "totalInterest":
+		return ec.fieldContext_Offer_totalInterest(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_Offer_totalAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Offer", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
 func (ec *executionContext) childFields_Partner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -522,6 +1859,24 @@ func (ec *executionContext) childFields_RequestOtpPayload(ctx context.Context, f
 		return ec.fieldContext_RequestOtpPayload_attemptsLeft(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestOtpPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SchedulePayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "n":
+		return ec.fieldContext_SchedulePayment_n(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_SchedulePayment_dueDate(ctx, field)
+	case "amount":
+		return ec.fieldContext_SchedulePayment_amount(ctx, field)
+	case "principal":
+		return ec.fieldContext_SchedulePayment_principal(ctx, field)
+	case "interest":
+		return ec.fieldContext_SchedulePayment_interest(ctx, field)
+	case "remaining":
+		return ec.fieldContext_SchedulePayment_remaining(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulePayment", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -670,12 +2025,124 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_applyForLoan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplyForLoanInput, error) {
+			return ec.unmarshalNApplyForLoanInput2lendgraphᚋgraphᚋmodelᚐApplyForLoanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelApplicationInput, error) {
+			return ec.unmarshalNCancelApplicationInput2lendgraphᚋgraphᚋmodelᚐCancelApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmApplicationInput, error) {
+			return ec.unmarshalNConfirmApplicationInput2lendgraphᚋgraphᚋmodelᚐConfirmApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.CreateApplication, error) {
+			return ec.unmarshalNCreateApplicationInput2lendgraphᚋlendingᚐCreateApplication(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestOtp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RequestOtpInput, error) {
 			return ec.unmarshalNRequestOtpInput2lendgraphᚋgraphᚋmodelᚐRequestOtpInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_selectOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SelectOfferInput, error) {
+			return ec.unmarshalNSelectOfferInput2lendgraphᚋgraphᚋmodelᚐSelectOfferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendOtp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplicationActionInput, error) {
+			return ec.unmarshalNApplicationActionInput2lendgraphᚋgraphᚋmodelᚐApplicationActionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_signApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SignApplicationInput, error) {
+			return ec.unmarshalNSignApplicationInput2lendgraphᚋgraphᚋmodelᚐSignApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadApplicationFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UploadApplicationFileInput, error) {
+			return ec.unmarshalNUploadApplicationFileInput2lendgraphᚋgraphᚋmodelᚐUploadApplicationFileInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -695,6 +2162,72 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_application_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_applications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ApplicationFilter, error) {
+			return ec.unmarshalOApplicationFilter2ᚖlendgraphᚋgraphᚋmodelᚐApplicationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_applicationEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "applicationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["applicationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -771,6 +2304,1126 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Application_id(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Application_status(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.Status) graphql.Marshaler {
+			return ec.marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, true, true, "ApplicationStatus")
+}
+
+func (ec *executionContext) _Application_partnerStatus(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_partnerStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().PartnerStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_partnerStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, true, true, "String")
+}
+
+func (ec *executionContext) _Application_message(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, true, true, "String")
+}
+
+func (ec *executionContext) _Application_nextAction(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_nextAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().NextAction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_nextAction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, true, true, "String")
+}
+
+func (ec *executionContext) _Application_channel(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Channel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ApplicationChannel) graphql.Marshaler {
+			return ec.marshalNApplicationChannel2lendgraphᚋgraphᚋmodelᚐApplicationChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, true, true, "ApplicationChannel")
+}
+
+func (ec *executionContext) _Application_partner(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Partner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Partner) graphql.Marshaler {
+			return ec.marshalOPartner2ᚖlendgraphᚋstoreᚐPartner(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_partnerApplicationId(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_partnerApplicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartnerApplicationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_partnerApplicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
+}
+
+func (ec *executionContext) _Application_customer(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Customer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_phone(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
+}
+
+func (ec *executionContext) _Application_productCode(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_productCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
+}
+
+func (ec *executionContext) _Application_loanAmount(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_loanAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoanAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_loanAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Application_downPayment(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_downPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DownPayment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_downPayment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Application_loanTerm(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_loanTerm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoanTerm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_loanTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Application_reason(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, true, true, "String")
+}
+
+func (ec *executionContext) _Application_cart(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_cart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Cart(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.CartItem) graphql.Marshaler {
+			return ec.marshalNCartItem2ᚕᚖlendgraphᚋstoreᚐCartItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_cart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_offers(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Offers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚕᚖlendgraphᚋstoreᚐOfferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_selectedOffer(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_selectedOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().SelectedOffer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Offer) graphql.Marshaler {
+			return ec.marshalOOffer2ᚖlendgraphᚋstoreᚐOffer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_selectedOffer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_loan(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_loan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Loan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalOLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_loan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_files(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Files(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ApplicationFile) graphql.Marshaler {
+			return ec.marshalNApplicationFile2ᚕᚖlendgraphᚋstoreᚐApplicationFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_events(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Application().Events(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Event) graphql.Marshaler {
+			return ec.marshalNApplicationEvent2ᚕᚖlendgraphᚋstoreᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApplicationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ApplicationEdge) graphql.Marshaler {
+			return ec.marshalNApplicationEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐApplicationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplicationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApplicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖlendgraphᚋstoreᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplicationEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApplicationEvent().Cursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _ApplicationEvent_applicationId(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationGUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApplicationEvent_status(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApplicationEvent().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.Status) graphql.Marshaler {
+			return ec.marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, true, true, "ApplicationStatus")
+}
+
+func (ec *executionContext) _ApplicationEvent_partnerStatus(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_partnerStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApplicationEvent().PartnerStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_partnerStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _ApplicationEvent_message(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApplicationEvent_actor(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApplicationEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApplicationFile_id(ctx context.Context, field graphql.CollectedField, obj *store.ApplicationFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationFile_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationFile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationFile", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApplicationFile_fileType(ctx context.Context, field graphql.CollectedField, obj *store.ApplicationFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationFile_fileType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationFile_fileType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApplicationFile_format(ctx context.Context, field graphql.CollectedField, obj *store.ApplicationFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationFile_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationFile_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApplicationFile_size(ctx context.Context, field graphql.CollectedField, obj *store.ApplicationFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationFile_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationFile_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ApplicationFile_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.ApplicationFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationFile_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationFile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖlendgraphᚋstoreᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartItem_name(ctx context.Context, field graphql.CollectedField, obj *store.CartItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartItem_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartItem_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _CartItem_quantity(ctx context.Context, field graphql.CollectedField, obj *store.CartItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartItem_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartItem_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CartItem_price(ctx context.Context, field graphql.CollectedField, obj *store.CartItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartItem_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartItem_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartItem", field, false, false, "Money")
+}
+
+func (ec *executionContext) _CartItem_goodsType(ctx context.Context, field graphql.CollectedField, obj *store.CartItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartItem_goodsType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GoodsType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartItem_goodsType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CartItem", field, false, false, "String")
+}
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1002,6 +3655,245 @@ func (ec *executionContext) fieldContext_Employee_fullName(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Employee", field, false, false, "String")
 }
 
+func (ec *executionContext) _Loan_id(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Loan_number(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Loan_contractNumber(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_contractNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_contractNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Loan_status(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Loan_amount(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Loan_term(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Loan_annualRate(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_annualRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnualRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_annualRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Loan_openedOn(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_openedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_openedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Loan_schedule(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_schedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().Schedule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ScheduleRow) graphql.Marshaler {
+			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋstoreᚐScheduleRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_schedule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchedulePayment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_contractPdf(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_contractPdf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().ContractPDF(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_contractPdf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, true, true, "String")
+}
+
 func (ec *executionContext) _Mutation_requestOtp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1044,6 +3936,732 @@ func (ec *executionContext) fieldContext_Mutation_requestOtp(ctx context.Context
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateApplication(ctx, fc.Args["input"].(lending.CreateApplication))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER"})
+				if err != nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+			return ec.marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_applyForLoan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyForLoan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyForLoan(ctx, fc.Args["input"].(model.ApplyForLoanInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER"})
+				if err != nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+			return ec.marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyForLoan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyForLoan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadApplicationFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadApplicationFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadApplicationFile(ctx, fc.Args["input"].(model.UploadApplicationFileInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER"})
+				if err != nil {
+					var zeroVal *store.ApplicationFile
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.ApplicationFile
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ApplicationFile) graphql.Marshaler {
+			return ec.marshalNApplicationFile2ᚖlendgraphᚋstoreᚐApplicationFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadApplicationFile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadApplicationFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_selectOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_selectOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SelectOffer(ctx, fc.Args["input"].(model.SelectOfferInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
+				if err != nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+			return ec.marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_selectOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_selectOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendOtp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendOtp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendOtp(ctx, fc.Args["input"].(model.ApplicationActionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
+				if err != nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+			return ec.marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendOtp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendOtp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_signApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SignApplication(ctx, fc.Args["input"].(model.SignApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
+				if err != nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+			return ec.marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmApplication(ctx, fc.Args["input"].(model.ConfirmApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+			return ec.marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelApplication(ctx, fc.Args["input"].(model.CancelApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+			return ec.marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Offer_productCode(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_productCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Offer_amount(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Offer_term(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Offer_annualRate(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_annualRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnualRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_annualRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Offer_monthlyPayment(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_monthlyPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyPayment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_monthlyPayment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Offer_totalInterest(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_totalInterest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalInterest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_totalInterest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Offer_totalAmount(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _Partner_name(ctx context.Context, field graphql.CollectedField, obj *store.Partner) (ret graphql.Marshaler) {
@@ -1115,6 +4733,130 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Viewer(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_application(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Application(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *store.Application
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Application
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖlendgraphᚋstoreᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_application(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_application_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_applications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_applications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Applications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ApplicationFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *model.ApplicationConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ApplicationConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplicationConnection) graphql.Marshaler {
+			return ec.marshalNApplicationConnection2ᚖlendgraphᚋgraphᚋmodelᚐApplicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_applications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_applications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -1285,6 +5027,206 @@ func (ec *executionContext) _RequestOtpPayload_attemptsLeft(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_RequestOtpPayload_attemptsLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequestOtpPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulePayment_n(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_n(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.N, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_n(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulePayment_dueDate(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_dueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SchedulePayment_amount(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_principal(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_principal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Principal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_principal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_interest(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_interest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_remaining(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Subscription_applicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_applicationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ApplicationEvents(ctx, fc.Args["applicationId"].(*string), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *store.Event
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Event
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Event) graphql.Marshaler {
+			return ec.marshalNApplicationEvent2ᚖlendgraphᚋstoreᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_applicationEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_applicationEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
@@ -2502,6 +6444,1028 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputApplicantInput(ctx context.Context, obj any) (lending.Applicant, error) {
+	var it lending.Applicant
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "lastName", "middleName", "phone", "email", "birthDate", "gender", "actualAddress", "registrationAddress", "registrationDate", "propertyType", "anotherProperty", "monthlyExpenses", "childrenNumber", "familyStatus"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "actualAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualAddress"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualAddress = data
+		case "registrationAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationAddress"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationAddress = data
+		case "registrationDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationDate"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationDate = data
+		case "propertyType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("propertyType"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PropertyType = data
+		case "anotherProperty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anotherProperty"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnotherProperty = data
+		case "monthlyExpenses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyExpenses"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyExpenses = data
+		case "childrenNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childrenNumber"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChildrenNumber = data
+		case "familyStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("familyStatus"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FamilyStatus = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplicantInput unmarshals raw into the ApplicantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplicantInput(ctx context.Context, raw any) (lending.Applicant, error) {
+	var out lending.Applicant
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplicantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApplicationActionInput(ctx context.Context, obj any) (model.ApplicationActionInput, error) {
+	var it model.ApplicationActionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplicationActionInput unmarshals raw into the ApplicationActionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplicationActionInput(ctx context.Context, raw any) (model.ApplicationActionInput, error) {
+	var out model.ApplicationActionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplicationActionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApplicationFilter(ctx context.Context, obj any) (model.ApplicationFilter, error) {
+	var it model.ApplicationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "partner", "createdFrom", "createdBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOApplicationStatus2ᚕlendgraphᚋlendingᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "partner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partner"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Partner = data
+		case "createdFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedFrom = data
+		case "createdBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBefore = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplicationFilter unmarshals raw into the ApplicationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplicationFilter(ctx context.Context, raw any) (model.ApplicationFilter, error) {
+	var out model.ApplicationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplicationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApplyForLoanInput(ctx context.Context, obj any) (model.ApplyForLoanInput, error) {
+	var it model.ApplyForLoanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "term", "productCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "term":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("term"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Term = data
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyForLoanInput unmarshals raw into the ApplyForLoanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyForLoanInput(ctx context.Context, raw any) (model.ApplyForLoanInput, error) {
+	var out model.ApplyForLoanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyForLoanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCancelApplicationInput(ctx context.Context, obj any) (model.CancelApplicationInput, error) {
+	var it model.CancelApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelApplicationInput unmarshals raw into the CancelApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelApplicationInput(ctx context.Context, raw any) (model.CancelApplicationInput, error) {
+	var out model.CancelApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any) (lending.Cart, error) {
+	var it lending.Cart
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"items"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNCartItemInput2ᚕlendgraphᚋlendingᚐCartItemᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartInput unmarshals raw into the CartInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartInput(ctx context.Context, raw any) (lending.Cart, error) {
+	var out lending.Cart
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartItemInput(ctx context.Context, obj any) (lending.CartItem, error) {
+	var it lending.CartItem
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "quantity", "price", "goodsType"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		case "goodsType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goodsType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoodsType = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartItemInput unmarshals raw into the CartItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartItemInput(ctx context.Context, raw any) (lending.CartItem, error) {
+	var out lending.CartItem
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConfirmApplicationInput(ctx context.Context, obj any) (model.ConfirmApplicationInput, error) {
+	var it model.ConfirmApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId", "confirmDate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "confirmDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmDate"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmDate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfirmApplicationInput unmarshals raw into the ConfirmApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfirmApplicationInput(ctx context.Context, raw any) (model.ConfirmApplicationInput, error) {
+	var out model.ConfirmApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (lending.Contact, error) {
+	var it lending.Contact
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "owner", "contact", "contactName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Owner = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactInput unmarshals raw into the ContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactInput(ctx context.Context, raw any) (lending.Contact, error) {
+	var out lending.Contact
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Context, obj any) (lending.CreateApplication, error) {
+	var it lending.CreateApplication
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationGuid", "partnerApplicationId", "mode", "cart", "downPayment", "loanAmount", "loanTerm", "productCode", "branchGuid", "employeeId", "customer", "customerDocuments", "customerEmployment", "customerContacts", "customerDevice", "additionalData", "extServiceData"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationGuid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationGuid"))
+			data, err := ec.unmarshalOID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationGUID = data
+		case "partnerApplicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerApplicationId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnerApplicationID = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "cart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cart"))
+			data, err := ec.unmarshalNCartInput2lendgraphᚋlendingᚐCart(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cart = data
+		case "downPayment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("downPayment"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DownPayment = data
+		case "loanAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanAmount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanAmount = data
+		case "loanTerm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanTerm"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanTerm = data
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "branchGuid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchGuid"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchGUID = data
+		case "employeeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employeeId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployeeID = data
+		case "customer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customer"))
+			data, err := ec.unmarshalNApplicantInput2lendgraphᚋlendingᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Customer = data
+		case "customerDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerDocuments"))
+			data, err := ec.unmarshalNDocumentInput2ᚕlendgraphᚋlendingᚐDocumentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerDocuments = data
+		case "customerEmployment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerEmployment"))
+			data, err := ec.unmarshalNEmploymentInput2lendgraphᚋlendingᚐEmployment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerEmployment = data
+		case "customerContacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerContacts"))
+			data, err := ec.unmarshalNContactInput2ᚕlendgraphᚋlendingᚐContactᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerContacts = data
+		case "customerDevice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerDevice"))
+			data, err := ec.unmarshalODeviceInput2ᚖlendgraphᚋlendingᚐDevice(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerDevice = data
+		case "additionalData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalData"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalData = data
+		case "extServiceData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extServiceData"))
+			data, err := ec.unmarshalOExtServiceDataInput2ᚕlendgraphᚋlendingᚐExtServiceDataᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtServiceData = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateApplicationInput unmarshals raw into the CreateApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateApplicationInput(ctx context.Context, raw any) (lending.CreateApplication, error) {
+	var out lending.CreateApplication
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeviceInput(ctx context.Context, obj any) (lending.Device, error) {
+	var it lending.Device
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userAgent", "userIp"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userAgent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgent"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserAgent = data
+		case "userIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIp"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIP = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeviceInput unmarshals raw into the DeviceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeviceInput(ctx context.Context, raw any) (lending.Device, error) {
+	var out lending.Device
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeviceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj any) (lending.Document, error) {
+	var it lending.Document
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "series", "number", "issuer", "subdivision", "issueDate", "expirationDate", "birthplace"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "series":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("series"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Series = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "issuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Issuer = data
+		case "subdivision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subdivision"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subdivision = data
+		case "issueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueDate = data
+		case "expirationDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expirationDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpirationDate = data
+		case "birthplace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthplace"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Birthplace = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDocumentInput unmarshals raw into the DocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDocumentInput(ctx context.Context, raw any) (lending.Document, error) {
+	var out lending.Document
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmploymentInput(ctx context.Context, obj any) (lending.Employment, error) {
+	var it lending.Employment
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"positionType", "position", "companyScope", "companyName", "salary", "salaryCurrency", "extraSalary", "extraSalaryCurrency", "workExperience", "workAddress", "workPhone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "positionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionType = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "companyScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyScope"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyScope = data
+		case "companyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyName = data
+		case "salary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salary"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Salary = data
+		case "salaryCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salaryCurrency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SalaryCurrency = data
+		case "extraSalary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraSalary"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraSalary = data
+		case "extraSalaryCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraSalaryCurrency"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraSalaryCurrency = data
+		case "workExperience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workExperience"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkExperience = data
+		case "workAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workAddress"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkAddress = data
+		case "workPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workPhone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkPhone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmploymentInput unmarshals raw into the EmploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmploymentInput(ctx context.Context, raw any) (lending.Employment, error) {
+	var out lending.Employment
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmploymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExtServiceDataInput(ctx context.Context, obj any) (lending.ExtServiceData, error) {
+	var it lending.ExtServiceData
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"serviceType", "serviceData"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "serviceType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceType = data
+		case "serviceData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceData"))
+			data, err := ec.unmarshalNMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceData = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExtServiceDataInput unmarshals raw into the ExtServiceDataInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExtServiceDataInput(ctx context.Context, raw any) (lending.ExtServiceData, error) {
+	var out lending.ExtServiceData
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExtServiceDataInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRequestOtpInput(ctx context.Context, obj any) (model.RequestOtpInput, error) {
 	var it model.RequestOtpInput
 	if obj == nil {
@@ -2551,6 +7515,167 @@ func UnmarshalRequestOtpInput(ctx context.Context, raw any) (model.RequestOtpInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSelectOfferInput(ctx context.Context, obj any) (model.SelectOfferInput, error) {
+	var it model.SelectOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId", "offerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "offerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSelectOfferInput unmarshals raw into the SelectOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSelectOfferInput(ctx context.Context, raw any) (model.SelectOfferInput, error) {
+	var out model.SelectOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SelectOfferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignApplicationInput(ctx context.Context, obj any) (model.SignApplicationInput, error) {
+	var it model.SignApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignApplicationInput unmarshals raw into the SignApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignApplicationInput(ctx context.Context, raw any) (model.SignApplicationInput, error) {
+	var out model.SignApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUploadApplicationFileInput(ctx context.Context, obj any) (model.UploadApplicationFileInput, error) {
+	var it model.UploadApplicationFileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId", "fileType", "format", "file"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "fileType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileType = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUploadApplicationFileInput unmarshals raw into the UploadApplicationFileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUploadApplicationFileInput(ctx context.Context, raw any) (model.UploadApplicationFileInput, error) {
+	var out model.UploadApplicationFileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UploadApplicationFileInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -2558,6 +7683,439 @@ func UnmarshalRequestOtpInput(ctx context.Context, raw any) (model.RequestOtpInp
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var applicationImplementors = []string{"Application"}
+
+func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionSet, obj *store.Application) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Application")
+		case "id":
+			out.Values[i] = ec._Application_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_status(ctx, field, obj)
+				})
+		case "partnerStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_partnerStatus(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_message(ctx, field, obj)
+				})
+		case "nextAction":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_nextAction(ctx, field, obj)
+				})
+		case "channel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_channel(ctx, field, obj)
+				})
+		case "partner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_partner(ctx, field, obj)
+				})
+		case "partnerApplicationId":
+			out.Values[i] = ec._Application_partnerApplicationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_customer(ctx, field, obj)
+				})
+		case "phone":
+			out.Values[i] = ec._Application_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "productCode":
+			out.Values[i] = ec._Application_productCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "loanAmount":
+			out.Values[i] = ec._Application_loanAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "downPayment":
+			out.Values[i] = ec._Application_downPayment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "loanTerm":
+			out.Values[i] = ec._Application_loanTerm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_reason(ctx, field, obj)
+				})
+		case "cart":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_cart(ctx, field, obj)
+				})
+		case "offers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_offers(ctx, field, obj)
+				})
+		case "selectedOffer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_selectedOffer(ctx, field, obj)
+				})
+		case "loan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_loan(ctx, field, obj)
+				})
+		case "files":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_files(ctx, field, obj)
+				})
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_events(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Application_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Application_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applicationConnectionImplementors = []string{"ApplicationConnection"}
+
+func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ApplicationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationConnection")
+		case "edges":
+			out.Values[i] = ec._ApplicationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ApplicationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applicationEdgeImplementors = []string{"ApplicationEdge"}
+
+func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ApplicationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationEdge")
+		case "cursor":
+			out.Values[i] = ec._ApplicationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ApplicationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applicationEventImplementors = []string{"ApplicationEvent"}
+
+func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.SelectionSet, obj *store.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationEvent")
+		case "cursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApplicationEvent_cursor(ctx, field, obj)
+				})
+		case "applicationId":
+			out.Values[i] = ec._ApplicationEvent_applicationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApplicationEvent_status(ctx, field, obj)
+				})
+		case "partnerStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApplicationEvent_partnerStatus(ctx, field, obj)
+				})
+		case "message":
+			out.Values[i] = ec._ApplicationEvent_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._ApplicationEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApplicationEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applicationFileImplementors = []string{"ApplicationFile"}
+
+func (ec *executionContext) _ApplicationFile(ctx context.Context, sel ast.SelectionSet, obj *store.ApplicationFile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationFileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationFile")
+		case "id":
+			out.Values[i] = ec._ApplicationFile_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileType":
+			out.Values[i] = ec._ApplicationFile_fileType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "format":
+			out.Values[i] = ec._ApplicationFile_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._ApplicationFile_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ApplicationFile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applicationPayloadImplementors = []string{"ApplicationPayload"}
+
+func (ec *executionContext) _ApplicationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplicationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationPayload")
+		case "application":
+			out.Values[i] = ec._ApplicationPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartItemImplementors = []string{"CartItem"}
+
+func (ec *executionContext) _CartItem(ctx context.Context, sel ast.SelectionSet, obj *store.CartItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartItem")
+		case "name":
+			out.Values[i] = ec._CartItem_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._CartItem_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._CartItem_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goodsType":
+			out.Values[i] = ec._CartItem_goodsType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var customerImplementors = []string{"Customer"}
 
@@ -2665,6 +8223,86 @@ func (ec *executionContext) _Employee(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var loanImplementors = []string{"Loan"}
+
+func (ec *executionContext) _Loan(ctx context.Context, sel ast.SelectionSet, obj *store.Loan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Loan")
+		case "id":
+			out.Values[i] = ec._Loan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._Loan_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contractNumber":
+			out.Values[i] = ec._Loan_contractNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Loan_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._Loan_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "term":
+			out.Values[i] = ec._Loan_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "annualRate":
+			out.Values[i] = ec._Loan_annualRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openedOn":
+			out.Values[i] = ec._Loan_openedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "schedule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_schedule(ctx, field, obj)
+				})
+		case "contractPdf":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_contractPdf(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -2689,6 +8327,168 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_requestOtp(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applyForLoan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyForLoan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadApplicationFile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadApplicationFile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selectOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_selectOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendOtp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendOtp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var offerImplementors = []string{"Offer"}
+
+func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *store.Offer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Offer")
+		case "id":
+			out.Values[i] = ec._Offer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productCode":
+			out.Values[i] = ec._Offer_productCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._Offer_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "term":
+			out.Values[i] = ec._Offer_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "annualRate":
+			out.Values[i] = ec._Offer_annualRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthlyPayment":
+			out.Values[i] = ec._Offer_monthlyPayment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalInterest":
+			out.Values[i] = ec._Offer_totalInterest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalAmount":
+			out.Values[i] = ec._Offer_totalAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -2765,6 +8565,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "application":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_application(ctx, field)
+				})
+		case "applications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_applications(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -2843,6 +8655,84 @@ func (ec *executionContext) _RequestOtpPayload(ctx context.Context, sel ast.Sele
 	}
 
 	return out
+}
+
+var schedulePaymentImplementors = []string{"SchedulePayment"}
+
+func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.SelectionSet, obj *store.ScheduleRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schedulePaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchedulePayment")
+		case "n":
+			out.Values[i] = ec._SchedulePayment_n(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dueDate":
+			out.Values[i] = ec._SchedulePayment_dueDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._SchedulePayment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "principal":
+			out.Values[i] = ec._SchedulePayment_principal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interest":
+			out.Values[i] = ec._SchedulePayment_interest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remaining":
+			out.Values[i] = ec._SchedulePayment_remaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "applicationEvents":
+		return ec._Subscription_applicationEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -3263,6 +9153,165 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNApplicantInput2lendgraphᚋlendingᚐApplicant(ctx context.Context, v any) (lending.Applicant, error) {
+	res, err := ec.unmarshalInputApplicantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplication2ᚖlendgraphᚋstoreᚐApplication(ctx context.Context, sel ast.SelectionSet, v *store.Application) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Application!")
+		return graphql.Null
+	}
+	return ec._Application(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApplicationActionInput2lendgraphᚋgraphᚋmodelᚐApplicationActionInput(ctx context.Context, v any) (model.ApplicationActionInput, error) {
+	res, err := ec.unmarshalInputApplicationActionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApplicationChannel2lendgraphᚋgraphᚋmodelᚐApplicationChannel(ctx context.Context, v any) (model.ApplicationChannel, error) {
+	var res model.ApplicationChannel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplicationChannel2lendgraphᚋgraphᚋmodelᚐApplicationChannel(ctx context.Context, sel ast.SelectionSet, v model.ApplicationChannel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNApplicationConnection2ᚖlendgraphᚋgraphᚋmodelᚐApplicationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ApplicationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationConnection!")
+		return graphql.Null
+	}
+	return ec._ApplicationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApplicationEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐApplicationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ApplicationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplicationEdge2ᚖlendgraphᚋgraphᚋmodelᚐApplicationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApplicationEdge2ᚖlendgraphᚋgraphᚋmodelᚐApplicationEdge(ctx context.Context, sel ast.SelectionSet, v *model.ApplicationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationEdge!")
+		return graphql.Null
+	}
+	return ec._ApplicationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApplicationEvent2ᚕᚖlendgraphᚋstoreᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplicationEvent2ᚖlendgraphᚋstoreᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApplicationEvent2ᚖlendgraphᚋstoreᚐEvent(ctx context.Context, sel ast.SelectionSet, v *store.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationEvent!")
+		return graphql.Null
+	}
+	return ec._ApplicationEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApplicationFile2ᚕᚖlendgraphᚋstoreᚐApplicationFileᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ApplicationFile) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplicationFile2ᚖlendgraphᚋstoreᚐApplicationFile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApplicationFile2ᚖlendgraphᚋstoreᚐApplicationFile(ctx context.Context, sel ast.SelectionSet, v *store.ApplicationFile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationFile!")
+		return graphql.Null
+	}
+	return ec._ApplicationFile(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmodelᚐApplicationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationPayload!")
+		return graphql.Null
+	}
+	return ec._ApplicationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx context.Context, v any) (lending.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx context.Context, sel ast.SelectionSet, v lending.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNApplicationStatus2lendgraphᚋlendingᚐStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ApplicationStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus = map[string]lending.Status{
+		"PROCESSING":     lending.StatusProcessing,
+		"APPROVED":       lending.StatusApproved,
+		"OFFER_SELECTED": lending.StatusOfferSelected,
+		"OTP_SENT":       lending.StatusOTPSent,
+		"SIGNED":         lending.StatusSigned,
+		"COMPLETED":      lending.StatusCompleted,
+		"DECLINED":       lending.StatusDeclined,
+		"CANCELLED":      lending.StatusCancelled,
+	}
+	marshalNApplicationStatus2lendgraphᚋlendingᚐStatus = map[lending.Status]string{
+		lending.StatusProcessing:    "PROCESSING",
+		lending.StatusApproved:      "APPROVED",
+		lending.StatusOfferSelected: "OFFER_SELECTED",
+		lending.StatusOTPSent:       "OTP_SENT",
+		lending.StatusSigned:        "SIGNED",
+		lending.StatusCompleted:     "COMPLETED",
+		lending.StatusDeclined:      "DECLINED",
+		lending.StatusCancelled:     "CANCELLED",
+	}
+)
+
+func (ec *executionContext) unmarshalNApplyForLoanInput2lendgraphᚋgraphᚋmodelᚐApplyForLoanInput(ctx context.Context, v any) (model.ApplyForLoanInput, error) {
+	res, err := ec.unmarshalInputApplyForLoanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3275,6 +9324,145 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCancelApplicationInput2lendgraphᚋgraphᚋmodelᚐCancelApplicationInput(ctx context.Context, v any) (model.CancelApplicationInput, error) {
+	res, err := ec.unmarshalInputCancelApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartInput2lendgraphᚋlendingᚐCart(ctx context.Context, v any) (lending.Cart, error) {
+	res, err := ec.unmarshalInputCartInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartItem2ᚕᚖlendgraphᚋstoreᚐCartItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.CartItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCartItem2ᚖlendgraphᚋstoreᚐCartItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCartItem2ᚖlendgraphᚋstoreᚐCartItem(ctx context.Context, sel ast.SelectionSet, v *store.CartItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartItem!")
+		return graphql.Null
+	}
+	return ec._CartItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCartItemInput2lendgraphᚋlendingᚐCartItem(ctx context.Context, v any) (lending.CartItem, error) {
+	res, err := ec.unmarshalInputCartItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartItemInput2ᚕlendgraphᚋlendingᚐCartItemᚄ(ctx context.Context, v any) ([]lending.CartItem, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.CartItem, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartItemInput2lendgraphᚋlendingᚐCartItem(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNConfirmApplicationInput2lendgraphᚋgraphᚋmodelᚐConfirmApplicationInput(ctx context.Context, v any) (model.ConfirmApplicationInput, error) {
+	res, err := ec.unmarshalInputConfirmApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNContactInput2lendgraphᚋlendingᚐContact(ctx context.Context, v any) (lending.Contact, error) {
+	res, err := ec.unmarshalInputContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNContactInput2ᚕlendgraphᚋlendingᚐContactᚄ(ctx context.Context, v any) ([]lending.Contact, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.Contact, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContactInput2lendgraphᚋlendingᚐContact(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCreateApplicationInput2lendgraphᚋlendingᚐCreateApplication(ctx context.Context, v any) (lending.CreateApplication, error) {
+	res, err := ec.unmarshalInputCreateApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalars.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalars.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
+	res, err := scalars.UnmarshalDecimal(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+	_ = sel
+	res := scalars.MarshalDecimal(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDocumentInput2lendgraphᚋlendingᚐDocument(ctx context.Context, v any) (lending.Document, error) {
+	res, err := ec.unmarshalInputDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDocumentInput2ᚕlendgraphᚋlendingᚐDocumentᚄ(ctx context.Context, v any) ([]lending.Document, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.Document, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDocumentInput2lendgraphᚋlendingᚐDocument(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNEmploymentInput2lendgraphᚋlendingᚐEmployment(ctx context.Context, v any) (lending.Employment, error) {
+	res, err := ec.unmarshalInputEmploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExtServiceDataInput2lendgraphᚋlendingᚐExtServiceData(ctx context.Context, v any) (lending.ExtServiceData, error) {
+	res, err := ec.unmarshalInputExtServiceDataInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
@@ -3317,6 +9505,70 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Map!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Map!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
+	res, err := scalars.UnmarshalMoney(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+	_ = sel
+	res := scalars.MarshalMoney(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Money!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNOffer2ᚕᚖlendgraphᚋstoreᚐOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Offer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOffer2ᚖlendgraphᚋstoreᚐOffer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOffer2ᚖlendgraphᚋstoreᚐOffer(ctx context.Context, sel ast.SelectionSet, v *store.Offer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Offer!")
+		return graphql.Null
+	}
+	return ec._Offer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRequestOtpInput2lendgraphᚋgraphᚋmodelᚐRequestOtpInput(ctx context.Context, v any) (model.RequestOtpInput, error) {
@@ -3390,6 +9642,40 @@ func (ec *executionContext) marshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx co
 	return ret
 }
 
+func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋstoreᚐScheduleRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ScheduleRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSchedulePayment2ᚖlendgraphᚋstoreᚐScheduleRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSchedulePayment2ᚖlendgraphᚋstoreᚐScheduleRow(ctx context.Context, sel ast.SelectionSet, v *store.ScheduleRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SchedulePayment!")
+		return graphql.Null
+	}
+	return ec._SchedulePayment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSelectOfferInput2lendgraphᚋgraphᚋmodelᚐSelectOfferInput(ctx context.Context, v any) (model.SelectOfferInput, error) {
+	res, err := ec.unmarshalInputSelectOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSignApplicationInput2lendgraphᚋgraphᚋmodelᚐSignApplicationInput(ctx context.Context, v any) (model.SignApplicationInput, error) {
+	res, err := ec.unmarshalInputSignApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3416,6 +9702,25 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNUploadApplicationFileInput2lendgraphᚋgraphᚋmodelᚐUploadApplicationFileInput(ctx context.Context, v any) (model.UploadApplicationFileInput, error) {
+	res, err := ec.unmarshalInputUploadApplicationFileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖlendgraphᚋlendingᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *lending.Principal) graphql.Marshaler {
@@ -3568,6 +9873,57 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOApplication2ᚖlendgraphᚋstoreᚐApplication(ctx context.Context, sel ast.SelectionSet, v *store.Application) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Application(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOApplicationFilter2ᚖlendgraphᚋgraphᚋmodelᚐApplicationFilter(ctx context.Context, v any) (*model.ApplicationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApplicationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOApplicationStatus2ᚕlendgraphᚋlendingᚐStatusᚄ(ctx context.Context, v any) ([]lending.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOApplicationStatus2ᚕlendgraphᚋlendingᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3605,6 +9961,32 @@ func (ec *executionContext) marshalOCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx
 	return ec._Customer(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalars.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalars.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODeviceInput2ᚖlendgraphᚋlendingᚐDevice(ctx context.Context, v any) (*lending.Device, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDeviceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOEmployee2ᚖlendgraphᚋstoreᚐEmployee(ctx context.Context, sel ast.SelectionSet, v *store.Employee) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -3612,11 +9994,138 @@ func (ec *executionContext) marshalOEmployee2ᚖlendgraphᚋstoreᚐEmployee(ctx
 	return ec._Employee(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOExtServiceDataInput2ᚕlendgraphᚋlendingᚐExtServiceDataᚄ(ctx context.Context, v any) ([]lending.ExtServiceData, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.ExtServiceData, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExtServiceDataInput2lendgraphᚋlendingᚐExtServiceData(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOLoan2ᚖlendgraphᚋstoreᚐLoan(ctx context.Context, sel ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Loan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalMap(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalars.UnmarshalMoney(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalars.MarshalMoney(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOOffer2ᚖlendgraphᚋstoreᚐOffer(ctx context.Context, sel ast.SelectionSet, v *store.Offer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Offer(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPartner2ᚖlendgraphᚋstoreᚐPartner(ctx context.Context, sel ast.SelectionSet, v *store.Partner) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Partner(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -3634,6 +10143,24 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
 	return res
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"lendgraph/events"
 	"lendgraph/store"
 )
 
@@ -117,4 +118,29 @@ func (s *Service) Applications(ctx context.Context, caller Principal, f store.Ap
 		page.Applications = apps[:want]
 	}
 	return page, nil
+}
+
+// mayAct tells whether caller, who sees the application, may take action on it: a partner drives
+// its applications, a customer their own mobile ones; employees may confirm and cancel any.
+func mayAct(caller Principal, app store.Application, action Action) error {
+	switch {
+	case caller.Role == RoleEmployee && (action == ActionCancel || action == ActionConfirm):
+		return nil
+	case caller.Role == RolePartner && app.Channel == "PARTNER":
+		return nil
+	case caller.Role == RoleCustomer && app.Channel == "MOBILE" && action != ActionConfirm:
+		return nil
+	}
+	return Errorf(CodeForbidden, "a %s may not %s this application", caller.Role, action)
+}
+
+// EventFilter is what a subscriber receives: the events of application guid, which caller must be
+// able to see, or with no guid those of every application caller may see.
+func (s *Service) EventFilter(ctx context.Context, caller Principal, guid string) (events.Filter, error) {
+	if guid != "" {
+		app, err := s.Application(ctx, caller, guid)
+		return events.Filter{ApplicationID: app.ID}, err
+	}
+	sc, err := s.scopeOf(ctx, s.Store.Queries, caller)
+	return events.Filter{PartnerID: sc.partnerID, CustomerID: sc.customerID}, err
 }

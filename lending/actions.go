@@ -56,6 +56,9 @@ func (s *Service) Sign(ctx context.Context, caller Principal, guid, code string)
 		if app, err = s.lockVisible(ctx, q, caller, guid); err != nil {
 			return err
 		}
+		if err := mayAct(caller, app, ActionSign); err != nil {
+			return err
+		}
 		if _, err := Status(app.Status).next(ActionSign); err != nil {
 			return err
 		}
@@ -203,6 +206,9 @@ func (s *Service) UploadFile(ctx context.Context, caller Principal, guid, fileTy
 		app, err := s.lockVisible(ctx, q, caller, guid)
 		if err != nil {
 			return err
+		}
+		if app.Channel != "PARTNER" || caller.Role != RolePartner {
+			return Errorf(CodeForbidden, "only the partner attaches files to its application")
 		}
 		if Status(app.Status).Terminal() {
 			return Errorf(CodeInvalidStatus, "cannot upload_file: the application is %s, expected action: none", app.Status)

@@ -59,6 +59,9 @@ var nextAction = map[Status]string{
 	StatusCancelled:     "none",
 }
 
+// NextAction is what the caller is expected to do next in a status.
+func NextAction(s Status) string { return nextAction[s] }
+
 // Terminal tells whether no action can move an application out of the status.
 func (s Status) Terminal() bool { return len(transitions[s]) == 0 }
 
@@ -128,6 +131,9 @@ func (s *Service) act(ctx context.Context, caller Principal, guid string, action
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
 		if app, err = s.lockVisible(ctx, q, caller, guid); err != nil {
+			return err
+		}
+		if err := mayAct(caller, app, action); err != nil {
 			return err
 		}
 		if _, err := Status(app.Status).next(action); err != nil {

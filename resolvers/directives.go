@@ -7,7 +7,9 @@ import (
 
 	"lendgraph/auth"
 	"lendgraph/graph"
+	"lendgraph/graph/model"
 	"lendgraph/lending"
+	"lendgraph/store"
 )
 
 // Config returns the executable schema's configuration: the resolvers and the @hasRole directive,
@@ -24,6 +26,28 @@ func (r *Resolver) Config() graph.Config {
 			},
 		},
 	}
+}
+
+// caller is the principal @hasRole has let through.
+func caller(ctx context.Context) lending.Principal {
+	p, _ := auth.Authorize(ctx)
+	return p
+}
+
+func payload(app store.Application, err error) (*model.ApplicationPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.ApplicationPayload{Application: &app}, nil
+}
+
+// pointers turns a store listing into the pointer slice gqlgen resolves.
+func pointers[T any](items []T, err error) ([]*T, error) {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out, err
 }
 
 func deref(s *string) string {

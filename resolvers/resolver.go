@@ -3,12 +3,15 @@
 package resolvers
 
 import (
+	"lendgraph/events"
 	"lendgraph/lending"
 )
 
 //go:generate go tool gqlgen generate
 
-// Resolver is the root resolver; it holds the domain service.
+// Resolver is the root resolver; it holds the domain service and the event hub. Nested fields of
+// an object the caller was allowed to see read the store directly.
 type Resolver struct {
 	Lending *lending.Service
+	Events  *events.Hub
 }

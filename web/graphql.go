@@ -27,7 +27,7 @@ import (
 // graphql-transport-ws), with depth and complexity limits and automatic persisted queries.
 // Production turns introspection and "did you mean" suggestions off.
 func (s *Server) graphql() http.Handler {
-	root := &resolvers.Resolver{Lending: s.Lending}
+	root := &resolvers.Resolver{Lending: s.Lending, Events: s.Events}
 	srv := handler.New(graph.NewExecutableSchema(root.Config()))
 	readLimit := s.Config.WSReadLimit
 	srv.AddTransport(countedWebsocket{active: s.Metrics.WebSocketsActive, Websocket: transport.Websocket{
@@ -41,6 +41,7 @@ func (s *Server) graphql() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: s.Config.MaxUploadBytes, MaxMemory: 1 << 20})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})

@@ -2,7 +2,78 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"lendgraph/lending"
+	"lendgraph/store"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/shopspring/decimal"
+)
+
+// An action on an application that needs nothing else.
+type ApplicationActionInput struct {
+	ApplicationID string `json:"applicationId"`
+}
+
+// A page of applications, newest first.
+type ApplicationConnection struct {
+	Edges    []*ApplicationEdge `json:"edges"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+}
+
+// An application and its cursor.
+type ApplicationEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *store.Application `json:"node"`
+}
+
+// Narrows applications.
+type ApplicationFilter struct {
+	Status []lending.Status `json:"status,omitempty"`
+	// The partner's name (employees only; partners always see their own).
+	Partner       *string    `json:"partner,omitempty"`
+	CreatedFrom   *time.Time `json:"createdFrom,omitempty"`
+	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
+}
+
+// The application after an action.
+type ApplicationPayload struct {
+	Application *store.Application `json:"application"`
+}
+
+// A customer's own application from the mobile app.
+type ApplyForLoanInput struct {
+	Amount decimal.Decimal `json:"amount"`
+	// Months.
+	Term        int    `json:"term"`
+	ProductCode string `json:"productCode"`
+}
+
+// Cancel with a reason.
+type CancelApplicationInput struct {
+	ApplicationID string `json:"applicationId"`
+	Reason        string `json:"reason"`
+}
+
+// Confirm the goods were handed over; the loan opens on confirmDate.
+type ConfirmApplicationInput struct {
+	ApplicationID string    `json:"applicationId"`
+	ConfirmDate   time.Time `json:"confirmDate"`
+}
+
 type Mutation struct {
+}
+
+// Where a page ends.
+type PageInfo struct {
+	HasNextPage bool `json:"hasNextPage"`
+	// Pass it as `after` for the next page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 type Query struct {
@@ -14,4 +85,87 @@ type RequestOtpInput struct {
 	Phone string `json:"phone"`
 	// The device asking, as it will send in X-Device-Id when signing in.
 	DeviceID *string `json:"deviceId,omitempty"`
+}
+
+// Choose an offer; without offerId the first (the terms asked for).
+type SelectOfferInput struct {
+	ApplicationID string  `json:"applicationId"`
+	OfferID       *string `json:"offerId,omitempty"`
+}
+
+// Sign with the code the customer received.
+type SignApplicationInput struct {
+	ApplicationID string `json:"applicationId"`
+	Code          string `json:"code"`
+}
+
+type Subscription struct {
+}
+
+// A file for an application, sent as a GraphQL multipart upload.
+type UploadApplicationFileInput struct {
+	ApplicationID string `json:"applicationId"`
+	// e.g. CUSTOMER_PHOTO
+	FileType string `json:"fileType"`
+	// e.g. jpeg
+	Format string         `json:"format"`
+	File   graphql.Upload `json:"file"`
+}
+
+// Who filed an application.
+type ApplicationChannel string
+
+const (
+	// A partner, for its buyer.
+	ApplicationChannelPartner ApplicationChannel = "PARTNER"
+	// The customer, in the mobile app.
+	ApplicationChannelMobile ApplicationChannel = "MOBILE"
+)
+
+var AllApplicationChannel = []ApplicationChannel{
+	ApplicationChannelPartner,
+	ApplicationChannelMobile,
+}
+
+func (e ApplicationChannel) IsValid() bool {
+	switch e {
+	case ApplicationChannelPartner, ApplicationChannelMobile:
+		return true
+	}
+	return false
+}
+
+func (e ApplicationChannel) String() string {
+	return string(e)
+}
+
+func (e *ApplicationChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ApplicationChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ApplicationChannel", str)
+	}
+	return nil
+}
+
+func (e ApplicationChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ApplicationChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ApplicationChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

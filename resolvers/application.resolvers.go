@@ -1,0 +1,244 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"lendgraph/graph"
+	"lendgraph/graph/model"
+	"lendgraph/lending"
+	"lendgraph/store"
+	"strconv"
+)
+
+func (r *applicationResolver) Status(ctx context.Context, obj *store.Application) (lending.Status, error) {
+	return lending.Status(obj.Status), nil
+}
+
+func (r *applicationResolver) PartnerStatus(ctx context.Context, obj *store.Application) (string, error) {
+	status, _ := lending.PartnerStatus(lending.Status(obj.Status), obj.Reason)
+	return status, nil
+}
+
+func (r *applicationResolver) Message(ctx context.Context, obj *store.Application) (string, error) {
+	_, message := lending.PartnerStatus(lending.Status(obj.Status), obj.Reason)
+	return message, nil
+}
+
+func (r *applicationResolver) NextAction(ctx context.Context, obj *store.Application) (string, error) {
+	return lending.NextAction(lending.Status(obj.Status)), nil
+}
+
+func (r *applicationResolver) Channel(ctx context.Context, obj *store.Application) (model.ApplicationChannel, error) {
+	return model.ApplicationChannel(obj.Channel), nil
+}
+
+func (r *applicationResolver) Partner(ctx context.Context, obj *store.Application) (*store.Partner, error) {
+	if obj.PartnerID == nil {
+		return nil, nil
+	}
+	p, err := r.Lending.Store.PartnerByID(ctx, *obj.PartnerID)
+	return &p, err
+}
+
+func (r *applicationResolver) Customer(ctx context.Context, obj *store.Application) (*store.Customer, error) {
+	if obj.CustomerID == nil {
+		return nil, nil
+	}
+	c, err := r.Lending.Store.CustomerByID(ctx, *obj.CustomerID)
+	return &c, err
+}
+
+func (r *applicationResolver) Reason(ctx context.Context, obj *store.Application) (*string, error) {
+	if obj.Reason == "" {
+		return nil, nil
+	}
+	return &obj.Reason, nil
+}
+
+func (r *applicationResolver) Cart(ctx context.Context, obj *store.Application) ([]*store.CartItem, error) {
+	return pointers(r.Lending.Store.CartItems(ctx, obj.ID))
+}
+
+func (r *applicationResolver) Offers(ctx context.Context, obj *store.Application) ([]*store.Offer, error) {
+	return pointers(r.Lending.Store.Offers(ctx, obj.ID))
+}
+
+func (r *applicationResolver) SelectedOffer(ctx context.Context, obj *store.Application) (*store.Offer, error) {
+	offers, err := r.Offers(ctx, obj)
+	for _, o := range offers {
+		if obj.SelectedOfferID != nil && o.ID == *obj.SelectedOfferID {
+			return o, err
+		}
+	}
+	return nil, err
+}
+
+func (r *applicationResolver) Loan(ctx context.Context, obj *store.Application) (*store.Loan, error) {
+	l, err := r.Lending.Store.LoanByApplication(ctx, obj.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return &l, err
+}
+
+func (r *applicationResolver) Files(ctx context.Context, obj *store.Application) ([]*store.ApplicationFile, error) {
+	return pointers(r.Lending.Store.ApplicationFiles(ctx, obj.ID))
+}
+
+func (r *applicationResolver) Events(ctx context.Context, obj *store.Application) ([]*store.Event, error) {
+	return pointers(r.Lending.Store.EventsAfter(ctx, obj.ID, 0, 1000))
+}
+
+func (r *applicationEventResolver) Cursor(ctx context.Context, obj *store.Event) (string, error) {
+	return strconv.FormatInt(obj.ID, 10), nil
+}
+
+func (r *applicationEventResolver) Status(ctx context.Context, obj *store.Event) (lending.Status, error) {
+	return lending.Status(obj.Status), nil
+}
+
+func (r *applicationEventResolver) PartnerStatus(ctx context.Context, obj *store.Event) (string, error) {
+	status, _ := lending.PartnerStatus(lending.Status(obj.Status), obj.Message)
+	return status, nil
+}
+
+func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*store.ScheduleRow, error) {
+	return pointers(r.Lending.Store.Schedule(ctx, obj.ID))
+}
+
+func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string, error) {
+	pdf, err := r.Lending.Store.ContractPDF(ctx, obj.ID)
+	return base64.StdEncoding.EncodeToString(pdf), err
+}
+
+func (r *mutationResolver) CreateApplication(ctx context.Context, input lending.CreateApplication) (*model.ApplicationPayload, error) {
+	return payload(r.Lending.CreatePartnerApplication(ctx, caller(ctx), input))
+}
+
+func (r *mutationResolver) ApplyForLoan(ctx context.Context, input model.ApplyForLoanInput) (*model.ApplicationPayload, error) {
+	return payload(r.Lending.ApplyForLoan(ctx, caller(ctx), input.Amount, input.Term, input.ProductCode))
+}
+
+func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error) {
+	content, err := io.ReadAll(input.File.File)
+	if err != nil {
+		return nil, lending.Errorf(lending.CodeInvalid, "file could not be read")
+	}
+	f, err := r.Lending.UploadFile(ctx, caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
+	return &f, err
+}
+
+func (r *mutationResolver) SelectOffer(ctx context.Context, input model.SelectOfferInput) (*model.ApplicationPayload, error) {
+	var offerID int64
+	if input.OfferID != nil {
+		id, err := strconv.ParseInt(*input.OfferID, 10, 64)
+		if err != nil {
+			return nil, lending.Errorf(lending.CodeNotFound, "offer %q not found", *input.OfferID)
+		}
+		offerID = id
+	}
+	return payload(r.Lending.SelectOffer(ctx, caller(ctx), input.ApplicationID, offerID))
+}
+
+func (r *mutationResolver) SendOtp(ctx context.Context, input model.ApplicationActionInput) (*model.ApplicationPayload, error) {
+	return payload(r.Lending.SendOTP(ctx, caller(ctx), input.ApplicationID))
+}
+
+func (r *mutationResolver) SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error) {
+	return payload(r.Lending.Sign(ctx, caller(ctx), input.ApplicationID, input.Code))
+}
+
+func (r *mutationResolver) ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error) {
+	return payload(r.Lending.Confirm(ctx, caller(ctx), input.ApplicationID, input.ConfirmDate))
+}
+
+func (r *mutationResolver) CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error) {
+	return payload(r.Lending.Cancel(ctx, caller(ctx), input.ApplicationID, input.Reason))
+}
+
+func (r *queryResolver) Application(ctx context.Context, id string) (*store.Application, error) {
+	app, err := r.Lending.Application(ctx, caller(ctx), id)
+	if lending.ErrorCode(err) == lending.CodeNotFound {
+		return nil, nil
+	}
+	return &app, err
+}
+
+func (r *queryResolver) Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error) {
+	f := store.ApplicationFilter{Limit: 20}
+	if first != nil {
+		f.Limit = *first
+	}
+	if after != nil {
+		id, err := strconv.ParseInt(*after, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, lending.Errorf(lending.CodeInvalid, "after: not a cursor of this list")
+		}
+		f.AfterID = id
+	}
+	partner := ""
+	if filter != nil {
+		for _, s := range filter.Status {
+			f.Statuses = append(f.Statuses, string(s))
+		}
+		f.CreatedFrom, f.CreatedBefore = filter.CreatedFrom, filter.CreatedBefore
+		partner = deref(filter.Partner)
+	}
+	page, err := r.Lending.Applications(ctx, caller(ctx), f, partner)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ApplicationConnection{PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, Edges: []*model.ApplicationEdge{}}
+	for i := range page.Applications {
+		a := &page.Applications[i]
+		cursor := strconv.FormatInt(a.ID, 10)
+		conn.Edges = append(conn.Edges, &model.ApplicationEdge{Cursor: cursor, Node: a})
+		conn.PageInfo.EndCursor = &cursor
+	}
+	return conn, nil
+}
+
+func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error) {
+	filter, err := r.Lending.EventFilter(ctx, caller(ctx), deref(applicationID))
+	if err != nil {
+		return nil, err
+	}
+	var afterID int64
+	if after != nil {
+		if afterID, err = strconv.ParseInt(*after, 10, 64); err != nil || afterID < 0 {
+			return nil, lending.Errorf(lending.CodeInvalid, "after: not an event cursor")
+		}
+	}
+	events := r.Events.Subscribe(ctx, filter, afterID)
+	out := make(chan *store.Event)
+	go func() {
+		defer close(out)
+		for ev := range events {
+			select {
+			case out <- &ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+func (r *Resolver) Application() graph.ApplicationResolver { return &applicationResolver{r} }
+
+func (r *Resolver) ApplicationEvent() graph.ApplicationEventResolver {
+	return &applicationEventResolver{r}
+}
+
+func (r *Resolver) Loan() graph.LoanResolver { return &loanResolver{r} }
+
+func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	applicationResolver      struct{ *Resolver }
+	applicationEventResolver struct{ *Resolver }
+	loanResolver             struct{ *Resolver }
+	subscriptionResolver     struct{ *Resolver }
+)
