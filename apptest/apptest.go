@@ -117,10 +117,7 @@ func start(t testing.TB, worker bool, tweaks []func(*config.Config)) *App {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := signingKey()
 	logs := &Logs{}
 	srv, err := web.New(ctx, cfg, st, key, logging.New(logs, "debug"))
 	if err != nil {
@@ -134,6 +131,16 @@ func start(t testing.TB, worker bool, tweaks []func(*config.Config)) *App {
 	t.Cleanup(func() { stop(); <-stopped })
 	return &App{URL: ts.URL, Key: key, Server: srv, Store: st, Logs: logs}
 }
+
+// signingKey is the key every instance of the test package signs with, as instances of one
+// deployment share theirs.
+var signingKey = sync.OnceValue(func() *ecdsa.PrivateKey {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return key
+})
 
 // Logs collects log output safely across goroutines.
 type Logs struct {

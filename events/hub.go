@@ -125,13 +125,21 @@ func (f Filter) matches(ev store.Event) bool {
 }
 
 // Subscribe returns the events matching f with ids above after, first those already stored, then
-// live ones as they come, until ctx ends. The channel closes when ctx ends.
+// live ones as they come, until ctx ends. The channel closes when ctx ends. A negative after starts
+// from the newest event: live events only.
 func (h *Hub) Subscribe(ctx context.Context, f Filter, after int64) <-chan store.Event {
 	s := &subscriber{filter: f, live: make(chan store.Event, 64), lagged: make(chan struct{}, 1)}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
 	h.mu.Unlock()
 	out := make(chan store.Event)
+	if after < 0 {
+		newest, err := h.store.NewestEventID(ctx)
+		if err != nil {
+			h.log.Error("newest event", "err", err)
+		}
+		after = newest
+	}
 	go func() {
 		defer close(out)
 		defer func() {
@@ -155,8 +163,8 @@ func (h *Hub) Subscribe(ctx context.Context, f Filter, after int64) <-chan store
 		}
 		// replay reads from the table what is newer than last
 		replay := func() bool {
-			for {
-				evs, err := h.store.EventsAfter(ctx, f.ApplicationID, last, 200)
+			for from := last; ; {
+				evs, err := h.store.EventsAfter(ctx, f.ApplicationID, from, 200)
 				if err != nil {
 					h.log.Error("replay events", "err", err)
 					return ctx.Err() == nil
@@ -165,6 +173,7 @@ func (h *Hub) Subscribe(ctx context.Context, f Filter, after int64) <-chan store
 					if f.matches(ev) && !send(ev) {
 						return false
 					}
+					from = ev.ID
 				}
 				if len(evs) < 200 {
 					return true

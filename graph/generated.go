@@ -1492,8 +1492,9 @@ extend type Mutation {
 
 type Subscription {
   """
-  Status changes as they happen: of one application, or with no applicationId every application the
-  caller may see (employees: all). ` + "`" + `after` + "`" + ` (an event cursor) first replays the events after it.
+  Status changes as they happen: of one application (its whole history first), or with no
+  applicationId of every application the caller may see (employees: all), from now on. ` + "`" + `after` + "`" + ` (an
+  event cursor) first replays the events after it.
   """
   applicationEvents(applicationId: ID, after: String): ApplicationEvent!
     @hasRole(roles: [CUSTOMER, EMPLOYEE, PARTNER])

@@ -200,8 +200,11 @@ func (s *Service) scoringEnv(app *store.Application, c store.Customer) map[strin
 	for _, it := range req.Cart.Items {
 		cartTotal = cartTotal.Add(it.Price.Mul(decimal.NewFromInt(int64(it.Quantity))))
 	}
+	// the application's own questionnaire speaks for the applicant; the registry fills in
 	age := -1
-	if c.BirthDate != nil {
+	if birth, err := time.Parse(time.DateOnly, req.Customer.BirthDate); err == nil {
+		age = yearsBetween(birth, s.Now())
+	} else if c.BirthDate != nil {
 		age = yearsBetween(*c.BirthDate, s.Now())
 	}
 	hasPassport := false

@@ -205,7 +205,11 @@ func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicatio
 	if err != nil {
 		return nil, err
 	}
-	var afterID int64
+	// without a cursor one application's history replays whole; a feed of many starts now
+	afterID := int64(0)
+	if applicationID == nil {
+		afterID = -1
+	}
 	if after != nil {
 		if afterID, err = strconv.ParseInt(*after, 10, 64); err != nil || afterID < 0 {
 			return nil, lending.Errorf(lending.CodeInvalid, "after: not an event cursor")

@@ -321,6 +321,13 @@ func (q Queries) AppendEvent(ctx context.Context, applicationID int64, status, m
 	return id, err
 }
 
+// NewestEventID returns the id of the newest event, 0 when there is none.
+func (q Queries) NewestEventID(ctx context.Context) (int64, error) {
+	var id int64
+	err := q.get(ctx, &id, `SELECT coalesce(max(id), 0) FROM application_events`)
+	return id, err
+}
+
 // EventByID returns one event.
 func (q Queries) EventByID(ctx context.Context, id int64) (Event, error) {
 	var e Event

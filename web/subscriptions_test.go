@@ -1,0 +1,110 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"lendgraph/apptest"
+)
+
+// TestSubscriptionFollowsTheFlow: a graphql-transport-ws client receives every status in order; a
+// reconnect with `after` gets what it missed; the events come from any instance on the database.
+func TestSubscriptionFollowsTheFlow(t *testing.T) {
+	watched := apptest.Start(t)
+	acting := apptest.Start(t) // a second instance on the same database
+	p := partnerClient{app: acting, token: acting.PartnerToken(t)}
+	guid := uuid.NewString()
+	require.Equal(t, http.StatusOK, p.post(t, "/partner/api/v1/applications/create", createBody(t, guid, "sub-"+guid, nil)).Status)
+
+	employee := watched.EmployeeToken(t)
+	conn := subscribe(t, watched, employee, map[string]any{"applicationId": guid})
+	var cursor string
+	expect := func(status, partnerStatus, message string) {
+		t.Helper()
+		ev := nextEvent(t, conn)
+		assert.Equal(t, guid, ev["applicationId"])
+		assert.Equal(t, status, ev["status"])
+		assert.Equal(t, partnerStatus, ev["partnerStatus"])
+		assert.Equal(t, message, ev["message"])
+		cursor = ev["cursor"].(string)
+	}
+	expect("PROCESSING", "PROCESSING", "")
+	expect("APPROVED", "APPROVED", "")
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "select_offer"), nil).Status)
+	expect("OFFER_SELECTED", "CONFIRMATION", "Request OTP code")
+
+	// the client drops; two steps happen meanwhile
+	require.NoError(t, conn.Close())
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "send_otp"), nil).Status)
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "sign"), []byte(`{"code":"1111"}`)).Status)
+
+	conn = subscribe(t, watched, employee, map[string]any{"applicationId": guid, "after": cursor})
+	expect("OTP_SENT", "CONFIRMATION", "Enter OTP code")
+	expect("SIGNED", "CONFIRMATION", "Contract is signed. Transfer of product")
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"2024-11-22"}`)).Status)
+	expect("COMPLETED", "COMPLETED", "")
+}
+
+// TestSubscriptionSeesOnlyOwnApplications: without an application id a partner receives its own
+// applications' events, a customer theirs; an employee all of them.
+func TestSubscriptionSeesOnlyOwnApplications(t *testing.T) {
+	app := apptest.Start(t)
+	p := partnerClient{app: app, token: app.PartnerToken(t)}
+	mobileCustomer := app.CustomerToken(t, "79010000008")
+
+	partnerFeed := subscribe(t, app, p.token, map[string]any{})
+	customerFeed := subscribe(t, app, mobileCustomer, map[string]any{})
+	employeeFeed := subscribe(t, app, app.EmployeeToken(t), map[string]any{})
+
+	// the customer's own mobile application, then the partner's
+	resp := app.GraphQL(t, mobileCustomer, `mutation { applyForLoan(input: {amount: "15000", term: 6, productCode: "2000"}) { application { id status channel } } }`, nil)
+	require.Empty(t, resp.Errors)
+	mobile := resp.Data["applyForLoan"].(map[string]any)["application"].(map[string]any)
+	assert.Equal(t, "MOBILE", mobile["channel"])
+	guid := uuid.NewString()
+	require.Equal(t, http.StatusOK, p.post(t, "/partner/api/v1/applications/create", createBody(t, guid, "feed-"+guid, nil)).Status)
+
+	// each feed shows the events it may, in order; other tests' applications may pass by too
+	until := func(feed *websocket.Conn, want string, never any) {
+		t.Helper()
+		statuses := []any{}
+		for len(statuses) < 2 {
+			ev := nextEvent(t, feed)
+			require.NotEqual(t, never, ev["applicationId"], "an application the subscriber may not see")
+			if ev["applicationId"] == want {
+				statuses = append(statuses, ev["status"])
+			}
+		}
+		assert.Equal(t, []any{"PROCESSING", "APPROVED"}, statuses)
+	}
+	until(partnerFeed, guid, mobile["id"])
+	until(customerFeed, mobile["id"].(string), guid)
+	until(employeeFeed, guid, nil)
+}
+
+// TestListenerReconnectLosesNothing: when the instance's database listener drops, the events
+// committed meanwhile still reach its subscribers once it reconnects.
+func TestListenerReconnectLosesNothing(t *testing.T) {
+	app := apptest.Start(t)
+	p := partnerClient{app: app, token: app.PartnerToken(t)}
+	guid := newApplication(t, p, nil)
+	conn := subscribe(t, app, app.EmployeeToken(t), map[string]any{"applicationId": guid})
+	assert.Equal(t, "PROCESSING", nextEvent(t, conn)["status"])
+	assert.Equal(t, "APPROVED", nextEvent(t, conn)["status"])
+
+	var dropped int
+	require.NoError(t, app.Store.DB.Get(&dropped, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN %') t`))
+	require.Positive(t, dropped)
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "select_offer"), nil).Status)
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "send_otp"), nil).Status)
+
+	assert.Equal(t, "OFFER_SELECTED", nextEvent(t, conn)["status"])
+	assert.Equal(t, "OTP_SENT", nextEvent(t, conn)["status"])
+	assert.Contains(t, app.Logs.String(), `"msg":"event listener"`, "the listener did drop")
+}
