@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -116,33 +117,62 @@ func TestConcurrentSignsMakeOneLoan(t *testing.T) {
 	assert.Equal(t, 1, payouts)
 }
 
+// partnerActions are the partner's actions with a body each would accept.
+var partnerActions = []struct{ name, body string }{
+	{"select_offer", `{}`},
+	{"send_otp", `{}`},
+	{"sign", `{"code":"1111"}`},
+	{"confirm", `{"confirm_date":"2024-11-22"}`},
+	{"cancel", `{"reason":"out of turn"}`},
+}
+
+// TestActionsOutOfTurn walks an application through every status and tries, in each, every action
+// the lifecycle does not allow there.
 func TestActionsOutOfTurn(t *testing.T) {
 	app := apptest.Start(t)
 	p := partnerClient{app: app, token: app.PartnerToken(t)}
-	guid := newApplication(t, p, nil)
-
-	outOfTurn := func(name, body, status, expected string) {
-		t.Helper()
-		resp := p.post(t, action(guid, name), []byte(body))
-		b := assertRESTError(t, resp, http.StatusConflict, "INVALID_STATUS")
-		assert.Contains(t, b["message"], "the application is "+status)
-		assert.Contains(t, b["message"], "expected action: "+expected)
+	allowed := map[string][]string{
+		"APPROVED":       {"select_offer", "cancel"},
+		"OFFER_SELECTED": {"send_otp", "cancel"},
+		"OTP_SENT":       {"send_otp", "sign", "cancel"},
+		"SIGNED":         {"confirm", "cancel"},
+		"COMPLETED":      {},
+		"DECLINED":       {},
+		"CANCELLED":      {},
 	}
-	// APPROVED: only select_offer or cancel
-	outOfTurn("send_otp", `{}`, "APPROVED", "select_offer")
-	outOfTurn("sign", `{"code":"1111"}`, "APPROVED", "select_offer")
-	outOfTurn("confirm", `{"confirm_date":"2024-11-22"}`, "APPROVED", "select_offer")
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "select_offer"), nil).Status)
-	outOfTurn("select_offer", `{}`, "OFFER_SELECTED", "send_otp")
-	outOfTurn("sign", `{"code":"1111"}`, "OFFER_SELECTED", "send_otp")
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "send_otp"), nil).Status)
-	outOfTurn("confirm", `{"confirm_date":"2024-11-22"}`, "OTP_SENT", "sign")
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "sign"), []byte(`{"code":"1111"}`)).Status)
-	outOfTurn("sign", `{"code":"1111"}`, "SIGNED", "confirm")
-	outOfTurn("send_otp", `{}`, "SIGNED", "confirm")
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"2024-11-22"}`)).Status)
-	outOfTurn("cancel", `{"reason":"too late"}`, "COMPLETED", "none")
-	outOfTurn("confirm", `{"confirm_date":"2024-11-22"}`, "COMPLETED", "none")
+	expected := map[string]string{"APPROVED": "select_offer", "OFFER_SELECTED": "send_otp", "OTP_SENT": "sign", "SIGNED": "confirm",
+		"COMPLETED": "none", "DECLINED": "none", "CANCELLED": "none"}
+	tryAll := func(guid, status string) {
+		t.Helper()
+		for _, a := range partnerActions {
+			if slices.Contains(allowed[status], a.name) {
+				continue
+			}
+			resp := p.post(t, action(guid, a.name), []byte(a.body))
+			b := assertRESTError(t, resp, http.StatusConflict, "INVALID_STATUS")
+			assert.Contains(t, b["message"], "the application is "+status, a.name)
+			assert.Contains(t, b["message"], "expected action: "+expected[status], a.name)
+		}
+	}
+
+	guid := newApplication(t, p, nil)
+	for _, step := range []struct{ status, then, body string }{
+		{"APPROVED", "select_offer", `{}`},
+		{"OFFER_SELECTED", "send_otp", `{}`},
+		{"OTP_SENT", "sign", `{"code":"1111"}`},
+		{"SIGNED", "confirm", `{"confirm_date":"2024-11-22"}`},
+		{"COMPLETED", "", ""},
+	} {
+		tryAll(guid, step.status)
+		if step.then != "" {
+			require.Equal(t, http.StatusOK, p.post(t, action(guid, step.then), []byte(step.body)).Status)
+		}
+	}
+	declined := newApplication(t, p, func(d map[string]any) { d["customer"].(map[string]any)["birth_date"] = "2015-01-01" })
+	tryAll(declined, "DECLINED")
+	cancelled := newApplication(t, p, nil)
+	require.Equal(t, http.StatusOK, p.post(t, action(cancelled, "cancel"), []byte(`{"reason":"changed mind"}`)).Status)
+	tryAll(cancelled, "CANCELLED")
 
 	t.Run("GraphQL calls it a CONFLICT", func(t *testing.T) {
 		resp := app.GraphQL(t, p.token, `mutation($id: ID!) { sendOtp(input: {applicationId: $id}) { application { status } } }`, map[string]any{"id": guid})
@@ -416,8 +446,10 @@ func TestWrongOwner(t *testing.T) {
 				`mutation($id: ID!) { sendOtp(input: {applicationId: $id}) { application { id } } }`,
 				`mutation($id: ID!) { signApplication(input: {applicationId: $id, code: "1111"}) { application { id } } }`,
 				`mutation($id: ID!) { cancelApplication(input: {applicationId: $id, reason: "x"}) { application { id } } }`,
+				`mutation($id: ID!) { confirmApplication(input: {applicationId: $id, confirmDate: "2024-11-22T00:00:00Z"}) { application { id } } }`,
 			} {
-				assert.Equal(t, "NOT_FOUND", app.GraphQL(t, token, m, map[string]any{"id": guid}).Code(), m)
+				// not found for whoever may act in general, forbidden for a role that never may
+				assert.Contains(t, []string{"NOT_FOUND", "FORBIDDEN"}, app.GraphQL(t, token, m, map[string]any{"id": guid}).Code(), m)
 			}
 		}
 		sub := subscribe(t, app, stranger, map[string]any{"applicationId": guid})
