@@ -49,32 +49,16 @@ func (s *Service) Sign(ctx context.Context, caller Principal, guid, code string)
 	if strings.TrimSpace(code) == "" {
 		return store.Application{}, Invalid(fieldErrors{{Field: "code", Message: "is required"}})
 	}
-	var app store.Application
-	var verdict error
-	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		var err error
-		if app, err = s.lockVisible(ctx, q, caller, guid); err != nil {
+	return s.act(ctx, caller, guid, ActionSign, func(q store.Queries, app *store.Application) error {
+		verdict, err := checkOTP(ctx, q, PurposeSign, app.Phone, app.GUID, code, s.Now())
+		if err != nil {
 			return err
 		}
-		if err := mayAct(caller, app, ActionSign); err != nil {
-			return err
+		if verdict != nil {
+			return keep{verdict} // a wrong code stays counted
 		}
-		if _, err := Status(app.Status).next(ActionSign); err != nil {
-			return err
-		}
-		verdict, err = checkOTP(ctx, q, PurposeSign, app.Phone, app.GUID, code, s.Now())
-		if err != nil || verdict != nil {
-			return err // a wrong code commits the spent attempt
-		}
-		if err := s.issueLoan(ctx, q, &app); err != nil {
-			return err
-		}
-		return s.transition(ctx, q, &app, ActionSign, actorOf(caller))
+		return s.issueLoan(ctx, q, app)
 	})
-	if err == nil {
-		err = verdict
-	}
-	return app, err
 }
 
 // issueLoan creates the loan (status NEW) of a signed application with its numbers, its contract

@@ -3,6 +3,7 @@ package lending
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"lendgraph/store"
@@ -124,10 +125,12 @@ func (s *Service) record(ctx context.Context, q store.Queries, app *store.Applic
 	return q.AddPartnerNotification(ctx, app.ID, payload)
 }
 
-// act runs one action on the application guid: lock it, check that caller may see it, let do
-// prepare what the action needs, and transition.
+// act runs one action on the application guid: lock it, check that caller may see it and take the
+// action now, let do prepare what the action needs, and transition. When do refuses with keep, its
+// writes are committed all the same (a spent code attempt) and the application stays where it is.
 func (s *Service) act(ctx context.Context, caller Principal, guid string, action Action, do func(q store.Queries, app *store.Application) error) (store.Application, error) {
 	var app store.Application
+	var refusal keep
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
 		if app, err = s.lockVisible(ctx, q, caller, guid); err != nil {
@@ -140,14 +143,22 @@ func (s *Service) act(ctx context.Context, caller Principal, guid string, action
 			return err
 		}
 		if do != nil {
-			if err := do(q, &app); err != nil {
+			if err := do(q, &app); errors.As(err, &refusal) {
+				return nil
+			} else if err != nil {
 				return err
 			}
 		}
 		return s.transition(ctx, q, &app, action, actorOf(caller))
 	})
+	if err == nil && refusal.error != nil {
+		err = refusal.error
+	}
 	return app, err
 }
+
+// keep is a refusal whose writes must stay: see act.
+type keep struct{ error }
 
 func actorOf(p Principal) string {
 	return fmt.Sprintf("%s:%s", p.Role, p.Subject)
