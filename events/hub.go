@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -30,28 +31,49 @@ func NewHub(st *store.Store, log *slog.Logger) *Hub {
 	return &Hub{store: st, log: log, subs: map[*subscriber]struct{}{}}
 }
 
-// Run listens until ctx ends.
-func (h *Hub) Run(ctx context.Context) error {
-	reconnected := make(chan struct{}, 1)
-	l, err := h.store.Listen(store.EventsChannel, func(ev pq.ListenerEventType, err error) {
-		if ev == pq.ListenerEventReconnected {
-			select {
-			case reconnected <- struct{}{}:
-			default:
-			}
-		}
-		if err != nil {
-			h.log.Warn("event listener", "event", ev, "err", err)
-		}
-	})
+// Run listens until ctx ends. Until the listener is up it retries every second; meanwhile
+// subscribers still get what they replay from the table.
+func (h *Hub) Run(ctx context.Context) {
+	newest, err := h.store.NewestEventID(ctx)
 	if err != nil {
-		return err
+		h.log.Error("newest event", "err", err)
 	}
-	defer l.Close()
+	h.mu.Lock()
+	h.lastID = newest // a reconnect re-reads from here, not from the beginning of time
+	h.mu.Unlock()
+	reconnected := make(chan struct{}, 1)
+	for {
+		l, err := h.store.Listen(store.EventsChannel, func(ev pq.ListenerEventType, err error) {
+			if ev == pq.ListenerEventReconnected {
+				select {
+				case reconnected <- struct{}{}:
+				default:
+				}
+			}
+			if err != nil {
+				h.log.Warn("event listener", "event", ev, "err", err)
+			}
+		})
+		if err == nil {
+			h.catchUp(ctx) // what was committed before the listener was up
+			h.listen(ctx, l, reconnected)
+			l.Close()
+			return
+		}
+		h.log.Error("event listener", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (h *Hub) listen(ctx context.Context, l *pq.Listener, reconnected <-chan struct{}) {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case n := <-l.Notify:
 			if n == nil { // the connection dropped; Reconnected follows
 				continue

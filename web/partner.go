@@ -77,17 +77,17 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		FileType  string `json:"file_type"`
-		FileType2 string `json:"fileType"` // the spec's table spells it so
-		Format    string `json:"format"`
-		Content   string `json:"content"`
+		FileType      string `json:"file_type"`
+		FileTypeCamel string `json:"fileType"` // the spec's table spells it so
+		Format        string `json:"format"`
+		Content       string `json:"content"`
 	}
 	if err := decodeJSON(r, &body); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if body.FileType == "" {
-		body.FileType = body.FileType2
+		body.FileType = body.FileTypeCamel
 	}
 	content, err := lending.DecodeBase64("content", body.Content)
 	if err == nil {

@@ -35,11 +35,7 @@ type Server struct {
 // ends; it returns when they have stopped.
 func (s *Server) Background(ctx context.Context, worker bool) {
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := s.Events.Run(ctx); err != nil {
-			s.Log.Error("event listener stopped", "err", err)
-		}
-	})
+	wg.Go(func() { s.Events.Run(ctx) })
 	if worker {
 		wg.Go(func() { s.Lending.RunWorker(ctx, s.Config.WorkerPoll) })
 	}
