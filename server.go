@@ -92,7 +92,7 @@ func run() error {
 		return err
 	}
 	background := make(chan struct{})
-	go func() { srv.Background(ctx, true); close(background) }()
+	go func() { srv.Background(ctx, cfg.JobWorker); close(background) }()
 	log.Info("serving", "addr", ln.Addr().String(), "env", cfg.Env)
 	err = serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout)
 	<-background // the job in hand finishes or rolls back before the database goes
