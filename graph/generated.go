@@ -35,6 +35,13 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Application() ApplicationResolver
 	ApplicationEvent() ApplicationEventResolver
+	AuditEntry() AuditEntryResolver
+	Customer() CustomerResolver
+	CustomerFlag() CustomerFlagResolver
+	DocumentAttribute() DocumentAttributeResolver
+	DocumentInfo() DocumentInfoResolver
+	DocumentType() DocumentTypeResolver
+	FlagType() FlagTypeResolver
 	Loan() LoanResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -105,6 +112,17 @@ type ComplexityRoot struct {
 		Application func(childComplexity int) int
 	}
 
+	AuditEntry struct {
+		Action   func(childComplexity int) int
+		Actor    func(childComplexity int) int
+		At       func(childComplexity int) int
+		Changes  func(childComplexity int) int
+		Entity   func(childComplexity int) int
+		EntityID func(childComplexity int) int
+		ID       func(childComplexity int) int
+		TraceID  func(childComplexity int) int
+	}
+
 	CartItem struct {
 		GoodsType func(childComplexity int) int
 		Name      func(childComplexity int) int
@@ -113,19 +131,105 @@ type ComplexityRoot struct {
 	}
 
 	Customer struct {
+		CreatedAt    func(childComplexity int) int
+		Documents    func(childComplexity int) int
+		FirstName    func(childComplexity int) int
+		Flags        func(childComplexity int) int
+		GUID         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LastName     func(childComplexity int) int
+		MiddleName   func(childComplexity int) int
+		Phone        func(childComplexity int) int
+		Restrictions func(childComplexity int) int
+	}
+
+	CustomerDocument struct {
+		CreatedAt func(childComplexity int) int
+		GUID      func(childComplexity int) int
+		Infos     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Type      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	CustomerFlag struct {
 		CreatedAt  func(childComplexity int) int
-		FirstName  func(childComplexity int) int
+		FlagReason func(childComplexity int) int
+		FlagType   func(childComplexity int) int
 		GUID       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		LastName   func(childComplexity int) int
-		MiddleName func(childComplexity int) int
-		Phone      func(childComplexity int) int
+		IsActive   func(childComplexity int) int
+		Scope      func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	DocumentAttribute struct {
+		CreatedAt       func(childComplexity int) int
+		Description     func(childComplexity int) int
+		GUID            func(childComplexity int) int
+		IsInvertedRange func(childComplexity int) int
+		IsRequired      func(childComplexity int) int
+		Max             func(childComplexity int) int
+		Min             func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Range           func(childComplexity int) int
+		Regex           func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Type            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	DocumentInfo struct {
+		AdditionalData func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ExpirationDate func(childComplexity int) int
+		GUID           func(childComplexity int) int
+		IssueDate      func(childComplexity int) int
+		Issuer         func(childComplexity int) int
+		Number         func(childComplexity int) int
+		Series         func(childComplexity int) int
+		SourceID       func(childComplexity int) int
+		SourceName     func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	DocumentType struct {
+		AdditionalData   func(childComplexity int) int
+		Attributes       func(childComplexity int) int
+		Category         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		GUID             func(childComplexity int) int
+		IsActive         func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		ValidationMethod func(childComplexity int) int
 	}
 
 	Employee struct {
 		FullName func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Username func(childComplexity int) int
+	}
+
+	FlagReason struct {
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		GUID        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	FlagType struct {
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		GUID        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Reasons     func(childComplexity int) int
+		Restricts   func(childComplexity int) int
+		Scope       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	Loan struct {
@@ -142,15 +246,29 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ApplyForLoan          func(childComplexity int, input model.ApplyForLoanInput) int
-		CancelApplication     func(childComplexity int, input model.CancelApplicationInput) int
-		ConfirmApplication    func(childComplexity int, input model.ConfirmApplicationInput) int
-		CreateApplication     func(childComplexity int, input lending.CreateApplication) int
-		RequestOtp            func(childComplexity int, input model.RequestOtpInput) int
-		SelectOffer           func(childComplexity int, input model.SelectOfferInput) int
-		SendOtp               func(childComplexity int, input model.ApplicationActionInput) int
-		SignApplication       func(childComplexity int, input model.SignApplicationInput) int
-		UploadApplicationFile func(childComplexity int, input model.UploadApplicationFileInput) int
+		AddDocumentInfo         func(childComplexity int, documentID string, info lending.DocumentInfoInput) int
+		AddFlag                 func(childComplexity int, customerID string, flagType string, flagReason string) int
+		ApplyForLoan            func(childComplexity int, input model.ApplyForLoanInput) int
+		CancelApplication       func(childComplexity int, input model.CancelApplicationInput) int
+		ConfirmApplication      func(childComplexity int, input model.ConfirmApplicationInput) int
+		CreateApplication       func(childComplexity int, input lending.CreateApplication) int
+		CreateCustomerDocument  func(childComplexity int, customerID string, typeName string, status string, info *lending.DocumentInfoInput) int
+		CreateDocumentAttribute func(childComplexity int, typeName string, input lending.DocumentAttributeInput) int
+		CreateDocumentType      func(childComplexity int, input lending.DocumentTypeInput) int
+		CreateFlagReason        func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
+		CreateFlagType          func(childComplexity int, input lending.FlagTypeInput) int
+		PatchDocumentInfo       func(childComplexity int, id string, info lending.DocumentInfoInput) int
+		RemoveFlag              func(childComplexity int, flagID string) int
+		RequestOtp              func(childComplexity int, input model.RequestOtpInput) int
+		SelectOffer             func(childComplexity int, input model.SelectOfferInput) int
+		SendOtp                 func(childComplexity int, input model.ApplicationActionInput) int
+		SetDocumentStatus       func(childComplexity int, documentID string, status string) int
+		SignApplication         func(childComplexity int, input model.SignApplicationInput) int
+		UpdateDocumentAttribute func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
+		UpdateDocumentType      func(childComplexity int, name string, input lending.DocumentTypeInput) int
+		UpdateFlagReason        func(childComplexity int, id string, input lending.FlagReasonInput) int
+		UpdateFlagType          func(childComplexity int, id string, input lending.FlagTypeInput) int
+		UploadApplicationFile   func(childComplexity int, input model.UploadApplicationFileInput) int
 	}
 
 	Offer struct {
@@ -174,9 +292,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Application  func(childComplexity int, id string) int
-		Applications func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
-		Me           func(childComplexity int) int
+		Application   func(childComplexity int, id string) int
+		Applications  func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
+		AuditTrail    func(childComplexity int, entity *string, entityID *string, first *int, before *string) int
+		Customer      func(childComplexity int, id *string, guid *string) int
+		DocumentType  func(childComplexity int, name string) int
+		DocumentTypes func(childComplexity int) int
+		FlagTypes     func(childComplexity int) int
+		Me            func(childComplexity int) int
 	}
 
 	RequestOtpPayload struct {
@@ -184,6 +307,11 @@ type ComplexityRoot struct {
 		CodeLength   func(childComplexity int) int
 		ExpiresAt    func(childComplexity int) int
 		Phone        func(childComplexity int) int
+	}
+
+	Restrictions struct {
+		Flags           func(childComplexity int) int
+		HasRestrictions func(childComplexity int) int
 	}
 
 	SchedulePayment struct {
@@ -236,6 +364,33 @@ type ApplicationEventResolver interface {
 	Status(ctx context.Context, obj *store.Event) (lending.Status, error)
 	PartnerStatus(ctx context.Context, obj *store.Event) (string, error)
 }
+type AuditEntryResolver interface {
+	Changes(ctx context.Context, obj *store.AuditEntry) (map[string]any, error)
+}
+type CustomerResolver interface {
+	Documents(ctx context.Context, obj *store.Customer) ([]*lending.DocumentView, error)
+	Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error)
+	Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error)
+}
+type CustomerFlagResolver interface {
+	FlagType(ctx context.Context, obj *lending.FlagView) (string, error)
+	FlagReason(ctx context.Context, obj *lending.FlagView) (string, error)
+
+	Scope(ctx context.Context, obj *lending.FlagView) (string, error)
+}
+type DocumentAttributeResolver interface {
+	Range(ctx context.Context, obj *store.DocumentAttribute) ([]string, error)
+}
+type DocumentInfoResolver interface {
+	AdditionalData(ctx context.Context, obj *store.DocumentInfo) (map[string]any, error)
+}
+type DocumentTypeResolver interface {
+	Attributes(ctx context.Context, obj *store.DocumentType) ([]*store.DocumentAttribute, error)
+	AdditionalData(ctx context.Context, obj *store.DocumentType) (map[string]any, error)
+}
+type FlagTypeResolver interface {
+	Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error)
+}
 type LoanResolver interface {
 	Schedule(ctx context.Context, obj *store.Loan) ([]*store.ScheduleRow, error)
 	ContractPDF(ctx context.Context, obj *store.Loan) (string, error)
@@ -250,11 +405,30 @@ type MutationResolver interface {
 	SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error)
 	ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error)
 	CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error)
+	CreateDocumentType(ctx context.Context, input lending.DocumentTypeInput) (*store.DocumentType, error)
+	UpdateDocumentType(ctx context.Context, name string, input lending.DocumentTypeInput) (*store.DocumentType, error)
+	CreateDocumentAttribute(ctx context.Context, typeName string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error)
+	UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error)
+	CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *lending.DocumentInfoInput) (*lending.DocumentView, error)
+	SetDocumentStatus(ctx context.Context, documentID string, status string) (*lending.DocumentView, error)
+	AddDocumentInfo(ctx context.Context, documentID string, info lending.DocumentInfoInput) (*store.DocumentInfo, error)
+	PatchDocumentInfo(ctx context.Context, id string, info lending.DocumentInfoInput) (*store.DocumentInfo, error)
+	CreateFlagType(ctx context.Context, input lending.FlagTypeInput) (*store.FlagType, error)
+	UpdateFlagType(ctx context.Context, id string, input lending.FlagTypeInput) (*store.FlagType, error)
+	CreateFlagReason(ctx context.Context, flagTypeID string, input lending.FlagReasonInput) (*store.FlagReason, error)
+	UpdateFlagReason(ctx context.Context, id string, input lending.FlagReasonInput) (*store.FlagReason, error)
+	AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*lending.FlagView, error)
+	RemoveFlag(ctx context.Context, flagID string) (*lending.FlagView, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*lending.Principal, error)
 	Application(ctx context.Context, id string) (*store.Application, error)
 	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
+	DocumentTypes(ctx context.Context) ([]*store.DocumentType, error)
+	DocumentType(ctx context.Context, name string) (*store.DocumentType, error)
+	FlagTypes(ctx context.Context) ([]*store.FlagType, error)
+	Customer(ctx context.Context, id *string, guid *string) (*store.Customer, error)
+	AuditTrail(ctx context.Context, entity *string, entityID *string, first *int, before *string) ([]*store.AuditEntry, error)
 }
 type SubscriptionResolver interface {
 	ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error)
@@ -529,6 +703,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApplicationPayload.Application(childComplexity), true
 
+	case "AuditEntry.action":
+		if e.ComplexityRoot.AuditEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actor":
+		if e.ComplexityRoot.AuditEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Actor(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.changes":
+		if e.ComplexityRoot.AuditEntry.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Changes(childComplexity), true
+	case "AuditEntry.entity":
+		if e.ComplexityRoot.AuditEntry.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Entity(childComplexity), true
+	case "AuditEntry.entityId":
+		if e.ComplexityRoot.AuditEntry.EntityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.EntityID(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.traceId":
+		if e.ComplexityRoot.AuditEntry.TraceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TraceID(childComplexity), true
+
 	case "CartItem.goodsType":
 		if e.ComplexityRoot.CartItem.GoodsType == nil {
 			break
@@ -560,12 +783,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.CreatedAt(childComplexity), true
+	case "Customer.documents":
+		if e.ComplexityRoot.Customer.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Documents(childComplexity), true
 	case "Customer.firstName":
 		if e.ComplexityRoot.Customer.FirstName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Customer.FirstName(childComplexity), true
+	case "Customer.flags":
+		if e.ComplexityRoot.Customer.Flags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Flags(childComplexity), true
 	case "Customer.guid":
 		if e.ComplexityRoot.Customer.GUID == nil {
 			break
@@ -596,6 +831,299 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Phone(childComplexity), true
+	case "Customer.restrictions":
+		if e.ComplexityRoot.Customer.Restrictions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Restrictions(childComplexity), true
+
+	case "CustomerDocument.createdAt":
+		if e.ComplexityRoot.CustomerDocument.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDocument.CreatedAt(childComplexity), true
+	case "CustomerDocument.id":
+		if e.ComplexityRoot.CustomerDocument.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDocument.GUID(childComplexity), true
+	case "CustomerDocument.documentInfo":
+		if e.ComplexityRoot.CustomerDocument.Infos == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDocument.Infos(childComplexity), true
+	case "CustomerDocument.status":
+		if e.ComplexityRoot.CustomerDocument.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDocument.Status(childComplexity), true
+	case "CustomerDocument.documentType":
+		if e.ComplexityRoot.CustomerDocument.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDocument.Type(childComplexity), true
+	case "CustomerDocument.updatedAt":
+		if e.ComplexityRoot.CustomerDocument.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDocument.UpdatedAt(childComplexity), true
+
+	case "CustomerFlag.createdAt":
+		if e.ComplexityRoot.CustomerFlag.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerFlag.CreatedAt(childComplexity), true
+	case "CustomerFlag.flagReason":
+		if e.ComplexityRoot.CustomerFlag.FlagReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerFlag.FlagReason(childComplexity), true
+	case "CustomerFlag.flagType":
+		if e.ComplexityRoot.CustomerFlag.FlagType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerFlag.FlagType(childComplexity), true
+	case "CustomerFlag.id":
+		if e.ComplexityRoot.CustomerFlag.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerFlag.GUID(childComplexity), true
+	case "CustomerFlag.isActive":
+		if e.ComplexityRoot.CustomerFlag.IsActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerFlag.IsActive(childComplexity), true
+	case "CustomerFlag.scope":
+		if e.ComplexityRoot.CustomerFlag.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerFlag.Scope(childComplexity), true
+	case "CustomerFlag.updatedAt":
+		if e.ComplexityRoot.CustomerFlag.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerFlag.UpdatedAt(childComplexity), true
+
+	case "DocumentAttribute.createdAt":
+		if e.ComplexityRoot.DocumentAttribute.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.CreatedAt(childComplexity), true
+	case "DocumentAttribute.description":
+		if e.ComplexityRoot.DocumentAttribute.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Description(childComplexity), true
+	case "DocumentAttribute.id":
+		if e.ComplexityRoot.DocumentAttribute.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.GUID(childComplexity), true
+	case "DocumentAttribute.isInvertedRange":
+		if e.ComplexityRoot.DocumentAttribute.IsInvertedRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.IsInvertedRange(childComplexity), true
+	case "DocumentAttribute.isRequired":
+		if e.ComplexityRoot.DocumentAttribute.IsRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.IsRequired(childComplexity), true
+	case "DocumentAttribute.max":
+		if e.ComplexityRoot.DocumentAttribute.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Max(childComplexity), true
+	case "DocumentAttribute.min":
+		if e.ComplexityRoot.DocumentAttribute.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Min(childComplexity), true
+	case "DocumentAttribute.name":
+		if e.ComplexityRoot.DocumentAttribute.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Name(childComplexity), true
+	case "DocumentAttribute.range":
+		if e.ComplexityRoot.DocumentAttribute.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Range(childComplexity), true
+	case "DocumentAttribute.regex":
+		if e.ComplexityRoot.DocumentAttribute.Regex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Regex(childComplexity), true
+	case "DocumentAttribute.status":
+		if e.ComplexityRoot.DocumentAttribute.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Status(childComplexity), true
+	case "DocumentAttribute.type":
+		if e.ComplexityRoot.DocumentAttribute.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.Type(childComplexity), true
+	case "DocumentAttribute.updatedAt":
+		if e.ComplexityRoot.DocumentAttribute.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentAttribute.UpdatedAt(childComplexity), true
+
+	case "DocumentInfo.additionalData":
+		if e.ComplexityRoot.DocumentInfo.AdditionalData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.AdditionalData(childComplexity), true
+	case "DocumentInfo.createdAt":
+		if e.ComplexityRoot.DocumentInfo.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.CreatedAt(childComplexity), true
+	case "DocumentInfo.expirationDate":
+		if e.ComplexityRoot.DocumentInfo.ExpirationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.ExpirationDate(childComplexity), true
+	case "DocumentInfo.id":
+		if e.ComplexityRoot.DocumentInfo.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.GUID(childComplexity), true
+	case "DocumentInfo.issueDate":
+		if e.ComplexityRoot.DocumentInfo.IssueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.IssueDate(childComplexity), true
+	case "DocumentInfo.issuer":
+		if e.ComplexityRoot.DocumentInfo.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.Issuer(childComplexity), true
+	case "DocumentInfo.number":
+		if e.ComplexityRoot.DocumentInfo.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.Number(childComplexity), true
+	case "DocumentInfo.series":
+		if e.ComplexityRoot.DocumentInfo.Series == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.Series(childComplexity), true
+	case "DocumentInfo.sourceId":
+		if e.ComplexityRoot.DocumentInfo.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.SourceID(childComplexity), true
+	case "DocumentInfo.sourceName":
+		if e.ComplexityRoot.DocumentInfo.SourceName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.SourceName(childComplexity), true
+	case "DocumentInfo.updatedAt":
+		if e.ComplexityRoot.DocumentInfo.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentInfo.UpdatedAt(childComplexity), true
+
+	case "DocumentType.additionalData":
+		if e.ComplexityRoot.DocumentType.AdditionalData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.AdditionalData(childComplexity), true
+	case "DocumentType.attributes":
+		if e.ComplexityRoot.DocumentType.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.Attributes(childComplexity), true
+	case "DocumentType.category":
+		if e.ComplexityRoot.DocumentType.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.Category(childComplexity), true
+	case "DocumentType.createdAt":
+		if e.ComplexityRoot.DocumentType.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.CreatedAt(childComplexity), true
+	case "DocumentType.id":
+		if e.ComplexityRoot.DocumentType.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.GUID(childComplexity), true
+	case "DocumentType.isActive":
+		if e.ComplexityRoot.DocumentType.IsActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.IsActive(childComplexity), true
+	case "DocumentType.name":
+		if e.ComplexityRoot.DocumentType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.Name(childComplexity), true
+	case "DocumentType.status":
+		if e.ComplexityRoot.DocumentType.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.Status(childComplexity), true
+	case "DocumentType.updatedAt":
+		if e.ComplexityRoot.DocumentType.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.UpdatedAt(childComplexity), true
+	case "DocumentType.validationMethod":
+		if e.ComplexityRoot.DocumentType.ValidationMethod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentType.ValidationMethod(childComplexity), true
 
 	case "Employee.fullName":
 		if e.ComplexityRoot.Employee.FullName == nil {
@@ -615,6 +1143,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employee.Username(childComplexity), true
+
+	case "FlagReason.createdAt":
+		if e.ComplexityRoot.FlagReason.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagReason.CreatedAt(childComplexity), true
+	case "FlagReason.description":
+		if e.ComplexityRoot.FlagReason.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagReason.Description(childComplexity), true
+	case "FlagReason.id":
+		if e.ComplexityRoot.FlagReason.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagReason.GUID(childComplexity), true
+	case "FlagReason.name":
+		if e.ComplexityRoot.FlagReason.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagReason.Name(childComplexity), true
+	case "FlagReason.status":
+		if e.ComplexityRoot.FlagReason.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagReason.Status(childComplexity), true
+	case "FlagReason.updatedAt":
+		if e.ComplexityRoot.FlagReason.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagReason.UpdatedAt(childComplexity), true
+
+	case "FlagType.createdAt":
+		if e.ComplexityRoot.FlagType.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.CreatedAt(childComplexity), true
+	case "FlagType.description":
+		if e.ComplexityRoot.FlagType.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.Description(childComplexity), true
+	case "FlagType.id":
+		if e.ComplexityRoot.FlagType.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.GUID(childComplexity), true
+	case "FlagType.name":
+		if e.ComplexityRoot.FlagType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.Name(childComplexity), true
+	case "FlagType.reasons":
+		if e.ComplexityRoot.FlagType.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.Reasons(childComplexity), true
+	case "FlagType.restricts":
+		if e.ComplexityRoot.FlagType.Restricts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.Restricts(childComplexity), true
+	case "FlagType.scope":
+		if e.ComplexityRoot.FlagType.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.Scope(childComplexity), true
+	case "FlagType.status":
+		if e.ComplexityRoot.FlagType.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.Status(childComplexity), true
+	case "FlagType.updatedAt":
+		if e.ComplexityRoot.FlagType.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagType.UpdatedAt(childComplexity), true
 
 	case "Loan.amount":
 		if e.ComplexityRoot.Loan.Amount == nil {
@@ -677,6 +1297,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Loan.Term(childComplexity), true
 
+	case "Mutation.addDocumentInfo":
+		if e.ComplexityRoot.Mutation.AddDocumentInfo == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addDocumentInfo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddDocumentInfo(childComplexity, args["documentId"].(string), args["info"].(lending.DocumentInfoInput)), true
+	case "Mutation.addFlag":
+		if e.ComplexityRoot.Mutation.AddFlag == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addFlag_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddFlag(childComplexity, args["customerId"].(string), args["flagType"].(string), args["flagReason"].(string)), true
 	case "Mutation.applyForLoan":
 		if e.ComplexityRoot.Mutation.ApplyForLoan == nil {
 			break
@@ -721,6 +1363,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateApplication(childComplexity, args["input"].(lending.CreateApplication)), true
+	case "Mutation.createCustomerDocument":
+		if e.ComplexityRoot.Mutation.CreateCustomerDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomerDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomerDocument(childComplexity, args["customerId"].(string), args["typeName"].(string), args["status"].(string), args["info"].(*lending.DocumentInfoInput)), true
+	case "Mutation.createDocumentAttribute":
+		if e.ComplexityRoot.Mutation.CreateDocumentAttribute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDocumentAttribute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDocumentAttribute(childComplexity, args["typeName"].(string), args["input"].(lending.DocumentAttributeInput)), true
+	case "Mutation.createDocumentType":
+		if e.ComplexityRoot.Mutation.CreateDocumentType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDocumentType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDocumentType(childComplexity, args["input"].(lending.DocumentTypeInput)), true
+	case "Mutation.createFlagReason":
+		if e.ComplexityRoot.Mutation.CreateFlagReason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFlagReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFlagReason(childComplexity, args["flagTypeId"].(string), args["input"].(lending.FlagReasonInput)), true
+	case "Mutation.createFlagType":
+		if e.ComplexityRoot.Mutation.CreateFlagType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFlagType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFlagType(childComplexity, args["input"].(lending.FlagTypeInput)), true
+	case "Mutation.patchDocumentInfo":
+		if e.ComplexityRoot.Mutation.PatchDocumentInfo == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_patchDocumentInfo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PatchDocumentInfo(childComplexity, args["id"].(string), args["info"].(lending.DocumentInfoInput)), true
+	case "Mutation.removeFlag":
+		if e.ComplexityRoot.Mutation.RemoveFlag == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeFlag_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveFlag(childComplexity, args["flagId"].(string)), true
 	case "Mutation.requestOtp":
 		if e.ComplexityRoot.Mutation.RequestOtp == nil {
 			break
@@ -754,6 +1473,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendOtp(childComplexity, args["input"].(model.ApplicationActionInput)), true
+	case "Mutation.setDocumentStatus":
+		if e.ComplexityRoot.Mutation.SetDocumentStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDocumentStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDocumentStatus(childComplexity, args["documentId"].(string), args["status"].(string)), true
 	case "Mutation.signApplication":
 		if e.ComplexityRoot.Mutation.SignApplication == nil {
 			break
@@ -765,6 +1495,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignApplication(childComplexity, args["input"].(model.SignApplicationInput)), true
+	case "Mutation.updateDocumentAttribute":
+		if e.ComplexityRoot.Mutation.UpdateDocumentAttribute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDocumentAttribute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDocumentAttribute(childComplexity, args["typeName"].(string), args["name"].(string), args["input"].(lending.DocumentAttributeInput)), true
+	case "Mutation.updateDocumentType":
+		if e.ComplexityRoot.Mutation.UpdateDocumentType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDocumentType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDocumentType(childComplexity, args["name"].(string), args["input"].(lending.DocumentTypeInput)), true
+	case "Mutation.updateFlagReason":
+		if e.ComplexityRoot.Mutation.UpdateFlagReason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFlagReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFlagReason(childComplexity, args["id"].(string), args["input"].(lending.FlagReasonInput)), true
+	case "Mutation.updateFlagType":
+		if e.ComplexityRoot.Mutation.UpdateFlagType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFlagType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFlagType(childComplexity, args["id"].(string), args["input"].(lending.FlagTypeInput)), true
 	case "Mutation.uploadApplicationFile":
 		if e.ComplexityRoot.Mutation.UploadApplicationFile == nil {
 			break
@@ -868,6 +1642,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Applications(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ApplicationFilter)), true
+	case "Query.auditTrail":
+		if e.ComplexityRoot.Query.AuditTrail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditTrail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["entity"].(*string), args["entityId"].(*string), args["first"].(*int), args["before"].(*string)), true
+	case "Query.customer":
+		if e.ComplexityRoot.Query.Customer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Customer(childComplexity, args["id"].(*string), args["guid"].(*string)), true
+	case "Query.documentType":
+		if e.ComplexityRoot.Query.DocumentType == nil {
+			break
+		}
+
+		args, err := ec.field_Query_documentType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DocumentType(childComplexity, args["name"].(string)), true
+	case "Query.documentTypes":
+		if e.ComplexityRoot.Query.DocumentTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DocumentTypes(childComplexity), true
+	case "Query.flagTypes":
+		if e.ComplexityRoot.Query.FlagTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.FlagTypes(childComplexity), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -900,6 +1719,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestOtpPayload.Phone(childComplexity), true
+
+	case "Restrictions.flags":
+		if e.ComplexityRoot.Restrictions.Flags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Restrictions.Flags(childComplexity), true
+	case "Restrictions.hasRestrictions":
+		if e.ComplexityRoot.Restrictions.HasRestrictions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Restrictions.HasRestrictions(childComplexity), true
 
 	case "SchedulePayment.amount":
 		if e.ComplexityRoot.SchedulePayment.Amount == nil {
@@ -1001,9 +1833,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateApplicationInput", ec.unmarshalInputCreateApplicationInput),
 			graphql.NewInputUnmarshaler("DeviceInput", ec.unmarshalInputDeviceInput),
+			graphql.NewInputUnmarshaler("DocumentAttributeInput", ec.unmarshalInputDocumentAttributeInput),
+			graphql.NewInputUnmarshaler("DocumentInfoInput", ec.unmarshalInputDocumentInfoInput),
 			graphql.NewInputUnmarshaler("DocumentInput", ec.unmarshalInputDocumentInput),
+			graphql.NewInputUnmarshaler("DocumentTypeInput", ec.unmarshalInputDocumentTypeInput),
 			graphql.NewInputUnmarshaler("EmploymentInput", ec.unmarshalInputEmploymentInput),
 			graphql.NewInputUnmarshaler("ExtServiceDataInput", ec.unmarshalInputExtServiceDataInput),
+			graphql.NewInputUnmarshaler("FlagReasonInput", ec.unmarshalInputFlagReasonInput),
+			graphql.NewInputUnmarshaler("FlagTypeInput", ec.unmarshalInputFlagTypeInput),
 			graphql.NewInputUnmarshaler("RequestOtpInput", ec.unmarshalInputRequestOtpInput),
 			graphql.NewInputUnmarshaler("SelectOfferInput", ec.unmarshalInputSelectOfferInput),
 			graphql.NewInputUnmarshaler("SignApplicationInput", ec.unmarshalInputSignApplicationInput),
@@ -1577,6 +2414,260 @@ type RequestOtpPayload {
   attemptsLeft: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/registry.graphqls", Input: `"The status of a customer's document."
+enum DocumentStatus {
+  VALID
+  NOT_VALID
+  NOT_CHECKED
+  NOT_FOUND
+}
+
+"A flag's scope: whether systems outside the lender use it."
+enum FlagScope {
+  INTERNAL
+  EXTERNAL
+}
+
+"A dictionary entry's status."
+enum DictionaryStatus {
+  ACTIVE
+  INACTIVE
+}
+
+"The value type of a document attribute."
+enum AttributeType {
+  text
+  int
+  double
+  date
+  bool
+}
+
+"A kind of document customers may hold (PASSPORT, INN, SNILS, …) and the attributes its data has."
+type DocumentType {
+  id: ID!
+  "Unique name, e.g. PASSPORT."
+  name: String!
+  "e.g. IDENTITY, SELFIE, FINANCIAL_DOCS."
+  category: String!
+  "Name of a check routine, e.g. check_snils_summ."
+  validationMethod: String
+  "Whether customers are asked for this document now."
+  isActive: Boolean!
+  status: DictionaryStatus!
+  attributes: [DocumentAttribute!]!
+  additionalData: Map!
+  createdAt: Time!
+  updatedAt: Time
+}
+
+"""
+An attribute of a document type with the rules its values obey whenever document data is created or
+changed. Reserved names (series, number, issuer, issue_date, expiration_date) are the data record's
+own fields; other names live in its additionalData.
+"""
+type DocumentAttribute {
+  id: ID!
+  name: String!
+  description: String!
+  isRequired: Boolean!
+  type: AttributeType!
+  "Lower bound, read by type (int, double, date; text: least length)."
+  min: String
+  "Upper bound, read by type (text: greatest length)."
+  max: String
+  "Allowed values, or with isInvertedRange the values not allowed."
+  range: [String!]
+  isInvertedRange: Boolean!
+  "A pattern the whole value must match."
+  regex: String
+  status: DictionaryStatus!
+  createdAt: Time!
+  updatedAt: Time
+}
+
+"A customer's document."
+type CustomerDocument {
+  id: ID!
+  status: DocumentStatus!
+  documentType: DocumentType!
+  "Its data records, oldest first."
+  documentInfo: [DocumentInfo!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A data record of a document."
+type DocumentInfo {
+  id: ID!
+  series: String
+  number: String
+  issuer: String
+  issueDate: Date
+  expirationDate: Date
+  "The type's other attributes."
+  additionalData: Map!
+  "Where the data came from (CUSTOMER, SMART, APPLICATION, …)."
+  sourceName: String
+  sourceId: String
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A kind of flag set on customers."
+type FlagType {
+  id: ID!
+  "Latin letters, unique."
+  name: String!
+  description: String!
+  scope: FlagScope!
+  "Whether an active flag of this type restricts the customer."
+  restricts: Boolean!
+  status: DictionaryStatus!
+  reasons: [FlagReason!]!
+  createdAt: Time!
+  updatedAt: Time
+}
+
+"A reason a flag of its type is set."
+type FlagReason {
+  id: ID!
+  name: String!
+  description: String!
+  status: DictionaryStatus!
+  createdAt: Time!
+  updatedAt: Time
+}
+
+"A flag set on a customer."
+type CustomerFlag {
+  id: ID!
+  flagType: String!
+  flagReason: String!
+  isActive: Boolean!
+  scope: FlagScope!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"What a customer may not do for now, derived from their active restricting flags."
+type Restrictions {
+  hasRestrictions: Boolean!
+  "The flags that restrict."
+  flags: [CustomerFlag!]!
+}
+
+"A recorded change of the registry."
+type AuditEntry {
+  id: ID!
+  at: Time!
+  "role:subject of who made it."
+  actor: String!
+  "The mutation."
+  action: String!
+  entity: String!
+  entityId: String!
+  "What was asked, as JSON."
+  changes: Map!
+  traceId: String!
+}
+
+extend type Customer {
+  "The customer's documents."
+  documents: [CustomerDocument!]!
+  "Flags, active and removed."
+  flags: [CustomerFlag!]!
+  restrictions: Restrictions!
+}
+
+input DocumentTypeInput {
+  name: String!
+  category: String!
+  validationMethod: String
+  isActive: Boolean!
+  "Only on update."
+  status: DictionaryStatus
+  additionalData: Map
+}
+
+input DocumentAttributeInput {
+  name: String!
+  description: String!
+  isRequired: Boolean!
+  type: AttributeType!
+  min: String
+  max: String
+  range: [String!]
+  isInvertedRange: Boolean! = false
+  regex: String
+  "Only on update."
+  status: DictionaryStatus
+}
+
+input DocumentInfoInput {
+  series: String
+  number: String
+  issuer: String
+  "YYYY-MM-DD"
+  issueDate: String
+  "YYYY-MM-DD"
+  expirationDate: String
+  "Values of the type's other attributes; null removes one (on patch)."
+  additionalData: Map
+  sourceName: String
+  sourceId: String
+}
+
+input FlagTypeInput {
+  name: String!
+  description: String! = ""
+  scope: FlagScope!
+  restricts: Boolean! = false
+  "Only on update."
+  status: DictionaryStatus
+}
+
+input FlagReasonInput {
+  name: String!
+  description: String! = ""
+  "Only on update."
+  status: DictionaryStatus
+}
+
+extend type Query {
+  "The document types dictionary."
+  documentTypes: [DocumentType!]! @hasRole(roles: [EMPLOYEE])
+  "One document type by name."
+  documentType(name: String!): DocumentType @hasRole(roles: [EMPLOYEE])
+  "The flag types dictionary, with reasons."
+  flagTypes: [FlagType!]! @hasRole(roles: [EMPLOYEE])
+  "A customer by numeric id or guid."
+  customer(id: ID, guid: ID): Customer @hasRole(roles: [EMPLOYEE])
+  "Recorded registry changes, newest first; of one entity when entity and entityId are given."
+  auditTrail(entity: String, entityId: String, first: Int = 20, before: String): [AuditEntry!]! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  createDocumentType(input: DocumentTypeInput!): DocumentType! @hasRole(roles: [EMPLOYEE])
+  updateDocumentType(name: String!, input: DocumentTypeInput!): DocumentType! @hasRole(roles: [EMPLOYEE])
+  createDocumentAttribute(typeName: String!, input: DocumentAttributeInput!): DocumentAttribute! @hasRole(roles: [EMPLOYEE])
+  updateDocumentAttribute(typeName: String!, name: String!, input: DocumentAttributeInput!): DocumentAttribute! @hasRole(roles: [EMPLOYEE])
+  "Add a document to a customer, with a first data record that must satisfy the type's attributes."
+  createCustomerDocument(customerId: ID!, typeName: String!, status: DocumentStatus!, info: DocumentInfoInput): CustomerDocument!
+    @hasRole(roles: [EMPLOYEE])
+  setDocumentStatus(documentId: ID!, status: DocumentStatus!): CustomerDocument! @hasRole(roles: [EMPLOYEE])
+  addDocumentInfo(documentId: ID!, info: DocumentInfoInput!): DocumentInfo! @hasRole(roles: [EMPLOYEE])
+  "Change some fields of a data record; the whole record must still satisfy the attributes."
+  patchDocumentInfo(id: ID!, info: DocumentInfoInput!): DocumentInfo! @hasRole(roles: [EMPLOYEE])
+  createFlagType(input: FlagTypeInput!): FlagType! @hasRole(roles: [EMPLOYEE])
+  updateFlagType(id: ID!, input: FlagTypeInput!): FlagType! @hasRole(roles: [EMPLOYEE])
+  createFlagReason(flagTypeId: ID!, input: FlagReasonInput!): FlagReason! @hasRole(roles: [EMPLOYEE])
+  updateFlagReason(id: ID!, input: FlagReasonInput!): FlagReason! @hasRole(roles: [EMPLOYEE])
+  "Set a flag; the reason must belong to the type."
+  addFlag(customerId: ID!, flagType: String!, flagReason: String!): CustomerFlag! @hasRole(roles: [EMPLOYEE])
+  removeFlag(flagId: ID!): CustomerFlag! @hasRole(roles: [EMPLOYEE])
+}
+`, BuiltIn: false},
 	{Name: "../schema/viewer.graphqls", Input: `"""
 The authenticated caller.
 """
@@ -1736,6 +2827,28 @@ func (ec *executionContext) childFields_ApplicationPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ApplicationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEntry_actor(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEntry_action(ctx, field)
+	case "entity":
+		return ec.fieldContext_AuditEntry_entity(ctx, field)
+	case "entityId":
+		return ec.fieldContext_AuditEntry_entityId(ctx, field)
+	case "changes":
+		return ec.fieldContext_AuditEntry_changes(ctx, field)
+	case "traceId":
+		return ec.fieldContext_AuditEntry_traceId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_CartItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -1766,8 +2879,138 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_middleName(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Customer_createdAt(ctx, field)
+	case "documents":
+		return ec.fieldContext_Customer_documents(ctx, field)
+	case "flags":
+		return ec.fieldContext_Customer_flags(ctx, field)
+	case "restrictions":
+		return ec.fieldContext_Customer_restrictions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CustomerDocument_id(ctx, field)
+	case "status":
+		return ec.fieldContext_CustomerDocument_status(ctx, field)
+	case "documentType":
+		return ec.fieldContext_CustomerDocument_documentType(ctx, field)
+	case "documentInfo":
+		return ec.fieldContext_CustomerDocument_documentInfo(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CustomerDocument_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CustomerDocument_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerDocument", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerFlag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CustomerFlag_id(ctx, field)
+	case "flagType":
+		return ec.fieldContext_CustomerFlag_flagType(ctx, field)
+	case "flagReason":
+		return ec.fieldContext_CustomerFlag_flagReason(ctx, field)
+	case "isActive":
+		return ec.fieldContext_CustomerFlag_isActive(ctx, field)
+	case "scope":
+		return ec.fieldContext_CustomerFlag_scope(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CustomerFlag_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CustomerFlag_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerFlag", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentAttribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DocumentAttribute_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DocumentAttribute_name(ctx, field)
+	case "description":
+		return ec.fieldContext_DocumentAttribute_description(ctx, field)
+	case "isRequired":
+		return ec.fieldContext_DocumentAttribute_isRequired(ctx, field)
+	case "type":
+		return ec.fieldContext_DocumentAttribute_type(ctx, field)
+	case "min":
+		return ec.fieldContext_DocumentAttribute_min(ctx, field)
+	case "max":
+		return ec.fieldContext_DocumentAttribute_max(ctx, field)
+	case "range":
+		return ec.fieldContext_DocumentAttribute_range(ctx, field)
+	case "isInvertedRange":
+		return ec.fieldContext_DocumentAttribute_isInvertedRange(ctx, field)
+	case "regex":
+		return ec.fieldContext_DocumentAttribute_regex(ctx, field)
+	case "status":
+		return ec.fieldContext_DocumentAttribute_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DocumentAttribute_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DocumentAttribute_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentAttribute", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DocumentInfo_id(ctx, field)
+	case "series":
+		return ec.fieldContext_DocumentInfo_series(ctx, field)
+	case "number":
+		return ec.fieldContext_DocumentInfo_number(ctx, field)
+	case "issuer":
+		return ec.fieldContext_DocumentInfo_issuer(ctx, field)
+	case "issueDate":
+		return ec.fieldContext_DocumentInfo_issueDate(ctx, field)
+	case "expirationDate":
+		return ec.fieldContext_DocumentInfo_expirationDate(ctx, field)
+	case "additionalData":
+		return ec.fieldContext_DocumentInfo_additionalData(ctx, field)
+	case "sourceName":
+		return ec.fieldContext_DocumentInfo_sourceName(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_DocumentInfo_sourceId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DocumentInfo_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DocumentInfo_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DocumentType_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DocumentType_name(ctx, field)
+	case "category":
+		return ec.fieldContext_DocumentType_category(ctx, field)
+	case "validationMethod":
+		return ec.fieldContext_DocumentType_validationMethod(ctx, field)
+	case "isActive":
+		return ec.fieldContext_DocumentType_isActive(ctx, field)
+	case "status":
+		return ec.fieldContext_DocumentType_status(ctx, field)
+	case "attributes":
+		return ec.fieldContext_DocumentType_attributes(ctx, field)
+	case "additionalData":
+		return ec.fieldContext_DocumentType_additionalData(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DocumentType_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DocumentType_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentType", field.Name)
 }
 
 func (ec *executionContext) childFields_Employee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1780,6 +3023,48 @@ func (ec *executionContext) childFields_Employee(ctx context.Context, field grap
 		return ec.fieldContext_Employee_fullName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Employee", field.Name)
+}
+
+func (ec *executionContext) childFields_FlagReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FlagReason_id(ctx, field)
+	case "name":
+		return ec.fieldContext_FlagReason_name(ctx, field)
+	case "description":
+		return ec.fieldContext_FlagReason_description(ctx, field)
+	case "status":
+		return ec.fieldContext_FlagReason_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FlagReason_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FlagReason_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlagReason", field.Name)
+}
+
+func (ec *executionContext) childFields_FlagType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FlagType_id(ctx, field)
+	case "name":
+		return ec.fieldContext_FlagType_name(ctx, field)
+	case "description":
+		return ec.fieldContext_FlagType_description(ctx, field)
+	case "scope":
+		return ec.fieldContext_FlagType_scope(ctx, field)
+	case "restricts":
+		return ec.fieldContext_FlagType_restricts(ctx, field)
+	case "status":
+		return ec.fieldContext_FlagType_status(ctx, field)
+	case "reasons":
+		return ec.fieldContext_FlagType_reasons(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FlagType_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FlagType_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlagType", field.Name)
 }
 
 func (ec *executionContext) childFields_Loan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1860,6 +3145,16 @@ func (ec *executionContext) childFields_RequestOtpPayload(ctx context.Context, f
 		return ec.fieldContext_RequestOtpPayload_attemptsLeft(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestOtpPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Restrictions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasRestrictions":
+		return ec.fieldContext_Restrictions_hasRestrictions(ctx, field)
+	case "flags":
+		return ec.fieldContext_Restrictions_flags(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Restrictions", field.Name)
 }
 
 func (ec *executionContext) childFields_SchedulePayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2026,6 +3321,58 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addDocumentInfo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "info",
+		func(ctx context.Context, v any) (lending.DocumentInfoInput, error) {
+			return ec.unmarshalNDocumentInfoInput2lendgraphᚋlendingᚐDocumentInfoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["info"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addFlag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "flagType",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["flagType"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "flagReason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["flagReason"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_applyForLoan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2082,6 +3429,152 @@ func (ec *executionContext) field_Mutation_createApplication_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCustomerDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "typeName",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["typeName"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDocumentStatus2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "info",
+		func(ctx context.Context, v any) (*lending.DocumentInfoInput, error) {
+			return ec.unmarshalODocumentInfoInput2ᚖlendgraphᚋlendingᚐDocumentInfoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["info"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createDocumentAttribute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "typeName",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["typeName"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.DocumentAttributeInput, error) {
+			return ec.unmarshalNDocumentAttributeInput2lendgraphᚋlendingᚐDocumentAttributeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createDocumentType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.DocumentTypeInput, error) {
+			return ec.unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDocumentTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createFlagReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "flagTypeId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["flagTypeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.FlagReasonInput, error) {
+			return ec.unmarshalNFlagReasonInput2lendgraphᚋlendingᚐFlagReasonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createFlagType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.FlagTypeInput, error) {
+			return ec.unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_patchDocumentInfo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "info",
+		func(ctx context.Context, v any) (lending.DocumentInfoInput, error) {
+			return ec.unmarshalNDocumentInfoInput2lendgraphᚋlendingᚐDocumentInfoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["info"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeFlag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "flagId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["flagId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestOtp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2124,6 +3617,28 @@ func (ec *executionContext) field_Mutation_sendOtp_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setDocumentStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDocumentStatus2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_signApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2135,6 +3650,102 @@ func (ec *executionContext) field_Mutation_signApplication_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDocumentAttribute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "typeName",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["typeName"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.DocumentAttributeInput, error) {
+			return ec.unmarshalNDocumentAttributeInput2lendgraphᚋlendingᚐDocumentAttributeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDocumentType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.DocumentTypeInput, error) {
+			return ec.unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDocumentTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateFlagReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.FlagReasonInput, error) {
+			return ec.unmarshalNFlagReasonInput2lendgraphᚋlendingᚐFlagReasonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateFlagType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.FlagTypeInput, error) {
+			return ec.unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -2207,6 +3818,80 @@ func (ec *executionContext) field_Query_applications_args(ctx context.Context, r
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "entity",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entity"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "entityId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entityId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "guid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["guid"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_documentType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
 	return args, nil
 }
 
@@ -3334,6 +5019,190 @@ func (ec *executionContext) fieldContext_ApplicationPayload_application(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_entity(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_entityId(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_entityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_changes(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEntry().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "Map")
+}
+
+func (ec *executionContext) _AuditEntry_traceId(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_traceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TraceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_traceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _CartItem_name(ctx context.Context, field graphql.CollectedField, obj *store.CartItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3587,6 +5456,1210 @@ func (ec *executionContext) fieldContext_Customer_createdAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Customer_documents(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Documents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lending.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚕᚖlendgraphᚋlendingᚐDocumentViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_flags(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_flags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Flags(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lending.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚕᚖlendgraphᚋlendingᚐFlagViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_flags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerFlag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_restrictions(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_restrictions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Restrictions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.Restrictions) graphql.Marshaler {
+			return ec.marshalNRestrictions2ᚖlendgraphᚋlendingᚐRestrictions(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_restrictions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Restrictions(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerDocument_id(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerDocument_status(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDocument_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDocumentStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDocument_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "DocumentStatus")
+}
+
+func (ec *executionContext) _CustomerDocument_documentType(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDocument_documentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.DocumentType) graphql.Marshaler {
+			return ec.marshalNDocumentType2lendgraphᚋstoreᚐDocumentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDocument_documentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerDocument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerDocument_documentInfo(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDocument_documentInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Infos, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.DocumentInfo) graphql.Marshaler {
+			return ec.marshalNDocumentInfo2ᚕlendgraphᚋstoreᚐDocumentInfoᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDocument_documentInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerDocument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDocument_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDocument_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDocument_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerFlag_id(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerFlag_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerFlag_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerFlag_flagType(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerFlag_flagType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerFlag().FlagType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerFlag_flagType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "String")
+}
+
+func (ec *executionContext) _CustomerFlag_flagReason(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerFlag_flagReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerFlag().FlagReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerFlag_flagReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "String")
+}
+
+func (ec *executionContext) _CustomerFlag_isActive(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerFlag_isActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsActive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerFlag_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustomerFlag_scope(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerFlag_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerFlag().Scope(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNFlagScope2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerFlag_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "FlagScope")
+}
+
+func (ec *executionContext) _CustomerFlag_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerFlag_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerFlag_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerFlag_updatedAt(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerFlag_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerFlag_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentAttribute_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentAttribute_name(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentAttribute_description(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentAttribute_isRequired(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_isRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_isRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentAttribute_type(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAttributeType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "AttributeType")
+}
+
+func (ec *executionContext) _DocumentAttribute_min(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentAttribute_max(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentAttribute_range(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DocumentAttribute().Range(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, true, true, "String")
+}
+
+func (ec *executionContext) _DocumentAttribute_isInvertedRange(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_isInvertedRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsInvertedRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_isInvertedRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentAttribute_regex(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_regex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_regex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentAttribute_status(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _DocumentAttribute_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentAttribute_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentAttribute_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentAttribute_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentInfo_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentInfo_series(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_series(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Series, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_series(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentInfo_number(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentInfo_issuer(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentInfo_issueDate(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_issueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_issueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DocumentInfo_expirationDate(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_expirationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpirationDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_expirationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DocumentInfo_additionalData(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_additionalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DocumentInfo().AdditionalData(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_additionalData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, true, true, "Map")
+}
+
+func (ec *executionContext) _DocumentInfo_sourceName(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_sourceName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_sourceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentInfo_sourceId(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentInfo_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentInfo_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentInfo_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentInfo_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentInfo", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentType_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentType_name(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentType_category(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentType_validationMethod(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_validationMethod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationMethod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_validationMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentType_isActive(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_isActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsActive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentType_status(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _DocumentType_attributes(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DocumentType().Attributes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DocumentAttribute) graphql.Marshaler {
+			return ec.marshalNDocumentAttribute2ᚕᚖlendgraphᚋstoreᚐDocumentAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentType",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentAttribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DocumentType_additionalData(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_additionalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DocumentType().AdditionalData(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_additionalData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, true, true, "Map")
+}
+
+func (ec *executionContext) _DocumentType_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentType_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentType_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentType_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentType", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Employee_id(ctx context.Context, field graphql.CollectedField, obj *store.Employee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3654,6 +6727,360 @@ func (ec *executionContext) _Employee_fullName(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Employee_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employee", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlagReason_id(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagReason_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagReason_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagReason", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlagReason_name(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagReason_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagReason_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlagReason_description(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagReason_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagReason_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlagReason_status(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagReason_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagReason_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagReason", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _FlagReason_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagReason_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagReason_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagReason", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlagReason_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagReason_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FlagReason_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagReason", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlagType_id(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlagType_name(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlagType_description(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlagType_scope(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNFlagScope2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "FlagScope")
+}
+
+func (ec *executionContext) _FlagType_restricts(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_restricts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restricts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_restricts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FlagType_status(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _FlagType_reasons(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FlagType().Reasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FlagReason) graphql.Marshaler {
+			return ec.marshalNFlagReason2ᚕᚖlendgraphᚋstoreᚐFlagReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlagType",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlagType_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlagType_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.FlagType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagType_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FlagType_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagType", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Loan_id(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
@@ -4435,6 +7862,874 @@ func (ec *executionContext) fieldContext_Mutation_cancelApplication(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createDocumentType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDocumentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDocumentType(ctx, fc.Args["input"].(lending.DocumentTypeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentType
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentType
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentType) graphql.Marshaler {
+			return ec.marshalNDocumentType2ᚖlendgraphᚋstoreᚐDocumentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDocumentType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDocumentType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDocumentType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDocumentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDocumentType(ctx, fc.Args["name"].(string), fc.Args["input"].(lending.DocumentTypeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentType
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentType
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentType) graphql.Marshaler {
+			return ec.marshalNDocumentType2ᚖlendgraphᚋstoreᚐDocumentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDocumentType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDocumentType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createDocumentAttribute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDocumentAttribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDocumentAttribute(ctx, fc.Args["typeName"].(string), fc.Args["input"].(lending.DocumentAttributeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentAttribute
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentAttribute
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentAttribute) graphql.Marshaler {
+			return ec.marshalNDocumentAttribute2ᚖlendgraphᚋstoreᚐDocumentAttribute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDocumentAttribute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentAttribute(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDocumentAttribute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDocumentAttribute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDocumentAttribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDocumentAttribute(ctx, fc.Args["typeName"].(string), fc.Args["name"].(string), fc.Args["input"].(lending.DocumentAttributeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentAttribute
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentAttribute
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentAttribute) graphql.Marshaler {
+			return ec.marshalNDocumentAttribute2ᚖlendgraphᚋstoreᚐDocumentAttribute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDocumentAttribute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentAttribute(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDocumentAttribute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCustomerDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCustomerDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCustomerDocument(ctx, fc.Args["customerId"].(string), fc.Args["typeName"].(string), fc.Args["status"].(string), fc.Args["info"].(*lending.DocumentInfoInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.DocumentView
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.DocumentView
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCustomerDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCustomerDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setDocumentStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setDocumentStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetDocumentStatus(ctx, fc.Args["documentId"].(string), fc.Args["status"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.DocumentView
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.DocumentView
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setDocumentStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setDocumentStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addDocumentInfo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addDocumentInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddDocumentInfo(ctx, fc.Args["documentId"].(string), fc.Args["info"].(lending.DocumentInfoInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentInfo
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentInfo
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentInfo) graphql.Marshaler {
+			return ec.marshalNDocumentInfo2ᚖlendgraphᚋstoreᚐDocumentInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addDocumentInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentInfo(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addDocumentInfo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_patchDocumentInfo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_patchDocumentInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PatchDocumentInfo(ctx, fc.Args["id"].(string), fc.Args["info"].(lending.DocumentInfoInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentInfo
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentInfo
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentInfo) graphql.Marshaler {
+			return ec.marshalNDocumentInfo2ᚖlendgraphᚋstoreᚐDocumentInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_patchDocumentInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentInfo(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_patchDocumentInfo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createFlagType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createFlagType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateFlagType(ctx, fc.Args["input"].(lending.FlagTypeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.FlagType
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FlagType
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FlagType) graphql.Marshaler {
+			return ec.marshalNFlagType2ᚖlendgraphᚋstoreᚐFlagType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createFlagType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createFlagType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFlagType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFlagType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFlagType(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.FlagTypeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.FlagType
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FlagType
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FlagType) graphql.Marshaler {
+			return ec.marshalNFlagType2ᚖlendgraphᚋstoreᚐFlagType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFlagType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFlagType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createFlagReason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createFlagReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateFlagReason(ctx, fc.Args["flagTypeId"].(string), fc.Args["input"].(lending.FlagReasonInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.FlagReason
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FlagReason
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FlagReason) graphql.Marshaler {
+			return ec.marshalNFlagReason2ᚖlendgraphᚋstoreᚐFlagReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createFlagReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagReason(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createFlagReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFlagReason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFlagReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFlagReason(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.FlagReasonInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.FlagReason
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FlagReason
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FlagReason) graphql.Marshaler {
+			return ec.marshalNFlagReason2ᚖlendgraphᚋstoreᚐFlagReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFlagReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagReason(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFlagReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addFlag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addFlag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddFlag(ctx, fc.Args["customerId"].(string), fc.Args["flagType"].(string), fc.Args["flagReason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.FlagView
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.FlagView
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addFlag(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerFlag(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addFlag_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeFlag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeFlag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveFlag(ctx, fc.Args["flagId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.FlagView
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.FlagView
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeFlag(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerFlag(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeFlag_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4862,6 +9157,292 @@ func (ec *executionContext) fieldContext_Query_applications(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_documentTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_documentTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DocumentTypes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.DocumentType
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.DocumentType
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DocumentType) graphql.Marshaler {
+			return ec.marshalNDocumentType2ᚕᚖlendgraphᚋstoreᚐDocumentTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_documentTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_documentType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_documentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DocumentType(ctx, fc.Args["name"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentType
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentType
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentType) graphql.Marshaler {
+			return ec.marshalODocumentType2ᚖlendgraphᚋstoreᚐDocumentType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_documentType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_documentType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_flagTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_flagTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().FlagTypes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.FlagType
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.FlagType
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FlagType) graphql.Marshaler {
+			return ec.marshalNFlagType2ᚕᚖlendgraphᚋstoreᚐFlagTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_flagTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Customer(ctx, fc.Args["id"].(*string), fc.Args["guid"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Customer
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Customer
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditTrail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["entity"].(*string), fc.Args["entityId"].(*string), fc.Args["first"].(*int), fc.Args["before"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.AuditEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.AuditEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖlendgraphᚋstoreᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5028,6 +9609,61 @@ func (ec *executionContext) _RequestOtpPayload_attemptsLeft(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_RequestOtpPayload_attemptsLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequestOtpPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Restrictions_hasRestrictions(ctx context.Context, field graphql.CollectedField, obj *lending.Restrictions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Restrictions_hasRestrictions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasRestrictions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Restrictions_hasRestrictions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Restrictions", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Restrictions_flags(ctx context.Context, field graphql.CollectedField, obj *lending.Restrictions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Restrictions_flags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚕlendgraphᚋlendingᚐFlagViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Restrictions_flags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Restrictions",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerFlag(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SchedulePayment_n(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
@@ -7215,6 +11851,206 @@ func UnmarshalDeviceInput(ctx context.Context, raw any) (lending.Device, error) 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDocumentAttributeInput(ctx context.Context, obj any) (lending.DocumentAttributeInput, error) {
+	var it lending.DocumentAttributeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["isInvertedRange"]; !present {
+		asMap["isInvertedRange"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "isRequired", "type", "min", "max", "range", "isInvertedRange", "regex", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "isRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isRequired"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsRequired = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNAttributeType2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		case "range":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("range"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Range = data
+		case "isInvertedRange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isInvertedRange"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsInvertedRange = data
+		case "regex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regex"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regex = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalODictionaryStatus2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDocumentAttributeInput unmarshals raw into the DocumentAttributeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDocumentAttributeInput(ctx context.Context, raw any) (lending.DocumentAttributeInput, error) {
+	var out lending.DocumentAttributeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentAttributeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDocumentInfoInput(ctx context.Context, obj any) (lending.DocumentInfoInput, error) {
+	var it lending.DocumentInfoInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"series", "number", "issuer", "issueDate", "expirationDate", "additionalData", "sourceName", "sourceId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "series":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("series"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Series = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "issuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Issuer = data
+		case "issueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueDate = data
+		case "expirationDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expirationDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpirationDate = data
+		case "additionalData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalData"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalData = data
+		case "sourceName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceName = data
+		case "sourceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDocumentInfoInput unmarshals raw into the DocumentInfoInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDocumentInfoInput(ctx context.Context, raw any) (lending.DocumentInfoInput, error) {
+	var out lending.DocumentInfoInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentInfoInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj any) (lending.Document, error) {
 	var it lending.Document
 	if obj == nil {
@@ -7303,6 +12139,83 @@ func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj
 func UnmarshalDocumentInput(ctx context.Context, raw any) (lending.Document, error) {
 	var out lending.Document
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDocumentTypeInput(ctx context.Context, obj any) (lending.DocumentTypeInput, error) {
+	var it lending.DocumentTypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "category", "validationMethod", "isActive", "status", "additionalData"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "validationMethod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validationMethod"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidationMethod = data
+		case "isActive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isActive"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsActive = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalODictionaryStatus2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "additionalData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalData"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalData = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDocumentTypeInput unmarshals raw into the DocumentTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDocumentTypeInput(ctx context.Context, raw any) (lending.DocumentTypeInput, error) {
+	var out lending.DocumentTypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentTypeInput", raw, &out)
 	return out, err
 }
 
@@ -7464,6 +12377,143 @@ func (ec *executionContext) unmarshalInputExtServiceDataInput(ctx context.Contex
 func UnmarshalExtServiceDataInput(ctx context.Context, raw any) (lending.ExtServiceData, error) {
 	var out lending.ExtServiceData
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExtServiceDataInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFlagReasonInput(ctx context.Context, obj any) (lending.FlagReasonInput, error) {
+	var it lending.FlagReasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["description"]; !present {
+		asMap["description"] = ""
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalODictionaryStatus2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFlagReasonInput unmarshals raw into the FlagReasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFlagReasonInput(ctx context.Context, raw any) (lending.FlagReasonInput, error) {
+	var out lending.FlagReasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FlagReasonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFlagTypeInput(ctx context.Context, obj any) (lending.FlagTypeInput, error) {
+	var it lending.FlagTypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["description"]; !present {
+		asMap["description"] = ""
+	}
+	if _, present := asMap["restricts"]; !present {
+		asMap["restricts"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "scope", "restricts", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalNFlagScope2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = data
+		case "restricts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restricts"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Restricts = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalODictionaryStatus2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFlagTypeInput unmarshals raw into the FlagTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFlagTypeInput(ctx context.Context, raw any) (lending.FlagTypeInput, error) {
+	var out lending.FlagTypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FlagTypeInput", raw, &out)
 	return out, err
 }
 
@@ -8070,6 +13120,75 @@ func (ec *executionContext) _ApplicationPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var auditEntryImplementors = []string{"AuditEntry"}
+
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *store.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntry")
+		case "id":
+			out.Values[i] = ec._AuditEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._AuditEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._AuditEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._AuditEntry_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entity":
+			out.Values[i] = ec._AuditEntry_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entityId":
+			out.Values[i] = ec._AuditEntry_entityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_changes(ctx, field, obj)
+				})
+		case "traceId":
+			out.Values[i] = ec._AuditEntry_traceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartItemImplementors = []string{"CartItem"}
 
 func (ec *executionContext) _CartItem(ctx context.Context, sel ast.SelectionSet, obj *store.CartItem) graphql.Marshaler {
@@ -8132,37 +13251,437 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 		case "id":
 			out.Values[i] = ec._Customer_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "guid":
 			out.Values[i] = ec._Customer_guid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "phone":
 			out.Values[i] = ec._Customer_phone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "firstName":
 			out.Values[i] = ec._Customer_firstName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "lastName":
 			out.Values[i] = ec._Customer_lastName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "middleName":
 			out.Values[i] = ec._Customer_middleName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Customer_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_documents(ctx, field, obj)
+				})
+		case "flags":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_flags(ctx, field, obj)
+				})
+		case "restrictions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_restrictions(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerDocumentImplementors = []string{"CustomerDocument"}
+
+func (ec *executionContext) _CustomerDocument(ctx context.Context, sel ast.SelectionSet, obj *lending.DocumentView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerDocument")
+		case "id":
+			out.Values[i] = ec._CustomerDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._CustomerDocument_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentType":
+			out.Values[i] = ec._CustomerDocument_documentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentInfo":
+			out.Values[i] = ec._CustomerDocument_documentInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CustomerDocument_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerDocument_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerFlagImplementors = []string{"CustomerFlag"}
+
+func (ec *executionContext) _CustomerFlag(ctx context.Context, sel ast.SelectionSet, obj *lending.FlagView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerFlagImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerFlag")
+		case "id":
+			out.Values[i] = ec._CustomerFlag_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "flagType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerFlag_flagType(ctx, field, obj)
+				})
+		case "flagReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerFlag_flagReason(ctx, field, obj)
+				})
+		case "isActive":
+			out.Values[i] = ec._CustomerFlag_isActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scope":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerFlag_scope(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._CustomerFlag_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerFlag_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentAttributeImplementors = []string{"DocumentAttribute"}
+
+func (ec *executionContext) _DocumentAttribute(ctx context.Context, sel ast.SelectionSet, obj *store.DocumentAttribute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentAttributeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentAttribute")
+		case "id":
+			out.Values[i] = ec._DocumentAttribute_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._DocumentAttribute_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._DocumentAttribute_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isRequired":
+			out.Values[i] = ec._DocumentAttribute_isRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._DocumentAttribute_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "min":
+			out.Values[i] = ec._DocumentAttribute_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "max":
+			out.Values[i] = ec._DocumentAttribute_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "range":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentAttribute_range(ctx, field, obj)
+				})
+		case "isInvertedRange":
+			out.Values[i] = ec._DocumentAttribute_isInvertedRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "regex":
+			out.Values[i] = ec._DocumentAttribute_regex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._DocumentAttribute_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DocumentAttribute_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DocumentAttribute_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentInfoImplementors = []string{"DocumentInfo"}
+
+func (ec *executionContext) _DocumentInfo(ctx context.Context, sel ast.SelectionSet, obj *store.DocumentInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentInfo")
+		case "id":
+			out.Values[i] = ec._DocumentInfo_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "series":
+			out.Values[i] = ec._DocumentInfo_series(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._DocumentInfo_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuer":
+			out.Values[i] = ec._DocumentInfo_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issueDate":
+			out.Values[i] = ec._DocumentInfo_issueDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expirationDate":
+			out.Values[i] = ec._DocumentInfo_expirationDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "additionalData":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentInfo_additionalData(ctx, field, obj)
+				})
+		case "sourceName":
+			out.Values[i] = ec._DocumentInfo_sourceName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceId":
+			out.Values[i] = ec._DocumentInfo_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DocumentInfo_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DocumentInfo_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentTypeImplementors = []string{"DocumentType"}
+
+func (ec *executionContext) _DocumentType(ctx context.Context, sel ast.SelectionSet, obj *store.DocumentType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentType")
+		case "id":
+			out.Values[i] = ec._DocumentType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._DocumentType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._DocumentType_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validationMethod":
+			out.Values[i] = ec._DocumentType_validationMethod(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isActive":
+			out.Values[i] = ec._DocumentType_isActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._DocumentType_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentType_attributes(ctx, field, obj)
+				})
+		case "additionalData":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentType_additionalData(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._DocumentType_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DocumentType_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8206,6 +13725,138 @@ func (ec *executionContext) _Employee(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Employee_fullName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flagReasonImplementors = []string{"FlagReason"}
+
+func (ec *executionContext) _FlagReason(ctx context.Context, sel ast.SelectionSet, obj *store.FlagReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flagReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlagReason")
+		case "id":
+			out.Values[i] = ec._FlagReason_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._FlagReason_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._FlagReason_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._FlagReason_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._FlagReason_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FlagReason_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flagTypeImplementors = []string{"FlagType"}
+
+func (ec *executionContext) _FlagType(ctx context.Context, sel ast.SelectionSet, obj *store.FlagType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flagTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlagType")
+		case "id":
+			out.Values[i] = ec._FlagType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._FlagType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._FlagType_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scope":
+			out.Values[i] = ec._FlagType_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "restricts":
+			out.Values[i] = ec._FlagType_restricts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._FlagType_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FlagType_reasons(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._FlagType_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FlagType_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8382,6 +14033,104 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createDocumentType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDocumentType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateDocumentType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDocumentType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createDocumentAttribute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDocumentAttribute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateDocumentAttribute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDocumentAttribute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCustomerDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCustomerDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setDocumentStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setDocumentStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addDocumentInfo":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addDocumentInfo(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "patchDocumentInfo":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_patchDocumentInfo(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createFlagType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createFlagType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateFlagType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFlagType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createFlagReason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createFlagReason(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateFlagReason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFlagReason(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addFlag":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addFlag(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeFlag":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeFlag(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -8579,6 +14328,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_applications(ctx, field)
 				})
+		case "documentTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_documentTypes(ctx, field)
+				})
+		case "documentType":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_documentType(ctx, field)
+				})
+		case "flagTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_flagTypes(ctx, field)
+				})
+		case "customer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customer(ctx, field)
+				})
+		case "auditTrail":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditTrail(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -8638,6 +14417,44 @@ func (ec *executionContext) _RequestOtpPayload(ctx context.Context, sel ast.Sele
 			}
 		case "attemptsLeft":
 			out.Values[i] = ec._RequestOtpPayload_attemptsLeft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var restrictionsImplementors = []string{"Restrictions"}
+
+func (ec *executionContext) _Restrictions(ctx context.Context, sel ast.SelectionSet, obj *lending.Restrictions) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, restrictionsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Restrictions")
+		case "hasRestrictions":
+			out.Values[i] = ec._Restrictions_hasRestrictions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flags":
+			out.Values[i] = ec._Restrictions_flags(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9313,6 +15130,44 @@ func (ec *executionContext) unmarshalNApplyForLoanInput2lendgraphᚋgraphᚋmode
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAttributeType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttributeType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AttributeType!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚕᚖlendgraphᚋstoreᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.AuditEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2ᚖlendgraphᚋstoreᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚖlendgraphᚋstoreᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *store.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9409,6 +15264,74 @@ func (ec *executionContext) unmarshalNCreateApplicationInput2lendgraphᚋlending
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCustomerDocument2ᚕᚖlendgraphᚋlendingᚐDocumentViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.DocumentView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx context.Context, sel ast.SelectionSet, v *lending.DocumentView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerDocument!")
+		return graphql.Null
+	}
+	return ec._CustomerDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerFlag2lendgraphᚋlendingᚐFlagView(ctx context.Context, sel ast.SelectionSet, v lending.FlagView) graphql.Marshaler {
+	return ec._CustomerFlag(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerFlag2ᚕlendgraphᚋlendingᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.FlagView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerFlag2lendgraphᚋlendingᚐFlagView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerFlag2ᚕᚖlendgraphᚋlendingᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.FlagView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx context.Context, sel ast.SelectionSet, v *lending.FlagView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerFlag!")
+		return graphql.Null
+	}
+	return ec._CustomerFlag(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalars.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9437,6 +15360,82 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 	return res
 }
 
+func (ec *executionContext) unmarshalNDictionaryStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDictionaryStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DictionaryStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNDocumentAttribute2ᚕᚖlendgraphᚋstoreᚐDocumentAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.DocumentAttribute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDocumentAttribute2ᚖlendgraphᚋstoreᚐDocumentAttribute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDocumentAttribute2ᚖlendgraphᚋstoreᚐDocumentAttribute(ctx context.Context, sel ast.SelectionSet, v *store.DocumentAttribute) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentAttribute!")
+		return graphql.Null
+	}
+	return ec._DocumentAttribute(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDocumentAttributeInput2lendgraphᚋlendingᚐDocumentAttributeInput(ctx context.Context, v any) (lending.DocumentAttributeInput, error) {
+	res, err := ec.unmarshalInputDocumentAttributeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDocumentInfo2lendgraphᚋstoreᚐDocumentInfo(ctx context.Context, sel ast.SelectionSet, v store.DocumentInfo) graphql.Marshaler {
+	return ec._DocumentInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDocumentInfo2ᚕlendgraphᚋstoreᚐDocumentInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []store.DocumentInfo) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDocumentInfo2lendgraphᚋstoreᚐDocumentInfo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDocumentInfo2ᚖlendgraphᚋstoreᚐDocumentInfo(ctx context.Context, sel ast.SelectionSet, v *store.DocumentInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentInfo!")
+		return graphql.Null
+	}
+	return ec._DocumentInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDocumentInfoInput2lendgraphᚋlendingᚐDocumentInfoInput(ctx context.Context, v any) (lending.DocumentInfoInput, error) {
+	res, err := ec.unmarshalInputDocumentInfoInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDocumentInput2lendgraphᚋlendingᚐDocument(ctx context.Context, v any) (lending.Document, error) {
 	res, err := ec.unmarshalInputDocumentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9456,6 +15455,53 @@ func (ec *executionContext) unmarshalNDocumentInput2ᚕlendgraphᚋlendingᚐDoc
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalNDocumentStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDocumentStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DocumentStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNDocumentType2lendgraphᚋstoreᚐDocumentType(ctx context.Context, sel ast.SelectionSet, v store.DocumentType) graphql.Marshaler {
+	return ec._DocumentType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDocumentType2ᚕᚖlendgraphᚋstoreᚐDocumentTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.DocumentType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDocumentType2ᚖlendgraphᚋstoreᚐDocumentType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDocumentType2ᚖlendgraphᚋstoreᚐDocumentType(ctx context.Context, sel ast.SelectionSet, v *store.DocumentType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentType!")
+		return graphql.Null
+	}
+	return ec._DocumentType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDocumentTypeInput(ctx context.Context, v any) (lending.DocumentTypeInput, error) {
+	res, err := ec.unmarshalInputDocumentTypeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNEmploymentInput2lendgraphᚋlendingᚐEmployment(ctx context.Context, v any) (lending.Employment, error) {
 	res, err := ec.unmarshalInputEmploymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9463,6 +15509,78 @@ func (ec *executionContext) unmarshalNEmploymentInput2lendgraphᚋlendingᚐEmpl
 
 func (ec *executionContext) unmarshalNExtServiceDataInput2lendgraphᚋlendingᚐExtServiceData(ctx context.Context, v any) (lending.ExtServiceData, error) {
 	res, err := ec.unmarshalInputExtServiceDataInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFlagReason2ᚕᚖlendgraphᚋstoreᚐFlagReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FlagReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFlagReason2ᚖlendgraphᚋstoreᚐFlagReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFlagReason2ᚖlendgraphᚋstoreᚐFlagReason(ctx context.Context, sel ast.SelectionSet, v *store.FlagReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlagReason!")
+		return graphql.Null
+	}
+	return ec._FlagReason(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFlagReasonInput2lendgraphᚋlendingᚐFlagReasonInput(ctx context.Context, v any) (lending.FlagReasonInput, error) {
+	res, err := ec.unmarshalInputFlagReasonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFlagScope2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFlagScope2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FlagScope!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNFlagType2ᚕᚖlendgraphᚋstoreᚐFlagTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FlagType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFlagType2ᚖlendgraphᚋstoreᚐFlagType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFlagType2ᚖlendgraphᚋstoreᚐFlagType(ctx context.Context, sel ast.SelectionSet, v *store.FlagType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlagType!")
+		return graphql.Null
+	}
+	return ec._FlagType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTypeInput(ctx context.Context, v any) (lending.FlagTypeInput, error) {
+	res, err := ec.unmarshalInputFlagTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -9583,6 +15701,14 @@ func (ec *executionContext) marshalNRequestOtpPayload2ᚖlendgraphᚋlendingᚐO
 		return graphql.Null
 	}
 	return ec._RequestOtpPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRestrictions2ᚖlendgraphᚋlendingᚐRestrictions(ctx context.Context, sel ast.SelectionSet, v *lending.Restrictions) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Restrictions!")
+		return graphql.Null
+	}
+	return ec._Restrictions(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2lendgraphᚋlendingᚐRole(ctx context.Context, v any) (lending.Role, error) {
@@ -9988,6 +16114,39 @@ func (ec *executionContext) unmarshalODeviceInput2ᚖlendgraphᚋlendingᚐDevic
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODictionaryStatus2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODictionaryStatus2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODocumentInfoInput2ᚖlendgraphᚋlendingᚐDocumentInfoInput(ctx context.Context, v any) (*lending.DocumentInfoInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDocumentInfoInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODocumentType2ᚖlendgraphᚋstoreᚐDocumentType(ctx context.Context, sel ast.SelectionSet, v *store.DocumentType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DocumentType(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOEmployee2ᚖlendgraphᚋstoreᚐEmployee(ctx context.Context, sel ast.SelectionSet, v *store.Employee) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -10127,6 +16286,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

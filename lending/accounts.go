@@ -37,3 +37,22 @@ func notFound(err error, format string, args ...any) error {
 	}
 	return err
 }
+
+// CustomerByIDOrGUID returns the customer with the given numeric id or guid (exactly one of them).
+func (s *Service) CustomerByIDOrGUID(ctx context.Context, id, guid string) (store.Customer, error) {
+	switch {
+	case (id == "") == (guid == ""):
+		return store.Customer{}, Errorf(CodeInvalid, "give either id or guid")
+	case guid != "":
+		return registryCustomer(ctx, s.Store.Queries, guid)
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return store.Customer{}, Errorf(CodeCustomerNotFound, "customer %s not found", id)
+	}
+	c, err := s.Store.CustomerByID(ctx, n)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, Errorf(CodeCustomerNotFound, "customer %s not found", id)
+	}
+	return c, err
+}

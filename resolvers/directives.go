@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -48,6 +49,44 @@ func pointers[T any](items []T, err error) ([]*T, error) {
 		out[i] = &items[i]
 	}
 	return out, err
+}
+
+func pointer[T any](v T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func (r *Resolver) documentView(ctx context.Context, d store.CustomerDocument, err error) (*lending.DocumentView, error) {
+	if err != nil {
+		return nil, err
+	}
+	views, err := r.Lending.DocumentViews(ctx, []store.CustomerDocument{d})
+	if err != nil {
+		return nil, err
+	}
+	return &views[0], nil
+}
+
+func (r *Resolver) flagView(ctx context.Context, f store.CustomerFlag, err error) (*lending.FlagView, error) {
+	if err != nil {
+		return nil, err
+	}
+	views, err := r.Lending.FlagViews(ctx, []store.CustomerFlag{f})
+	if err != nil {
+		return nil, err
+	}
+	return &views[0], nil
+}
+
+// jsonMap decodes a stored JSON object for a Map field.
+func jsonMap(raw json.RawMessage) (map[string]any, error) {
+	m := map[string]any{}
+	if len(raw) == 0 {
+		return m, nil
+	}
+	return m, json.Unmarshal(raw, &m)
 }
 
 func deref(s *string) string {

@@ -1,0 +1,266 @@
+package lending
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"lendgraph/attributes"
+	"lendgraph/store"
+)
+
+// The customer registry's error codes (spec: customer-registry-service).
+const (
+	CodeDocumentTypeDuplicatedName      Code = "DOCUMENT_TYPE_DUPLICATED_NAME"
+	CodeDocumentTypeNotFound            Code = "DOCUMENT_TYPE_NOT_FOUND"
+	CodeDocumentAttributeDuplicatedName Code = "DOCUMENT_ATTRIBUTE_DUPLICATED_NAME"
+	CodeDocumentAttributeNotFound       Code = "DOCUMENT_ATTRIBUTE_NOT_FOUND"
+	CodeCustomerNotFound                Code = "CUSTOMER_NOT_FOUND"
+	CodeCustomerDocumentNotFound        Code = "CUSTOMER_DOCUMENT_NOT_FOUND"
+	CodeDocumentInfoNotFound            Code = "DOCUMENT_INFO_NOT_FOUND"
+	CodeValidationFailure               Code = "VALIDATION_FAILURE"
+	CodeFlagTypeNotFound                Code = "FLAG_TYPE_NOT_FOUND"
+	CodeFlagTypeDuplicatedName          Code = "FLAG_TYPE_DUPLICATED_NAME"
+	CodeFlagReasonNotFound              Code = "FLAG_REASON_NOT_FOUND"
+	CodeFlagReasonDuplicatedName        Code = "FLAG_REASON_DUPLICATED_NAME"
+	CodeFlagReasonIncompatibleWithType  Code = "FLAG_REASON_INCOMPATIBLE_WITH_TYPE"
+	CodeFlagNotFound                    Code = "FLAG_NOT_FOUND"
+	CodeInvalidFlagState                Code = "INVALID_FLAG_STATE"
+)
+
+// DocumentTypeInput is a document type as an employee creates or changes it.
+type DocumentTypeInput struct {
+	Name             string
+	Category         string
+	ValidationMethod *string
+	IsActive         bool
+	Status           *string
+	AdditionalData   map[string]any
+}
+
+// CreateDocumentType adds a type to the dictionary.
+func (s *Service) CreateDocumentType(ctx context.Context, caller Principal, in DocumentTypeInput) (store.DocumentType, error) {
+	t, err := in.toStore(store.DocumentType{Status: "ACTIVE"})
+	if err != nil {
+		return store.DocumentType{}, err
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
+		out, ok, err := q.InsertDocumentType(ctx, t)
+		if err == nil && !ok {
+			err = Errorf(CodeDocumentTypeDuplicatedName, "document type %s exists", in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createDocumentType", "document_type", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// UpdateDocumentType changes the type named typeName.
+func (s *Service) UpdateDocumentType(ctx context.Context, caller Principal, typeName string, in DocumentTypeInput) (store.DocumentType, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
+		current, err := q.DocumentTypeByName(ctx, typeName)
+		if errors.Is(err, store.ErrNotFound) {
+			return current, Errorf(CodeDocumentTypeNotFound, "document type %s not found", typeName)
+		}
+		if err != nil {
+			return current, err
+		}
+		t, err := in.toStore(current)
+		if err != nil {
+			return current, err
+		}
+		out, ok, err := q.UpdateDocumentType(ctx, t)
+		if err == nil && !ok {
+			err = Errorf(CodeDocumentTypeDuplicatedName, "document type %s exists", in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "updateDocumentType", "document_type", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+func (in DocumentTypeInput) toStore(t store.DocumentType) (store.DocumentType, error) {
+	var errs fieldErrors
+	errs.required("name", in.Name)
+	errs.required("category", in.Category)
+	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
+		errs.add("status", "must be ACTIVE or INACTIVE")
+	}
+	if len(errs) > 0 {
+		return t, Invalid(errs)
+	}
+	data, err := jsonObject(in.AdditionalData)
+	if err != nil {
+		return t, err
+	}
+	t.Name, t.Category, t.ValidationMethod, t.IsActive, t.AdditionalData = in.Name, in.Category, in.ValidationMethod, in.IsActive, data
+	if in.Status != nil {
+		t.Status = *in.Status
+	}
+	return t, nil
+}
+
+// DocumentAttributeInput is an attribute as an employee creates or changes it.
+type DocumentAttributeInput struct {
+	Name            string
+	Description     string
+	IsRequired      bool
+	Type            string
+	Min, Max        *string
+	Range           []string
+	IsInvertedRange bool
+	Regex           *string
+	Status          *string
+}
+
+func (in DocumentAttributeInput) rule() attributes.Rule {
+	return attributes.Rule{
+		Name: in.Name, Description: in.Description, Required: in.IsRequired, Type: attributes.Type(in.Type),
+		Min: deref(in.Min), Max: deref(in.Max), Range: in.Range, InvertedRange: in.IsInvertedRange, Regex: deref(in.Regex),
+	}
+}
+
+// toStore checks the attribute's rules themselves and fills a stored attribute with them.
+func (in DocumentAttributeInput) toStore(a store.DocumentAttribute) (store.DocumentAttribute, error) {
+	var errs fieldErrors
+	errs.required("name", in.Name)
+	errs.required("description", in.Description)
+	for _, p := range attributes.CheckRule(in.rule()) {
+		errs.add(p.Attribute, "%s", p.Message)
+	}
+	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
+		errs.add("status", "must be ACTIVE or INACTIVE")
+	}
+	if len(errs) > 0 {
+		return a, Invalid(errs)
+	}
+	a.Name, a.Description, a.IsRequired, a.Type = in.Name, in.Description, in.IsRequired, in.Type
+	a.Min, a.Max, a.Range, a.IsInvertedRange, a.Regex = nonEmptyPtr(in.Min), nonEmptyPtr(in.Max), pq.StringArray(in.Range), in.IsInvertedRange, nonEmptyPtr(in.Regex)
+	if in.Status != nil {
+		a.Status = *in.Status
+	}
+	return a, nil
+}
+
+// CreateDocumentAttribute adds an attribute, with its rules, to the type named typeName.
+func (s *Service) CreateDocumentAttribute(ctx context.Context, caller Principal, typeName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
+		t, err := documentType(ctx, q, typeName)
+		if err != nil {
+			return store.DocumentAttribute{}, err
+		}
+		a, err := in.toStore(store.DocumentAttribute{DocumentTypeID: t.ID, Status: "ACTIVE"})
+		if err != nil {
+			return a, err
+		}
+		out, ok, err := q.InsertDocumentAttribute(ctx, a)
+		if err == nil && !ok {
+			err = Errorf(CodeDocumentAttributeDuplicatedName, "document type %s already has attribute %s", typeName, in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createDocumentAttribute", "document_attribute", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// UpdateDocumentAttribute changes the attribute attrName of the type typeName.
+func (s *Service) UpdateDocumentAttribute(ctx context.Context, caller Principal, typeName, attrName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
+		t, err := documentType(ctx, q, typeName)
+		if err != nil {
+			return store.DocumentAttribute{}, err
+		}
+		attrs, err := q.DocumentAttributes(ctx, []int64{t.ID})
+		if err != nil {
+			return store.DocumentAttribute{}, err
+		}
+		i := indexOf(attrs, func(a store.DocumentAttribute) bool { return a.Name == attrName })
+		if i < 0 {
+			return store.DocumentAttribute{}, Errorf(CodeDocumentAttributeNotFound, "document type %s has no attribute %s", typeName, attrName)
+		}
+		a, err := in.toStore(attrs[i])
+		if err != nil {
+			return a, err
+		}
+		out, ok, err := q.UpdateDocumentAttribute(ctx, a)
+		if err == nil && !ok {
+			err = Errorf(CodeDocumentAttributeDuplicatedName, "document type %s already has attribute %s", typeName, in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "updateDocumentAttribute", "document_attribute", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// DocumentTypes lists the dictionary.
+func (s *Service) DocumentTypes(ctx context.Context) ([]store.DocumentType, error) {
+	return s.Store.DocumentTypes(ctx)
+}
+
+// DocumentType returns one type by name.
+func (s *Service) DocumentType(ctx context.Context, name string) (store.DocumentType, error) {
+	return documentType(ctx, s.Store.Queries, name)
+}
+
+func documentType(ctx context.Context, q store.Queries, name string) (store.DocumentType, error) {
+	t, err := q.DocumentTypeByName(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, Errorf(CodeDocumentTypeNotFound, "document type %s not found", name)
+	}
+	return t, err
+}
+
+// registryWrite runs an employee's change of the registry in one transaction.
+func registryWrite[T any](s *Service, ctx context.Context, caller Principal, fn func(q store.Queries) (T, error)) (T, error) {
+	var out T
+	if caller.Role != RoleEmployee {
+		return out, Errorf(CodeForbidden, "only employees change the registry")
+	}
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		var err error
+		out, err = fn(q)
+		return err
+	})
+	return out, err
+}
+
+func jsonObject(m map[string]any) (json.RawMessage, error) {
+	if m == nil {
+		return json.RawMessage(`{}`), nil
+	}
+	return json.Marshal(m)
+}
+
+func nonEmptyPtr(s *string) *string {
+	if s == nil || strings.TrimSpace(*s) == "" {
+		return nil
+	}
+	return s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func indexOf[T any](items []T, match func(T) bool) int {
+	for i, it := range items {
+		if match(it) {
+			return i
+		}
+	}
+	return -1
+}
+
+// latinName is the shape of flag type and reason names: Latin letters, digits, _ and -.
+var latinName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)

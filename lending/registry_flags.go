@@ -1,0 +1,298 @@
+package lending
+
+import (
+	"context"
+	"errors"
+
+	"lendgraph/store"
+)
+
+// FlagTypeInput is a flag type as an employee creates or changes it.
+type FlagTypeInput struct {
+	Name        string
+	Description string
+	Scope       string
+	Restricts   bool
+	Status      *string
+}
+
+func (in FlagTypeInput) toStore(t store.FlagType) (store.FlagType, error) {
+	var errs fieldErrors
+	if errs.required("name", in.Name) && !latinName.MatchString(in.Name) {
+		errs.add("name", "must be Latin letters, digits, _ or -, starting with a letter")
+	}
+	if in.Scope != "INTERNAL" && in.Scope != "EXTERNAL" {
+		errs.add("scope", "must be INTERNAL or EXTERNAL")
+	}
+	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
+		errs.add("status", "must be ACTIVE or INACTIVE")
+	}
+	if len(errs) > 0 {
+		return t, Invalid(errs)
+	}
+	t.Name, t.Description, t.Scope, t.Restricts = in.Name, in.Description, in.Scope, in.Restricts
+	if in.Status != nil {
+		t.Status = *in.Status
+	}
+	return t, nil
+}
+
+// CreateFlagType adds a flag type.
+func (s *Service) CreateFlagType(ctx context.Context, caller Principal, in FlagTypeInput) (store.FlagType, error) {
+	t, err := in.toStore(store.FlagType{Status: "ACTIVE"})
+	if err != nil {
+		return t, err
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
+		out, ok, err := q.InsertFlagType(ctx, t)
+		if err == nil && !ok {
+			err = Errorf(CodeFlagTypeDuplicatedName, "flag type %s exists", in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createFlagType", "flag_type", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// UpdateFlagType changes a flag type.
+func (s *Service) UpdateFlagType(ctx context.Context, caller Principal, guid string, in FlagTypeInput) (store.FlagType, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
+		current, err := flagTypeByGUID(ctx, q, guid)
+		if err != nil {
+			return current, err
+		}
+		t, err := in.toStore(current)
+		if err != nil {
+			return t, err
+		}
+		out, ok, err := q.UpdateFlagType(ctx, t)
+		if err == nil && !ok {
+			err = Errorf(CodeFlagTypeDuplicatedName, "flag type %s exists", in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "updateFlagType", "flag_type", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// FlagReasonInput is a flag reason as an employee creates or changes it.
+type FlagReasonInput struct {
+	Name        string
+	Description string
+	Status      *string
+}
+
+func (in FlagReasonInput) toStore(r store.FlagReason) (store.FlagReason, error) {
+	var errs fieldErrors
+	if errs.required("name", in.Name) && !latinName.MatchString(in.Name) {
+		errs.add("name", "must be Latin letters, digits, _ or -, starting with a letter")
+	}
+	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
+		errs.add("status", "must be ACTIVE or INACTIVE")
+	}
+	if len(errs) > 0 {
+		return r, Invalid(errs)
+	}
+	r.Name, r.Description = in.Name, in.Description
+	if in.Status != nil {
+		r.Status = *in.Status
+	}
+	return r, nil
+}
+
+// CreateFlagReason adds a reason under the flag type typeGUID.
+func (s *Service) CreateFlagReason(ctx context.Context, caller Principal, typeGUID string, in FlagReasonInput) (store.FlagReason, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
+		t, err := flagTypeByGUID(ctx, q, typeGUID)
+		if err != nil {
+			return store.FlagReason{}, err
+		}
+		r, err := in.toStore(store.FlagReason{FlagTypeID: t.ID, Status: "ACTIVE"})
+		if err != nil {
+			return r, err
+		}
+		out, ok, err := q.InsertFlagReason(ctx, r)
+		if err == nil && !ok {
+			err = Errorf(CodeFlagReasonDuplicatedName, "flag type %s already has reason %s", t.Name, in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createFlagReason", "flag_reason", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// UpdateFlagReason changes a flag reason.
+func (s *Service) UpdateFlagReason(ctx context.Context, caller Principal, guid string, in FlagReasonInput) (store.FlagReason, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
+		if !validUUID(guid) {
+			return store.FlagReason{}, Errorf(CodeFlagReasonNotFound, "flag reason %s not found", guid)
+		}
+		current, err := q.FlagReasonByGUID(ctx, guid)
+		if errors.Is(err, store.ErrNotFound) {
+			return current, Errorf(CodeFlagReasonNotFound, "flag reason %s not found", guid)
+		}
+		if err != nil {
+			return current, err
+		}
+		r, err := in.toStore(current)
+		if err != nil {
+			return r, err
+		}
+		out, ok, err := q.UpdateFlagReason(ctx, r)
+		if err == nil && !ok {
+			err = Errorf(CodeFlagReasonDuplicatedName, "the flag type already has reason %s", in.Name)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "updateFlagReason", "flag_reason", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// AddFlag sets a flag of type typeName for reason reasonName on a customer. The reason must belong
+// to the type.
+func (s *Service) AddFlag(ctx context.Context, caller Principal, customerGUID, typeName, reasonName string) (store.CustomerFlag, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
+		c, err := registryCustomer(ctx, q, customerGUID)
+		if err != nil {
+			return store.CustomerFlag{}, err
+		}
+		t, err := q.FlagTypeByName(ctx, typeName)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.CustomerFlag{}, Errorf(CodeFlagTypeNotFound, "flag type %s not found", typeName)
+		}
+		if err != nil {
+			return store.CustomerFlag{}, err
+		}
+		reasons, err := q.FlagReasonsByName(ctx, reasonName)
+		if err != nil {
+			return store.CustomerFlag{}, err
+		}
+		if len(reasons) == 0 {
+			return store.CustomerFlag{}, Errorf(CodeFlagReasonNotFound, "flag reason %s not found", reasonName)
+		}
+		i := indexOf(reasons, func(r store.FlagReason) bool { return r.FlagTypeID == t.ID })
+		if i < 0 {
+			return store.CustomerFlag{}, Errorf(CodeFlagReasonIncompatibleWithType, "flag reason %s is not a reason of flag type %s", reasonName, typeName)
+		}
+		f, err := q.InsertCustomerFlag(ctx, store.CustomerFlag{CustomerID: c.ID, FlagTypeID: t.ID, FlagReasonID: reasons[i].ID})
+		if err != nil {
+			return f, err
+		}
+		return f, s.audit(ctx, q, caller, "addFlag", "customer_flag", f.GUID,
+			map[string]string{"customer": customerGUID, "flagType": typeName, "flagReason": reasonName})
+	})
+}
+
+// RemoveFlag deactivates a customer's flag; removing it twice is INVALID_FLAG_STATE.
+func (s *Service) RemoveFlag(ctx context.Context, caller Principal, flagGUID string) (store.CustomerFlag, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
+		if !validUUID(flagGUID) {
+			return store.CustomerFlag{}, Errorf(CodeFlagNotFound, "flag %s not found", flagGUID)
+		}
+		f, err := q.LockCustomerFlag(ctx, flagGUID)
+		if errors.Is(err, store.ErrNotFound) {
+			return f, Errorf(CodeFlagNotFound, "flag %s not found", flagGUID)
+		}
+		if err != nil {
+			return f, err
+		}
+		if !f.IsActive {
+			return f, Errorf(CodeInvalidFlagState, "flag %s is already removed", flagGUID)
+		}
+		if f, err = q.DeactivateCustomerFlag(ctx, f.ID); err != nil {
+			return f, err
+		}
+		return f, s.audit(ctx, q, caller, "removeFlag", "customer_flag", f.GUID, map[string]bool{"isActive": false})
+	})
+}
+
+// FlagView is a customer's flag with its type and reason.
+type FlagView struct {
+	store.CustomerFlag
+	Type   store.FlagType
+	Reason store.FlagReason
+}
+
+// CustomerFlags returns a customer's flags, active and removed, with their types and reasons.
+func (s *Service) CustomerFlags(ctx context.Context, customerID int64) ([]FlagView, error) {
+	flags, err := s.Store.CustomerFlags(ctx, []int64{customerID})
+	if err != nil {
+		return nil, err
+	}
+	return s.FlagViews(ctx, flags)
+}
+
+// FlagViews completes flags with their types and reasons.
+func (s *Service) FlagViews(ctx context.Context, flags []store.CustomerFlag) ([]FlagView, error) {
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	var typeIDs, reasonIDs []int64
+	for _, f := range flags {
+		typeIDs, reasonIDs = append(typeIDs, f.FlagTypeID), append(reasonIDs, f.FlagReasonID)
+	}
+	types, err := s.Store.FlagTypes(ctx, typeIDs)
+	if err != nil {
+		return nil, err
+	}
+	reasons, err := s.Store.FlagReasons(ctx, nil, reasonIDs)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]FlagView, len(flags))
+	for i, f := range flags {
+		views[i] = FlagView{CustomerFlag: f}
+		if j := indexOf(types, func(t store.FlagType) bool { return t.ID == f.FlagTypeID }); j >= 0 {
+			views[i].Type = types[j]
+		}
+		if j := indexOf(reasons, func(r store.FlagReason) bool { return r.ID == f.FlagReasonID }); j >= 0 {
+			views[i].Reason = reasons[j]
+		}
+	}
+	return views, nil
+}
+
+// Restrictions is what a customer may not do for now: derived from their active flags whose type
+// restricts.
+type Restrictions struct {
+	HasRestrictions bool
+	Flags           []FlagView
+}
+
+// CustomerRestrictions derives a customer's restrictions from their flags.
+func (s *Service) CustomerRestrictions(ctx context.Context, customerID int64) (Restrictions, error) {
+	flags, err := s.CustomerFlags(ctx, customerID)
+	var r Restrictions
+	for _, f := range flags {
+		if f.IsActive && f.Type.Restricts && f.Type.Status == "ACTIVE" {
+			r.Flags = append(r.Flags, f)
+		}
+	}
+	r.HasRestrictions = len(r.Flags) > 0
+	return r, err
+}
+
+// FlagTypes lists the flag types dictionary.
+func (s *Service) FlagTypes(ctx context.Context) ([]store.FlagType, error) {
+	return s.Store.FlagTypes(ctx, nil)
+}
+
+// FlagReasonsOf returns the reasons of a flag type.
+func (s *Service) FlagReasonsOf(ctx context.Context, typeID int64) ([]store.FlagReason, error) {
+	return s.Store.FlagReasons(ctx, []int64{typeID}, nil)
+}
+
+func flagTypeByGUID(ctx context.Context, q store.Queries, guid string) (store.FlagType, error) {
+	if !validUUID(guid) {
+		return store.FlagType{}, Errorf(CodeFlagTypeNotFound, "flag type %s not found", guid)
+	}
+	t, err := q.FlagTypeByGUID(ctx, guid)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, Errorf(CodeFlagTypeNotFound, "flag type %s not found", guid)
+	}
+	return t, err
+}

@@ -1,0 +1,181 @@
+package resolvers
+
+import (
+	"context"
+	"lendgraph/graph"
+	"lendgraph/lending"
+	"lendgraph/store"
+	"strconv"
+)
+
+func (r *auditEntryResolver) Changes(ctx context.Context, obj *store.AuditEntry) (map[string]any, error) {
+	return jsonMap(obj.Changes)
+}
+
+func (r *customerResolver) Documents(ctx context.Context, obj *store.Customer) ([]*lending.DocumentView, error) {
+	return pointers(r.Lending.CustomerDocuments(ctx, obj.ID))
+}
+
+func (r *customerResolver) Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error) {
+	return pointers(r.Lending.CustomerFlags(ctx, obj.ID))
+}
+
+func (r *customerResolver) Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error) {
+	res, err := r.Lending.CustomerRestrictions(ctx, obj.ID)
+	return &res, err
+}
+
+func (r *customerFlagResolver) FlagType(ctx context.Context, obj *lending.FlagView) (string, error) {
+	return obj.Type.Name, nil
+}
+
+func (r *customerFlagResolver) FlagReason(ctx context.Context, obj *lending.FlagView) (string, error) {
+	return obj.Reason.Name, nil
+}
+
+func (r *customerFlagResolver) Scope(ctx context.Context, obj *lending.FlagView) (string, error) {
+	return obj.Type.Scope, nil
+}
+
+func (r *documentAttributeResolver) Range(ctx context.Context, obj *store.DocumentAttribute) ([]string, error) {
+	return obj.Range, nil
+}
+
+func (r *documentInfoResolver) AdditionalData(ctx context.Context, obj *store.DocumentInfo) (map[string]any, error) {
+	return jsonMap(obj.AdditionalData)
+}
+
+func (r *documentTypeResolver) Attributes(ctx context.Context, obj *store.DocumentType) ([]*store.DocumentAttribute, error) {
+	return pointers(r.Lending.Store.DocumentAttributes(ctx, []int64{obj.ID}))
+}
+
+func (r *documentTypeResolver) AdditionalData(ctx context.Context, obj *store.DocumentType) (map[string]any, error) {
+	return jsonMap(obj.AdditionalData)
+}
+
+func (r *flagTypeResolver) Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error) {
+	return pointers(r.Lending.FlagReasonsOf(ctx, obj.ID))
+}
+
+func (r *mutationResolver) CreateDocumentType(ctx context.Context, input lending.DocumentTypeInput) (*store.DocumentType, error) {
+	return pointer(r.Lending.CreateDocumentType(ctx, caller(ctx), input))
+}
+
+func (r *mutationResolver) UpdateDocumentType(ctx context.Context, name string, input lending.DocumentTypeInput) (*store.DocumentType, error) {
+	return pointer(r.Lending.UpdateDocumentType(ctx, caller(ctx), name, input))
+}
+
+func (r *mutationResolver) CreateDocumentAttribute(ctx context.Context, typeName string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
+	return pointer(r.Lending.CreateDocumentAttribute(ctx, caller(ctx), typeName, input))
+}
+
+func (r *mutationResolver) UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
+	return pointer(r.Lending.UpdateDocumentAttribute(ctx, caller(ctx), typeName, name, input))
+}
+
+func (r *mutationResolver) CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *lending.DocumentInfoInput) (*lending.DocumentView, error) {
+	d, err := r.Lending.CreateCustomerDocument(ctx, caller(ctx), customerID, typeName, status, info)
+	return r.documentView(ctx, d, err)
+}
+
+func (r *mutationResolver) SetDocumentStatus(ctx context.Context, documentID string, status string) (*lending.DocumentView, error) {
+	d, err := r.Lending.SetDocumentStatus(ctx, caller(ctx), documentID, status)
+	return r.documentView(ctx, d, err)
+}
+
+func (r *mutationResolver) AddDocumentInfo(ctx context.Context, documentID string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
+	return pointer(r.Lending.AddDocumentInfo(ctx, caller(ctx), documentID, info))
+}
+
+func (r *mutationResolver) PatchDocumentInfo(ctx context.Context, id string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
+	return pointer(r.Lending.PatchDocumentInfo(ctx, caller(ctx), id, info))
+}
+
+func (r *mutationResolver) CreateFlagType(ctx context.Context, input lending.FlagTypeInput) (*store.FlagType, error) {
+	return pointer(r.Lending.CreateFlagType(ctx, caller(ctx), input))
+}
+
+func (r *mutationResolver) UpdateFlagType(ctx context.Context, id string, input lending.FlagTypeInput) (*store.FlagType, error) {
+	return pointer(r.Lending.UpdateFlagType(ctx, caller(ctx), id, input))
+}
+
+func (r *mutationResolver) CreateFlagReason(ctx context.Context, flagTypeID string, input lending.FlagReasonInput) (*store.FlagReason, error) {
+	return pointer(r.Lending.CreateFlagReason(ctx, caller(ctx), flagTypeID, input))
+}
+
+func (r *mutationResolver) UpdateFlagReason(ctx context.Context, id string, input lending.FlagReasonInput) (*store.FlagReason, error) {
+	return pointer(r.Lending.UpdateFlagReason(ctx, caller(ctx), id, input))
+}
+
+func (r *mutationResolver) AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*lending.FlagView, error) {
+	f, err := r.Lending.AddFlag(ctx, caller(ctx), customerID, flagType, flagReason)
+	return r.flagView(ctx, f, err)
+}
+
+func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*lending.FlagView, error) {
+	f, err := r.Lending.RemoveFlag(ctx, caller(ctx), flagID)
+	return r.flagView(ctx, f, err)
+}
+
+func (r *queryResolver) DocumentTypes(ctx context.Context) ([]*store.DocumentType, error) {
+	return pointers(r.Lending.DocumentTypes(ctx))
+}
+
+func (r *queryResolver) DocumentType(ctx context.Context, name string) (*store.DocumentType, error) {
+	t, err := r.Lending.DocumentType(ctx, name)
+	if lending.ErrorCode(err) == lending.CodeDocumentTypeNotFound {
+		return nil, nil
+	}
+	return &t, err
+}
+
+func (r *queryResolver) FlagTypes(ctx context.Context) ([]*store.FlagType, error) {
+	return pointers(r.Lending.FlagTypes(ctx))
+}
+
+func (r *queryResolver) Customer(ctx context.Context, id *string, guid *string) (*store.Customer, error) {
+	c, err := r.Lending.CustomerByIDOrGUID(ctx, deref(id), deref(guid))
+	if lending.ErrorCode(err) == lending.CodeCustomerNotFound {
+		return nil, nil
+	}
+	return &c, err
+}
+
+func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID *string, first *int, before *string) ([]*store.AuditEntry, error) {
+	limit := 20
+	if first != nil {
+		limit = *first
+	}
+	var beforeID int64
+	if before != nil {
+		id, err := strconv.ParseInt(*before, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, lending.Errorf(lending.CodeInvalid, "before: not an audit entry id")
+		}
+		beforeID = id
+	}
+	return pointers(r.Lending.AuditTrail(ctx, caller(ctx), deref(entity), deref(entityID), beforeID, limit))
+}
+
+func (r *Resolver) AuditEntry() graph.AuditEntryResolver { return &auditEntryResolver{r} }
+
+func (r *Resolver) CustomerFlag() graph.CustomerFlagResolver { return &customerFlagResolver{r} }
+
+func (r *Resolver) DocumentAttribute() graph.DocumentAttributeResolver {
+	return &documentAttributeResolver{r}
+}
+
+func (r *Resolver) DocumentInfo() graph.DocumentInfoResolver { return &documentInfoResolver{r} }
+
+func (r *Resolver) DocumentType() graph.DocumentTypeResolver { return &documentTypeResolver{r} }
+
+func (r *Resolver) FlagType() graph.FlagTypeResolver { return &flagTypeResolver{r} }
+
+type (
+	auditEntryResolver        struct{ *Resolver }
+	customerFlagResolver      struct{ *Resolver }
+	documentAttributeResolver struct{ *Resolver }
+	documentInfoResolver      struct{ *Resolver }
+	documentTypeResolver      struct{ *Resolver }
+	flagTypeResolver          struct{ *Resolver }
+)
