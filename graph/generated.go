@@ -33,15 +33,20 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Address() AddressResolver
 	Application() ApplicationResolver
 	ApplicationEvent() ApplicationEventResolver
 	AuditEntry() AuditEntryResolver
+	Card() CardResolver
+	Contact() ContactResolver
 	Customer() CustomerResolver
 	CustomerFlag() CustomerFlagResolver
 	DocumentAttribute() DocumentAttributeResolver
 	DocumentInfo() DocumentInfoResolver
 	DocumentType() DocumentTypeResolver
+	Employment() EmploymentResolver
 	FlagType() FlagTypeResolver
+	IncomeImportResult() IncomeImportResultResolver
 	Loan() LoanResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -54,6 +59,14 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Address struct {
+		CreatedAt func(childComplexity int) int
+		Data      func(childComplexity int) int
+		GUID      func(childComplexity int) int
+		IsPrimary func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
 	Application struct {
 		Cart                 func(childComplexity int) int
 		Channel              func(childComplexity int) int
@@ -123,6 +136,30 @@ type ComplexityRoot struct {
 		TraceID  func(childComplexity int) int
 	}
 
+	Card struct {
+		BIN             func(childComplexity int) int
+		BankName        func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ExpirationMonth func(childComplexity int) int
+		ExpirationYear  func(childComplexity int) int
+		GUID            func(childComplexity int) int
+		Integrations    func(childComplexity int) int
+		IsActive        func(childComplexity int) int
+		IsMigrated      func(childComplexity int) int
+		LastFourDigits  func(childComplexity int) int
+		NameOnCard      func(childComplexity int) int
+		Type            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	CardIntegration struct {
+		CreatedAt            func(childComplexity int) int
+		ExternalCardUniqueID func(childComplexity int) int
+		IntegrationCode      func(childComplexity int) int
+		IsActive             func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+	}
+
 	CartItem struct {
 		GoodsType func(childComplexity int) int
 		Name      func(childComplexity int) int
@@ -130,17 +167,45 @@ type ComplexityRoot struct {
 		Quantity  func(childComplexity int) int
 	}
 
+	Contact struct {
+		AdditionalData func(childComplexity int) int
+		Contact        func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		GUID           func(childComplexity int) int
+		IsActive       func(childComplexity int) int
+		IsPrimary      func(childComplexity int) int
+		Owner          func(childComplexity int) int
+		Type           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
 	Customer struct {
-		CreatedAt    func(childComplexity int) int
-		Documents    func(childComplexity int) int
-		FirstName    func(childComplexity int) int
-		Flags        func(childComplexity int) int
-		GUID         func(childComplexity int) int
-		ID           func(childComplexity int) int
-		LastName     func(childComplexity int) int
-		MiddleName   func(childComplexity int) int
-		Phone        func(childComplexity int) int
-		Restrictions func(childComplexity int) int
+		AdditionalData func(childComplexity int) int
+		Addresses      func(childComplexity int) int
+		Applications   func(childComplexity int) int
+		BirthDate      func(childComplexity int) int
+		Cards          func(childComplexity int) int
+		Contacts       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Documents      func(childComplexity int) int
+		Email          func(childComplexity int) int
+		Employment     func(childComplexity int) int
+		FirstName      func(childComplexity int) int
+		Flags          func(childComplexity int) int
+		GUID           func(childComplexity int) int
+		Gender         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastName       func(childComplexity int) int
+		Loans          func(childComplexity int) int
+		MiddleName     func(childComplexity int) int
+		Phone          func(childComplexity int) int
+		Restrictions   func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	CustomerConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
 	}
 
 	CustomerDocument struct {
@@ -150,6 +215,11 @@ type ComplexityRoot struct {
 		Status    func(childComplexity int) int
 		Type      func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+	}
+
+	CustomerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CustomerFlag struct {
@@ -211,6 +281,24 @@ type ComplexityRoot struct {
 		Username func(childComplexity int) int
 	}
 
+	Employment struct {
+		AdditionalData          func(childComplexity int) int
+		CompanyName             func(childComplexity int) int
+		CompanyScope            func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		CurrentPositionDuration func(childComplexity int) int
+		ExtraSalary             func(childComplexity int) int
+		ExtraSalaryCurrency     func(childComplexity int) int
+		GUID                    func(childComplexity int) int
+		Position                func(childComplexity int) int
+		PositionType            func(childComplexity int) int
+		Salary                  func(childComplexity int) int
+		SalaryCurrency          func(childComplexity int) int
+		SourceID                func(childComplexity int) int
+		SourceName              func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+	}
+
 	FlagReason struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -232,6 +320,14 @@ type ComplexityRoot struct {
 		UpdatedAt   func(childComplexity int) int
 	}
 
+	IncomeImportResult struct {
+		Code       func(childComplexity int) int
+		CustomerID func(childComplexity int) int
+		Line       func(childComplexity int) int
+		Message    func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
 	Loan struct {
 		Amount         func(childComplexity int) int
 		AnnualRate     func(childComplexity int) int
@@ -246,26 +342,37 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddAddress              func(childComplexity int, customerID string, isPrimary bool, data map[string]any) int
+		AddContact              func(childComplexity int, customerID string, input lending.ContactInput) int
 		AddDocumentInfo         func(childComplexity int, documentID string, info lending.DocumentInfoInput) int
+		AddEmployment           func(childComplexity int, customerID string, input lending.EmploymentInput) int
 		AddFlag                 func(childComplexity int, customerID string, flagType string, flagReason string) int
 		ApplyForLoan            func(childComplexity int, input model.ApplyForLoanInput) int
 		CancelApplication       func(childComplexity int, input model.CancelApplicationInput) int
 		ConfirmApplication      func(childComplexity int, input model.ConfirmApplicationInput) int
 		CreateApplication       func(childComplexity int, input lending.CreateApplication) int
+		CreateCard              func(childComplexity int, customerID string, input lending.CardInput) int
+		CreateCustomer          func(childComplexity int, input lending.CustomerInput) int
 		CreateCustomerDocument  func(childComplexity int, customerID string, typeName string, status string, info *lending.DocumentInfoInput) int
 		CreateDocumentAttribute func(childComplexity int, typeName string, input lending.DocumentAttributeInput) int
 		CreateDocumentType      func(childComplexity int, input lending.DocumentTypeInput) int
 		CreateFlagReason        func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
 		CreateFlagType          func(childComplexity int, input lending.FlagTypeInput) int
+		ImportIncomes           func(childComplexity int, file graphql.Upload) int
+		PatchCustomer           func(childComplexity int, id string, input lending.CustomerInput) int
 		PatchDocumentInfo       func(childComplexity int, id string, info lending.DocumentInfoInput) int
+		PutCardIntegration      func(childComplexity int, cardID string, integrationCode string, externalCardUniqueID string) int
 		RemoveFlag              func(childComplexity int, flagID string) int
 		RequestOtp              func(childComplexity int, input model.RequestOtpInput) int
 		SelectOffer             func(childComplexity int, input model.SelectOfferInput) int
 		SendOtp                 func(childComplexity int, input model.ApplicationActionInput) int
+		SetCardActive           func(childComplexity int, id string, isActive bool) int
 		SetDocumentStatus       func(childComplexity int, documentID string, status string) int
 		SignApplication         func(childComplexity int, input model.SignApplicationInput) int
+		UpdateAddress           func(childComplexity int, id string, data map[string]any) int
 		UpdateDocumentAttribute func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
 		UpdateDocumentType      func(childComplexity int, name string, input lending.DocumentTypeInput) int
+		UpdateEmployment        func(childComplexity int, id string, input lending.EmploymentInput) int
 		UpdateFlagReason        func(childComplexity int, id string, input lending.FlagReasonInput) int
 		UpdateFlagType          func(childComplexity int, id string, input lending.FlagTypeInput) int
 		UploadApplicationFile   func(childComplexity int, input model.UploadApplicationFileInput) int
@@ -296,6 +403,7 @@ type ComplexityRoot struct {
 		Applications  func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
 		AuditTrail    func(childComplexity int, entity *string, entityID *string, first *int, before *string) int
 		Customer      func(childComplexity int, id *string, guid *string) int
+		Customers     func(childComplexity int, search store.CustomerMatch, first *int, after *string) int
 		DocumentType  func(childComplexity int, name string) int
 		DocumentTypes func(childComplexity int) int
 		FlagTypes     func(childComplexity int) int
@@ -340,6 +448,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AddressResolver interface {
+	Data(ctx context.Context, obj *store.Address) (map[string]any, error)
+}
 type ApplicationResolver interface {
 	Status(ctx context.Context, obj *store.Application) (lending.Status, error)
 	PartnerStatus(ctx context.Context, obj *store.Application) (string, error)
@@ -367,7 +478,21 @@ type ApplicationEventResolver interface {
 type AuditEntryResolver interface {
 	Changes(ctx context.Context, obj *store.AuditEntry) (map[string]any, error)
 }
+type CardResolver interface {
+	Integrations(ctx context.Context, obj *store.Card) ([]*store.CardIntegration, error)
+}
+type ContactResolver interface {
+	AdditionalData(ctx context.Context, obj *store.Contact) (map[string]any, error)
+}
 type CustomerResolver interface {
+	AdditionalData(ctx context.Context, obj *store.Customer) (map[string]any, error)
+
+	Addresses(ctx context.Context, obj *store.Customer) ([]*store.Address, error)
+	Contacts(ctx context.Context, obj *store.Customer) ([]*store.Contact, error)
+	Cards(ctx context.Context, obj *store.Customer) ([]*store.Card, error)
+	Employment(ctx context.Context, obj *store.Customer) (*store.Employment, error)
+	Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error)
+	Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error)
 	Documents(ctx context.Context, obj *store.Customer) ([]*lending.DocumentView, error)
 	Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error)
 	Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error)
@@ -388,8 +513,17 @@ type DocumentTypeResolver interface {
 	Attributes(ctx context.Context, obj *store.DocumentType) ([]*store.DocumentAttribute, error)
 	AdditionalData(ctx context.Context, obj *store.DocumentType) (map[string]any, error)
 }
+type EmploymentResolver interface {
+	AdditionalData(ctx context.Context, obj *store.Employment) (map[string]any, error)
+}
 type FlagTypeResolver interface {
 	Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error)
+}
+type IncomeImportResultResolver interface {
+	CustomerID(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
+
+	Code(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
+	Message(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
 }
 type LoanResolver interface {
 	Schedule(ctx context.Context, obj *store.Loan) ([]*store.ScheduleRow, error)
@@ -405,6 +539,17 @@ type MutationResolver interface {
 	SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error)
 	ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error)
 	CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error)
+	CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error)
+	PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error)
+	AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error)
+	UpdateAddress(ctx context.Context, id string, data map[string]any) (*store.Address, error)
+	AddContact(ctx context.Context, customerID string, input lending.ContactInput) (*store.Contact, error)
+	CreateCard(ctx context.Context, customerID string, input lending.CardInput) (*store.Card, error)
+	SetCardActive(ctx context.Context, id string, isActive bool) (*store.Card, error)
+	PutCardIntegration(ctx context.Context, cardID string, integrationCode string, externalCardUniqueID string) (*store.CardIntegration, error)
+	AddEmployment(ctx context.Context, customerID string, input lending.EmploymentInput) (*store.Employment, error)
+	UpdateEmployment(ctx context.Context, id string, input lending.EmploymentInput) (*store.Employment, error)
+	ImportIncomes(ctx context.Context, file graphql.Upload) ([]*lending.IncomeImportResult, error)
 	CreateDocumentType(ctx context.Context, input lending.DocumentTypeInput) (*store.DocumentType, error)
 	UpdateDocumentType(ctx context.Context, name string, input lending.DocumentTypeInput) (*store.DocumentType, error)
 	CreateDocumentAttribute(ctx context.Context, typeName string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error)
@@ -424,6 +569,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*lending.Principal, error)
 	Application(ctx context.Context, id string) (*store.Application, error)
 	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
+	Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error)
 	DocumentTypes(ctx context.Context) ([]*store.DocumentType, error)
 	DocumentType(ctx context.Context, name string) (*store.DocumentType, error)
 	FlagTypes(ctx context.Context) ([]*store.FlagType, error)
@@ -456,6 +602,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Address.createdAt":
+		if e.ComplexityRoot.Address.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.CreatedAt(childComplexity), true
+	case "Address.data":
+		if e.ComplexityRoot.Address.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.Data(childComplexity), true
+	case "Address.id":
+		if e.ComplexityRoot.Address.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.GUID(childComplexity), true
+	case "Address.isPrimary":
+		if e.ComplexityRoot.Address.IsPrimary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.IsPrimary(childComplexity), true
+	case "Address.updatedAt":
+		if e.ComplexityRoot.Address.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.UpdatedAt(childComplexity), true
 
 	case "Application.cart":
 		if e.ComplexityRoot.Application.Cart == nil {
@@ -752,6 +929,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntry.TraceID(childComplexity), true
 
+	case "Card.bin":
+		if e.ComplexityRoot.Card.BIN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.BIN(childComplexity), true
+	case "Card.bankName":
+		if e.ComplexityRoot.Card.BankName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.BankName(childComplexity), true
+	case "Card.createdAt":
+		if e.ComplexityRoot.Card.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.CreatedAt(childComplexity), true
+	case "Card.expirationMonth":
+		if e.ComplexityRoot.Card.ExpirationMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.ExpirationMonth(childComplexity), true
+	case "Card.expirationYear":
+		if e.ComplexityRoot.Card.ExpirationYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.ExpirationYear(childComplexity), true
+	case "Card.id":
+		if e.ComplexityRoot.Card.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.GUID(childComplexity), true
+	case "Card.integrations":
+		if e.ComplexityRoot.Card.Integrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.Integrations(childComplexity), true
+	case "Card.isActive":
+		if e.ComplexityRoot.Card.IsActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.IsActive(childComplexity), true
+	case "Card.isMigrated":
+		if e.ComplexityRoot.Card.IsMigrated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.IsMigrated(childComplexity), true
+	case "Card.lastFourDigits":
+		if e.ComplexityRoot.Card.LastFourDigits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.LastFourDigits(childComplexity), true
+	case "Card.nameOnCard":
+		if e.ComplexityRoot.Card.NameOnCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.NameOnCard(childComplexity), true
+	case "Card.type":
+		if e.ComplexityRoot.Card.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.Type(childComplexity), true
+	case "Card.updatedAt":
+		if e.ComplexityRoot.Card.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.UpdatedAt(childComplexity), true
+
+	case "CardIntegration.createdAt":
+		if e.ComplexityRoot.CardIntegration.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardIntegration.CreatedAt(childComplexity), true
+	case "CardIntegration.externalCardUniqueId":
+		if e.ComplexityRoot.CardIntegration.ExternalCardUniqueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardIntegration.ExternalCardUniqueID(childComplexity), true
+	case "CardIntegration.integrationCode":
+		if e.ComplexityRoot.CardIntegration.IntegrationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardIntegration.IntegrationCode(childComplexity), true
+	case "CardIntegration.isActive":
+		if e.ComplexityRoot.CardIntegration.IsActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardIntegration.IsActive(childComplexity), true
+	case "CardIntegration.updatedAt":
+		if e.ComplexityRoot.CardIntegration.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardIntegration.UpdatedAt(childComplexity), true
+
 	case "CartItem.goodsType":
 		if e.ComplexityRoot.CartItem.GoodsType == nil {
 			break
@@ -777,6 +1064,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartItem.Quantity(childComplexity), true
 
+	case "Contact.additionalData":
+		if e.ComplexityRoot.Contact.AdditionalData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.AdditionalData(childComplexity), true
+	case "Contact.contact":
+		if e.ComplexityRoot.Contact.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Contact(childComplexity), true
+	case "Contact.createdAt":
+		if e.ComplexityRoot.Contact.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.CreatedAt(childComplexity), true
+	case "Contact.id":
+		if e.ComplexityRoot.Contact.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.GUID(childComplexity), true
+	case "Contact.isActive":
+		if e.ComplexityRoot.Contact.IsActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.IsActive(childComplexity), true
+	case "Contact.isPrimary":
+		if e.ComplexityRoot.Contact.IsPrimary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.IsPrimary(childComplexity), true
+	case "Contact.owner":
+		if e.ComplexityRoot.Contact.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Owner(childComplexity), true
+	case "Contact.type":
+		if e.ComplexityRoot.Contact.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Type(childComplexity), true
+	case "Contact.updatedAt":
+		if e.ComplexityRoot.Contact.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.UpdatedAt(childComplexity), true
+
+	case "Customer.additionalData":
+		if e.ComplexityRoot.Customer.AdditionalData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.AdditionalData(childComplexity), true
+	case "Customer.addresses":
+		if e.ComplexityRoot.Customer.Addresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Addresses(childComplexity), true
+	case "Customer.applications":
+		if e.ComplexityRoot.Customer.Applications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Applications(childComplexity), true
+	case "Customer.birthDate":
+		if e.ComplexityRoot.Customer.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.BirthDate(childComplexity), true
+	case "Customer.cards":
+		if e.ComplexityRoot.Customer.Cards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Cards(childComplexity), true
+	case "Customer.contacts":
+		if e.ComplexityRoot.Customer.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Contacts(childComplexity), true
 	case "Customer.createdAt":
 		if e.ComplexityRoot.Customer.CreatedAt == nil {
 			break
@@ -789,6 +1167,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Documents(childComplexity), true
+	case "Customer.email":
+		if e.ComplexityRoot.Customer.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Email(childComplexity), true
+	case "Customer.employment":
+		if e.ComplexityRoot.Customer.Employment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Employment(childComplexity), true
 	case "Customer.firstName":
 		if e.ComplexityRoot.Customer.FirstName == nil {
 			break
@@ -807,6 +1197,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.GUID(childComplexity), true
+	case "Customer.gender":
+		if e.ComplexityRoot.Customer.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Gender(childComplexity), true
 	case "Customer.id":
 		if e.ComplexityRoot.Customer.ID == nil {
 			break
@@ -819,6 +1215,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.LastName(childComplexity), true
+	case "Customer.loans":
+		if e.ComplexityRoot.Customer.Loans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Loans(childComplexity), true
 	case "Customer.middleName":
 		if e.ComplexityRoot.Customer.MiddleName == nil {
 			break
@@ -837,6 +1239,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Restrictions(childComplexity), true
+	case "Customer.version":
+		if e.ComplexityRoot.Customer.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Version(childComplexity), true
+
+	case "CustomerConnection.edges":
+		if e.ComplexityRoot.CustomerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerConnection.Edges(childComplexity), true
+	case "CustomerConnection.pageInfo":
+		if e.ComplexityRoot.CustomerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerConnection.PageInfo(childComplexity), true
 
 	case "CustomerDocument.createdAt":
 		if e.ComplexityRoot.CustomerDocument.CreatedAt == nil {
@@ -874,6 +1295,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerDocument.UpdatedAt(childComplexity), true
+
+	case "CustomerEdge.cursor":
+		if e.ComplexityRoot.CustomerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEdge.Cursor(childComplexity), true
+	case "CustomerEdge.node":
+		if e.ComplexityRoot.CustomerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEdge.Node(childComplexity), true
 
 	case "CustomerFlag.createdAt":
 		if e.ComplexityRoot.CustomerFlag.CreatedAt == nil {
@@ -1144,6 +1578,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Employee.Username(childComplexity), true
 
+	case "Employment.additionalData":
+		if e.ComplexityRoot.Employment.AdditionalData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.AdditionalData(childComplexity), true
+	case "Employment.companyName":
+		if e.ComplexityRoot.Employment.CompanyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.CompanyName(childComplexity), true
+	case "Employment.companyScope":
+		if e.ComplexityRoot.Employment.CompanyScope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.CompanyScope(childComplexity), true
+	case "Employment.createdAt":
+		if e.ComplexityRoot.Employment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.CreatedAt(childComplexity), true
+	case "Employment.currentPositionDuration":
+		if e.ComplexityRoot.Employment.CurrentPositionDuration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.CurrentPositionDuration(childComplexity), true
+	case "Employment.extraSalary":
+		if e.ComplexityRoot.Employment.ExtraSalary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.ExtraSalary(childComplexity), true
+	case "Employment.extraSalaryCurrency":
+		if e.ComplexityRoot.Employment.ExtraSalaryCurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.ExtraSalaryCurrency(childComplexity), true
+	case "Employment.id":
+		if e.ComplexityRoot.Employment.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.GUID(childComplexity), true
+	case "Employment.position":
+		if e.ComplexityRoot.Employment.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.Position(childComplexity), true
+	case "Employment.positionType":
+		if e.ComplexityRoot.Employment.PositionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.PositionType(childComplexity), true
+	case "Employment.salary":
+		if e.ComplexityRoot.Employment.Salary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.Salary(childComplexity), true
+	case "Employment.salaryCurrency":
+		if e.ComplexityRoot.Employment.SalaryCurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.SalaryCurrency(childComplexity), true
+	case "Employment.sourceId":
+		if e.ComplexityRoot.Employment.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.SourceID(childComplexity), true
+	case "Employment.sourceName":
+		if e.ComplexityRoot.Employment.SourceName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.SourceName(childComplexity), true
+	case "Employment.updatedAt":
+		if e.ComplexityRoot.Employment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.UpdatedAt(childComplexity), true
+
 	case "FlagReason.createdAt":
 		if e.ComplexityRoot.FlagReason.CreatedAt == nil {
 			break
@@ -1236,6 +1761,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FlagType.UpdatedAt(childComplexity), true
 
+	case "IncomeImportResult.code":
+		if e.ComplexityRoot.IncomeImportResult.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeImportResult.Code(childComplexity), true
+	case "IncomeImportResult.customerId":
+		if e.ComplexityRoot.IncomeImportResult.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeImportResult.CustomerID(childComplexity), true
+	case "IncomeImportResult.line":
+		if e.ComplexityRoot.IncomeImportResult.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeImportResult.Line(childComplexity), true
+	case "IncomeImportResult.message":
+		if e.ComplexityRoot.IncomeImportResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeImportResult.Message(childComplexity), true
+	case "IncomeImportResult.status":
+		if e.ComplexityRoot.IncomeImportResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeImportResult.Status(childComplexity), true
+
 	case "Loan.amount":
 		if e.ComplexityRoot.Loan.Amount == nil {
 			break
@@ -1297,6 +1853,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Loan.Term(childComplexity), true
 
+	case "Mutation.addAddress":
+		if e.ComplexityRoot.Mutation.AddAddress == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addAddress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddAddress(childComplexity, args["customerId"].(string), args["isPrimary"].(bool), args["data"].(map[string]any)), true
+	case "Mutation.addContact":
+		if e.ComplexityRoot.Mutation.AddContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddContact(childComplexity, args["customerId"].(string), args["input"].(lending.ContactInput)), true
 	case "Mutation.addDocumentInfo":
 		if e.ComplexityRoot.Mutation.AddDocumentInfo == nil {
 			break
@@ -1308,6 +1886,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddDocumentInfo(childComplexity, args["documentId"].(string), args["info"].(lending.DocumentInfoInput)), true
+	case "Mutation.addEmployment":
+		if e.ComplexityRoot.Mutation.AddEmployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addEmployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddEmployment(childComplexity, args["customerId"].(string), args["input"].(lending.EmploymentInput)), true
 	case "Mutation.addFlag":
 		if e.ComplexityRoot.Mutation.AddFlag == nil {
 			break
@@ -1363,6 +1952,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateApplication(childComplexity, args["input"].(lending.CreateApplication)), true
+	case "Mutation.createCard":
+		if e.ComplexityRoot.Mutation.CreateCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCard(childComplexity, args["customerId"].(string), args["input"].(lending.CardInput)), true
+	case "Mutation.createCustomer":
+		if e.ComplexityRoot.Mutation.CreateCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomer(childComplexity, args["input"].(lending.CustomerInput)), true
 	case "Mutation.createCustomerDocument":
 		if e.ComplexityRoot.Mutation.CreateCustomerDocument == nil {
 			break
@@ -1418,6 +2029,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFlagType(childComplexity, args["input"].(lending.FlagTypeInput)), true
+	case "Mutation.importIncomes":
+		if e.ComplexityRoot.Mutation.ImportIncomes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importIncomes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportIncomes(childComplexity, args["file"].(graphql.Upload)), true
+	case "Mutation.patchCustomer":
+		if e.ComplexityRoot.Mutation.PatchCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_patchCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PatchCustomer(childComplexity, args["id"].(string), args["input"].(lending.CustomerInput)), true
 	case "Mutation.patchDocumentInfo":
 		if e.ComplexityRoot.Mutation.PatchDocumentInfo == nil {
 			break
@@ -1429,6 +2062,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PatchDocumentInfo(childComplexity, args["id"].(string), args["info"].(lending.DocumentInfoInput)), true
+	case "Mutation.putCardIntegration":
+		if e.ComplexityRoot.Mutation.PutCardIntegration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_putCardIntegration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PutCardIntegration(childComplexity, args["cardId"].(string), args["integrationCode"].(string), args["externalCardUniqueId"].(string)), true
 	case "Mutation.removeFlag":
 		if e.ComplexityRoot.Mutation.RemoveFlag == nil {
 			break
@@ -1473,6 +2117,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendOtp(childComplexity, args["input"].(model.ApplicationActionInput)), true
+	case "Mutation.setCardActive":
+		if e.ComplexityRoot.Mutation.SetCardActive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCardActive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCardActive(childComplexity, args["id"].(string), args["isActive"].(bool)), true
 	case "Mutation.setDocumentStatus":
 		if e.ComplexityRoot.Mutation.SetDocumentStatus == nil {
 			break
@@ -1495,6 +2150,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignApplication(childComplexity, args["input"].(model.SignApplicationInput)), true
+	case "Mutation.updateAddress":
+		if e.ComplexityRoot.Mutation.UpdateAddress == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAddress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAddress(childComplexity, args["id"].(string), args["data"].(map[string]any)), true
 	case "Mutation.updateDocumentAttribute":
 		if e.ComplexityRoot.Mutation.UpdateDocumentAttribute == nil {
 			break
@@ -1517,6 +2183,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateDocumentType(childComplexity, args["name"].(string), args["input"].(lending.DocumentTypeInput)), true
+	case "Mutation.updateEmployment":
+		if e.ComplexityRoot.Mutation.UpdateEmployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEmployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEmployment(childComplexity, args["id"].(string), args["input"].(lending.EmploymentInput)), true
 	case "Mutation.updateFlagReason":
 		if e.ComplexityRoot.Mutation.UpdateFlagReason == nil {
 			break
@@ -1664,6 +2341,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customer(childComplexity, args["id"].(*string), args["guid"].(*string)), true
+	case "Query.customers":
+		if e.ComplexityRoot.Query.Customers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Customers(childComplexity, args["search"].(store.CustomerMatch), args["first"].(*int), args["after"].(*string)), true
 	case "Query.documentType":
 		if e.ComplexityRoot.Query.DocumentType == nil {
 			break
@@ -1827,11 +2515,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApplicationFilter", ec.unmarshalInputApplicationFilter),
 			graphql.NewInputUnmarshaler("ApplyForLoanInput", ec.unmarshalInputApplyForLoanInput),
 			graphql.NewInputUnmarshaler("CancelApplicationInput", ec.unmarshalInputCancelApplicationInput),
+			graphql.NewInputUnmarshaler("CardInput", ec.unmarshalInputCardInput),
 			graphql.NewInputUnmarshaler("CartInput", ec.unmarshalInputCartInput),
 			graphql.NewInputUnmarshaler("CartItemInput", ec.unmarshalInputCartItemInput),
 			graphql.NewInputUnmarshaler("ConfirmApplicationInput", ec.unmarshalInputConfirmApplicationInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateApplicationInput", ec.unmarshalInputCreateApplicationInput),
+			graphql.NewInputUnmarshaler("CustomerContactInput", ec.unmarshalInputCustomerContactInput),
+			graphql.NewInputUnmarshaler("CustomerEmploymentInput", ec.unmarshalInputCustomerEmploymentInput),
+			graphql.NewInputUnmarshaler("CustomerInput", ec.unmarshalInputCustomerInput),
+			graphql.NewInputUnmarshaler("CustomerSearch", ec.unmarshalInputCustomerSearch),
 			graphql.NewInputUnmarshaler("DeviceInput", ec.unmarshalInputDeviceInput),
 			graphql.NewInputUnmarshaler("DocumentAttributeInput", ec.unmarshalInputDocumentAttributeInput),
 			graphql.NewInputUnmarshaler("DocumentInfoInput", ec.unmarshalInputDocumentInfoInput),
@@ -2414,6 +3107,210 @@ type RequestOtpPayload {
   attemptsLeft: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/profile.graphqls", Input: `"A customer's address; the primary one is the registration address."
+type Address {
+  id: ID!
+  isPrimary: Boolean!
+  "Address fields: postcode, regionId, regionIsoCode, subject, city, street, house, block, flat, country, okato, registrationDate, …"
+  data: Map!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A way to reach a customer."
+type Contact {
+  id: ID!
+  "PHONE or EMAIL."
+  type: String!
+  "Whose it is: CUSTOMER, or a relative such as FATHER."
+  owner: String!
+  contact: String!
+  isActive: Boolean!
+  isPrimary: Boolean!
+  additionalData: Map!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A bank card, masked: the full number is never kept."
+type Card {
+  id: ID!
+  nameOnCard: String
+  "First 6 to 8 digits."
+  bin: String
+  lastFourDigits: String
+  "e.g. MASTERCARD"
+  type: String
+  bankName: String
+  expirationMonth: String
+  expirationYear: String
+  isActive: Boolean!
+  isMigrated: Boolean!
+  integrations: [CardIntegration!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"The card's id at an external provider."
+type CardIntegration {
+  integrationCode: String!
+  externalCardUniqueId: String!
+  isActive: Boolean!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A customer's work and income."
+type Employment {
+  id: ID!
+  position: String
+  positionType: String!
+  companyName: String
+  companyScope: String!
+  salary: Money!
+  salaryCurrency: String!
+  extraSalary: Money
+  extraSalaryCurrency: String
+  currentPositionDuration: String
+  additionalData: Map!
+  sourceId: String
+  sourceName: String
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A page of customers, by id."
+type CustomerConnection {
+  edges: [CustomerEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A customer and its cursor."
+type CustomerEdge {
+  cursor: String!
+  node: Customer!
+}
+
+"What became of one row of an income import."
+type IncomeImportResult {
+  "The CSV line (the header is line 1)."
+  line: Int!
+  customerId: ID
+  "SUCCESS or ERROR."
+  status: String!
+  "Why the row failed (INVALID, CUSTOMER_NOT_FOUND, EMPLOYMENT_NOT_FOUND)."
+  code: String
+  message: String
+}
+
+extend type Customer {
+  "Login phone's guid-less twin: the customer's personal data."
+  gender: String
+  birthDate: Date
+  email: String
+  additionalData: Map!
+  "Counts changes; pass it to patchCustomer to refuse a stale update."
+  version: Int!
+  addresses: [Address!]!
+  contacts: [Contact!]!
+  cards: [Card!]!
+  employment: Employment
+  "The customer's loan applications, newest first."
+  applications: [Application!]!
+  "The customer's loans."
+  loans: [Loan!]!
+}
+
+input CustomerInput {
+  "The login phone; only when creating."
+  phone: String
+  firstName: String
+  middleName: String
+  lastName: String
+  "MALE or FEMALE"
+  gender: String
+  "YYYY-MM-DD"
+  birthDate: String
+  email: String
+  additionalData: Map
+  "On patch: the version the change is based on."
+  version: Int
+}
+
+input CustomerContactInput {
+  "PHONE or EMAIL"
+  type: String!
+  owner: String! = "CUSTOMER"
+  value: String!
+  isActive: Boolean! = true
+  isPrimary: Boolean! = false
+  additionalData: Map
+}
+
+input CardInput {
+  nameOnCard: String
+  bin: String
+  lastFourDigits: String
+  type: String
+  bankName: String
+  expirationMonth: String
+  expirationYear: String
+}
+
+input CustomerEmploymentInput {
+  position: String
+  positionType: String!
+  companyName: String
+  companyScope: String!
+  salary: Money!
+  salaryCurrency: String!
+  extraSalary: Money
+  extraSalaryCurrency: String
+  currentPositionDuration: String
+  additionalData: Map
+  sourceId: String
+  sourceName: String
+}
+
+"Search criteria; every one given must match. At least one is needed."
+input CustomerSearch {
+  firstName: String
+  middleName: String
+  lastName: String
+  birthDate: Date
+  "Login or the customer's own contact."
+  phone: String
+  email: String
+  inn: String
+  passportSeries: String
+  passportNumber: String
+}
+
+extend type Query {
+  "Customers matching the search, by id, as a Relay connection (first: 0…100)."
+  customers(search: CustomerSearch!, first: Int = 20, after: String): CustomerConnection! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  createCustomer(input: CustomerInput!): Customer! @hasRole(roles: [EMPLOYEE])
+  "Change the given fields; null fields stay."
+  patchCustomer(id: ID!, input: CustomerInput!): Customer! @hasRole(roles: [EMPLOYEE])
+  addAddress(customerId: ID!, isPrimary: Boolean!, data: Map!): Address! @hasRole(roles: [EMPLOYEE])
+  updateAddress(id: ID!, data: Map!): Address! @hasRole(roles: [EMPLOYEE])
+  addContact(customerId: ID!, input: CustomerContactInput!): Contact! @hasRole(roles: [EMPLOYEE])
+  createCard(customerId: ID!, input: CardInput!): Card! @hasRole(roles: [EMPLOYEE])
+  setCardActive(id: ID!, isActive: Boolean!): Card! @hasRole(roles: [EMPLOYEE])
+  putCardIntegration(cardId: ID!, integrationCode: String!, externalCardUniqueId: String!): CardIntegration! @hasRole(roles: [EMPLOYEE])
+  addEmployment(customerId: ID!, input: CustomerEmploymentInput!): Employment! @hasRole(roles: [EMPLOYEE])
+  updateEmployment(id: ID!, input: CustomerEmploymentInput!): Employment! @hasRole(roles: [EMPLOYEE])
+  """
+  Update incomes from a CSV (customer_id,amount_income,amount_income_currency,additional_income,
+  additional_income_currency,income_source_id,created_at). Each row stands alone: a bad row fails
+  by itself.
+  """
+  importIncomes(file: Upload!): [IncomeImportResult!]! @hasRole(roles: [EMPLOYEE])
+}
+`, BuiltIn: false},
 	{Name: "../schema/registry.graphqls", Input: `"The status of a customer's document."
 enum DocumentStatus {
   VALID
@@ -2711,6 +3608,22 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Address_id(ctx, field)
+	case "isPrimary":
+		return ec.fieldContext_Address_isPrimary(ctx, field)
+	case "data":
+		return ec.fieldContext_Address_data(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Address_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Address_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
 func (ec *executionContext) childFields_Application(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2849,6 +3762,54 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_Card(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Card_id(ctx, field)
+	case "nameOnCard":
+		return ec.fieldContext_Card_nameOnCard(ctx, field)
+	case "bin":
+		return ec.fieldContext_Card_bin(ctx, field)
+	case "lastFourDigits":
+		return ec.fieldContext_Card_lastFourDigits(ctx, field)
+	case "type":
+		return ec.fieldContext_Card_type(ctx, field)
+	case "bankName":
+		return ec.fieldContext_Card_bankName(ctx, field)
+	case "expirationMonth":
+		return ec.fieldContext_Card_expirationMonth(ctx, field)
+	case "expirationYear":
+		return ec.fieldContext_Card_expirationYear(ctx, field)
+	case "isActive":
+		return ec.fieldContext_Card_isActive(ctx, field)
+	case "isMigrated":
+		return ec.fieldContext_Card_isMigrated(ctx, field)
+	case "integrations":
+		return ec.fieldContext_Card_integrations(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Card_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Card_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Card", field.Name)
+}
+
+func (ec *executionContext) childFields_CardIntegration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "integrationCode":
+		return ec.fieldContext_CardIntegration_integrationCode(ctx, field)
+	case "externalCardUniqueId":
+		return ec.fieldContext_CardIntegration_externalCardUniqueId(ctx, field)
+	case "isActive":
+		return ec.fieldContext_CardIntegration_isActive(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CardIntegration_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CardIntegration_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CardIntegration", field.Name)
+}
+
 func (ec *executionContext) childFields_CartItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -2861,6 +3822,30 @@ func (ec *executionContext) childFields_CartItem(ctx context.Context, field grap
 		return ec.fieldContext_CartItem_goodsType(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartItem", field.Name)
+}
+
+func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Contact_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Contact_type(ctx, field)
+	case "owner":
+		return ec.fieldContext_Contact_owner(ctx, field)
+	case "contact":
+		return ec.fieldContext_Contact_contact(ctx, field)
+	case "isActive":
+		return ec.fieldContext_Contact_isActive(ctx, field)
+	case "isPrimary":
+		return ec.fieldContext_Contact_isPrimary(ctx, field)
+	case "additionalData":
+		return ec.fieldContext_Contact_additionalData(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Contact_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Contact_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
 }
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2879,6 +3864,28 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_middleName(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Customer_createdAt(ctx, field)
+	case "gender":
+		return ec.fieldContext_Customer_gender(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_Customer_birthDate(ctx, field)
+	case "email":
+		return ec.fieldContext_Customer_email(ctx, field)
+	case "additionalData":
+		return ec.fieldContext_Customer_additionalData(ctx, field)
+	case "version":
+		return ec.fieldContext_Customer_version(ctx, field)
+	case "addresses":
+		return ec.fieldContext_Customer_addresses(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Customer_contacts(ctx, field)
+	case "cards":
+		return ec.fieldContext_Customer_cards(ctx, field)
+	case "employment":
+		return ec.fieldContext_Customer_employment(ctx, field)
+	case "applications":
+		return ec.fieldContext_Customer_applications(ctx, field)
+	case "loans":
+		return ec.fieldContext_Customer_loans(ctx, field)
 	case "documents":
 		return ec.fieldContext_Customer_documents(ctx, field)
 	case "flags":
@@ -2887,6 +3894,16 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_restrictions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2905,6 +3922,16 @@ func (ec *executionContext) childFields_CustomerDocument(ctx context.Context, fi
 		return ec.fieldContext_CustomerDocument_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerDocument", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CustomerEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CustomerEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerFlag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3025,6 +4052,42 @@ func (ec *executionContext) childFields_Employee(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Employee", field.Name)
 }
 
+func (ec *executionContext) childFields_Employment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Employment_id(ctx, field)
+	case "position":
+		return ec.fieldContext_Employment_position(ctx, field)
+	case "positionType":
+		return ec.fieldContext_Employment_positionType(ctx, field)
+	case "companyName":
+		return ec.fieldContext_Employment_companyName(ctx, field)
+	case "companyScope":
+		return ec.fieldContext_Employment_companyScope(ctx, field)
+	case "salary":
+		return ec.fieldContext_Employment_salary(ctx, field)
+	case "salaryCurrency":
+		return ec.fieldContext_Employment_salaryCurrency(ctx, field)
+	case "extraSalary":
+		return ec.fieldContext_Employment_extraSalary(ctx, field)
+	case "extraSalaryCurrency":
+		return ec.fieldContext_Employment_extraSalaryCurrency(ctx, field)
+	case "currentPositionDuration":
+		return ec.fieldContext_Employment_currentPositionDuration(ctx, field)
+	case "additionalData":
+		return ec.fieldContext_Employment_additionalData(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_Employment_sourceId(ctx, field)
+	case "sourceName":
+		return ec.fieldContext_Employment_sourceName(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Employment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Employment_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Employment", field.Name)
+}
+
 func (ec *executionContext) childFields_FlagReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3065,6 +4128,22 @@ func (ec *executionContext) childFields_FlagType(ctx context.Context, field grap
 		return ec.fieldContext_FlagType_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FlagType", field.Name)
+}
+
+func (ec *executionContext) childFields_IncomeImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_IncomeImportResult_line(ctx, field)
+	case "customerId":
+		return ec.fieldContext_IncomeImportResult_customerId(ctx, field)
+	case "status":
+		return ec.fieldContext_IncomeImportResult_status(ctx, field)
+	case "code":
+		return ec.fieldContext_IncomeImportResult_code(ctx, field)
+	case "message":
+		return ec.fieldContext_IncomeImportResult_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncomeImportResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Loan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3321,6 +4400,58 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addAddress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "isPrimary",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["isPrimary"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "data",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalNMap2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["data"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.ContactInput, error) {
+			return ec.unmarshalNCustomerContactInput2lendgraphᚋlendingᚐContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addDocumentInfo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3340,6 +4471,28 @@ func (ec *executionContext) field_Mutation_addDocumentInfo_args(ctx context.Cont
 		return nil, err
 	}
 	args["info"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addEmployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.EmploymentInput, error) {
+			return ec.unmarshalNCustomerEmploymentInput2lendgraphᚋlendingᚐEmploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -3429,6 +4582,28 @@ func (ec *executionContext) field_Mutation_createApplication_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.CardInput, error) {
+			return ec.unmarshalNCardInput2lendgraphᚋlendingᚐCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCustomerDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3464,6 +4639,20 @@ func (ec *executionContext) field_Mutation_createCustomerDocument_args(ctx conte
 		return nil, err
 	}
 	args["info"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.CustomerInput, error) {
+			return ec.unmarshalNCustomerInput2lendgraphᚋlendingᚐCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3539,6 +4728,42 @@ func (ec *executionContext) field_Mutation_createFlagType_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importIncomes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_patchCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.CustomerInput, error) {
+			return ec.unmarshalNCustomerInput2lendgraphᚋlendingᚐCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_patchDocumentInfo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3558,6 +4783,36 @@ func (ec *executionContext) field_Mutation_patchDocumentInfo_args(ctx context.Co
 		return nil, err
 	}
 	args["info"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_putCardIntegration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cardId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cardId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "integrationCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["integrationCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "externalCardUniqueId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["externalCardUniqueId"] = arg2
 	return args, nil
 }
 
@@ -3617,6 +4872,28 @@ func (ec *executionContext) field_Mutation_sendOtp_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setCardActive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "isActive",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["isActive"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setDocumentStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3650,6 +4927,28 @@ func (ec *executionContext) field_Mutation_signApplication_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAddress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "data",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalNMap2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["data"] = arg1
 	return args, nil
 }
 
@@ -3697,6 +4996,28 @@ func (ec *executionContext) field_Mutation_updateDocumentType_args(ctx context.C
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (lending.DocumentTypeInput, error) {
 			return ec.unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDocumentTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEmployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.EmploymentInput, error) {
+			return ec.unmarshalNCustomerEmploymentInput2lendgraphᚋlendingᚐEmploymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3881,6 +5202,36 @@ func (ec *executionContext) field_Query_customer_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (store.CustomerMatch, error) {
+			return ec.unmarshalNCustomerSearch2lendgraphᚋstoreᚐCustomerMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_documentType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3990,6 +5341,121 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Address_id(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Address_isPrimary(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_isPrimary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsPrimary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_isPrimary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Address_data(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Address().Data(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, true, "Map")
+}
+
+func (ec *executionContext) _Address_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Address_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Time")
+}
 
 func (ec *executionContext) _Application_id(ctx context.Context, field graphql.CollectedField, obj *store.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5203,6 +6669,429 @@ func (ec *executionContext) fieldContext_AuditEntry_traceId(_ context.Context, f
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _Card_id(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Card_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Card_nameOnCard(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_nameOnCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameOnCard, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Card_nameOnCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _Card_bin(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_bin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BIN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Card_bin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _Card_lastFourDigits(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_lastFourDigits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastFourDigits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Card_lastFourDigits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _Card_type(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Card_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _Card_bankName(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_bankName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BankName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Card_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _Card_expirationMonth(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_expirationMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpirationMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Card_expirationMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _Card_expirationYear(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_expirationYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpirationYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Card_expirationYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
+}
+
+func (ec *executionContext) _Card_isActive(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_isActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsActive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Card_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Card_isMigrated(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_isMigrated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsMigrated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Card_isMigrated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Card_integrations(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_integrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Card().Integrations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.CardIntegration) graphql.Marshaler {
+			return ec.marshalNCardIntegration2ᚕᚖlendgraphᚋstoreᚐCardIntegrationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Card_integrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Card",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CardIntegration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Card_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Card_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Card_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Card_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Card_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Card", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CardIntegration_integrationCode(ctx context.Context, field graphql.CollectedField, obj *store.CardIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CardIntegration_integrationCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntegrationCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CardIntegration_integrationCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CardIntegration", field, false, false, "String")
+}
+
+func (ec *executionContext) _CardIntegration_externalCardUniqueId(ctx context.Context, field graphql.CollectedField, obj *store.CardIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CardIntegration_externalCardUniqueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalCardUniqueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CardIntegration_externalCardUniqueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CardIntegration", field, false, false, "String")
+}
+
+func (ec *executionContext) _CardIntegration_isActive(ctx context.Context, field graphql.CollectedField, obj *store.CardIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CardIntegration_isActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsActive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CardIntegration_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CardIntegration", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CardIntegration_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.CardIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CardIntegration_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CardIntegration_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CardIntegration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CardIntegration_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.CardIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CardIntegration_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CardIntegration_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CardIntegration", field, false, false, "Time")
+}
+
 func (ec *executionContext) _CartItem_name(ctx context.Context, field graphql.CollectedField, obj *store.CartItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5293,6 +7182,213 @@ func (ec *executionContext) _CartItem_goodsType(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_CartItem_goodsType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CartItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Contact_type(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contact_owner(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contact_contact(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contact_isActive(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_isActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsActive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Contact_isPrimary(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_isPrimary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsPrimary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_isPrimary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Contact_additionalData(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_additionalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().AdditionalData(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_additionalData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, true, true, "Map")
+}
+
+func (ec *executionContext) _Contact_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Contact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
@@ -5456,6 +7552,313 @@ func (ec *executionContext) fieldContext_Customer_createdAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Customer_gender(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_birthDate(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_additionalData(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_additionalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().AdditionalData(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_additionalData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Map")
+}
+
+func (ec *executionContext) _Customer_version(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Customer_addresses(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_addresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Addresses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Address) graphql.Marshaler {
+			return ec.marshalNAddress2ᚕᚖlendgraphᚋstoreᚐAddressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Contacts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚕᚖlendgraphᚋstoreᚐContactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_cards(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_cards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Cards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Card) graphql.Marshaler {
+			return ec.marshalNCard2ᚕᚖlendgraphᚋstoreᚐCardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_cards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Card(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_employment(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_employment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Employment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Employment) graphql.Marshaler {
+			return ec.marshalOEmployment2ᚖlendgraphᚋstoreᚐEmployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_employment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_applications(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_applications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Applications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚕᚖlendgraphᚋstoreᚐApplicationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_applications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_loans(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_loans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Loans(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚕᚖlendgraphᚋstoreᚐLoanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_loans(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_documents(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5547,6 +7950,70 @@ func (ec *executionContext) fieldContext_Customer_restrictions(_ context.Context
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Restrictions(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CustomerEdge) graphql.Marshaler {
+			return ec.marshalNCustomerEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐCustomerEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5706,6 +8173,61 @@ func (ec *executionContext) _CustomerDocument_updatedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_CustomerDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CustomerFlag_id(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
@@ -6729,6 +9251,351 @@ func (ec *executionContext) fieldContext_Employee_fullName(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Employee", field, false, false, "String")
 }
 
+func (ec *executionContext) _Employment_id(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Employment_position(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_positionType(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_positionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PositionType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_positionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_companyName(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_companyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompanyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_companyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_companyScope(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_companyScope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompanyScope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_companyScope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_salary(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_salary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Salary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_salary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Employment_salaryCurrency(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_salaryCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SalaryCurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_salaryCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_extraSalary(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_extraSalary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraSalary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_extraSalary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Employment_extraSalaryCurrency(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_extraSalaryCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraSalaryCurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_extraSalaryCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_currentPositionDuration(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_currentPositionDuration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentPositionDuration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_currentPositionDuration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_additionalData(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_additionalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employment().AdditionalData(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_additionalData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, true, true, "Map")
+}
+
+func (ec *executionContext) _Employment_sourceId(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_sourceName(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_sourceName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_sourceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employment_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Employment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "Time")
+}
+
 func (ec *executionContext) _FlagReason_id(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7081,6 +9948,121 @@ func (ec *executionContext) _FlagType_updatedAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_FlagType_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FlagType", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IncomeImportResult_line(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeImportResult_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeImportResult_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncomeImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IncomeImportResult_customerId(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeImportResult_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncomeImportResult().CustomerID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeImportResult_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncomeImportResult", field, true, true, "ID")
+}
+
+func (ec *executionContext) _IncomeImportResult_status(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeImportResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeImportResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncomeImportResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IncomeImportResult_code(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeImportResult_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncomeImportResult().Code(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeImportResult_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncomeImportResult", field, true, true, "String")
+}
+
+func (ec *executionContext) _IncomeImportResult_message(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeImportResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncomeImportResult().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeImportResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncomeImportResult", field, true, true, "String")
 }
 
 func (ec *executionContext) _Loan_id(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
@@ -7856,6 +10838,688 @@ func (ec *executionContext) fieldContext_Mutation_cancelApplication(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCustomer(ctx, fc.Args["input"].(lending.CustomerInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Customer
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Customer
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_patchCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_patchCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PatchCustomer(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.CustomerInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Customer
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Customer
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_patchCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_patchCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addAddress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddAddress(ctx, fc.Args["customerId"].(string), fc.Args["isPrimary"].(bool), fc.Args["data"].(map[string]any))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Address
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Address
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
+			return ec.marshalNAddress2ᚖlendgraphᚋstoreᚐAddress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addAddress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addAddress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAddress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAddress(ctx, fc.Args["id"].(string), fc.Args["data"].(map[string]any))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Address
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Address
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
+			return ec.marshalNAddress2ᚖlendgraphᚋstoreᚐAddress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAddress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAddress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddContact(ctx, fc.Args["customerId"].(string), fc.Args["input"].(lending.ContactInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Contact
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Contact
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚖlendgraphᚋstoreᚐContact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCard(ctx, fc.Args["customerId"].(string), fc.Args["input"].(lending.CardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Card
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Card
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Card) graphql.Marshaler {
+			return ec.marshalNCard2ᚖlendgraphᚋstoreᚐCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Card(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCardActive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCardActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCardActive(ctx, fc.Args["id"].(string), fc.Args["isActive"].(bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Card
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Card
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Card) graphql.Marshaler {
+			return ec.marshalNCard2ᚖlendgraphᚋstoreᚐCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCardActive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Card(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCardActive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_putCardIntegration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_putCardIntegration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PutCardIntegration(ctx, fc.Args["cardId"].(string), fc.Args["integrationCode"].(string), fc.Args["externalCardUniqueId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.CardIntegration
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.CardIntegration
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.CardIntegration) graphql.Marshaler {
+			return ec.marshalNCardIntegration2ᚖlendgraphᚋstoreᚐCardIntegration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_putCardIntegration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CardIntegration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_putCardIntegration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addEmployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addEmployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddEmployment(ctx, fc.Args["customerId"].(string), fc.Args["input"].(lending.EmploymentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Employment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Employment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Employment) graphql.Marshaler {
+			return ec.marshalNEmployment2ᚖlendgraphᚋstoreᚐEmployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addEmployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addEmployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEmployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEmployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEmployment(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.EmploymentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Employment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Employment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Employment) graphql.Marshaler {
+			return ec.marshalNEmployment2ᚖlendgraphᚋstoreᚐEmployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEmployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEmployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importIncomes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importIncomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportIncomes(ctx, fc.Args["file"].(graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*lending.IncomeImportResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*lending.IncomeImportResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*lending.IncomeImportResult) graphql.Marshaler {
+			return ec.marshalNIncomeImportResult2ᚕᚖlendgraphᚋlendingᚐIncomeImportResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importIncomes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncomeImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importIncomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9151,6 +12815,68 @@ func (ec *executionContext) fieldContext_Query_applications(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_applications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Customers(ctx, fc.Args["search"].(store.CustomerMatch), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.CustomerConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CustomerConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerConnection) graphql.Marshaler {
+			return ec.marshalNCustomerConnection2ᚖlendgraphᚋgraphᚋmodelᚐCustomerConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11431,6 +15157,90 @@ func UnmarshalCancelApplicationInput(ctx context.Context, raw any) (model.Cancel
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCardInput(ctx context.Context, obj any) (lending.CardInput, error) {
+	var it lending.CardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nameOnCard", "bin", "lastFourDigits", "type", "bankName", "expirationMonth", "expirationYear"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nameOnCard":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameOnCard"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameOnCard = data
+		case "bin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bin"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BIN = data
+		case "lastFourDigits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFourDigits"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFourDigits = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "bankName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bankName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BankName = data
+		case "expirationMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expirationMonth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpirationMonth = data
+		case "expirationYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expirationYear"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpirationYear = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCardInput unmarshals raw into the CardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCardInput(ctx context.Context, raw any) (lending.CardInput, error) {
+	var out lending.CardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CardInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any) (lending.Cart, error) {
 	var it lending.Cart
 	if obj == nil {
@@ -11799,6 +15609,408 @@ func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Con
 func UnmarshalCreateApplicationInput(ctx context.Context, raw any) (lending.CreateApplication, error) {
 	var out lending.CreateApplication
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerContactInput(ctx context.Context, obj any) (lending.ContactInput, error) {
+	var it lending.ContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["owner"]; !present {
+		asMap["owner"] = "CUSTOMER"
+	}
+	if _, present := asMap["isActive"]; !present {
+		asMap["isActive"] = true
+	}
+	if _, present := asMap["isPrimary"]; !present {
+		asMap["isPrimary"] = false
+	}
+
+	fieldsInOrder := [...]string{"type", "owner", "value", "isActive", "isPrimary", "additionalData"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Owner = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "isActive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isActive"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsActive = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
+		case "additionalData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalData"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalData = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerContactInput unmarshals raw into the CustomerContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerContactInput(ctx context.Context, raw any) (lending.ContactInput, error) {
+	var out lending.ContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerEmploymentInput(ctx context.Context, obj any) (lending.EmploymentInput, error) {
+	var it lending.EmploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"position", "positionType", "companyName", "companyScope", "salary", "salaryCurrency", "extraSalary", "extraSalaryCurrency", "currentPositionDuration", "additionalData", "sourceId", "sourceName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "positionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionType = data
+		case "companyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyName = data
+		case "companyScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyScope"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyScope = data
+		case "salary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salary"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Salary = data
+		case "salaryCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salaryCurrency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SalaryCurrency = data
+		case "extraSalary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraSalary"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraSalary = data
+		case "extraSalaryCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraSalaryCurrency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraSalaryCurrency = data
+		case "currentPositionDuration":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentPositionDuration"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrentPositionDuration = data
+		case "additionalData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalData"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalData = data
+		case "sourceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		case "sourceName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerEmploymentInput unmarshals raw into the CustomerEmploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerEmploymentInput(ctx context.Context, raw any) (lending.EmploymentInput, error) {
+	var out lending.EmploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerEmploymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerInput(ctx context.Context, obj any) (lending.CustomerInput, error) {
+	var it lending.CustomerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phone", "firstName", "middleName", "lastName", "gender", "birthDate", "email", "additionalData", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "additionalData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalData"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalData = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerInput unmarshals raw into the CustomerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerInput(ctx context.Context, raw any) (lending.CustomerInput, error) {
+	var out lending.CustomerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerSearch(ctx context.Context, obj any) (store.CustomerMatch, error) {
+	var it store.CustomerMatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "middleName", "lastName", "birthDate", "phone", "email", "inn", "passportSeries", "passportNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "inn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inn"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.INN = data
+		case "passportSeries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passportSeries"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassportSeries = data
+		case "passportNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passportNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassportNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerSearch unmarshals raw into the CustomerSearch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerSearch(ctx context.Context, raw any) (store.CustomerMatch, error) {
+	var out store.CustomerMatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerSearch", raw, &out)
 	return out, err
 }
 
@@ -12735,6 +16947,60 @@ func UnmarshalUploadApplicationFileInput(ctx context.Context, raw any) (model.Up
 
 // region    **************************** object.gotpl ****************************
 
+var addressImplementors = []string{"Address"}
+
+func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *store.Address) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Address")
+		case "id":
+			out.Values[i] = ec._Address_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isPrimary":
+			out.Values[i] = ec._Address_isPrimary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "data":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Address_data(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Address_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Address_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var applicationImplementors = []string{"Application"}
 
 func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionSet, obj *store.Application) graphql.Marshaler {
@@ -13189,6 +17455,153 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var cardImplementors = []string{"Card"}
+
+func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj *store.Card) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Card")
+		case "id":
+			out.Values[i] = ec._Card_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameOnCard":
+			out.Values[i] = ec._Card_nameOnCard(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bin":
+			out.Values[i] = ec._Card_bin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastFourDigits":
+			out.Values[i] = ec._Card_lastFourDigits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Card_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bankName":
+			out.Values[i] = ec._Card_bankName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expirationMonth":
+			out.Values[i] = ec._Card_expirationMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expirationYear":
+			out.Values[i] = ec._Card_expirationYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isActive":
+			out.Values[i] = ec._Card_isActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isMigrated":
+			out.Values[i] = ec._Card_isMigrated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "integrations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Card_integrations(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Card_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Card_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cardIntegrationImplementors = []string{"CardIntegration"}
+
+func (ec *executionContext) _CardIntegration(ctx context.Context, sel ast.SelectionSet, obj *store.CardIntegration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cardIntegrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CardIntegration")
+		case "integrationCode":
+			out.Values[i] = ec._CardIntegration_integrationCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalCardUniqueId":
+			out.Values[i] = ec._CardIntegration_externalCardUniqueId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isActive":
+			out.Values[i] = ec._CardIntegration_isActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CardIntegration_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CardIntegration_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cartItemImplementors = []string{"CartItem"}
 
 func (ec *executionContext) _CartItem(ctx context.Context, sel ast.SelectionSet, obj *store.CartItem) graphql.Marshaler {
@@ -13219,6 +17632,80 @@ func (ec *executionContext) _CartItem(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._CartItem_goodsType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactImplementors = []string{"Contact"}
+
+func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *store.Contact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Contact")
+		case "id":
+			out.Values[i] = ec._Contact_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Contact_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.Values[i] = ec._Contact_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contact":
+			out.Values[i] = ec._Contact_contact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isActive":
+			out.Values[i] = ec._Contact_isActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isPrimary":
+			out.Values[i] = ec._Contact_isPrimary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "additionalData":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_additionalData(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Contact_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Contact_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13283,6 +17770,68 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "gender":
+			out.Values[i] = ec._Customer_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthDate":
+			out.Values[i] = ec._Customer_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Customer_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "additionalData":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_additionalData(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._Customer_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addresses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_addresses(ctx, field, obj)
+				})
+		case "contacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_contacts(ctx, field, obj)
+				})
+		case "cards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_cards(ctx, field, obj)
+				})
+		case "employment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_employment(ctx, field, obj)
+				})
+		case "applications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_applications(ctx, field, obj)
+				})
+		case "loans":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_loans(ctx, field, obj)
+				})
 		case "documents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13301,6 +17850,44 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_restrictions(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerConnectionImplementors = []string{"CustomerConnection"}
+
+func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13356,6 +17943,44 @@ func (ec *executionContext) _CustomerDocument(ctx context.Context, sel ast.Selec
 			}
 		case "updatedAt":
 			out.Values[i] = ec._CustomerDocument_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerEdgeImplementors = []string{"CustomerEdge"}
+
+func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerEdge")
+		case "cursor":
+			out.Values[i] = ec._CustomerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CustomerEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13743,6 +18368,110 @@ func (ec *executionContext) _Employee(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var employmentImplementors = []string{"Employment"}
+
+func (ec *executionContext) _Employment(ctx context.Context, sel ast.SelectionSet, obj *store.Employment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Employment")
+		case "id":
+			out.Values[i] = ec._Employment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._Employment_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "positionType":
+			out.Values[i] = ec._Employment_positionType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "companyName":
+			out.Values[i] = ec._Employment_companyName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "companyScope":
+			out.Values[i] = ec._Employment_companyScope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "salary":
+			out.Values[i] = ec._Employment_salary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "salaryCurrency":
+			out.Values[i] = ec._Employment_salaryCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extraSalary":
+			out.Values[i] = ec._Employment_extraSalary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extraSalaryCurrency":
+			out.Values[i] = ec._Employment_extraSalaryCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currentPositionDuration":
+			out.Values[i] = ec._Employment_currentPositionDuration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "additionalData":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employment_additionalData(ctx, field, obj)
+				})
+		case "sourceId":
+			out.Values[i] = ec._Employment_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceName":
+			out.Values[i] = ec._Employment_sourceName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Employment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Employment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var flagReasonImplementors = []string{"FlagReason"}
 
 func (ec *executionContext) _FlagReason(ctx context.Context, sel ast.SelectionSet, obj *store.FlagReason) graphql.Marshaler {
@@ -13858,6 +18587,62 @@ func (ec *executionContext) _FlagType(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incomeImportResultImplementors = []string{"IncomeImportResult"}
+
+func (ec *executionContext) _IncomeImportResult(ctx context.Context, sel ast.SelectionSet, obj *lending.IncomeImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incomeImportResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncomeImportResult")
+		case "line":
+			out.Values[i] = ec._IncomeImportResult_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customerId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncomeImportResult_customerId(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._IncomeImportResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncomeImportResult_code(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncomeImportResult_message(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14033,6 +18818,83 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "patchCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_patchCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addAddress":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addAddress(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAddress":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAddress(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCardActive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCardActive(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "putCardIntegration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_putCardIntegration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addEmployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addEmployment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEmployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEmployment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importIncomes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importIncomes(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -14327,6 +19189,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_applications(ctx, field)
+				})
+		case "customers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customers(ctx, field)
 				})
 		case "documentTypes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -14971,9 +19839,49 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAddress2ᚕᚖlendgraphᚋstoreᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Address) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAddress2ᚖlendgraphᚋstoreᚐAddress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAddress2ᚖlendgraphᚋstoreᚐAddress(ctx context.Context, sel ast.SelectionSet, v *store.Address) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Address!")
+		return graphql.Null
+	}
+	return ec._Address(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNApplicantInput2lendgraphᚋlendingᚐApplicant(ctx context.Context, v any) (lending.Applicant, error) {
 	res, err := ec.unmarshalInputApplicantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplication2ᚕᚖlendgraphᚋstoreᚐApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Application) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplication2ᚖlendgraphᚋstoreᚐApplication(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNApplication2ᚖlendgraphᚋstoreᚐApplication(ctx context.Context, sel ast.SelectionSet, v *store.Application) graphql.Marshaler {
@@ -15187,6 +20095,59 @@ func (ec *executionContext) unmarshalNCancelApplicationInput2lendgraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCard2ᚕᚖlendgraphᚋstoreᚐCardᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Card) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCard2ᚖlendgraphᚋstoreᚐCard(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCard2ᚖlendgraphᚋstoreᚐCard(ctx context.Context, sel ast.SelectionSet, v *store.Card) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Card!")
+		return graphql.Null
+	}
+	return ec._Card(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCardInput2lendgraphᚋlendingᚐCardInput(ctx context.Context, v any) (lending.CardInput, error) {
+	res, err := ec.unmarshalInputCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCardIntegration2ᚕᚖlendgraphᚋstoreᚐCardIntegrationᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.CardIntegration) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCardIntegration2ᚖlendgraphᚋstoreᚐCardIntegration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCardIntegration2ᚖlendgraphᚋstoreᚐCardIntegration(ctx context.Context, sel ast.SelectionSet, v *store.CardIntegration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CardIntegration!")
+		return graphql.Null
+	}
+	return ec._CardIntegration(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCartInput2lendgraphᚋlendingᚐCart(ctx context.Context, v any) (lending.Cart, error) {
 	res, err := ec.unmarshalInputCartInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15240,6 +20201,30 @@ func (ec *executionContext) unmarshalNConfirmApplicationInput2lendgraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNContact2ᚕᚖlendgraphᚋstoreᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Contact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContact2ᚖlendgraphᚋstoreᚐContact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContact2ᚖlendgraphᚋstoreᚐContact(ctx context.Context, sel ast.SelectionSet, v *store.Contact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Contact!")
+		return graphql.Null
+	}
+	return ec._Contact(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContactInput2lendgraphᚋlendingᚐContact(ctx context.Context, v any) (lending.Contact, error) {
 	res, err := ec.unmarshalInputContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15261,6 +20246,27 @@ func (ec *executionContext) unmarshalNContactInput2ᚕlendgraphᚋlendingᚐCont
 
 func (ec *executionContext) unmarshalNCreateApplicationInput2lendgraphᚋlendingᚐCreateApplication(ctx context.Context, v any) (lending.CreateApplication, error) {
 	res, err := ec.unmarshalInputCreateApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx context.Context, sel ast.SelectionSet, v *store.Customer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Customer!")
+		return graphql.Null
+	}
+	return ec._Customer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerConnection2ᚖlendgraphᚋgraphᚋmodelᚐCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCustomerContactInput2lendgraphᚋlendingᚐContactInput(ctx context.Context, v any) (lending.ContactInput, error) {
+	res, err := ec.unmarshalInputCustomerContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -15286,6 +20292,35 @@ func (ec *executionContext) marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDo
 		return graphql.Null
 	}
 	return ec._CustomerDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐCustomerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CustomerEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerEdge2ᚖlendgraphᚋgraphᚋmodelᚐCustomerEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerEdge2ᚖlendgraphᚋgraphᚋmodelᚐCustomerEdge(ctx context.Context, sel ast.SelectionSet, v *model.CustomerEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerEdge!")
+		return graphql.Null
+	}
+	return ec._CustomerEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCustomerEmploymentInput2lendgraphᚋlendingᚐEmploymentInput(ctx context.Context, v any) (lending.EmploymentInput, error) {
+	res, err := ec.unmarshalInputCustomerEmploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCustomerFlag2lendgraphᚋlendingᚐFlagView(ctx context.Context, sel ast.SelectionSet, v lending.FlagView) graphql.Marshaler {
@@ -15330,6 +20365,16 @@ func (ec *executionContext) marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagVi
 		return graphql.Null
 	}
 	return ec._CustomerFlag(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCustomerInput2lendgraphᚋlendingᚐCustomerInput(ctx context.Context, v any) (lending.CustomerInput, error) {
+	res, err := ec.unmarshalInputCustomerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCustomerSearch2lendgraphᚋstoreᚐCustomerMatch(ctx context.Context, v any) (store.CustomerMatch, error) {
+	res, err := ec.unmarshalInputCustomerSearch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -15502,6 +20547,14 @@ func (ec *executionContext) unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDo
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEmployment2ᚖlendgraphᚋstoreᚐEmployment(ctx context.Context, sel ast.SelectionSet, v *store.Employment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Employment!")
+		return graphql.Null
+	}
+	return ec._Employment(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEmploymentInput2lendgraphᚋlendingᚐEmployment(ctx context.Context, v any) (lending.Employment, error) {
 	res, err := ec.unmarshalInputEmploymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15612,6 +20665,30 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalNIncomeImportResult2ᚕᚖlendgraphᚋlendingᚐIncomeImportResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.IncomeImportResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncomeImportResult2ᚖlendgraphᚋlendingᚐIncomeImportResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncomeImportResult2ᚖlendgraphᚋlendingᚐIncomeImportResult(ctx context.Context, sel ast.SelectionSet, v *lending.IncomeImportResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncomeImportResult!")
+		return graphql.Null
+	}
+	return ec._IncomeImportResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15624,6 +20701,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLoan2ᚕᚖlendgraphᚋstoreᚐLoanᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Loan) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx context.Context, sel ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Loan!")
+		return graphql.Null
+	}
+	return ec._Loan(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
@@ -16152,6 +21253,13 @@ func (ec *executionContext) marshalOEmployee2ᚖlendgraphᚋstoreᚐEmployee(ctx
 		return graphql.Null
 	}
 	return ec._Employee(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEmployment2ᚖlendgraphᚋstoreᚐEmployment(ctx context.Context, sel ast.SelectionSet, v *store.Employment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Employment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOExtServiceDataInput2ᚕlendgraphᚋlendingᚐExtServiceDataᚄ(ctx context.Context, v any) ([]lending.ExtServiceData, error) {

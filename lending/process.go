@@ -161,7 +161,7 @@ func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.App
 		return store.Customer{}, err
 	}
 	a := req.Customer
-	c, err := q.EnsureCustomer(ctx, app.Phone, nonEmpty(a.FirstName), nonEmpty(a.LastName), nonEmpty(a.MiddleName))
+	c, err := s.findOrCreateCustomer(ctx, q, app.Phone, a)
 	if err != nil {
 		return store.Customer{}, err
 	}
@@ -189,6 +189,22 @@ func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.App
 		return store.Customer{}, err
 	}
 	return q.CustomerByID(ctx, c.ID)
+}
+
+// findOrCreateCustomer finds the applicant by the registry's matching rule (their phone, as login
+// or as their own contact; the login wins), or registers them.
+func (s *Service) findOrCreateCustomer(ctx context.Context, q store.Queries, phone string, a Applicant) (store.Customer, error) {
+	found, err := s.matchCustomers(ctx, q, store.CustomerMatch{Phone: phone}, 0, 10)
+	if err != nil {
+		return store.Customer{}, err
+	}
+	if len(found) > 0 {
+		if i := indexOf(found, func(c store.Customer) bool { return c.Phone == phone }); i >= 0 {
+			return found[i], nil
+		}
+		return found[0], nil
+	}
+	return q.EnsureCustomer(ctx, phone, nonEmpty(a.FirstName), nonEmpty(a.LastName), nonEmpty(a.MiddleName))
 }
 
 // scoringEnv is what rules see: the application and the customer, with the questionnaire's

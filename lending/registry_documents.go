@@ -242,15 +242,6 @@ func registryCustomer(ctx context.Context, q store.Queries, guid string) (store.
 	return c, err
 }
 
-// CustomerDocuments returns a customer's documents with their types and data records.
-func (s *Service) CustomerDocuments(ctx context.Context, customerID int64) ([]DocumentView, error) {
-	docs, err := s.Store.CustomerDocuments(ctx, []int64{customerID})
-	if err != nil {
-		return nil, err
-	}
-	return s.DocumentViews(ctx, docs)
-}
-
 // DocumentViews completes documents with their types and data records.
 func (s *Service) DocumentViews(ctx context.Context, docs []store.CustomerDocument) ([]DocumentView, error) {
 	if len(docs) == 0 {

@@ -217,15 +217,6 @@ type FlagView struct {
 	Reason store.FlagReason
 }
 
-// CustomerFlags returns a customer's flags, active and removed, with their types and reasons.
-func (s *Service) CustomerFlags(ctx context.Context, customerID int64) ([]FlagView, error) {
-	flags, err := s.Store.CustomerFlags(ctx, []int64{customerID})
-	if err != nil {
-		return nil, err
-	}
-	return s.FlagViews(ctx, flags)
-}
-
 // FlagViews completes flags with their types and reasons.
 func (s *Service) FlagViews(ctx context.Context, flags []store.CustomerFlag) ([]FlagView, error) {
 	if len(flags) == 0 {
@@ -263,9 +254,9 @@ type Restrictions struct {
 	Flags           []FlagView
 }
 
-// CustomerRestrictions derives a customer's restrictions from their flags.
-func (s *Service) CustomerRestrictions(ctx context.Context, customerID int64) (Restrictions, error) {
-	flags, err := s.CustomerFlags(ctx, customerID)
+// RestrictionsOf derives a customer's restrictions from their flags: the active flags of active
+// restricting types.
+func RestrictionsOf(flags []FlagView) Restrictions {
 	var r Restrictions
 	for _, f := range flags {
 		if f.IsActive && f.Type.Restricts && f.Type.Status == "ACTIVE" {
@@ -273,7 +264,7 @@ func (s *Service) CustomerRestrictions(ctx context.Context, customerID int64) (R
 		}
 	}
 	r.HasRestrictions = len(r.Flags) > 0
-	return r, err
+	return r
 }
 
 // FlagTypes lists the flag types dictionary.

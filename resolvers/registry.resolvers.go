@@ -4,6 +4,7 @@ import (
 	"context"
 	"lendgraph/graph"
 	"lendgraph/lending"
+	"lendgraph/loaders"
 	"lendgraph/store"
 	"strconv"
 )
@@ -13,15 +14,16 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *store.AuditEntry)
 }
 
 func (r *customerResolver) Documents(ctx context.Context, obj *store.Customer) ([]*lending.DocumentView, error) {
-	return pointers(r.Lending.CustomerDocuments(ctx, obj.ID))
+	return pointers(loaders.For(ctx).Documents.Load(ctx, obj.ID)())
 }
 
 func (r *customerResolver) Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error) {
-	return pointers(r.Lending.CustomerFlags(ctx, obj.ID))
+	return pointers(loaders.For(ctx).Flags.Load(ctx, obj.ID)())
 }
 
 func (r *customerResolver) Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error) {
-	res, err := r.Lending.CustomerRestrictions(ctx, obj.ID)
+	flags, err := loaders.For(ctx).Flags.Load(ctx, obj.ID)()
+	res := lending.RestrictionsOf(flags)
 	return &res, err
 }
 

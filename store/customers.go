@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // Customer is a person who borrows; they sign in by phone.
@@ -16,11 +19,14 @@ type Customer struct {
 	BirthDate  *time.Time `db:"birth_date"`
 	Email      *string    `db:"email"`
 	Gender     *string    `db:"gender"`
-	CreatedAt  time.Time  `db:"created_at"`
-	UpdatedAt  time.Time  `db:"updated_at"`
+	// AdditionalData is free-form; Version counts changes, for optimistic locking.
+	AdditionalData json.RawMessage `db:"additional_data"`
+	Version        int             `db:"version"`
+	CreatedAt      time.Time       `db:"created_at"`
+	UpdatedAt      time.Time       `db:"updated_at"`
 }
 
-const customerColumns = `id, guid, phone, first_name, last_name, middle_name, birth_date, email, gender, created_at, updated_at`
+const customerColumns = `id, guid, phone, first_name, last_name, middle_name, birth_date, email, gender, additional_data, version, created_at, updated_at`
 
 // CustomerByGUID returns the customer with the given guid.
 func (q Queries) CustomerByGUID(ctx context.Context, guid string) (Customer, error) {
@@ -45,4 +51,77 @@ func (q Queries) EnsureCustomer(ctx context.Context, phone string, firstName, la
 		ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
 		RETURNING `+customerColumns, phone, firstName, lastName, middleName)
 	return c, err
+}
+
+// CustomersByID returns the customers with the given ids.
+func (q Queries) CustomersByID(ctx context.Context, ids []int64) ([]Customer, error) {
+	var cs []Customer
+	err := q.sel(ctx, &cs, `SELECT `+customerColumns+` FROM customers WHERE id = ANY($1)`, pq.Array(ids))
+	return cs, err
+}
+
+// InsertCustomer registers a customer unless the phone is taken; ok tells which.
+func (q Queries) InsertCustomer(ctx context.Context, c Customer) (out Customer, ok bool, err error) {
+	err = q.get(ctx, &out, `
+		INSERT INTO customers (phone, first_name, last_name, middle_name, birth_date, email, gender, additional_data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (phone) DO NOTHING RETURNING `+customerColumns,
+		c.Phone, c.FirstName, c.LastName, c.MiddleName, c.BirthDate, c.Email, c.Gender, c.AdditionalData)
+	return conflictless(out, err)
+}
+
+// LockCustomer returns a customer by guid, locked until the transaction ends.
+func (q Queries) LockCustomer(ctx context.Context, guid string) (Customer, error) {
+	var c Customer
+	err := q.get(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE guid = $1 FOR UPDATE`, guid)
+	return c, err
+}
+
+// UpdateCustomer writes a customer's personal data and counts the change in its version.
+func (q Queries) UpdateCustomer(ctx context.Context, c Customer) (Customer, error) {
+	var out Customer
+	err := q.get(ctx, &out, `
+		UPDATE customers SET first_name = $2, last_name = $3, middle_name = $4, birth_date = $5, email = $6, gender = $7,
+			additional_data = $8, version = version + 1, updated_at = now()
+		WHERE id = $1 RETURNING `+customerColumns,
+		c.ID, c.FirstName, c.LastName, c.MiddleName, c.BirthDate, c.Email, c.Gender, c.AdditionalData)
+	return out, err
+}
+
+// CustomerMatch is what customers are matched by: personal data, contacts and documents. Empty
+// fields do not narrow; names compare without case.
+type CustomerMatch struct {
+	FirstName, MiddleName, LastName string
+	BirthDate                       *time.Time
+	Phone, Email                    string
+	INN                             string
+	PassportSeries, PassportNumber  string
+}
+
+// MatchCustomers returns the customers matching every given criterion, by id, after the keyset
+// cursor afterID, at most limit. A phone or e-mail matches the login or the customer's own contacts; INN and
+// passport match the data records of the customer's INN and PASSPORT documents.
+func (q Queries) MatchCustomers(ctx context.Context, m CustomerMatch, afterID int64, limit int) ([]Customer, error) {
+	var cs []Customer
+	err := q.sel(ctx, &cs, `
+		SELECT `+customerColumns+` FROM customers c
+		WHERE ($1 = '' OR lower(c.first_name) = lower($1))
+		  AND ($2 = '' OR lower(c.middle_name) = lower($2))
+		  AND ($3 = '' OR lower(c.last_name) = lower($3))
+		  AND ($4::date IS NULL OR c.birth_date = $4)
+		  AND ($5 = '' OR c.phone = $5 OR EXISTS (
+			SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.type = 'PHONE' AND k.owner = 'CUSTOMER' AND k.contact = $5))
+		  AND ($6 = '' OR lower(c.email) = lower($6) OR EXISTS (
+			SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.type = 'EMAIL' AND k.owner = 'CUSTOMER' AND lower(k.contact) = lower($6)))
+		  AND ($7 = '' OR EXISTS (
+			SELECT 1 FROM customer_documents d JOIN document_types t ON t.id = d.document_type_id
+			JOIN document_infos i ON i.document_id = d.id
+			WHERE d.customer_id = c.id AND t.name = 'INN' AND i.number = $7))
+		  AND (($8 = '' AND $9 = '') OR EXISTS (
+			SELECT 1 FROM customer_documents d JOIN document_types t ON t.id = d.document_type_id
+			JOIN document_infos i ON i.document_id = d.id
+			WHERE d.customer_id = c.id AND t.name = 'PASSPORT' AND ($8 = '' OR i.series = $8) AND ($9 = '' OR i.number = $9)))
+		  AND c.id > $10
+		ORDER BY c.id LIMIT $11`,
+		m.FirstName, m.MiddleName, m.LastName, m.BirthDate, m.Phone, m.Email, m.INN, m.PassportSeries, m.PassportNumber, afterID, limit)
+	return cs, err
 }

@@ -123,3 +123,10 @@ func (q Queries) SetPayoutStatus(ctx context.Context, loanID int64, status strin
 	_, err := q.exec(ctx, `UPDATE payout_orders SET status = $2 WHERE loan_id = $1`, loanID, status)
 	return err
 }
+
+// LoansOf returns a customer's loans, newest first.
+func (q Queries) LoansOf(ctx context.Context, customerID int64) ([]Loan, error) {
+	var ls []Loan
+	err := q.sel(ctx, &ls, `SELECT `+loanColumns+` FROM loans WHERE customer_id = $1 ORDER BY id DESC`, customerID)
+	return ls, err
+}

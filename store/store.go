@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -38,8 +39,9 @@ type Store struct {
 
 // Queries holds every statement of the store; it runs on the pool or on one transaction.
 type Queries struct {
-	ext     sqlx.ExtContext
-	timeout time.Duration
+	ext        sqlx.ExtContext
+	timeout    time.Duration
+	statements *atomic.Int64 // counts every statement sent, for tests and diagnostics
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -59,7 +61,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
-	s := &Store{DB: db, url: url, Queries: Queries{ext: db, timeout: opt.QueryTimeout}, migrations: migrator}
+	s := &Store{DB: db, url: url, Queries: Queries{ext: db, timeout: opt.QueryTimeout, statements: new(atomic.Int64)}, migrations: migrator}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("reach database: %w", err)
@@ -94,7 +96,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q Queries) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(Queries{ext: tx, timeout: s.timeout}); err != nil {
+	if err := fn(Queries{ext: tx, timeout: s.timeout, statements: s.statements}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -104,7 +106,11 @@ func (s *Store) Tx(ctx context.Context, fn func(q Queries) error) error {
 	return nil
 }
 
+// Statements returns how many statements the store has sent since it opened.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
 func (q Queries) get(ctx context.Context, dest any, query string, args ...any) error {
+	q.statements.Add(1)
 	ctx, cancel := context.WithTimeout(ctx, q.timeout)
 	defer cancel()
 	err := sqlx.GetContext(ctx, q.ext, dest, query, args...)
@@ -115,6 +121,7 @@ func (q Queries) get(ctx context.Context, dest any, query string, args ...any) e
 }
 
 func (q Queries) sel(ctx context.Context, dest any, query string, args ...any) error {
+	q.statements.Add(1)
 	ctx, cancel := context.WithTimeout(ctx, q.timeout)
 	defer cancel()
 	return sqlx.SelectContext(ctx, q.ext, dest, query, args...)
@@ -129,6 +136,7 @@ func stringArray(s []string) any {
 }
 
 func (q Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	q.statements.Add(1)
 	ctx, cancel := context.WithTimeout(ctx, q.timeout)
 	defer cancel()
 	return q.ext.ExecContext(ctx, query, args...)

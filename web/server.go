@@ -16,6 +16,7 @@ import (
 	"lendgraph/config"
 	"lendgraph/events"
 	"lendgraph/lending"
+	"lendgraph/loaders"
 	"lendgraph/metrics"
 	"lendgraph/store"
 )
@@ -61,8 +62,7 @@ func (s *Server) Handler() http.Handler {
 	s.partnerRoutes(r)
 	r.Route("/pfs", s.partnerRoutes) // the platform gateway's prefix, as the demo's URLs have it
 
-	gql := s.graphql()
-	r.Handle("/graphql", gql)
+	r.With(loaders.Middleware(s.Lending)).Handle("/graphql", s.graphql())
 	if !s.Config.Production() {
 		r.Get("/", playground.Handler("lendgraph", "/graphql"))
 	}

@@ -66,6 +66,18 @@ type ConfirmApplicationInput struct {
 	ConfirmDate   time.Time `json:"confirmDate"`
 }
 
+// A page of customers, by id.
+type CustomerConnection struct {
+	Edges    []*CustomerEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+}
+
+// A customer and its cursor.
+type CustomerEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *store.Customer `json:"node"`
+}
+
 type Mutation struct {
 }
 

@@ -1,0 +1,456 @@
+package lending
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"lendgraph/store"
+)
+
+// More registry error codes (spec: customer-registry-service).
+const (
+	CodeAddressNotFound                   Code = "ADDRESS_NOT_FOUND"
+	CodeCustomerAlreadyExists             Code = "CUSTOMER_ALREADY_EXISTS"
+	CodeInputParametersAreEmpty           Code = "INPUT_PARAMETERS_ARE_EMPTY"
+	CodeCardNotFound                      Code = "CARD_NOT_FOUND"
+	CodeEmploymentForCustomerAlreadyExist Code = "EMPLOYMENT_FOR_CUSTOMER_ALREADY_EXIST"
+	CodeEmploymentNotFound                Code = "EMPLOYMENT_NOT_FOUND"
+)
+
+// CustomerInput is a customer's personal data as the back office enters it. On a patch, nil fields
+// stay as they are; Version, when given, must be the customer's current version.
+type CustomerInput struct {
+	Phone          *string        `json:"phone,omitempty"`
+	FirstName      *string        `json:"firstName,omitempty"`
+	MiddleName     *string        `json:"middleName,omitempty"`
+	LastName       *string        `json:"lastName,omitempty"`
+	Gender         *string        `json:"gender,omitempty"`
+	BirthDate      *string        `json:"birthDate,omitempty"`
+	Email          *string        `json:"email,omitempty"`
+	AdditionalData map[string]any `json:"additionalData,omitempty"`
+	Version        *int           `json:"version,omitempty"`
+}
+
+// apply checks the input and writes it over c.
+func (in CustomerInput) apply(c store.Customer, now time.Time) (store.Customer, error) {
+	var errs fieldErrors
+	if in.Gender != nil && *in.Gender != "MALE" && *in.Gender != "FEMALE" {
+		errs.add("gender", "must be MALE or FEMALE")
+	}
+	if in.BirthDate != nil {
+		if d, ok := errs.date("birthDate", *in.BirthDate, true); ok {
+			if !d.Before(now) {
+				errs.add("birthDate", "must be in the past")
+			}
+			c.BirthDate = &d
+		}
+	}
+	if in.Email != nil {
+		if addr, err := mail.ParseAddress(*in.Email); err != nil || addr.Address != *in.Email {
+			errs.add("email", "must be an e-mail address")
+		}
+		c.Email = in.Email
+	}
+	for field, v := range map[string]*string{"firstName": in.FirstName, "middleName": in.MiddleName, "lastName": in.LastName} {
+		if v != nil && strings.TrimSpace(*v) != *v {
+			errs.add(field, "must not start or end with spaces")
+		}
+	}
+	if len(errs) > 0 {
+		return c, Invalid(errs)
+	}
+	for dst, v := range map[**string]*string{&c.FirstName: in.FirstName, &c.MiddleName: in.MiddleName, &c.LastName: in.LastName, &c.Gender: in.Gender} {
+		if v != nil {
+			*dst = nonEmpty(*v)
+		}
+	}
+	if in.AdditionalData != nil {
+		data, err := jsonObject(in.AdditionalData)
+		if err != nil {
+			return c, err
+		}
+		c.AdditionalData = data
+	}
+	return c, nil
+}
+
+// CreateCustomer registers a customer by phone (their login).
+func (s *Service) CreateCustomer(ctx context.Context, caller Principal, in CustomerInput) (store.Customer, error) {
+	phone, err := NormalizePhone(deref(in.Phone))
+	if err != nil {
+		return store.Customer{}, Invalid([]FieldError{{Field: "phone", Message: ErrorMessage(err)}})
+	}
+	c, err := in.apply(store.Customer{Phone: phone, AdditionalData: []byte(`{}`)}, s.Now())
+	if err != nil {
+		return c, err
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
+		out, ok, err := q.InsertCustomer(ctx, c)
+		if err == nil && !ok {
+			err = Errorf(CodeCustomerAlreadyExists, "a customer with phone %s exists", MaskPhone(phone))
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createCustomer", "customer", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// PatchCustomer changes the given fields of a customer's personal data.
+func (s *Service) PatchCustomer(ctx context.Context, caller Principal, guid string, in CustomerInput) (store.Customer, error) {
+	if in.Phone != nil {
+		return store.Customer{}, Invalid([]FieldError{{Field: "phone", Message: "is the customer's login and cannot change here"}})
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
+		if !validUUID(guid) {
+			return store.Customer{}, Errorf(CodeCustomerNotFound, "customer %s not found", guid)
+		}
+		current, err := q.LockCustomer(ctx, guid)
+		if errors.Is(err, store.ErrNotFound) {
+			return current, Errorf(CodeCustomerNotFound, "customer %s not found", guid)
+		}
+		if err != nil {
+			return current, err
+		}
+		if in.Version != nil && *in.Version != current.Version {
+			return current, Errorf(CodeConflict, "customer changed meanwhile: version %d, not %d", current.Version, *in.Version)
+		}
+		c, err := in.apply(current, s.Now())
+		if err != nil {
+			return c, err
+		}
+		out, err := q.UpdateCustomer(ctx, c)
+		if err == nil {
+			err = s.audit(ctx, q, caller, "patchCustomer", "customer", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// SearchCustomers finds customers by personal data, contacts and documents, for the back office.
+// It needs at least one criterion.
+func (s *Service) SearchCustomers(ctx context.Context, caller Principal, m store.CustomerMatch, afterID int64, first int) ([]store.Customer, bool, error) {
+	if caller.Role != RoleEmployee {
+		return nil, false, Errorf(CodeForbidden, "only employees search customers")
+	}
+	if first < 0 || first > 100 {
+		return nil, false, Errorf(CodeInvalid, "first must be between 0 and 100")
+	}
+	if m == (store.CustomerMatch{}) {
+		return nil, false, Errorf(CodeInputParametersAreEmpty, "give at least one search criterion")
+	}
+	if m.Phone != "" {
+		phone, err := NormalizePhone(m.Phone)
+		if err != nil {
+			return nil, false, Invalid([]FieldError{{Field: "phone", Message: ErrorMessage(err)}})
+		}
+		m.Phone = phone
+	}
+	cs, err := s.matchCustomers(ctx, s.Store.Queries, m, afterID, first+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(cs) > first {
+		return cs[:first], true, nil
+	}
+	return cs, false, nil
+}
+
+// matchCustomers is the one matching rule of the registry: the back office's searches and the
+// application lifecycle's "find or create the customer" both go through it.
+func (s *Service) matchCustomers(ctx context.Context, q store.Queries, m store.CustomerMatch, afterID int64, limit int) ([]store.Customer, error) {
+	m.FirstName, m.MiddleName, m.LastName = strings.TrimSpace(m.FirstName), strings.TrimSpace(m.MiddleName), strings.TrimSpace(m.LastName)
+	return q.MatchCustomers(ctx, m, afterID, limit)
+}
+
+// AddAddress gives a customer an address; a primary (registration) address makes the others
+// secondary.
+func (s *Service) AddAddress(ctx context.Context, caller Principal, customerGUID string, isPrimary bool, data map[string]any) (store.Address, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
+		c, err := registryCustomer(ctx, q, customerGUID)
+		if err != nil {
+			return store.Address{}, err
+		}
+		body, err := jsonObject(data)
+		if err != nil {
+			return store.Address{}, err
+		}
+		a, err := q.InsertAddress(ctx, store.Address{CustomerID: c.ID, IsPrimary: isPrimary, Data: body})
+		if err == nil {
+			err = s.audit(ctx, q, caller, "addAddress", "address", a.GUID, map[string]any{"customer": customerGUID, "isPrimary": isPrimary, "data": data})
+		}
+		return a, err
+	})
+}
+
+// UpdateAddress replaces an address's data.
+func (s *Service) UpdateAddress(ctx context.Context, caller Principal, guid string, data map[string]any) (store.Address, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
+		if !validUUID(guid) {
+			return store.Address{}, Errorf(CodeAddressNotFound, "address %s not found", guid)
+		}
+		body, err := jsonObject(data)
+		if err != nil {
+			return store.Address{}, err
+		}
+		a, err := q.UpdateAddressData(ctx, guid, body)
+		if errors.Is(err, store.ErrNotFound) {
+			return a, Errorf(CodeAddressNotFound, "address %s not found", guid)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "updateAddress", "address", a.GUID, data)
+		}
+		return a, err
+	})
+}
+
+// ContactInput is a way to reach a customer.
+type ContactInput struct {
+	Type           string         `json:"type"`
+	Owner          string         `json:"owner"`
+	Value          string         `json:"value"`
+	IsActive       bool           `json:"isActive"`
+	IsPrimary      bool           `json:"isPrimary"`
+	AdditionalData map[string]any `json:"additionalData,omitempty"`
+}
+
+// AddContact gives a customer a phone or e-mail contact; phones are stored normalized.
+func (s *Service) AddContact(ctx context.Context, caller Principal, customerGUID string, in ContactInput) (store.Contact, error) {
+	var errs fieldErrors
+	errs.required("owner", in.Owner)
+	switch in.Type {
+	case "PHONE":
+		phone, err := NormalizePhone(in.Value)
+		if err != nil {
+			errs.add("value", "%s", ErrorMessage(err))
+		}
+		in.Value = phone
+	case "EMAIL":
+		if addr, err := mail.ParseAddress(in.Value); err != nil || addr.Address != in.Value {
+			errs.add("value", "must be an e-mail address")
+		}
+	default:
+		errs.add("type", "must be PHONE or EMAIL")
+	}
+	if len(errs) > 0 {
+		return store.Contact{}, Invalid(errs)
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Contact, error) {
+		c, err := registryCustomer(ctx, q, customerGUID)
+		if err != nil {
+			return store.Contact{}, err
+		}
+		data, err := jsonObject(in.AdditionalData)
+		if err != nil {
+			return store.Contact{}, err
+		}
+		out, err := q.InsertContact(ctx, store.Contact{CustomerID: c.ID, Type: in.Type, Owner: in.Owner, Contact: in.Value,
+			IsActive: in.IsActive, IsPrimary: in.IsPrimary, AdditionalData: data})
+		if err == nil {
+			err = s.audit(ctx, q, caller, "addContact", "contact", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// CardInput is a card as the payment module reports it once bound: masked data only.
+type CardInput struct {
+	NameOnCard      *string `json:"nameOnCard,omitempty"`
+	BIN             *string `json:"bin,omitempty"`
+	LastFourDigits  *string `json:"lastFourDigits,omitempty"`
+	Type            *string `json:"type,omitempty"`
+	BankName        *string `json:"bankName,omitempty"`
+	ExpirationMonth *string `json:"expirationMonth,omitempty"`
+	ExpirationYear  *string `json:"expirationYear,omitempty"`
+}
+
+// panLike is a run of digits as long as a card number, with or without separators.
+var panLike = regexp.MustCompile(`(?:\d[ -]?){12,19}`)
+
+// cardFields are the shapes of a card's masked data.
+var cardFields = []struct {
+	field, message string
+	pattern        *regexp.Regexp
+	value          func(CardInput) *string
+}{
+	{"bin", "must be 6 to 8 digits", regexp.MustCompile(`^[0-9]{6,8}$`), func(c CardInput) *string { return c.BIN }},
+	{"lastFourDigits", "must be 4 digits", regexp.MustCompile(`^[0-9]{4}$`), func(c CardInput) *string { return c.LastFourDigits }},
+	{"expirationMonth", "must be a month 1 to 12", regexp.MustCompile(`^([1-9]|0[1-9]|1[0-2])$`), func(c CardInput) *string { return c.ExpirationMonth }},
+	{"expirationYear", "must be a year YYYY", regexp.MustCompile(`^[0-9]{4}$`), func(c CardInput) *string { return c.ExpirationYear }},
+}
+
+// CreateCard stores a customer's card. A field that carries what looks like a full card number is
+// refused before anything is written or logged.
+func (s *Service) CreateCard(ctx context.Context, caller Principal, customerGUID string, in CardInput) (store.Card, error) {
+	var errs fieldErrors
+	for field, v := range map[string]*string{"nameOnCard": in.NameOnCard, "type": in.Type, "bankName": in.BankName, "bin": in.BIN, "lastFourDigits": in.LastFourDigits} {
+		if v != nil && panLike.MatchString(*v) {
+			errs.add(field, "must not contain a card number: only the BIN and the last four digits are kept")
+		}
+	}
+	for _, c := range cardFields {
+		if v := c.value(in); v != nil && !c.pattern.MatchString(*v) {
+			errs.add(c.field, "%s", c.message)
+		}
+	}
+	if len(errs) > 0 {
+		return store.Card{}, Invalid(errs)
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
+		c, err := registryCustomer(ctx, q, customerGUID)
+		if err != nil {
+			return store.Card{}, err
+		}
+		out, err := q.InsertCard(ctx, store.Card{CustomerID: c.ID, NameOnCard: in.NameOnCard, BIN: in.BIN, LastFourDigits: in.LastFourDigits,
+			Type: in.Type, BankName: in.BankName, ExpirationMonth: in.ExpirationMonth, ExpirationYear: in.ExpirationYear})
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createCard", "card", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// SetCardActive turns a card on or off.
+func (s *Service) SetCardActive(ctx context.Context, caller Principal, guid string, active bool) (store.Card, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
+		c, err := lockCard(ctx, q, guid)
+		if err != nil {
+			return c, err
+		}
+		if c, err = q.SetCardActive(ctx, c.ID, active); err == nil {
+			err = s.audit(ctx, q, caller, "setCardActive", "card", c.GUID, map[string]bool{"isActive": active})
+		}
+		return c, err
+	})
+}
+
+// PutCardIntegration records the card's id at an external provider.
+func (s *Service) PutCardIntegration(ctx context.Context, caller Principal, cardGUID, integrationCode, externalID string) (store.CardIntegration, error) {
+	var errs fieldErrors
+	errs.required("integrationCode", integrationCode)
+	errs.required("externalCardUniqueId", externalID)
+	if len(errs) > 0 {
+		return store.CardIntegration{}, Invalid(errs)
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CardIntegration, error) {
+		c, err := lockCard(ctx, q, cardGUID)
+		if err != nil {
+			return store.CardIntegration{}, err
+		}
+		out, err := q.PutCardIntegration(ctx, store.CardIntegration{CardID: c.ID, IntegrationCode: integrationCode, ExternalCardUniqueID: externalID, IsActive: true})
+		if err == nil {
+			err = s.audit(ctx, q, caller, "putCardIntegration", "card", c.GUID, map[string]string{"integrationCode": integrationCode, "externalCardUniqueId": externalID})
+		}
+		return out, err
+	})
+}
+
+func lockCard(ctx context.Context, q store.Queries, guid string) (store.Card, error) {
+	if !validUUID(guid) {
+		return store.Card{}, Errorf(CodeCardNotFound, "card %s not found", guid)
+	}
+	c, err := q.LockCard(ctx, guid)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, Errorf(CodeCardNotFound, "card %s not found", guid)
+	}
+	return c, err
+}
+
+// EmploymentInput is a customer's work and income.
+type EmploymentInput struct {
+	Position                *string          `json:"position,omitempty"`
+	PositionType            string           `json:"positionType"`
+	CompanyName             *string          `json:"companyName,omitempty"`
+	CompanyScope            string           `json:"companyScope"`
+	Salary                  decimal.Decimal  `json:"salary"`
+	SalaryCurrency          string           `json:"salaryCurrency"`
+	ExtraSalary             *decimal.Decimal `json:"extraSalary,omitempty"`
+	ExtraSalaryCurrency     *string          `json:"extraSalaryCurrency,omitempty"`
+	CurrentPositionDuration *string          `json:"currentPositionDuration,omitempty"`
+	AdditionalData          map[string]any   `json:"additionalData,omitempty"`
+	SourceID                *string          `json:"sourceId,omitempty"`
+	SourceName              *string          `json:"sourceName,omitempty"`
+}
+
+func (in EmploymentInput) apply(e store.Employment) (store.Employment, error) {
+	var errs fieldErrors
+	errs.required("positionType", in.PositionType)
+	errs.required("companyScope", in.CompanyScope)
+	errs.money("salary", in.Salary)
+	if !currency.MatchString(in.SalaryCurrency) {
+		errs.add("salaryCurrency", "must be a currency code such as RUB")
+	}
+	if in.ExtraSalary != nil {
+		errs.money("extraSalary", *in.ExtraSalary)
+	}
+	if in.ExtraSalaryCurrency != nil && !currency.MatchString(*in.ExtraSalaryCurrency) {
+		errs.add("extraSalaryCurrency", "must be a currency code such as RUB")
+	}
+	if len(errs) > 0 {
+		return e, Invalid(errs)
+	}
+	data, err := jsonObject(in.AdditionalData)
+	if err != nil {
+		return e, err
+	}
+	e.Position, e.PositionType, e.CompanyName, e.CompanyScope = in.Position, in.PositionType, in.CompanyName, in.CompanyScope
+	e.Salary, e.SalaryCurrency, e.ExtraSalary, e.ExtraSalaryCurrency = in.Salary, in.SalaryCurrency, in.ExtraSalary, in.ExtraSalaryCurrency
+	e.CurrentPositionDuration, e.AdditionalData, e.SourceID, e.SourceName = in.CurrentPositionDuration, data, in.SourceID, in.SourceName
+	return e, nil
+}
+
+var currency = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// AddEmployment records a customer's employment; a customer has one at most.
+func (s *Service) AddEmployment(ctx context.Context, caller Principal, customerGUID string, in EmploymentInput) (store.Employment, error) {
+	e, err := in.apply(store.Employment{})
+	if err != nil {
+		return e, err
+	}
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
+		c, err := registryCustomer(ctx, q, customerGUID)
+		if err != nil {
+			return store.Employment{}, err
+		}
+		e.CustomerID = c.ID
+		out, ok, err := q.InsertEmployment(ctx, e)
+		if err == nil && !ok {
+			err = Errorf(CodeEmploymentForCustomerAlreadyExist, "customer %s already has an employment", customerGUID)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "addEmployment", "employment", out.GUID, in)
+		}
+		return out, err
+	})
+}
+
+// UpdateEmployment replaces an employment's data.
+func (s *Service) UpdateEmployment(ctx context.Context, caller Principal, guid string, in EmploymentInput) (store.Employment, error) {
+	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
+		if !validUUID(guid) {
+			return store.Employment{}, Errorf(CodeEmploymentNotFound, "employment %s not found", guid)
+		}
+		current, err := q.LockEmployment(ctx, guid)
+		if errors.Is(err, store.ErrNotFound) {
+			return current, Errorf(CodeEmploymentNotFound, "employment %s not found", guid)
+		}
+		if err != nil {
+			return current, err
+		}
+		e, err := in.apply(current)
+		if err != nil {
+			return e, err
+		}
+		out, err := q.UpdateEmployment(ctx, e)
+		if err == nil {
+			err = s.audit(ctx, q, caller, "updateEmployment", "employment", out.GUID, in)
+		}
+		return out, err
+	})
+}

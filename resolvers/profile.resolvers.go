@@ -1,0 +1,174 @@
+package resolvers
+
+import (
+	"context"
+	"lendgraph/graph"
+	"lendgraph/graph/model"
+	"lendgraph/lending"
+	"lendgraph/loaders"
+	"lendgraph/store"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+func (r *addressResolver) Data(ctx context.Context, obj *store.Address) (map[string]any, error) {
+	return jsonMap(obj.Data)
+}
+
+func (r *cardResolver) Integrations(ctx context.Context, obj *store.Card) ([]*store.CardIntegration, error) {
+	return pointers(loaders.For(ctx).CardIntegrations.Load(ctx, obj.ID)())
+}
+
+func (r *contactResolver) AdditionalData(ctx context.Context, obj *store.Contact) (map[string]any, error) {
+	return jsonMap(obj.AdditionalData)
+}
+
+func (r *customerResolver) AdditionalData(ctx context.Context, obj *store.Customer) (map[string]any, error) {
+	return jsonMap(obj.AdditionalData)
+}
+
+func (r *customerResolver) Addresses(ctx context.Context, obj *store.Customer) ([]*store.Address, error) {
+	return pointers(loaders.For(ctx).Addresses.Load(ctx, obj.ID)())
+}
+
+func (r *customerResolver) Contacts(ctx context.Context, obj *store.Customer) ([]*store.Contact, error) {
+	return pointers(loaders.For(ctx).Contacts.Load(ctx, obj.ID)())
+}
+
+func (r *customerResolver) Cards(ctx context.Context, obj *store.Customer) ([]*store.Card, error) {
+	return pointers(loaders.For(ctx).Cards.Load(ctx, obj.ID)())
+}
+
+func (r *customerResolver) Employment(ctx context.Context, obj *store.Customer) (*store.Employment, error) {
+	es, err := loaders.For(ctx).Employment.Load(ctx, obj.ID)()
+	if err != nil || len(es) == 0 {
+		return nil, err
+	}
+	return &es[0], nil
+}
+
+func (r *customerResolver) Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error) {
+	return pointers(r.Lending.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100}))
+}
+
+func (r *customerResolver) Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error) {
+	return pointers(r.Lending.Store.LoansOf(ctx, obj.ID))
+}
+
+func (r *employmentResolver) AdditionalData(ctx context.Context, obj *store.Employment) (map[string]any, error) {
+	return jsonMap(obj.AdditionalData)
+}
+
+func (r *incomeImportResultResolver) CustomerID(ctx context.Context, obj *lending.IncomeImportResult) (*string, error) {
+	if obj.CustomerID == 0 {
+		return nil, nil
+	}
+	id := strconv.FormatInt(obj.CustomerID, 10)
+	return &id, nil
+}
+
+func (r *incomeImportResultResolver) Code(ctx context.Context, obj *lending.IncomeImportResult) (*string, error) {
+	if obj.Code == "" {
+		return nil, nil
+	}
+	code := string(obj.Code)
+	return &code, nil
+}
+
+func (r *incomeImportResultResolver) Message(ctx context.Context, obj *lending.IncomeImportResult) (*string, error) {
+	if obj.Message == "" {
+		return nil, nil
+	}
+	return &obj.Message, nil
+}
+
+func (r *mutationResolver) CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error) {
+	return pointer(r.Lending.CreateCustomer(ctx, caller(ctx), input))
+}
+
+func (r *mutationResolver) PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error) {
+	return pointer(r.Lending.PatchCustomer(ctx, caller(ctx), id, input))
+}
+
+func (r *mutationResolver) AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error) {
+	return pointer(r.Lending.AddAddress(ctx, caller(ctx), customerID, isPrimary, data))
+}
+
+func (r *mutationResolver) UpdateAddress(ctx context.Context, id string, data map[string]any) (*store.Address, error) {
+	return pointer(r.Lending.UpdateAddress(ctx, caller(ctx), id, data))
+}
+
+func (r *mutationResolver) AddContact(ctx context.Context, customerID string, input lending.ContactInput) (*store.Contact, error) {
+	return pointer(r.Lending.AddContact(ctx, caller(ctx), customerID, input))
+}
+
+func (r *mutationResolver) CreateCard(ctx context.Context, customerID string, input lending.CardInput) (*store.Card, error) {
+	return pointer(r.Lending.CreateCard(ctx, caller(ctx), customerID, input))
+}
+
+func (r *mutationResolver) SetCardActive(ctx context.Context, id string, isActive bool) (*store.Card, error) {
+	return pointer(r.Lending.SetCardActive(ctx, caller(ctx), id, isActive))
+}
+
+func (r *mutationResolver) PutCardIntegration(ctx context.Context, cardID string, integrationCode string, externalCardUniqueID string) (*store.CardIntegration, error) {
+	return pointer(r.Lending.PutCardIntegration(ctx, caller(ctx), cardID, integrationCode, externalCardUniqueID))
+}
+
+func (r *mutationResolver) AddEmployment(ctx context.Context, customerID string, input lending.EmploymentInput) (*store.Employment, error) {
+	return pointer(r.Lending.AddEmployment(ctx, caller(ctx), customerID, input))
+}
+
+func (r *mutationResolver) UpdateEmployment(ctx context.Context, id string, input lending.EmploymentInput) (*store.Employment, error) {
+	return pointer(r.Lending.UpdateEmployment(ctx, caller(ctx), id, input))
+}
+
+func (r *mutationResolver) ImportIncomes(ctx context.Context, file graphql.Upload) ([]*lending.IncomeImportResult, error) {
+	return pointers(r.Lending.ImportIncomes(ctx, caller(ctx), file.File))
+}
+
+func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error) {
+	limit := 20
+	if first != nil {
+		limit = *first
+	}
+	var afterID int64
+	if after != nil {
+		id, err := strconv.ParseInt(*after, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, lending.Errorf(lending.CodeInvalid, "after: not a cursor of this list")
+		}
+		afterID = id
+	}
+	customers, more, err := r.Lending.SearchCustomers(ctx, caller(ctx), search, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.CustomerConnection{Edges: []*model.CustomerEdge{}, PageInfo: &model.PageInfo{HasNextPage: more}}
+	for i := range customers {
+		cursor := strconv.FormatInt(customers[i].ID, 10)
+		conn.Edges = append(conn.Edges, &model.CustomerEdge{Cursor: cursor, Node: &customers[i]})
+		conn.PageInfo.EndCursor = &cursor
+	}
+	return conn, nil
+}
+
+func (r *Resolver) Address() graph.AddressResolver { return &addressResolver{r} }
+
+func (r *Resolver) Card() graph.CardResolver { return &cardResolver{r} }
+
+func (r *Resolver) Contact() graph.ContactResolver { return &contactResolver{r} }
+
+func (r *Resolver) Employment() graph.EmploymentResolver { return &employmentResolver{r} }
+
+func (r *Resolver) IncomeImportResult() graph.IncomeImportResultResolver {
+	return &incomeImportResultResolver{r}
+}
+
+type (
+	addressResolver            struct{ *Resolver }
+	cardResolver               struct{ *Resolver }
+	contactResolver            struct{ *Resolver }
+	employmentResolver         struct{ *Resolver }
+	incomeImportResultResolver struct{ *Resolver }
+)
