@@ -40,11 +40,13 @@ type ResolverRoot interface {
 	Card() CardResolver
 	Contact() ContactResolver
 	Customer() CustomerResolver
+	CustomerDocument() CustomerDocumentResolver
 	CustomerFlag() CustomerFlagResolver
 	DocumentAttribute() DocumentAttributeResolver
 	DocumentInfo() DocumentInfoResolver
 	DocumentType() DocumentTypeResolver
 	Employment() EmploymentResolver
+	FileContent() FileContentResolver
 	FlagType() FlagTypeResolver
 	IncomeImportResult() IncomeImportResultResolver
 	Loan() LoanResolver
@@ -210,6 +212,7 @@ type ComplexityRoot struct {
 
 	CustomerDocument struct {
 		CreatedAt func(childComplexity int) int
+		Files     func(childComplexity int) int
 		GUID      func(childComplexity int) int
 		Infos     func(childComplexity int) int
 		Status    func(childComplexity int) int
@@ -246,6 +249,18 @@ type ComplexityRoot struct {
 		Status          func(childComplexity int) int
 		Type            func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+	}
+
+	DocumentFile struct {
+		CreatedAt        func(childComplexity int) int
+		FileGUID         func(childComplexity int) int
+		FileVersion      func(childComplexity int) int
+		GUID             func(childComplexity int) int
+		InvalidityReason func(childComplexity int) int
+		IsDeleted        func(childComplexity int) int
+		SourceID         func(childComplexity int) int
+		SourceName       func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	DocumentInfo struct {
@@ -299,6 +314,11 @@ type ComplexityRoot struct {
 		UpdatedAt               func(childComplexity int) int
 	}
 
+	FileContent struct {
+		Base64    func(childComplexity int) int
+		MediaType func(childComplexity int) int
+	}
+
 	FlagReason struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -348,6 +368,7 @@ type ComplexityRoot struct {
 		AddEmployment           func(childComplexity int, customerID string, input lending.EmploymentInput) int
 		AddFlag                 func(childComplexity int, customerID string, flagType string, flagReason string) int
 		ApplyForLoan            func(childComplexity int, input model.ApplyForLoanInput) int
+		AttachDocumentFile      func(childComplexity int, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) int
 		CancelApplication       func(childComplexity int, input model.CancelApplicationInput) int
 		ConfirmApplication      func(childComplexity int, input model.ConfirmApplicationInput) int
 		CreateApplication       func(childComplexity int, input lending.CreateApplication) int
@@ -361,7 +382,9 @@ type ComplexityRoot struct {
 		ImportIncomes           func(childComplexity int, file graphql.Upload) int
 		PatchCustomer           func(childComplexity int, id string, input lending.CustomerInput) int
 		PatchDocumentInfo       func(childComplexity int, id string, info lending.DocumentInfoInput) int
+		PruneDocumentFiles      func(childComplexity int, documentID string, filesToKeep int) int
 		PutCardIntegration      func(childComplexity int, cardID string, integrationCode string, externalCardUniqueID string) int
+		RejectDocumentFile      func(childComplexity int, fileID string, version int, invalidityReason string) int
 		RemoveFlag              func(childComplexity int, flagID string) int
 		RequestOtp              func(childComplexity int, input model.RequestOtpInput) int
 		SelectOffer             func(childComplexity int, input model.SelectOfferInput) int
@@ -399,15 +422,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Application   func(childComplexity int, id string) int
-		Applications  func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
-		AuditTrail    func(childComplexity int, entity *string, entityID *string, first *int, before *string) int
-		Customer      func(childComplexity int, id *string, guid *string) int
-		Customers     func(childComplexity int, search store.CustomerMatch, first *int, after *string) int
-		DocumentType  func(childComplexity int, name string) int
-		DocumentTypes func(childComplexity int) int
-		FlagTypes     func(childComplexity int) int
-		Me            func(childComplexity int) int
+		Application         func(childComplexity int, id string) int
+		Applications        func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
+		AuditTrail          func(childComplexity int, entity *string, entityID *string, first *int, before *string) int
+		Customer            func(childComplexity int, id *string, guid *string) int
+		Customers           func(childComplexity int, search store.CustomerMatch, first *int, after *string) int
+		DocumentFileContent func(childComplexity int, fileID string, version int) int
+		DocumentType        func(childComplexity int, name string) int
+		DocumentTypes       func(childComplexity int) int
+		FlagTypes           func(childComplexity int) int
+		Me                  func(childComplexity int) int
 	}
 
 	RequestOtpPayload struct {
@@ -497,6 +521,9 @@ type CustomerResolver interface {
 	Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error)
 	Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error)
 }
+type CustomerDocumentResolver interface {
+	Files(ctx context.Context, obj *lending.DocumentView) ([]*store.DocumentFile, error)
+}
 type CustomerFlagResolver interface {
 	FlagType(ctx context.Context, obj *lending.FlagView) (string, error)
 	FlagReason(ctx context.Context, obj *lending.FlagView) (string, error)
@@ -515,6 +542,9 @@ type DocumentTypeResolver interface {
 }
 type EmploymentResolver interface {
 	AdditionalData(ctx context.Context, obj *store.Employment) (map[string]any, error)
+}
+type FileContentResolver interface {
+	Base64(ctx context.Context, obj *store.Blob) (string, error)
 }
 type FlagTypeResolver interface {
 	Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error)
@@ -564,6 +594,9 @@ type MutationResolver interface {
 	UpdateFlagReason(ctx context.Context, id string, input lending.FlagReasonInput) (*store.FlagReason, error)
 	AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*lending.FlagView, error)
 	RemoveFlag(ctx context.Context, flagID string) (*lending.FlagView, error)
+	AttachDocumentFile(ctx context.Context, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) (*store.DocumentFile, error)
+	RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error)
+	PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*lending.Principal, error)
@@ -575,6 +608,7 @@ type QueryResolver interface {
 	FlagTypes(ctx context.Context) ([]*store.FlagType, error)
 	Customer(ctx context.Context, id *string, guid *string) (*store.Customer, error)
 	AuditTrail(ctx context.Context, entity *string, entityID *string, first *int, before *string) ([]*store.AuditEntry, error)
+	DocumentFileContent(ctx context.Context, fileID string, version int) (*store.Blob, error)
 }
 type SubscriptionResolver interface {
 	ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error)
@@ -1265,6 +1299,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerDocument.CreatedAt(childComplexity), true
+	case "CustomerDocument.files":
+		if e.ComplexityRoot.CustomerDocument.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDocument.Files(childComplexity), true
 	case "CustomerDocument.id":
 		if e.ComplexityRoot.CustomerDocument.GUID == nil {
 			break
@@ -1430,6 +1470,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DocumentAttribute.UpdatedAt(childComplexity), true
+
+	case "DocumentFile.createdAt":
+		if e.ComplexityRoot.DocumentFile.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.CreatedAt(childComplexity), true
+	case "DocumentFile.fileId":
+		if e.ComplexityRoot.DocumentFile.FileGUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.FileGUID(childComplexity), true
+	case "DocumentFile.version":
+		if e.ComplexityRoot.DocumentFile.FileVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.FileVersion(childComplexity), true
+	case "DocumentFile.id":
+		if e.ComplexityRoot.DocumentFile.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.GUID(childComplexity), true
+	case "DocumentFile.invalidityReason":
+		if e.ComplexityRoot.DocumentFile.InvalidityReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.InvalidityReason(childComplexity), true
+	case "DocumentFile.isDeleted":
+		if e.ComplexityRoot.DocumentFile.IsDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.IsDeleted(childComplexity), true
+	case "DocumentFile.sourceId":
+		if e.ComplexityRoot.DocumentFile.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.SourceID(childComplexity), true
+	case "DocumentFile.sourceName":
+		if e.ComplexityRoot.DocumentFile.SourceName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.SourceName(childComplexity), true
+	case "DocumentFile.updatedAt":
+		if e.ComplexityRoot.DocumentFile.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentFile.UpdatedAt(childComplexity), true
 
 	case "DocumentInfo.additionalData":
 		if e.ComplexityRoot.DocumentInfo.AdditionalData == nil {
@@ -1668,6 +1763,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employment.UpdatedAt(childComplexity), true
+
+	case "FileContent.base64":
+		if e.ComplexityRoot.FileContent.Base64 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileContent.Base64(childComplexity), true
+	case "FileContent.mediaType":
+		if e.ComplexityRoot.FileContent.MediaType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileContent.MediaType(childComplexity), true
 
 	case "FlagReason.createdAt":
 		if e.ComplexityRoot.FlagReason.CreatedAt == nil {
@@ -1919,6 +2027,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApplyForLoan(childComplexity, args["input"].(model.ApplyForLoanInput)), true
+	case "Mutation.attachDocumentFile":
+		if e.ComplexityRoot.Mutation.AttachDocumentFile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_attachDocumentFile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AttachDocumentFile(childComplexity, args["documentId"].(string), args["file"].(graphql.Upload), args["fileId"].(*string), args["sourceName"].(string), args["sourceId"].(*string)), true
 	case "Mutation.cancelApplication":
 		if e.ComplexityRoot.Mutation.CancelApplication == nil {
 			break
@@ -2062,6 +2181,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PatchDocumentInfo(childComplexity, args["id"].(string), args["info"].(lending.DocumentInfoInput)), true
+	case "Mutation.pruneDocumentFiles":
+		if e.ComplexityRoot.Mutation.PruneDocumentFiles == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pruneDocumentFiles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PruneDocumentFiles(childComplexity, args["documentId"].(string), args["filesToKeep"].(int)), true
 	case "Mutation.putCardIntegration":
 		if e.ComplexityRoot.Mutation.PutCardIntegration == nil {
 			break
@@ -2073,6 +2203,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PutCardIntegration(childComplexity, args["cardId"].(string), args["integrationCode"].(string), args["externalCardUniqueId"].(string)), true
+	case "Mutation.rejectDocumentFile":
+		if e.ComplexityRoot.Mutation.RejectDocumentFile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectDocumentFile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectDocumentFile(childComplexity, args["fileId"].(string), args["version"].(int), args["invalidityReason"].(string)), true
 	case "Mutation.removeFlag":
 		if e.ComplexityRoot.Mutation.RemoveFlag == nil {
 			break
@@ -2352,6 +2493,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customers(childComplexity, args["search"].(store.CustomerMatch), args["first"].(*int), args["after"].(*string)), true
+	case "Query.documentFileContent":
+		if e.ComplexityRoot.Query.DocumentFileContent == nil {
+			break
+		}
+
+		args, err := ec.field_Query_documentFileContent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DocumentFileContent(childComplexity, args["fileId"].(string), args["version"].(int)), true
 	case "Query.documentType":
 		if e.ComplexityRoot.Query.DocumentType == nil {
 			break
@@ -3204,21 +3356,20 @@ type IncomeImportResult {
 }
 
 extend type Customer {
-  "Login phone's guid-less twin: the customer's personal data."
-  gender: String
-  birthDate: Date
-  email: String
-  additionalData: Map!
+  gender: String @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  birthDate: Date @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  email: String @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  additionalData: Map! @hasRole(roles: [CUSTOMER, EMPLOYEE])
   "Counts changes; pass it to patchCustomer to refuse a stale update."
-  version: Int!
-  addresses: [Address!]!
-  contacts: [Contact!]!
-  cards: [Card!]!
-  employment: Employment
+  version: Int! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  addresses: [Address!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  contacts: [Contact!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  cards: [Card!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  employment: Employment @hasRole(roles: [CUSTOMER, EMPLOYEE])
   "The customer's loan applications, newest first."
-  applications: [Application!]!
+  applications: [Application!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
   "The customer's loans."
-  loans: [Loan!]!
+  loans: [Loan!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
 }
 
 input CustomerInput {
@@ -3469,12 +3620,14 @@ type AuditEntry {
   traceId: String!
 }
 
+# The registry's view of a customer is for the customer themselves and for employees: a partner that
+# filed an application sees the customer's name and phone, never these.
 extend type Customer {
   "The customer's documents."
-  documents: [CustomerDocument!]!
+  documents: [CustomerDocument!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
   "Flags, active and removed."
-  flags: [CustomerFlag!]!
-  restrictions: Restrictions!
+  flags: [CustomerFlag!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  restrictions: Restrictions! @hasRole(roles: [CUSTOMER, EMPLOYEE])
 }
 
 input DocumentTypeInput {
@@ -3563,6 +3716,50 @@ extend type Mutation {
   "Set a flag; the reason must belong to the type."
   addFlag(customerId: ID!, flagType: String!, flagReason: String!): CustomerFlag! @hasRole(roles: [EMPLOYEE])
   removeFlag(flagId: ID!): CustomerFlag! @hasRole(roles: [EMPLOYEE])
+}
+
+"A file of a document: one version of a stored file."
+type DocumentFile {
+  id: ID!
+  "The stored file; its versions share it."
+  fileId: ID!
+  version: Int!
+  "Where it came from (APPLICATION, CUSTOMER, …)."
+  sourceName: String!
+  sourceId: String
+  "Why it was rejected, e.g. BLURED_PHOTO."
+  invalidityReason: String
+  "Pruned: the record stays, the bytes are gone."
+  isDeleted: Boolean!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A file's bytes."
+type FileContent {
+  "Sniffed from the bytes, e.g. image/jpeg."
+  mediaType: String!
+  "The bytes in base64."
+  base64: String!
+}
+
+extend type CustomerDocument {
+  "Its files, newest first."
+  files: [DocumentFile!]!
+}
+
+extend type Query {
+  "A document file's bytes: employees any, a customer their own."
+  documentFileContent(fileId: ID!, version: Int!): FileContent @hasRole(roles: [CUSTOMER, EMPLOYEE])
+}
+
+extend type Mutation {
+  "Store a file for a document (GraphQL multipart upload); with fileId, a new version of that file."
+  attachDocumentFile(documentId: ID!, file: Upload!, fileId: ID, sourceName: String!, sourceId: String): DocumentFile!
+    @hasRole(roles: [EMPLOYEE])
+  rejectDocumentFile(fileId: ID!, version: Int!, invalidityReason: String!): DocumentFile! @hasRole(roles: [EMPLOYEE])
+  "Keep the document's filesToKeep newest files, delete the others; answers the files deleted."
+  pruneDocumentFiles(documentId: ID!, filesToKeep: Int!): [DocumentFile!]! @hasRole(roles: [EMPLOYEE])
 }
 `, BuiltIn: false},
 	{Name: "../schema/viewer.graphqls", Input: `"""
@@ -3920,6 +4117,8 @@ func (ec *executionContext) childFields_CustomerDocument(ctx context.Context, fi
 		return ec.fieldContext_CustomerDocument_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_CustomerDocument_updatedAt(ctx, field)
+	case "files":
+		return ec.fieldContext_CustomerDocument_files(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerDocument", field.Name)
 }
@@ -3984,6 +4183,30 @@ func (ec *executionContext) childFields_DocumentAttribute(ctx context.Context, f
 		return ec.fieldContext_DocumentAttribute_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DocumentAttribute", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentFile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DocumentFile_id(ctx, field)
+	case "fileId":
+		return ec.fieldContext_DocumentFile_fileId(ctx, field)
+	case "version":
+		return ec.fieldContext_DocumentFile_version(ctx, field)
+	case "sourceName":
+		return ec.fieldContext_DocumentFile_sourceName(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_DocumentFile_sourceId(ctx, field)
+	case "invalidityReason":
+		return ec.fieldContext_DocumentFile_invalidityReason(ctx, field)
+	case "isDeleted":
+		return ec.fieldContext_DocumentFile_isDeleted(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DocumentFile_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DocumentFile_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentFile", field.Name)
 }
 
 func (ec *executionContext) childFields_DocumentInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4086,6 +4309,16 @@ func (ec *executionContext) childFields_Employment(ctx context.Context, field gr
 		return ec.fieldContext_Employment_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Employment", field.Name)
+}
+
+func (ec *executionContext) childFields_FileContent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mediaType":
+		return ec.fieldContext_FileContent_mediaType(ctx, field)
+	case "base64":
+		return ec.fieldContext_FileContent_base64(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FileContent", field.Name)
 }
 
 func (ec *executionContext) childFields_FlagReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4540,6 +4773,52 @@ func (ec *executionContext) field_Mutation_applyForLoan_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_attachDocumentFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "fileId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fileId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sourceName",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceName"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sourceId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceId"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4786,6 +5065,28 @@ func (ec *executionContext) field_Mutation_patchDocumentInfo_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_pruneDocumentFiles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filesToKeep",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filesToKeep"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_putCardIntegration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4813,6 +5114,36 @@ func (ec *executionContext) field_Mutation_putCardIntegration_args(ctx context.C
 		return nil, err
 	}
 	args["externalCardUniqueId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectDocumentFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fileId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fileId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "invalidityReason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["invalidityReason"] = arg2
 	return args, nil
 }
 
@@ -5229,6 +5560,28 @@ func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_documentFileContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fileId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fileId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
 	return args, nil
 }
 
@@ -7563,7 +7916,25 @@ func (ec *executionContext) _Customer_gender(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Gender, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -7586,7 +7957,25 @@ func (ec *executionContext) _Customer_birthDate(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.BirthDate, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *time.Time
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
 			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
@@ -7609,7 +7998,25 @@ func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return obj.Email, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -7632,7 +8039,25 @@ func (ec *executionContext) _Customer_additionalData(ctx context.Context, field 
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().AdditionalData(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal map[string]any
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal map[string]any
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
 			return ec.marshalNMap2map(ctx, selections, v)
 		},
@@ -7655,7 +8080,25 @@ func (ec *executionContext) _Customer_version(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.Version, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 			return ec.marshalNInt2int(ctx, selections, v)
 		},
@@ -7678,7 +8121,25 @@ func (ec *executionContext) _Customer_addresses(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Addresses(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Address
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Address
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*store.Address) graphql.Marshaler {
 			return ec.marshalNAddress2ᚕᚖlendgraphᚋstoreᚐAddressᚄ(ctx, selections, v)
 		},
@@ -7710,7 +8171,25 @@ func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Contacts(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Contact
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Contact
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*store.Contact) graphql.Marshaler {
 			return ec.marshalNContact2ᚕᚖlendgraphᚋstoreᚐContactᚄ(ctx, selections, v)
 		},
@@ -7742,7 +8221,25 @@ func (ec *executionContext) _Customer_cards(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Cards(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Card
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Card
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*store.Card) graphql.Marshaler {
 			return ec.marshalNCard2ᚕᚖlendgraphᚋstoreᚐCardᚄ(ctx, selections, v)
 		},
@@ -7774,7 +8271,25 @@ func (ec *executionContext) _Customer_employment(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Employment(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Employment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Employment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *store.Employment) graphql.Marshaler {
 			return ec.marshalOEmployment2ᚖlendgraphᚋstoreᚐEmployment(ctx, selections, v)
 		},
@@ -7806,7 +8321,25 @@ func (ec *executionContext) _Customer_applications(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Applications(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Application
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Application
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*store.Application) graphql.Marshaler {
 			return ec.marshalNApplication2ᚕᚖlendgraphᚋstoreᚐApplicationᚄ(ctx, selections, v)
 		},
@@ -7838,7 +8371,25 @@ func (ec *executionContext) _Customer_loans(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Loans(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*store.Loan) graphql.Marshaler {
 			return ec.marshalNLoan2ᚕᚖlendgraphᚋstoreᚐLoanᚄ(ctx, selections, v)
 		},
@@ -7870,7 +8421,25 @@ func (ec *executionContext) _Customer_documents(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Documents(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*lending.DocumentView
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*lending.DocumentView
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*lending.DocumentView) graphql.Marshaler {
 			return ec.marshalNCustomerDocument2ᚕᚖlendgraphᚋlendingᚐDocumentViewᚄ(ctx, selections, v)
 		},
@@ -7902,7 +8471,25 @@ func (ec *executionContext) _Customer_flags(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Flags(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*lending.FlagView
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*lending.FlagView
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*lending.FlagView) graphql.Marshaler {
 			return ec.marshalNCustomerFlag2ᚕᚖlendgraphᚋlendingᚐFlagViewᚄ(ctx, selections, v)
 		},
@@ -7934,7 +8521,25 @@ func (ec *executionContext) _Customer_restrictions(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Restrictions(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.Restrictions
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.Restrictions
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *lending.Restrictions) graphql.Marshaler {
 			return ec.marshalNRestrictions2ᚖlendgraphᚋlendingᚐRestrictions(ctx, selections, v)
 		},
@@ -8173,6 +8778,38 @@ func (ec *executionContext) _CustomerDocument_updatedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_CustomerDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerDocument_files(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDocument_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerDocument().Files(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DocumentFile) graphql.Marshaler {
+			return ec.marshalNDocumentFile2ᚕᚖlendgraphᚋstoreᚐDocumentFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDocument_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerDocument",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentFile(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEdge) (ret graphql.Marshaler) {
@@ -8688,6 +9325,213 @@ func (ec *executionContext) _DocumentAttribute_updatedAt(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_DocumentAttribute_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentAttribute", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentFile_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentFile_fileId(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_fileId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileGUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_fileId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentFile_version(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DocumentFile_sourceName(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_sourceName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_sourceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentFile_sourceId(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentFile_invalidityReason(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_invalidityReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvalidityReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_invalidityReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentFile_isDeleted(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_isDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDeleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_isDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentFile_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DocumentFile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentFile_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentFile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "Time")
 }
 
 func (ec *executionContext) _DocumentInfo_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentInfo) (ret graphql.Marshaler) {
@@ -9594,6 +10438,52 @@ func (ec *executionContext) _Employment_updatedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Employment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FileContent_mediaType(ctx context.Context, field graphql.CollectedField, obj *store.Blob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileContent_mediaType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MediaType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileContent_mediaType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _FileContent_base64(ctx context.Context, field graphql.CollectedField, obj *store.Blob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileContent_base64(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FileContent().Base64(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileContent_base64(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileContent", field, true, true, "String")
 }
 
 func (ec *executionContext) _FlagReason_id(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
@@ -12394,6 +13284,192 @@ func (ec *executionContext) fieldContext_Mutation_removeFlag(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_attachDocumentFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_attachDocumentFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AttachDocumentFile(ctx, fc.Args["documentId"].(string), fc.Args["file"].(graphql.Upload), fc.Args["fileId"].(*string), fc.Args["sourceName"].(string), fc.Args["sourceId"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentFile
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentFile
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentFile) graphql.Marshaler {
+			return ec.marshalNDocumentFile2ᚖlendgraphᚋstoreᚐDocumentFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_attachDocumentFile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_attachDocumentFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectDocumentFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectDocumentFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectDocumentFile(ctx, fc.Args["fileId"].(string), fc.Args["version"].(int), fc.Args["invalidityReason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.DocumentFile
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.DocumentFile
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentFile) graphql.Marshaler {
+			return ec.marshalNDocumentFile2ᚖlendgraphᚋstoreᚐDocumentFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectDocumentFile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectDocumentFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pruneDocumentFiles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pruneDocumentFiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PruneDocumentFiles(ctx, fc.Args["documentId"].(string), fc.Args["filesToKeep"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.DocumentFile
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.DocumentFile
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DocumentFile) graphql.Marshaler {
+			return ec.marshalNDocumentFile2ᚕᚖlendgraphᚋstoreᚐDocumentFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pruneDocumentFiles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pruneDocumentFiles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *store.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13163,6 +14239,68 @@ func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_documentFileContent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_documentFileContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DocumentFileContent(ctx, fc.Args["fileId"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Blob
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Blob
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Blob) graphql.Marshaler {
+			return ec.marshalOFileContent2ᚖlendgraphᚋstoreᚐBlob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_documentFileContent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FileContent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_documentFileContent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17919,33 +19057,39 @@ func (ec *executionContext) _CustomerDocument(ctx context.Context, sel ast.Selec
 		case "id":
 			out.Values[i] = ec._CustomerDocument_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._CustomerDocument_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "documentType":
 			out.Values[i] = ec._CustomerDocument_documentType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "documentInfo":
 			out.Values[i] = ec._CustomerDocument_documentInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._CustomerDocument_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._CustomerDocument_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "files":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerDocument_files(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18143,6 +19287,79 @@ func (ec *executionContext) _DocumentAttribute(ctx context.Context, sel ast.Sele
 			out.Values[i] = ec._DocumentAttribute_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentFileImplementors = []string{"DocumentFile"}
+
+func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.SelectionSet, obj *store.DocumentFile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentFile")
+		case "id":
+			out.Values[i] = ec._DocumentFile_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileId":
+			out.Values[i] = ec._DocumentFile_fileId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._DocumentFile_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceName":
+			out.Values[i] = ec._DocumentFile_sourceName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._DocumentFile_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "invalidityReason":
+			out.Values[i] = ec._DocumentFile_invalidityReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isDeleted":
+			out.Values[i] = ec._DocumentFile_isDeleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._DocumentFile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DocumentFile_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18455,6 +19672,45 @@ func (ec *executionContext) _Employment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fileContentImplementors = []string{"FileContent"}
+
+func (ec *executionContext) _FileContent(ctx context.Context, sel ast.SelectionSet, obj *store.Blob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fileContentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FileContent")
+		case "mediaType":
+			out.Values[i] = ec._FileContent_mediaType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "base64":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FileContent_base64(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18997,6 +20253,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "attachDocumentFile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_attachDocumentFile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectDocumentFile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectDocumentFile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pruneDocumentFiles":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pruneDocumentFiles(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19225,6 +20502,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditTrail(ctx, field)
+				})
+		case "documentFileContent":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_documentFileContent(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -20448,6 +21731,30 @@ func (ec *executionContext) unmarshalNDocumentAttributeInput2lendgraphᚋlending
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDocumentFile2ᚕᚖlendgraphᚋstoreᚐDocumentFileᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.DocumentFile) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDocumentFile2ᚖlendgraphᚋstoreᚐDocumentFile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDocumentFile2ᚖlendgraphᚋstoreᚐDocumentFile(ctx context.Context, sel ast.SelectionSet, v *store.DocumentFile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentFile!")
+		return graphql.Null
+	}
+	return ec._DocumentFile(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDocumentInfo2lendgraphᚋstoreᚐDocumentInfo(ctx context.Context, sel ast.SelectionSet, v store.DocumentInfo) graphql.Marshaler {
 	return ec._DocumentInfo(ctx, sel, &v)
 }
@@ -20697,6 +22004,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -21277,6 +22598,13 @@ func (ec *executionContext) unmarshalOExtServiceDataInput2ᚕlendgraphᚋlending
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOFileContent2ᚖlendgraphᚋstoreᚐBlob(ctx context.Context, sel ast.SelectionSet, v *store.Blob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FileContent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {

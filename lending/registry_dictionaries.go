@@ -34,12 +34,12 @@ const (
 
 // DocumentTypeInput is a document type as an employee creates or changes it.
 type DocumentTypeInput struct {
-	Name             string
-	Category         string
-	ValidationMethod *string
-	IsActive         bool
-	Status           *string
-	AdditionalData   map[string]any
+	Name             string         `json:"name"`
+	Category         string         `json:"category"`
+	ValidationMethod *string        `json:"validationMethod,omitempty"`
+	IsActive         bool           `json:"isActive"`
+	Status           *string        `json:"status,omitempty"`
+	AdditionalData   map[string]any `json:"additionalData,omitempty"`
 }
 
 // CreateDocumentType adds a type to the dictionary.
@@ -108,15 +108,16 @@ func (in DocumentTypeInput) toStore(t store.DocumentType) (store.DocumentType, e
 
 // DocumentAttributeInput is an attribute as an employee creates or changes it.
 type DocumentAttributeInput struct {
-	Name            string
-	Description     string
-	IsRequired      bool
-	Type            string
-	Min, Max        *string
-	Range           []string
-	IsInvertedRange bool
-	Regex           *string
-	Status          *string
+	Name            string   `json:"name"`
+	Description     string   `json:"description"`
+	IsRequired      bool     `json:"isRequired"`
+	Type            string   `json:"type"`
+	Min             *string  `json:"min,omitempty"`
+	Max             *string  `json:"max,omitempty"`
+	Range           []string `json:"range,omitempty"`
+	IsInvertedRange bool     `json:"isInvertedRange"`
+	Regex           *string  `json:"regex,omitempty"`
+	Status          *string  `json:"status,omitempty"`
 }
 
 func (in DocumentAttributeInput) rule() attributes.Rule {

@@ -9,11 +9,11 @@ import (
 
 // FlagTypeInput is a flag type as an employee creates or changes it.
 type FlagTypeInput struct {
-	Name        string
-	Description string
-	Scope       string
-	Restricts   bool
-	Status      *string
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Scope       string  `json:"scope"`
+	Restricts   bool    `json:"restricts"`
+	Status      *string `json:"status,omitempty"`
 }
 
 func (in FlagTypeInput) toStore(t store.FlagType) (store.FlagType, error) {
@@ -79,9 +79,9 @@ func (s *Service) UpdateFlagType(ctx context.Context, caller Principal, guid str
 
 // FlagReasonInput is a flag reason as an employee creates or changes it.
 type FlagReasonInput struct {
-	Name        string
-	Description string
-	Status      *string
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Status      *string `json:"status,omitempty"`
 }
 
 func (in FlagReasonInput) toStore(r store.FlagReason) (store.FlagReason, error) {

@@ -18,6 +18,8 @@ type Service struct {
 	Lender string
 	// ApplicationTimeout cancels an application not signed within it.
 	ApplicationTimeout time.Duration
+	// Files keeps the bytes of document files.
+	Files FileStorage
 
 	wake chan struct{} // nudges this instance's job worker when work was just queued
 }
@@ -30,6 +32,7 @@ func NewService(st *store.Store, log *slog.Logger, applicationTimeout time.Durat
 		Now:                time.Now,
 		Lender:             `ООО МФК «Лендграф»`,
 		ApplicationTimeout: applicationTimeout,
+		Files:              DatabaseFiles{},
 		wake:               make(chan struct{}, 1),
 	}
 }

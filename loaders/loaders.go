@@ -17,6 +17,7 @@ import (
 // Loaders are one operation's batched readers, keyed by customer id (card id for integrations).
 type Loaders struct {
 	Documents        *dataloader.Loader[int64, []lending.DocumentView]
+	DocumentFiles    *dataloader.Loader[int64, []store.DocumentFile] // by document id
 	Flags            *dataloader.Loader[int64, []lending.FlagView]
 	Addresses        *dataloader.Loader[int64, []store.Address]
 	Contacts         *dataloader.Loader[int64, []store.Contact]
@@ -44,6 +45,7 @@ func New(svc *lending.Service) *Loaders {
 			}
 			return svc.FlagViews(ctx, flags)
 		}, func(f lending.FlagView) int64 { return f.CustomerID }),
+		DocumentFiles:    loader(st.DocumentFiles, func(f store.DocumentFile) int64 { return f.DocumentID }),
 		Addresses:        loader(st.Addresses, func(a store.Address) int64 { return a.CustomerID }),
 		Contacts:         loader(st.Contacts, func(c store.Contact) int64 { return c.CustomerID }),
 		Cards:            loader(st.Cards, func(c store.Card) int64 { return c.CustomerID }),

@@ -2,11 +2,15 @@ package resolvers
 
 import (
 	"context"
+	"encoding/base64"
+	"io"
 	"lendgraph/graph"
 	"lendgraph/lending"
 	"lendgraph/loaders"
 	"lendgraph/store"
 	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 func (r *auditEntryResolver) Changes(ctx context.Context, obj *store.AuditEntry) (map[string]any, error) {
@@ -25,6 +29,10 @@ func (r *customerResolver) Restrictions(ctx context.Context, obj *store.Customer
 	flags, err := loaders.For(ctx).Flags.Load(ctx, obj.ID)()
 	res := lending.RestrictionsOf(flags)
 	return &res, err
+}
+
+func (r *customerDocumentResolver) Files(ctx context.Context, obj *lending.DocumentView) ([]*store.DocumentFile, error) {
+	return pointers(loaders.For(ctx).DocumentFiles.Load(ctx, obj.ID)())
 }
 
 func (r *customerFlagResolver) FlagType(ctx context.Context, obj *lending.FlagView) (string, error) {
@@ -53,6 +61,10 @@ func (r *documentTypeResolver) Attributes(ctx context.Context, obj *store.Docume
 
 func (r *documentTypeResolver) AdditionalData(ctx context.Context, obj *store.DocumentType) (map[string]any, error) {
 	return jsonMap(obj.AdditionalData)
+}
+
+func (r *fileContentResolver) Base64(ctx context.Context, obj *store.Blob) (string, error) {
+	return base64.StdEncoding.EncodeToString(obj.Content), nil
 }
 
 func (r *flagTypeResolver) Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error) {
@@ -119,6 +131,22 @@ func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*lend
 	return r.flagView(ctx, f, err)
 }
 
+func (r *mutationResolver) AttachDocumentFile(ctx context.Context, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) (*store.DocumentFile, error) {
+	content, err := io.ReadAll(file.File)
+	if err != nil {
+		return nil, lending.Errorf(lending.CodeInvalid, "file could not be read")
+	}
+	return pointer(r.Lending.AttachDocumentFile(ctx, caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
+}
+
+func (r *mutationResolver) RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error) {
+	return pointer(r.Lending.RejectDocumentFile(ctx, caller(ctx), fileID, int64(version), invalidityReason))
+}
+
+func (r *mutationResolver) PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error) {
+	return pointers(r.Lending.PruneDocumentFiles(ctx, caller(ctx), documentID, filesToKeep))
+}
+
 func (r *queryResolver) DocumentTypes(ctx context.Context) ([]*store.DocumentType, error) {
 	return pointers(r.Lending.DocumentTypes(ctx))
 }
@@ -159,7 +187,19 @@ func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID
 	return pointers(r.Lending.AuditTrail(ctx, caller(ctx), deref(entity), deref(entityID), beforeID, limit))
 }
 
+func (r *queryResolver) DocumentFileContent(ctx context.Context, fileID string, version int) (*store.Blob, error) {
+	blob, err := r.Lending.DocumentFileContent(ctx, caller(ctx), fileID, int64(version))
+	if lending.ErrorCode(err) == lending.CodeDocumentFileNotFound {
+		return nil, nil
+	}
+	return pointer(blob, err)
+}
+
 func (r *Resolver) AuditEntry() graph.AuditEntryResolver { return &auditEntryResolver{r} }
+
+func (r *Resolver) CustomerDocument() graph.CustomerDocumentResolver {
+	return &customerDocumentResolver{r}
+}
 
 func (r *Resolver) CustomerFlag() graph.CustomerFlagResolver { return &customerFlagResolver{r} }
 
@@ -171,13 +211,17 @@ func (r *Resolver) DocumentInfo() graph.DocumentInfoResolver { return &documentI
 
 func (r *Resolver) DocumentType() graph.DocumentTypeResolver { return &documentTypeResolver{r} }
 
+func (r *Resolver) FileContent() graph.FileContentResolver { return &fileContentResolver{r} }
+
 func (r *Resolver) FlagType() graph.FlagTypeResolver { return &flagTypeResolver{r} }
 
 type (
 	auditEntryResolver        struct{ *Resolver }
+	customerDocumentResolver  struct{ *Resolver }
 	customerFlagResolver      struct{ *Resolver }
 	documentAttributeResolver struct{ *Resolver }
 	documentInfoResolver      struct{ *Resolver }
 	documentTypeResolver      struct{ *Resolver }
+	fileContentResolver       struct{ *Resolver }
 	flagTypeResolver          struct{ *Resolver }
 )
