@@ -60,10 +60,72 @@ func Load(ctx context.Context, st *store.Store) error {
 	return loadCatalogue(ctx, st)
 }
 
-// loadCatalogue adds the demo products that are missing, and the demo scoring rules when there are
-// none.
+// documentTypes are the demo document types with their attributes.
+var documentTypes = []struct {
+	store.DocumentType
+	attributes []store.DocumentAttribute
+}{
+	{store.DocumentType{Name: "PASSPORT", Category: "IDENTITY", IsActive: true}, []store.DocumentAttribute{
+		{Name: "series", Description: "Серия паспорта", IsRequired: true, Type: "text", Regex: ptr(`[0-9]{4}`)},
+		{Name: "number", Description: "Номер паспорта", IsRequired: true, Type: "text", Regex: ptr(`[0-9]{6}`), Range: []string{"000000"}, IsInvertedRange: true},
+		{Name: "issuer", Description: "Кем выдан", Type: "text", Max: ptr("300")},
+		{Name: "issue_date", Description: "Дата выдачи", IsRequired: true, Type: "date", Min: ptr("1997-10-01")},
+		{Name: "authority_code", Description: "Код подразделения", Type: "text", Regex: ptr(`[0-9]{3}-[0-9]{3}`)},
+		{Name: "birthplace", Description: "Место рождения", Type: "text", Max: ptr("300")},
+	}},
+	{store.DocumentType{Name: "INN", Category: "IDENTITY", IsActive: true}, []store.DocumentAttribute{
+		{Name: "number", Description: "ИНН", IsRequired: true, Type: "text", Regex: ptr(`[0-9]{10}|[0-9]{12}`)},
+	}},
+	{store.DocumentType{Name: "SNILS", Category: "IDENTITY", IsActive: true, ValidationMethod: ptr("check_snils_summ")}, []store.DocumentAttribute{
+		{Name: "number", Description: "СНИЛС", IsRequired: true, Type: "text", Regex: ptr(`[0-9]{11}`)},
+	}},
+}
+
+// flagTypes are the demo flag types with their reasons.
+var flagTypes = []struct {
+	store.FlagType
+	reasons []string
+}{
+	{store.FlagType{Name: "REGISTRATION_COMPLETED", Scope: "INTERNAL", Description: "Регистрация завершена"}, []string{"CUSTOMER_REGISTRATION_IS_COMPLETED"}},
+	{store.FlagType{Name: "BLACK_LIST", Scope: "EXTERNAL", Restricts: true, Description: "Чёрный список"}, []string{"TERRORIST", "FRAUD"}},
+}
+
+func ptr(s string) *string { return &s }
+
+// loadCatalogue adds the demo products, document types and flag types that are missing, and the
+// demo scoring rules when there are none.
 func loadCatalogue(ctx context.Context, st *store.Store) error {
 	return st.Tx(ctx, func(q store.Queries) error {
+		for _, dt := range documentTypes {
+			dt.AdditionalData = []byte(`{}`)
+			t, added, err := q.InsertDocumentType(ctx, dt.DocumentType)
+			if err != nil || !added {
+				if err != nil {
+					return fmt.Errorf("demo document type: %w", err)
+				}
+				continue // someone's already: leave it
+			}
+			for _, a := range dt.attributes {
+				a.DocumentTypeID = t.ID
+				if _, _, err := q.InsertDocumentAttribute(ctx, a); err != nil {
+					return fmt.Errorf("demo document attribute: %w", err)
+				}
+			}
+		}
+		for _, ft := range flagTypes {
+			t, added, err := q.InsertFlagType(ctx, ft.FlagType)
+			if err != nil {
+				return fmt.Errorf("demo flag type: %w", err)
+			}
+			if !added {
+				continue
+			}
+			for _, r := range ft.reasons {
+				if _, _, err := q.InsertFlagReason(ctx, store.FlagReason{FlagTypeID: t.ID, Name: r}); err != nil {
+					return fmt.Errorf("demo flag reason: %w", err)
+				}
+			}
+		}
 		for _, p := range products {
 			if _, err := q.PutLoanProduct(ctx, p); err != nil {
 				return fmt.Errorf("demo product: %w", err)
