@@ -42,6 +42,9 @@ func (s *Service) CreateCustomerDocument(ctx context.Context, caller Principal, 
 		if err != nil {
 			return store.CustomerDocument{}, err
 		}
+		if t.Status != "ACTIVE" {
+			return store.CustomerDocument{}, Errorf(CodeInvalid, "document type %s is inactive: no new documents of it", typeName)
+		}
 		d, err := q.InsertCustomerDocument(ctx, store.CustomerDocument{CustomerID: c.ID, DocumentTypeID: t.ID, Status: status})
 		if err != nil {
 			return d, err

@@ -178,6 +178,9 @@ func (s *Service) AddFlag(ctx context.Context, caller Principal, customerGUID, t
 		if i < 0 {
 			return store.CustomerFlag{}, Errorf(CodeFlagReasonIncompatibleWithType, "flag reason %s is not a reason of flag type %s", reasonName, typeName)
 		}
+		if t.Status != "ACTIVE" || reasons[i].Status != "ACTIVE" {
+			return store.CustomerFlag{}, Errorf(CodeInvalid, "flag type %s or its reason %s is inactive: no new flags of it", typeName, reasonName)
+		}
 		f, err := q.InsertCustomerFlag(ctx, store.CustomerFlag{CustomerID: c.ID, FlagTypeID: t.ID, FlagReasonID: reasons[i].ID})
 		if err != nil {
 			return f, err

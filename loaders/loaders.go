@@ -1,88 +1,145 @@
 // Package loaders batches the reads of nested registry lists: the documents, flags, addresses,
-// contacts, cards and employment of every customer a GraphQL operation touches load in one
-// statement per kind, however many customers there are.
+// contacts, cards and employment of a page of customers load in one statement per kind, however
+// many customers the page holds.
+//
+// Time-window dataloaders (wait a few milliseconds, then load what was asked) cannot promise that:
+// on a busy machine the resolvers of one page straddle several windows. These batch by the page
+// instead: the resolver of a list announces the owners it returns (Expect), and the first nested
+// read loads that kind for all of them.
 package loaders
 
 import (
 	"context"
-	"net/http"
-	"time"
-
-	"github.com/graph-gophers/dataloader/v7"
+	"sync"
 
 	"lendgraph/lending"
 	"lendgraph/store"
 )
 
-// Loaders are one operation's batched readers, keyed by customer id (card id for integrations).
+// Loaders are one GraphQL operation's batched readers, keyed by customer id (document id for
+// files, card id for integrations). They cache for the operation only.
 type Loaders struct {
-	Documents        *dataloader.Loader[int64, []lending.DocumentView]
-	DocumentFiles    *dataloader.Loader[int64, []store.DocumentFile] // by document id
-	Flags            *dataloader.Loader[int64, []lending.FlagView]
-	Addresses        *dataloader.Loader[int64, []store.Address]
-	Contacts         *dataloader.Loader[int64, []store.Contact]
-	Cards            *dataloader.Loader[int64, []store.Card]
-	CardIntegrations *dataloader.Loader[int64, []store.CardIntegration]
-	Employment       *dataloader.Loader[int64, []store.Employment]
+	Documents        *Group[lending.DocumentView]
+	DocumentFiles    *Group[store.DocumentFile]
+	Flags            *Group[lending.FlagView]
+	Addresses        *Group[store.Address]
+	Contacts         *Group[store.Contact]
+	Cards            *Group[store.Card]
+	CardIntegrations *Group[store.CardIntegration]
+	Employment       *Group[store.Employment]
 }
 
-// New returns loaders reading through svc. They batch but do not cache, so a long-lived context
-// (a WebSocket connection) never serves stale data.
+// New returns loaders reading through svc.
 func New(svc *lending.Service) *Loaders {
 	st := svc.Store
-	return &Loaders{
-		Documents: loader(func(ctx context.Context, ids []int64) ([]lending.DocumentView, error) {
+	l := &Loaders{
+		Documents: group(func(ctx context.Context, ids []int64) ([]lending.DocumentView, error) {
 			docs, err := st.CustomerDocuments(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
 			return svc.DocumentViews(ctx, docs)
 		}, func(d lending.DocumentView) int64 { return d.CustomerID }),
-		Flags: loader(func(ctx context.Context, ids []int64) ([]lending.FlagView, error) {
+		DocumentFiles: group(st.DocumentFiles, func(f store.DocumentFile) int64 { return f.DocumentID }),
+		Flags: group(func(ctx context.Context, ids []int64) ([]lending.FlagView, error) {
 			flags, err := st.CustomerFlags(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
 			return svc.FlagViews(ctx, flags)
 		}, func(f lending.FlagView) int64 { return f.CustomerID }),
-		DocumentFiles:    loader(st.DocumentFiles, func(f store.DocumentFile) int64 { return f.DocumentID }),
-		Addresses:        loader(st.Addresses, func(a store.Address) int64 { return a.CustomerID }),
-		Contacts:         loader(st.Contacts, func(c store.Contact) int64 { return c.CustomerID }),
-		Cards:            loader(st.Cards, func(c store.Card) int64 { return c.CustomerID }),
-		CardIntegrations: loader(st.CardIntegrations, func(i store.CardIntegration) int64 { return i.CardID }),
-		Employment:       loader(st.Employments, func(e store.Employment) int64 { return e.CustomerID }),
+		Addresses:        group(st.Addresses, func(a store.Address) int64 { return a.CustomerID }),
+		Contacts:         group(st.Contacts, func(c store.Contact) int64 { return c.CustomerID }),
+		Cards:            group(st.Cards, func(c store.Card) int64 { return c.CustomerID }),
+		CardIntegrations: group(st.CardIntegrations, func(i store.CardIntegration) int64 { return i.CardID }),
+		Employment:       group(st.Employments, func(e store.Employment) int64 { return e.CustomerID }),
+	}
+	// the lists one level further down follow the page too
+	l.Documents.then = func(docs []lending.DocumentView) {
+		l.DocumentFiles.Expect(ids(docs, func(d lending.DocumentView) int64 { return d.ID }))
+	}
+	l.Cards.then = func(cards []store.Card) {
+		l.CardIntegrations.Expect(ids(cards, func(c store.Card) int64 { return c.ID }))
+	}
+	return l
+}
+
+func ids[T any](items []T, id func(T) int64) []int64 {
+	out := make([]int64, len(items))
+	for i, it := range items {
+		out[i] = id(it)
+	}
+	return out
+}
+
+// ExpectCustomers announces the customers a list returns, so that their nested lists load together.
+func (l *Loaders) ExpectCustomers(ids []int64) {
+	for _, g := range []interface{ Expect([]int64) }{l.Documents, l.Flags, l.Addresses, l.Contacts, l.Cards, l.Employment} {
+		g.Expect(ids)
 	}
 }
 
-// loader batches fetch, which reads the items of many owners at once, and hands each owner its
-// own items (an empty list for none).
-func loader[T any](fetch func(context.Context, []int64) ([]T, error), owner func(T) int64) *dataloader.Loader[int64, []T] {
-	return dataloader.NewBatchedLoader(func(ctx context.Context, ids []int64) []*dataloader.Result[[]T] {
-		items, err := fetch(ctx, ids)
-		results := make([]*dataloader.Result[[]T], len(ids))
-		byOwner := map[int64][]T{}
-		for _, it := range items {
-			byOwner[owner(it)] = append(byOwner[owner(it)], it)
+// Group loads one kind of item for many owners at once.
+type Group[T any] struct {
+	fetch func(context.Context, []int64) ([]T, error)
+	owner func(T) int64
+	then  func([]T) // told what each fetch read, to announce the next level's owners
+
+	mu       sync.Mutex
+	expected []int64
+	loaded   map[int64][]T
+}
+
+func group[T any](fetch func(context.Context, []int64) ([]T, error), owner func(T) int64) *Group[T] {
+	return &Group[T]{fetch: fetch, owner: owner, loaded: map[int64][]T{}}
+}
+
+// Expect adds owners to load with the next read.
+func (g *Group[T]) Expect(ids []int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.expected = append(g.expected, ids...)
+}
+
+// Load returns the items of owner id, reading them, with those of every expected owner not yet
+// read, in one fetch. Concurrent loads wait for that fetch rather than make their own.
+func (g *Group[T]) Load(ctx context.Context, id int64) ([]T, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if items, ok := g.loaded[id]; ok {
+		return items, nil
+	}
+	ids := []int64{id}
+	for _, e := range g.expected {
+		if _, ok := g.loaded[e]; !ok && e != id {
+			ids = append(ids, e)
 		}
-		for i, id := range ids {
-			results[i] = &dataloader.Result[[]T]{Data: byOwner[id], Error: err}
-		}
-		return results
-	}, dataloader.WithCache[int64, []T](&dataloader.NoCache[int64, []T]{}), dataloader.WithWait[int64, []T](2*time.Millisecond))
+	}
+	g.expected = nil
+	items, err := g.fetch(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range ids {
+		g.loaded[i] = []T{}
+	}
+	for _, it := range items {
+		g.loaded[g.owner(it)] = append(g.loaded[g.owner(it)], it)
+	}
+	if g.then != nil {
+		g.then(items)
+	}
+	return g.loaded[id], nil
 }
 
 type key struct{}
 
-// Middleware gives every request loaders of its own.
-func Middleware(svc *lending.Service) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), key{}, New(svc))))
-		})
-	}
+// With returns ctx carrying loaders.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, key{}, l)
 }
 
-// For returns the loaders of the request ctx belongs to.
+// For returns the loaders of the operation ctx belongs to.
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(key{}).(*Loaders)
 }

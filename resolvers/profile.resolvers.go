@@ -17,7 +17,7 @@ func (r *addressResolver) Data(ctx context.Context, obj *store.Address) (map[str
 }
 
 func (r *cardResolver) Integrations(ctx context.Context, obj *store.Card) ([]*store.CardIntegration, error) {
-	return pointers(loaders.For(ctx).CardIntegrations.Load(ctx, obj.ID)())
+	return pointers(loaders.For(ctx).CardIntegrations.Load(ctx, obj.ID))
 }
 
 func (r *contactResolver) AdditionalData(ctx context.Context, obj *store.Contact) (map[string]any, error) {
@@ -29,19 +29,19 @@ func (r *customerResolver) AdditionalData(ctx context.Context, obj *store.Custom
 }
 
 func (r *customerResolver) Addresses(ctx context.Context, obj *store.Customer) ([]*store.Address, error) {
-	return pointers(loaders.For(ctx).Addresses.Load(ctx, obj.ID)())
+	return pointers(loaders.For(ctx).Addresses.Load(ctx, obj.ID))
 }
 
 func (r *customerResolver) Contacts(ctx context.Context, obj *store.Customer) ([]*store.Contact, error) {
-	return pointers(loaders.For(ctx).Contacts.Load(ctx, obj.ID)())
+	return pointers(loaders.For(ctx).Contacts.Load(ctx, obj.ID))
 }
 
 func (r *customerResolver) Cards(ctx context.Context, obj *store.Customer) ([]*store.Card, error) {
-	return pointers(loaders.For(ctx).Cards.Load(ctx, obj.ID)())
+	return pointers(loaders.For(ctx).Cards.Load(ctx, obj.ID))
 }
 
 func (r *customerResolver) Employment(ctx context.Context, obj *store.Customer) (*store.Employment, error) {
-	es, err := loaders.For(ctx).Employment.Load(ctx, obj.ID)()
+	es, err := loaders.For(ctx).Employment.Load(ctx, obj.ID)
 	if err != nil || len(es) == 0 {
 		return nil, err
 	}
@@ -144,6 +144,11 @@ func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatc
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(customers))
+	for i, c := range customers {
+		ids[i] = c.ID
+	}
+	loaders.For(ctx).ExpectCustomers(ids)
 	conn := &model.CustomerConnection{Edges: []*model.CustomerEdge{}, PageInfo: &model.PageInfo{HasNextPage: more}}
 	for i := range customers {
 		cursor := strconv.FormatInt(customers[i].ID, 10)

@@ -18,21 +18,21 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *store.AuditEntry)
 }
 
 func (r *customerResolver) Documents(ctx context.Context, obj *store.Customer) ([]*lending.DocumentView, error) {
-	return pointers(loaders.For(ctx).Documents.Load(ctx, obj.ID)())
+	return pointers(loaders.For(ctx).Documents.Load(ctx, obj.ID))
 }
 
 func (r *customerResolver) Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error) {
-	return pointers(loaders.For(ctx).Flags.Load(ctx, obj.ID)())
+	return pointers(loaders.For(ctx).Flags.Load(ctx, obj.ID))
 }
 
 func (r *customerResolver) Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error) {
-	flags, err := loaders.For(ctx).Flags.Load(ctx, obj.ID)()
+	flags, err := loaders.For(ctx).Flags.Load(ctx, obj.ID)
 	res := lending.RestrictionsOf(flags)
 	return &res, err
 }
 
 func (r *customerDocumentResolver) Files(ctx context.Context, obj *lending.DocumentView) ([]*store.DocumentFile, error) {
-	return pointers(loaders.For(ctx).DocumentFiles.Load(ctx, obj.ID)())
+	return pointers(loaders.For(ctx).DocumentFiles.Load(ctx, obj.ID))
 }
 
 func (r *customerFlagResolver) FlagType(ctx context.Context, obj *lending.FlagView) (string, error) {

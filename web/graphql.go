@@ -19,6 +19,7 @@ import (
 	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/lending"
+	"lendgraph/loaders"
 	"lendgraph/logging"
 	"lendgraph/resolvers"
 )
@@ -54,6 +55,11 @@ func (s *Server) graphql() http.Handler {
 	srv.Use(depthLimit{max: s.Config.GraphQLMaxDepth})
 	srv.Use(extension.FixedComplexityLimit(s.Config.GraphQLMaxComplexity))
 	srv.Use(operationMetrics{s})
+	// each operation gets its loaders: batching within it, nothing cached across operations of a
+	// WebSocket connection
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(loaders.With(ctx, loaders.New(s.Lending)))
+	})
 	srv.SetErrorPresenter(s.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		s.Log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))

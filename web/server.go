@@ -16,7 +16,6 @@ import (
 	"lendgraph/config"
 	"lendgraph/events"
 	"lendgraph/lending"
-	"lendgraph/loaders"
 	"lendgraph/metrics"
 	"lendgraph/store"
 )
@@ -62,7 +61,7 @@ func (s *Server) Handler() http.Handler {
 	s.partnerRoutes(r)
 	r.Route("/pfs", s.partnerRoutes) // the platform gateway's prefix, as the demo's URLs have it
 
-	r.With(loaders.Middleware(s.Lending)).Handle("/graphql", s.graphql())
+	r.Handle("/graphql", s.graphql())
 	if !s.Config.Production() {
 		r.Get("/", playground.Handler("lendgraph", "/graphql"))
 	}

@@ -1,0 +1,92 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"lendgraph/apptest"
+	"lendgraph/store"
+)
+
+// TestCustomerPageCostsFixedStatements: a page of customers with their documents, contacts, cards,
+// flags, addresses and employment costs the same number of SQL statements for 5 customers as for
+// 50 — the nested lists load in batches.
+func TestCustomerPageCostsFixedStatements(t *testing.T) {
+	app := apptest.StartWithoutWorker(t) // no worker polling the store meanwhile
+	family := "Батч" + uuid.NewString()[:8]
+	seedCustomers(t, app.Store, family, 50)
+
+	query := `query($last: String, $first: Int) { customers(search: {lastName: $last}, first: $first) { edges { node {
+		guid documents { status documentType { name } documentInfo { number } files { version } }
+		contacts { contact } cards { bin integrations { integrationCode } } flags { flagType flagReason }
+		restrictions { hasRestrictions } addresses { data } employment { salary } } } } }`
+	token := app.EmployeeToken(t)
+	cost := func(n int) int64 {
+		before := app.Store.Statements()
+		resp := app.GraphQL(t, token, query, map[string]any{"last": family, "first": n})
+		require.Empty(t, resp.Errors)
+		require.Len(t, resp.Data["customers"].(map[string]any)["edges"], n)
+		return app.Store.Statements() - before
+	}
+	small, large := cost(5), cost(50)
+	assert.Equal(t, small, large, "statements for 5 customers: %d, for 50: %d", small, large)
+	assert.LessOrEqual(t, large, int64(13), "one search, and one statement per list kind (documents and flags: three each)")
+}
+
+// seedCustomers writes n customers of one family name with a document, a contact, a card with an
+// integration, a flag, an address and an employment each, straight through the store.
+func seedCustomers(t *testing.T, st *store.Store, family string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	passport, err := st.DocumentTypeByName(ctx, "PASSPORT")
+	require.NoError(t, err)
+	blackList, err := st.FlagTypeByName(ctx, "BLACK_LIST")
+	require.NoError(t, err)
+	reasons, err := st.FlagReasonsByName(ctx, "FRAUD")
+	require.NoError(t, err)
+	require.NoError(t, st.Tx(ctx, func(q store.Queries) error {
+		for i := range n {
+			first := fmt.Sprintf("Клиент%02d", i)
+			c, ok, err := q.InsertCustomer(ctx, store.Customer{Phone: fmt.Sprintf("7955%07d", i+int(uuid.New().ID()%9000000)), FirstName: &first, LastName: &family, AdditionalData: []byte(`{}`)})
+			if err != nil || !ok {
+				return fmt.Errorf("customer %d: %v %v", i, ok, err)
+			}
+			d, err := q.InsertCustomerDocument(ctx, store.CustomerDocument{CustomerID: c.ID, DocumentTypeID: passport.ID, Status: "NOT_CHECKED"})
+			if err != nil {
+				return err
+			}
+			number := fmt.Sprintf("%06d", 100000+i)
+			if _, err := q.InsertDocumentInfo(ctx, store.DocumentInfo{DocumentID: d.ID, Number: &number, AdditionalData: []byte(`{}`)}); err != nil {
+				return err
+			}
+			if _, err := q.InsertContact(ctx, store.Contact{CustomerID: c.ID, Type: "EMAIL", Owner: "CUSTOMER", Contact: fmt.Sprintf("c%d@example.com", i), AdditionalData: []byte(`{}`)}); err != nil {
+				return err
+			}
+			bin, last4 := "555555", "1234"
+			card, err := q.InsertCard(ctx, store.Card{CustomerID: c.ID, BIN: &bin, LastFourDigits: &last4})
+			if err != nil {
+				return err
+			}
+			if _, err := q.PutCardIntegration(ctx, store.CardIntegration{CardID: card.ID, IntegrationCode: "PSP", ExternalCardUniqueID: uuid.NewString(), IsActive: true}); err != nil {
+				return err
+			}
+			if _, err := q.InsertCustomerFlag(ctx, store.CustomerFlag{CustomerID: c.ID, FlagTypeID: blackList.ID, FlagReasonID: reasons[0].ID}); err != nil {
+				return err
+			}
+			if _, err := q.InsertAddress(ctx, store.Address{CustomerID: c.ID, IsPrimary: true, Data: []byte(`{"city":"Москва"}`)}); err != nil {
+				return err
+			}
+			if _, _, err := q.InsertEmployment(ctx, store.Employment{CustomerID: c.ID, PositionType: "EMPLOYEE", CompanyScope: "RETAIL",
+				Salary: decimal.NewFromInt(50000), SalaryCurrency: "RUB", AdditionalData: []byte(`{}`)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
