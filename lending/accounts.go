@@ -56,3 +56,17 @@ func (s *Service) CustomerByIDOrGUID(ctx context.Context, id, guid string) (stor
 	}
 	return c, err
 }
+
+// byGUID finds a record by guid with find: a malformed guid or no such row is a not-found error of
+// code, naming what was looked for.
+func byGUID[T any](ctx context.Context, guid string, code Code, what string, find func(context.Context, string) (T, error)) (T, error) {
+	var zero T
+	if !validUUID(guid) {
+		return zero, Errorf(code, "%s %s not found", what, guid)
+	}
+	v, err := find(ctx, guid)
+	if errors.Is(err, store.ErrNotFound) {
+		return v, Errorf(code, "%s %s not found", what, guid)
+	}
+	return v, err
+}

@@ -3,7 +3,6 @@ package lending
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -96,13 +95,7 @@ func (s *Service) AddDocumentInfo(ctx context.Context, caller Principal, documen
 // type's attribute rules.
 func (s *Service) PatchDocumentInfo(ctx context.Context, caller Principal, infoGUID string, patch DocumentInfoInput) (store.DocumentInfo, error) {
 	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentInfo, error) {
-		if !validUUID(infoGUID) {
-			return store.DocumentInfo{}, Errorf(CodeDocumentInfoNotFound, "document info %s not found", infoGUID)
-		}
-		current, err := q.LockDocumentInfo(ctx, infoGUID)
-		if errors.Is(err, store.ErrNotFound) {
-			return current, Errorf(CodeDocumentInfoNotFound, "document info %s not found", infoGUID)
-		}
+		current, err := byGUID(ctx, infoGUID, CodeDocumentInfoNotFound, "document info", q.LockDocumentInfo)
 		if err != nil {
 			return current, err
 		}
@@ -224,25 +217,11 @@ func parsedDate(s string) *time.Time {
 }
 
 func lockDocument(ctx context.Context, q store.Queries, guid string) (store.CustomerDocument, error) {
-	if !validUUID(guid) {
-		return store.CustomerDocument{}, Errorf(CodeCustomerDocumentNotFound, "document %s not found", guid)
-	}
-	d, err := q.LockCustomerDocument(ctx, guid)
-	if errors.Is(err, store.ErrNotFound) {
-		return d, Errorf(CodeCustomerDocumentNotFound, "document %s not found", guid)
-	}
-	return d, err
+	return byGUID(ctx, guid, CodeCustomerDocumentNotFound, "document", q.LockCustomerDocument)
 }
 
 func registryCustomer(ctx context.Context, q store.Queries, guid string) (store.Customer, error) {
-	if !validUUID(guid) {
-		return store.Customer{}, Errorf(CodeCustomerNotFound, "customer %s not found", guid)
-	}
-	c, err := q.CustomerByGUID(ctx, guid)
-	if errors.Is(err, store.ErrNotFound) {
-		return c, Errorf(CodeCustomerNotFound, "customer %s not found", guid)
-	}
-	return c, err
+	return byGUID(ctx, guid, CodeCustomerNotFound, "customer", q.CustomerByGUID)
 }
 
 // DocumentViews completes documents with their types and data records.

@@ -169,14 +169,7 @@ func (s *Service) DocumentFiles(ctx context.Context, documentIDs []int64) ([]sto
 }
 
 func latestFile(ctx context.Context, q store.Queries, guid string) (store.DocumentFile, error) {
-	if !validUUID(guid) {
-		return store.DocumentFile{}, Errorf(CodeDocumentFileNotFound, "file %s not found", guid)
-	}
-	f, err := q.LatestFileVersion(ctx, guid)
-	if errors.Is(err, store.ErrNotFound) {
-		return f, Errorf(CodeDocumentFileNotFound, "file %s not found", guid)
-	}
-	return f, err
+	return byGUID(ctx, guid, CodeDocumentFileNotFound, "file", q.LatestFileVersion)
 }
 
 func documentFile(ctx context.Context, q store.Queries, guid string, version int64) (store.DocumentFile, error) {

@@ -127,13 +127,7 @@ func (s *Service) CreateFlagReason(ctx context.Context, caller Principal, typeGU
 // UpdateFlagReason changes a flag reason.
 func (s *Service) UpdateFlagReason(ctx context.Context, caller Principal, guid string, in FlagReasonInput) (store.FlagReason, error) {
 	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
-		if !validUUID(guid) {
-			return store.FlagReason{}, Errorf(CodeFlagReasonNotFound, "flag reason %s not found", guid)
-		}
-		current, err := q.FlagReasonByGUID(ctx, guid)
-		if errors.Is(err, store.ErrNotFound) {
-			return current, Errorf(CodeFlagReasonNotFound, "flag reason %s not found", guid)
-		}
+		current, err := byGUID(ctx, guid, CodeFlagReasonNotFound, "flag reason", q.FlagReasonByGUID)
 		if err != nil {
 			return current, err
 		}
@@ -193,13 +187,7 @@ func (s *Service) AddFlag(ctx context.Context, caller Principal, customerGUID, t
 // RemoveFlag deactivates a customer's flag; removing it twice is INVALID_FLAG_STATE.
 func (s *Service) RemoveFlag(ctx context.Context, caller Principal, flagGUID string) (store.CustomerFlag, error) {
 	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
-		if !validUUID(flagGUID) {
-			return store.CustomerFlag{}, Errorf(CodeFlagNotFound, "flag %s not found", flagGUID)
-		}
-		f, err := q.LockCustomerFlag(ctx, flagGUID)
-		if errors.Is(err, store.ErrNotFound) {
-			return f, Errorf(CodeFlagNotFound, "flag %s not found", flagGUID)
-		}
+		f, err := byGUID(ctx, flagGUID, CodeFlagNotFound, "flag", q.LockCustomerFlag)
 		if err != nil {
 			return f, err
 		}
@@ -281,12 +269,5 @@ func (s *Service) FlagReasonsOf(ctx context.Context, typeID int64) ([]store.Flag
 }
 
 func flagTypeByGUID(ctx context.Context, q store.Queries, guid string) (store.FlagType, error) {
-	if !validUUID(guid) {
-		return store.FlagType{}, Errorf(CodeFlagTypeNotFound, "flag type %s not found", guid)
-	}
-	t, err := q.FlagTypeByGUID(ctx, guid)
-	if errors.Is(err, store.ErrNotFound) {
-		return t, Errorf(CodeFlagTypeNotFound, "flag type %s not found", guid)
-	}
-	return t, err
+	return byGUID(ctx, guid, CodeFlagTypeNotFound, "flag type", q.FlagTypeByGUID)
 }

@@ -108,13 +108,7 @@ func (s *Service) PatchCustomer(ctx context.Context, caller Principal, guid stri
 		return store.Customer{}, Invalid([]FieldError{{Field: "phone", Message: "is the customer's login and cannot change here"}})
 	}
 	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
-		if !validUUID(guid) {
-			return store.Customer{}, Errorf(CodeCustomerNotFound, "customer %s not found", guid)
-		}
-		current, err := q.LockCustomer(ctx, guid)
-		if errors.Is(err, store.ErrNotFound) {
-			return current, Errorf(CodeCustomerNotFound, "customer %s not found", guid)
-		}
+		current, err := byGUID(ctx, guid, CodeCustomerNotFound, "customer", q.LockCustomer)
 		if err != nil {
 			return current, err
 		}
@@ -352,14 +346,7 @@ func (s *Service) PutCardIntegration(ctx context.Context, caller Principal, card
 }
 
 func lockCard(ctx context.Context, q store.Queries, guid string) (store.Card, error) {
-	if !validUUID(guid) {
-		return store.Card{}, Errorf(CodeCardNotFound, "card %s not found", guid)
-	}
-	c, err := q.LockCard(ctx, guid)
-	if errors.Is(err, store.ErrNotFound) {
-		return c, Errorf(CodeCardNotFound, "card %s not found", guid)
-	}
-	return c, err
+	return byGUID(ctx, guid, CodeCardNotFound, "card", q.LockCard)
 }
 
 // EmploymentInput is a customer's work and income.
@@ -433,13 +420,7 @@ func (s *Service) AddEmployment(ctx context.Context, caller Principal, customerG
 // UpdateEmployment replaces an employment's data.
 func (s *Service) UpdateEmployment(ctx context.Context, caller Principal, guid string, in EmploymentInput) (store.Employment, error) {
 	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
-		if !validUUID(guid) {
-			return store.Employment{}, Errorf(CodeEmploymentNotFound, "employment %s not found", guid)
-		}
-		current, err := q.LockEmployment(ctx, guid)
-		if errors.Is(err, store.ErrNotFound) {
-			return current, Errorf(CodeEmploymentNotFound, "employment %s not found", guid)
-		}
+		current, err := byGUID(ctx, guid, CodeEmploymentNotFound, "employment", q.LockEmployment)
 		if err != nil {
 			return current, err
 		}
