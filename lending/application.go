@@ -180,11 +180,25 @@ func (f *fieldErrors) uuid(field, value string, need bool) {
 }
 
 func (f *fieldErrors) money(field string, v decimal.Decimal) {
-	if v.IsNegative() {
-		f.add(field, "must be ≥ 0")
-	} else if v.Exponent() < -2 && !v.Equal(v.Round(2)) {
-		f.add(field, "must have at most 2 decimal places")
+	if problem := moneyProblem(v); problem != "" {
+		f.add(field, "%s", problem)
 	}
+}
+
+// maxMoney bounds amounts: they are stored as numeric(14, 2).
+var maxMoney = decimal.New(1, 12)
+
+// moneyProblem says what is wrong with an amount of roubles, or "".
+func moneyProblem(v decimal.Decimal) string {
+	switch {
+	case v.IsNegative():
+		return "must be ≥ 0"
+	case !v.LessThan(maxMoney):
+		return "must be less than 1000000000000"
+	case !v.Equal(v.Round(2)):
+		return "must have at most 2 decimal places"
+	}
+	return ""
 }
 
 // Invalid returns the error for a request with bad fields, naming every one of them.

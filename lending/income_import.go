@@ -51,12 +51,17 @@ func (s *Service) ImportIncomes(ctx context.Context, caller Principal, r io.Read
 		}
 	}
 	var results []IncomeImportResult
-	for line := 2; ; line++ {
+	for {
 		rec, err := rd.Read()
 		if errors.Is(err, io.EOF) {
 			return results, nil
 		}
+		line, _ := rd.FieldPos(0) // the file's own line: the reader skips empty ones
 		res := IncomeImportResult{Line: line, Status: "ERROR", Code: CodeInvalid}
+		var parseErr *csv.ParseError
+		if errors.As(err, &parseErr) {
+			res.Line = parseErr.Line
+		}
 		if err != nil {
 			res.Message = "unreadable row: " + err.Error()
 			results = append(results, res)
@@ -76,7 +81,7 @@ func (s *Service) ImportIncomes(ctx context.Context, caller Principal, r io.Read
 		if err != nil {
 			res.Code, res.Message = ErrorCode(err), ErrorMessage(err)
 			if res.Code == CodeInternal {
-				return nil, err
+				s.Log.ErrorContext(ctx, "income import row failed", "line", res.Line, "err", err)
 			}
 		} else {
 			res.Status, res.Code = "SUCCESS", ""
@@ -109,8 +114,12 @@ func parseIncomeRow(field func(string) string) (incomeRow, error) {
 			return nil
 		}
 		d, err := decimal.NewFromString(v)
-		if err != nil || d.IsNegative() || !d.Equal(d.Round(2)) {
-			errs.add(name, "must be an amount ≥ 0 with kopecks at most")
+		if err != nil {
+			errs.add(name, "must be an amount such as 100000.50")
+			return nil
+		}
+		if problem := moneyProblem(d); problem != "" {
+			errs.add(name, "%s", problem)
 			return nil
 		}
 		return &d

@@ -136,6 +136,7 @@ func (s *Service) SearchCustomers(ctx context.Context, caller Principal, m store
 	if first < 0 || first > 100 {
 		return nil, false, Errorf(CodeInvalid, "first must be between 0 and 100")
 	}
+	m = trimmed(m)
 	if m == (store.CustomerMatch{}) {
 		return nil, false, Errorf(CodeInputParametersAreEmpty, "give at least one search criterion")
 	}
@@ -159,8 +160,15 @@ func (s *Service) SearchCustomers(ctx context.Context, caller Principal, m store
 // matchCustomers is the one matching rule of the registry: the back office's searches and the
 // application lifecycle's "find or create the customer" both go through it.
 func (s *Service) matchCustomers(ctx context.Context, q store.Queries, m store.CustomerMatch, afterID int64, limit int) ([]store.Customer, error) {
-	m.FirstName, m.MiddleName, m.LastName = strings.TrimSpace(m.FirstName), strings.TrimSpace(m.MiddleName), strings.TrimSpace(m.LastName)
-	return q.MatchCustomers(ctx, m, afterID, limit)
+	return q.MatchCustomers(ctx, trimmed(m), afterID, limit)
+}
+
+// trimmed drops the spaces around every text criterion, so that a blank one is no criterion.
+func trimmed(m store.CustomerMatch) store.CustomerMatch {
+	for _, f := range []*string{&m.FirstName, &m.MiddleName, &m.LastName, &m.Phone, &m.Email, &m.INN, &m.PassportSeries, &m.PassportNumber} {
+		*f = strings.TrimSpace(*f)
+	}
+	return m
 }
 
 // AddAddress gives a customer an address; a primary (registration) address makes the others

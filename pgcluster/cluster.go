@@ -129,7 +129,8 @@ func (c *Cluster) initialize(ctx context.Context) error {
 	if err := os.WriteFile(pwFile, []byte(c.password+"\n"), 0o600); err != nil {
 		return err
 	}
-	// initdb reads the password from a file the cluster's owner can open.
+	// initdb reads the password from a file the cluster's owner can open. The C.UTF-8 locale sorts
+	// plainly yet lowers and uppers every alphabet (Cyrillic names compare without case).
 	initPw := filepath.Join(c.dir, "pg.initpw")
 	if err := os.WriteFile(initPw, []byte(c.password+"\n"), 0o600); err != nil {
 		return err
@@ -139,7 +140,7 @@ func (c *Cluster) initialize(ctx context.Context) error {
 		return err
 	}
 	return c.run(ctx, c.bin+"/initdb", "-D", c.dataDir(), "-U", "postgres", "--pwfile="+initPw,
-		"--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-instructions")
+		"--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions")
 }
 
 // runningPort returns the port of the cluster already running in the folder, or 0.
