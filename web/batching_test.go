@@ -41,7 +41,7 @@ func TestCustomerPageCostsFixedStatements(t *testing.T) {
 
 // seedCustomers writes n customers of one family name with a document, a contact, a card with an
 // integration, a flag, an address and an employment each, straight through the store.
-func seedCustomers(t *testing.T, st *store.Store, family string, n int) {
+func seedCustomers(t testing.TB, st *store.Store, family string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	passport, err := st.DocumentTypeByName(ctx, "PASSPORT")

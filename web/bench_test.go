@@ -3,6 +3,8 @@ package web_test
 import (
 	"testing"
 
+	"github.com/google/uuid"
+
 	"lendgraph/apptest"
 	"lendgraph/demo"
 )
@@ -27,5 +29,35 @@ func BenchmarkTokenVerify(b *testing.B) {
 		if _, err := app.Server.Tokens.Verify(token); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkCustomerPage measures the back office's page of 50 customers with their documents,
+// contacts, cards, flags, addresses and employment.
+func BenchmarkCustomerPage(b *testing.B) {
+	app := apptest.StartWithoutWorker(b)
+	family := "Бенч" + uuid.NewString()[:8]
+	seedCustomers(b, app.Store, family, 50)
+	token := app.EmployeeToken(b)
+	query := `query($last: String) { customers(search: {lastName: $last}, first: 50) { edges { node {
+		guid documents { status documentInfo { number } } contacts { contact } cards { bin integrations { integrationCode } }
+		flags { flagType } restrictions { hasRestrictions } addresses { data } employment { salary } } } } }`
+	for b.Loop() {
+		if resp := app.GraphQL(b, token, query, map[string]any{"last": family}); len(resp.Errors) > 0 {
+			b.Fatal(resp.Errors)
+		}
+	}
+}
+
+// BenchmarkPartnerStatus measures the status route partners poll.
+func BenchmarkPartnerStatus(b *testing.B) {
+	app := apptest.Start(b)
+	p := partnerClient{app: app, token: app.PartnerToken(b)}
+	guid := uuid.NewString()
+	if resp := p.post(b, "/partner/api/v1/applications/create", createBody(b, guid, "bench-"+guid, nil)); resp.Status != 200 {
+		b.Fatalf("create: %d %s", resp.Status, resp.Body)
+	}
+	for b.Loop() {
+		p.status(b, guid)
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 // createBody is the spec's create example (the seed's values; a test phone and the demo product),
 // with the given application guid and partner id; mutate edits it as a generic document.
-func createBody(t *testing.T, guid, partnerRef string, mutate func(map[string]any)) []byte {
+func createBody(t testing.TB, guid, partnerRef string, mutate func(map[string]any)) []byte {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/create_application.json")
 	require.NoError(t, err)
@@ -40,7 +40,7 @@ type partnerClient struct {
 	azp    string // the X-azp header, when sent
 }
 
-func (p partnerClient) post(t *testing.T, path string, body []byte) apptest.Response {
+func (p partnerClient) post(t testing.TB, path string, body []byte) apptest.Response {
 	t.Helper()
 	h := http.Header{"Authorization": {"Bearer " + p.token}, "Content-Type": {"application/json"}}
 	if p.azp != "" {
@@ -52,7 +52,7 @@ func (p partnerClient) post(t *testing.T, path string, body []byte) apptest.Resp
 	return p.app.Do(t, http.MethodPost, p.prefix+path, bytes.NewReader(body), h)
 }
 
-func (p partnerClient) status(t *testing.T, guid string) map[string]any {
+func (p partnerClient) status(t testing.TB, guid string) map[string]any {
 	t.Helper()
 	resp := p.app.Do(t, http.MethodGet, p.prefix+"/partner/api/v1/applications/"+guid+"/status", nil,
 		http.Header{"Authorization": {"Bearer " + p.token}})
