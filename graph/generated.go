@@ -349,16 +349,28 @@ type ComplexityRoot struct {
 	}
 
 	Loan struct {
-		Amount         func(childComplexity int) int
-		AnnualRate     func(childComplexity int) int
-		ContractNumber func(childComplexity int) int
-		ContractPDF    func(childComplexity int) int
-		GUID           func(childComplexity int) int
-		Number         func(childComplexity int) int
-		OpenedOn       func(childComplexity int) int
-		Schedule       func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Term           func(childComplexity int) int
+		AccrualsStopped   func(childComplexity int) int
+		AcknowledgeStatus func(childComplexity int) int
+		Amount            func(childComplexity int) int
+		AnnualRate        func(childComplexity int) int
+		ClosedAt          func(childComplexity int) int
+		ContractNumber    func(childComplexity int) int
+		ContractPDF       func(childComplexity int) int
+		GUID              func(childComplexity int) int
+		History           func(childComplexity int) int
+		Number            func(childComplexity int) int
+		OpenedOn          func(childComplexity int) int
+		Schedule          func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Term              func(childComplexity int) int
+	}
+
+	LoanUpdate struct {
+		Actor     func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Event     func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Status    func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -370,6 +382,7 @@ type ComplexityRoot struct {
 		ApplyForLoan            func(childComplexity int, input model.ApplyForLoanInput) int
 		AttachDocumentFile      func(childComplexity int, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) int
 		CancelApplication       func(childComplexity int, input model.CancelApplicationInput) int
+		CloseHopelessLoan       func(childComplexity int, loanID string, reason string) int
 		ConfirmApplication      func(childComplexity int, input model.ConfirmApplicationInput) int
 		CreateApplication       func(childComplexity int, input lending.CreateApplication) int
 		CreateCard              func(childComplexity int, customerID string, input lending.CardInput) int
@@ -387,11 +400,15 @@ type ComplexityRoot struct {
 		RejectDocumentFile      func(childComplexity int, fileID string, version int, invalidityReason string) int
 		RemoveFlag              func(childComplexity int, flagID string) int
 		RequestOtp              func(childComplexity int, input model.RequestOtpInput) int
+		ResumeAccruals          func(childComplexity int, loanID string, reason string) int
 		SelectOffer             func(childComplexity int, input model.SelectOfferInput) int
 		SendOtp                 func(childComplexity int, input model.ApplicationActionInput) int
 		SetCardActive           func(childComplexity int, id string, isActive bool) int
 		SetDocumentStatus       func(childComplexity int, documentID string, status string) int
+		SetLoanAcknowledgement  func(childComplexity int, loanID string, status string) int
 		SignApplication         func(childComplexity int, input model.SignApplicationInput) int
+		StopAccruals            func(childComplexity int, loanID string, reason string) int
+		StopCustomerAccruals    func(childComplexity int, customerID string, reason string) int
 		UpdateAddress           func(childComplexity int, id string, data map[string]any) int
 		UpdateDocumentAttribute func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
 		UpdateDocumentType      func(childComplexity int, name string, input lending.DocumentTypeInput) int
@@ -431,6 +448,7 @@ type ComplexityRoot struct {
 		DocumentType        func(childComplexity int, name string) int
 		DocumentTypes       func(childComplexity int) int
 		FlagTypes           func(childComplexity int) int
+		Loan                func(childComplexity int, id string) int
 		Me                  func(childComplexity int) int
 	}
 
@@ -558,6 +576,8 @@ type IncomeImportResultResolver interface {
 type LoanResolver interface {
 	Schedule(ctx context.Context, obj *store.Loan) ([]*store.ScheduleRow, error)
 	ContractPDF(ctx context.Context, obj *store.Loan) (string, error)
+
+	History(ctx context.Context, obj *store.Loan) ([]*store.LoanUpdate, error)
 }
 type MutationResolver interface {
 	RequestOtp(ctx context.Context, input model.RequestOtpInput) (*lending.OTPIssued, error)
@@ -569,6 +589,11 @@ type MutationResolver interface {
 	SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error)
 	ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error)
 	CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error)
+	StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
+	StopCustomerAccruals(ctx context.Context, customerID string, reason string) ([]*store.Loan, error)
+	ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
+	CloseHopelessLoan(ctx context.Context, loanID string, reason string) (*store.Loan, error)
+	SetLoanAcknowledgement(ctx context.Context, loanID string, status string) (*store.Loan, error)
 	CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error)
 	PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error)
 	AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error)
@@ -602,6 +627,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*lending.Principal, error)
 	Application(ctx context.Context, id string) (*store.Application, error)
 	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
+	Loan(ctx context.Context, id string) (*store.Loan, error)
 	Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error)
 	DocumentTypes(ctx context.Context) ([]*store.DocumentType, error)
 	DocumentType(ctx context.Context, name string) (*store.DocumentType, error)
@@ -1900,6 +1926,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncomeImportResult.Status(childComplexity), true
 
+	case "Loan.accrualsStopped":
+		if e.ComplexityRoot.Loan.AccrualsStopped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.AccrualsStopped(childComplexity), true
+	case "Loan.acknowledgeStatus":
+		if e.ComplexityRoot.Loan.AcknowledgeStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.AcknowledgeStatus(childComplexity), true
 	case "Loan.amount":
 		if e.ComplexityRoot.Loan.Amount == nil {
 			break
@@ -1912,6 +1950,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Loan.AnnualRate(childComplexity), true
+	case "Loan.closedAt":
+		if e.ComplexityRoot.Loan.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.ClosedAt(childComplexity), true
 	case "Loan.contractNumber":
 		if e.ComplexityRoot.Loan.ContractNumber == nil {
 			break
@@ -1930,6 +1974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Loan.GUID(childComplexity), true
+	case "Loan.history":
+		if e.ComplexityRoot.Loan.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.History(childComplexity), true
 	case "Loan.number":
 		if e.ComplexityRoot.Loan.Number == nil {
 			break
@@ -1960,6 +2010,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Loan.Term(childComplexity), true
+
+	case "LoanUpdate.actor":
+		if e.ComplexityRoot.LoanUpdate.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanUpdate.Actor(childComplexity), true
+	case "LoanUpdate.createdAt":
+		if e.ComplexityRoot.LoanUpdate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanUpdate.CreatedAt(childComplexity), true
+	case "LoanUpdate.event":
+		if e.ComplexityRoot.LoanUpdate.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanUpdate.Event(childComplexity), true
+	case "LoanUpdate.reason":
+		if e.ComplexityRoot.LoanUpdate.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanUpdate.Reason(childComplexity), true
+	case "LoanUpdate.status":
+		if e.ComplexityRoot.LoanUpdate.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanUpdate.Status(childComplexity), true
 
 	case "Mutation.addAddress":
 		if e.ComplexityRoot.Mutation.AddAddress == nil {
@@ -2049,6 +2130,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelApplication(childComplexity, args["input"].(model.CancelApplicationInput)), true
+	case "Mutation.closeHopelessLoan":
+		if e.ComplexityRoot.Mutation.CloseHopelessLoan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeHopelessLoan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseHopelessLoan(childComplexity, args["loanId"].(string), args["reason"].(string)), true
 	case "Mutation.confirmApplication":
 		if e.ComplexityRoot.Mutation.ConfirmApplication == nil {
 			break
@@ -2236,6 +2328,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestOtp(childComplexity, args["input"].(model.RequestOtpInput)), true
+	case "Mutation.resumeAccruals":
+		if e.ComplexityRoot.Mutation.ResumeAccruals == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeAccruals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeAccruals(childComplexity, args["loanId"].(string), args["reason"].(string)), true
 	case "Mutation.selectOffer":
 		if e.ComplexityRoot.Mutation.SelectOffer == nil {
 			break
@@ -2280,6 +2383,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetDocumentStatus(childComplexity, args["documentId"].(string), args["status"].(string)), true
+	case "Mutation.setLoanAcknowledgement":
+		if e.ComplexityRoot.Mutation.SetLoanAcknowledgement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setLoanAcknowledgement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetLoanAcknowledgement(childComplexity, args["loanId"].(string), args["status"].(string)), true
 	case "Mutation.signApplication":
 		if e.ComplexityRoot.Mutation.SignApplication == nil {
 			break
@@ -2291,6 +2405,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignApplication(childComplexity, args["input"].(model.SignApplicationInput)), true
+	case "Mutation.stopAccruals":
+		if e.ComplexityRoot.Mutation.StopAccruals == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_stopAccruals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StopAccruals(childComplexity, args["loanId"].(string), args["reason"].(string)), true
+	case "Mutation.stopCustomerAccruals":
+		if e.ComplexityRoot.Mutation.StopCustomerAccruals == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_stopCustomerAccruals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StopCustomerAccruals(childComplexity, args["customerId"].(string), args["reason"].(string)), true
 	case "Mutation.updateAddress":
 		if e.ComplexityRoot.Mutation.UpdateAddress == nil {
 			break
@@ -2528,6 +2664,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.FlagTypes(childComplexity), true
 
+	case "Query.loan":
+		if e.ComplexityRoot.Query.Loan == nil {
+			break
+		}
+
+		args, err := ec.field_Query_loan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Loan(childComplexity, args["id"].(string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -3233,6 +3380,48 @@ type Customer {
   middleName: String
   "When the customer was registered."
   createdAt: Time!
+}
+`, BuiltIn: false},
+	{Name: "../schema/loan.graphqls", Input: `"An entry of a loan's history: a status change or a servicing action."
+type LoanUpdate {
+  "STATUS, ACCRUALS_STOPPED, ACCRUALS_RESUMED or ACKNOWLEDGEMENT."
+  event: String!
+  "The loan's status after it."
+  status: String!
+  "Why (the employee's reason), or the acknowledgement claimed."
+  reason: String!
+  "role:subject of who did it, or system:…"
+  actor: String!
+  createdAt: Time!
+}
+
+extend type Loan {
+  "Whether interest accrual is stopped (suspected fraud)."
+  accrualsStopped: Boolean! @hasRole(roles: [EMPLOYEE])
+  "The customer's claim about the loan: NO_LOAN_TAKEN, UNADMITTED_NO_LOAN_TAKEN or REMOVE_LOAN."
+  acknowledgeStatus: String @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "When the loan closed."
+  closedAt: Time
+  "Every status change and servicing action, oldest first."
+  history: [LoanUpdate!]! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Query {
+  "A loan: employees any, a customer their own (null otherwise)."
+  loan(id: ID!): Loan @hasRole(roles: [CUSTOMER, EMPLOYEE])
+}
+
+extend type Mutation {
+  "Stop interest accrual on a loan suspected of fraud; the reason is required."
+  stopAccruals(loanId: ID!, reason: String!): Loan! @hasRole(roles: [EMPLOYEE])
+  "Stop accrual on every accruing loan of a customer suspected of fraud; answers the loans stopped."
+  stopCustomerAccruals(customerId: ID!, reason: String!): [Loan!]! @hasRole(roles: [EMPLOYEE])
+  "Resume accrual stopped before."
+  resumeAccruals(loanId: ID!, reason: String!): Loan! @hasRole(roles: [EMPLOYEE])
+  "Close a loan that will not be repaid: it stops accruing and is CLOSED."
+  closeHopelessLoan(loanId: ID!, reason: String!): Loan! @hasRole(roles: [EMPLOYEE])
+  "Record the customer's claim about a loan: by the customer, or an employee for them."
+  setLoanAcknowledgement(loanId: ID!, status: String!): Loan! @hasRole(roles: [CUSTOMER, EMPLOYEE])
 }
 `, BuiltIn: false},
 	{Name: "../schema/otp.graphqls", Input: `"""
@@ -4401,8 +4590,32 @@ func (ec *executionContext) childFields_Loan(ctx context.Context, field graphql.
 		return ec.fieldContext_Loan_schedule(ctx, field)
 	case "contractPdf":
 		return ec.fieldContext_Loan_contractPdf(ctx, field)
+	case "accrualsStopped":
+		return ec.fieldContext_Loan_accrualsStopped(ctx, field)
+	case "acknowledgeStatus":
+		return ec.fieldContext_Loan_acknowledgeStatus(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Loan_closedAt(ctx, field)
+	case "history":
+		return ec.fieldContext_Loan_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Loan", field.Name)
+}
+
+func (ec *executionContext) childFields_LoanUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_LoanUpdate_event(ctx, field)
+	case "status":
+		return ec.fieldContext_LoanUpdate_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_LoanUpdate_reason(ctx, field)
+	case "actor":
+		return ec.fieldContext_LoanUpdate_actor(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LoanUpdate_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoanUpdate", field.Name)
 }
 
 func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4833,6 +5046,28 @@ func (ec *executionContext) field_Mutation_cancelApplication_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeHopelessLoan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_confirmApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5175,6 +5410,28 @@ func (ec *executionContext) field_Mutation_requestOtp_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resumeAccruals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_selectOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5247,6 +5504,28 @@ func (ec *executionContext) field_Mutation_setDocumentStatus_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setLoanAcknowledgement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_signApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5258,6 +5537,50 @@ func (ec *executionContext) field_Mutation_signApplication_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_stopAccruals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_stopCustomerAccruals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -5596,6 +5919,20 @@ func (ec *executionContext) field_Query_documentType_args(ctx context.Context, r
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_loan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11194,6 +11531,276 @@ func (ec *executionContext) fieldContext_Loan_contractPdf(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Loan", field, true, true, "String")
 }
 
+func (ec *executionContext) _Loan_accrualsStopped(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_accrualsStopped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccrualsStopped, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_accrualsStopped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Loan_acknowledgeStatus(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_acknowledgeStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcknowledgeStatus, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_acknowledgeStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Loan_closedAt(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Loan_history(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().History(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.LoanUpdate
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.LoanUpdate
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.LoanUpdate) graphql.Marshaler {
+			return ec.marshalNLoanUpdate2ᚕᚖlendgraphᚋstoreᚐLoanUpdateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoanUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoanUpdate_event(ctx context.Context, field graphql.CollectedField, obj *store.LoanUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanUpdate_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanUpdate_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoanUpdate_status(ctx context.Context, field graphql.CollectedField, obj *store.LoanUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanUpdate_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanUpdate_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoanUpdate_reason(ctx context.Context, field graphql.CollectedField, obj *store.LoanUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanUpdate_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanUpdate_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoanUpdate_actor(ctx context.Context, field graphql.CollectedField, obj *store.LoanUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanUpdate_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanUpdate_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoanUpdate_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.LoanUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanUpdate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanUpdate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanUpdate", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Mutation_requestOtp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11728,6 +12335,316 @@ func (ec *executionContext) fieldContext_Mutation_cancelApplication(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_stopAccruals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_stopAccruals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StopAccruals(ctx, fc.Args["loanId"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_stopAccruals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_stopAccruals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_stopCustomerAccruals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_stopCustomerAccruals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StopCustomerAccruals(ctx, fc.Args["customerId"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚕᚖlendgraphᚋstoreᚐLoanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_stopCustomerAccruals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_stopCustomerAccruals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resumeAccruals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resumeAccruals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResumeAccruals(ctx, fc.Args["loanId"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resumeAccruals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resumeAccruals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeHopelessLoan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeHopelessLoan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseHopelessLoan(ctx, fc.Args["loanId"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeHopelessLoan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeHopelessLoan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setLoanAcknowledgement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setLoanAcknowledgement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetLoanAcknowledgement(ctx, fc.Args["loanId"].(string), fc.Args["status"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setLoanAcknowledgement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setLoanAcknowledgement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13891,6 +14808,68 @@ func (ec *executionContext) fieldContext_Query_applications(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_applications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_loan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_loan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Loan(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalOLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_loan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_loan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19979,6 +20958,80 @@ func (ec *executionContext) _Loan(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Loan_contractPdf(ctx, field, obj)
 				})
+		case "accrualsStopped":
+			out.Values[i] = ec._Loan_accrualsStopped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acknowledgeStatus":
+			out.Values[i] = ec._Loan_acknowledgeStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._Loan_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loanUpdateImplementors = []string{"LoanUpdate"}
+
+func (ec *executionContext) _LoanUpdate(ctx context.Context, sel ast.SelectionSet, obj *store.LoanUpdate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loanUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoanUpdate")
+		case "event":
+			out.Values[i] = ec._LoanUpdate_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._LoanUpdate_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._LoanUpdate_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._LoanUpdate_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._LoanUpdate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20074,6 +21127,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopAccruals":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_stopAccruals(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopCustomerAccruals":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_stopCustomerAccruals(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resumeAccruals":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resumeAccruals(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeHopelessLoan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeHopelessLoan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setLoanAcknowledgement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setLoanAcknowledgement(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -20466,6 +21554,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_applications(ctx, field)
+				})
+		case "loan":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_loan(ctx, field)
 				})
 		case "customers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -22046,6 +23140,30 @@ func (ec *executionContext) marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx context
 		return graphql.Null
 	}
 	return ec._Loan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoanUpdate2ᚕᚖlendgraphᚋstoreᚐLoanUpdateᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.LoanUpdate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoanUpdate2ᚖlendgraphᚋstoreᚐLoanUpdate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoanUpdate2ᚖlendgraphᚋstoreᚐLoanUpdate(ctx context.Context, sel ast.SelectionSet, v *store.LoanUpdate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoanUpdate!")
+		return graphql.Null
+	}
+	return ec._LoanUpdate(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {

@@ -84,7 +84,7 @@ func (s *Service) issueLoan(ctx context.Context, q store.Queries, app *store.App
 	loan := store.Loan{
 		Number: number, ContractNumber: fmt.Sprintf("LG%s/%02d", number, now.Year()%100), ApplicationID: app.ID,
 		CustomerID: customer.ID, ProductCode: offer.ProductCode, Amount: offer.Amount, Term: offer.Term,
-		AnnualRate: offer.AnnualRate, Status: "NEW",
+		AnnualRate: offer.AnnualRate, Status: LoanNew,
 	}
 	pdf, err := s.contract(ctx, q, *app, loan, customer, plan, now)
 	if err != nil {
@@ -92,6 +92,9 @@ func (s *Service) issueLoan(ctx context.Context, q store.Queries, app *store.App
 	}
 	created, err := q.InsertLoan(ctx, loan, pdf)
 	if err != nil {
+		return err
+	}
+	if err := q.AppendLoanUpdate(ctx, store.LoanUpdate{LoanID: created.ID, Event: "STATUS", Status: created.Status, Actor: "system:signing"}); err != nil {
 		return err
 	}
 	return q.InsertPayoutOrder(ctx, created.ID, app.PartnerID, created.Amount)
@@ -148,7 +151,7 @@ func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, co
 				return err
 			}
 		}
-		return q.SetLoanStatus(ctx, loan.ID, "OPENED", &opened)
+		return setLoanStatus(ctx, q, loan, LoanOpened, &opened, "", actorOf(caller))
 	})
 }
 
@@ -167,7 +170,7 @@ func (s *Service) Cancel(ctx context.Context, caller Principal, guid, reason str
 		if err != nil {
 			return err
 		}
-		if err := q.SetLoanStatus(ctx, loan.ID, "CANCELLED", nil); err != nil {
+		if err := setLoanStatus(ctx, q, loan, LoanCancelled, nil, reason, actorOf(caller)); err != nil {
 			return err
 		}
 		return q.SetPayoutStatus(ctx, loan.ID, "CANCELLED")

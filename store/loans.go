@@ -22,12 +22,16 @@ type Loan struct {
 	AnnualRate     decimal.Decimal `db:"annual_rate"`
 	Status         string          `db:"status"`
 	OpenedOn       *time.Time      `db:"opened_on"`
-	CreatedAt      time.Time       `db:"created_at"`
-	UpdatedAt      time.Time       `db:"updated_at"`
+	// AccrualsStopped halts interest accrual (fraud); AcknowledgeStatus is the customer's claim.
+	AccrualsStopped   bool       `db:"accruals_stopped"`
+	AcknowledgeStatus *string    `db:"acknowledge_status"`
+	ClosedAt          *time.Time `db:"closed_at"`
+	CreatedAt         time.Time  `db:"created_at"`
+	UpdatedAt         time.Time  `db:"updated_at"`
 }
 
 const loanColumns = `id, guid, number, contract_number, application_id, customer_id, product_code, amount, term,
-	annual_rate, status, opened_on, created_at, updated_at`
+	annual_rate, status, opened_on, accruals_stopped, acknowledge_status, closed_at, created_at, updated_at`
 
 // NextLoanNumber draws the next loan number.
 func (q Queries) NextLoanNumber(ctx context.Context) (string, error) {
@@ -60,10 +64,73 @@ func (q Queries) ContractPDF(ctx context.Context, loanID int64) ([]byte, error) 
 	return pdf, err
 }
 
-// SetLoanStatus changes a loan's status, and its opening date when given.
+// SetLoanStatus changes a loan's status, and its opening date when given; a CLOSED loan records
+// when it closed.
 func (q Queries) SetLoanStatus(ctx context.Context, id int64, status string, openedOn *time.Time) error {
-	_, err := q.exec(ctx, `UPDATE loans SET status = $2, opened_on = coalesce($3, opened_on), updated_at = now() WHERE id = $1`, id, status, openedOn)
+	_, err := q.exec(ctx, `UPDATE loans SET status = $2, opened_on = coalesce($3, opened_on),
+		closed_at = CASE WHEN $2 = 'CLOSED' THEN now() ELSE closed_at END, updated_at = now() WHERE id = $1`, id, status, openedOn)
 	return err
+}
+
+// LockLoan returns a loan by guid, locked until the transaction ends.
+func (q Queries) LockLoan(ctx context.Context, guid string) (Loan, error) {
+	var l Loan
+	err := q.get(ctx, &l, `SELECT `+loanColumns+` FROM loans WHERE guid = $1 FOR UPDATE`, guid)
+	return l, err
+}
+
+// LockActiveLoansOf returns a customer's loans that accrue (OPENED or PROLONGATION), locked.
+func (q Queries) LockActiveLoansOf(ctx context.Context, customerID int64) ([]Loan, error) {
+	var ls []Loan
+	err := q.sel(ctx, &ls, `SELECT `+loanColumns+` FROM loans WHERE customer_id = $1 AND status IN ('OPENED', 'PROLONGATION')
+		ORDER BY id FOR UPDATE`, customerID)
+	return ls, err
+}
+
+// SetAccrualsStopped stops or resumes a loan's interest accrual.
+func (q Queries) SetAccrualsStopped(ctx context.Context, id int64, stopped bool) (Loan, error) {
+	var l Loan
+	err := q.get(ctx, &l, `UPDATE loans SET accruals_stopped = $2, updated_at = now() WHERE id = $1 RETURNING `+loanColumns, id, stopped)
+	return l, err
+}
+
+// SetAcknowledgeStatus records the customer's claim about a loan.
+func (q Queries) SetAcknowledgeStatus(ctx context.Context, id int64, status string) (Loan, error) {
+	var l Loan
+	err := q.get(ctx, &l, `UPDATE loans SET acknowledge_status = $2, updated_at = now() WHERE id = $1 RETURNING `+loanColumns, id, status)
+	return l, err
+}
+
+// LoanUpdate is an entry of a loan's history.
+type LoanUpdate struct {
+	ID        int64     `db:"id"`
+	LoanID    int64     `db:"loan_id"`
+	Event     string    `db:"event"`
+	Status    string    `db:"status"`
+	Reason    string    `db:"reason"`
+	Actor     string    `db:"actor"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// AppendLoanUpdate adds to a loan's history.
+func (q Queries) AppendLoanUpdate(ctx context.Context, u LoanUpdate) error {
+	_, err := q.exec(ctx, `INSERT INTO loan_updates (loan_id, event, status, reason, actor) VALUES ($1, $2, $3, $4, $5)`,
+		u.LoanID, u.Event, u.Status, u.Reason, u.Actor)
+	return err
+}
+
+// LoanUpdates returns a loan's history, oldest first.
+func (q Queries) LoanUpdates(ctx context.Context, loanID int64) ([]LoanUpdate, error) {
+	var us []LoanUpdate
+	err := q.sel(ctx, &us, `SELECT id, loan_id, event, status, reason, actor, created_at FROM loan_updates WHERE loan_id = $1 ORDER BY id`, loanID)
+	return us, err
+}
+
+// LoanByGUID returns a loan.
+func (q Queries) LoanByGUID(ctx context.Context, guid string) (Loan, error) {
+	var l Loan
+	err := q.get(ctx, &l, `SELECT `+loanColumns+` FROM loans WHERE guid = $1`, guid)
+	return l, err
 }
 
 // ScheduleRow is one planned payment of a loan.
