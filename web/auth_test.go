@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -129,7 +132,7 @@ func TestCustomerTokenWithTestPhone(t *testing.T) {
 func TestCustomerOTPAttempts(t *testing.T) {
 	app := apptest.Start(t)
 	ctx := context.Background()
-	phone := "79990000101" // unknown: it gets a random code and becomes a new customer
+	phone := newPhone() // unknown: it gets a random code and becomes a new customer
 	require.Equal(t, http.StatusOK, app.PostForm(t, "/auth/otp", url.Values{"phone_number": {phone}}, device).Status)
 	code := smsCode(t, app, phone)
 	wrong := "0000"
@@ -160,7 +163,7 @@ func TestCustomerOTPAttempts(t *testing.T) {
 func TestOTPCodeIsHashedAndExpires(t *testing.T) {
 	app := apptest.Start(t)
 	ctx := context.Background()
-	phone := "79990000102"
+	phone := newPhone()
 	require.Equal(t, http.StatusOK, app.PostForm(t, "/auth/otp", url.Values{"phone_number": {phone}}, device).Status)
 	code := smsCode(t, app, phone)
 
@@ -196,14 +199,16 @@ func TestRequestOTPRejectsBadPhones(t *testing.T) {
 
 func TestRequestOTPMutation(t *testing.T) {
 	app := apptest.Start(t)
-	resp := app.GraphQL(t, "", `mutation { requestOtp(input: {phone: "8 999 000-01-03", deviceId: "d1"}) { phone expiresAt codeLength attemptsLeft } }`, nil)
+	phone := newPhone()
+	typed := "8 " + phone[1:4] + " " + phone[4:7] + "-" + phone[7:9] + "-" + phone[9:]
+	resp := app.GraphQL(t, "", `mutation($p: String!) { requestOtp(input: {phone: $p, deviceId: "d1"}) { phone expiresAt codeLength attemptsLeft } }`, map[string]any{"p": typed})
 	require.Empty(t, resp.Errors)
 	out := resp.Data["requestOtp"].(map[string]any)
-	assert.Equal(t, "79990000103", out["phone"])
+	assert.Equal(t, phone, out["phone"])
 	assert.EqualValues(t, 4, out["codeLength"])
 	assert.EqualValues(t, 3, out["attemptsLeft"])
 	assert.NotEmpty(t, out["expiresAt"])
-	assert.Regexp(t, `^\d{4}$`, smsCode(t, app, "79990000103"))
+	assert.Regexp(t, `^\d{4}$`, smsCode(t, app, phone))
 }
 
 // smsCode reads the code of the newest SMS queued for phone.
@@ -224,4 +229,11 @@ func hexOf(s string) string {
 		b.WriteByte(digits[c&15])
 	}
 	return b.String()
+}
+
+var phones atomic.Int64
+
+// newPhone returns a phone no other test, and no earlier run on the same database, has used.
+func newPhone() string {
+	return fmt.Sprintf("7999%07d", (time.Now().UnixNano()/1000+phones.Add(1))%10_000_000)
 }
