@@ -163,11 +163,6 @@ func (s *Service) DocumentFileContent(ctx context.Context, caller Principal, fil
 	return blob, err
 }
 
-// DocumentFiles returns the files of the given documents, newest first.
-func (s *Service) DocumentFiles(ctx context.Context, documentIDs []int64) ([]store.DocumentFile, error) {
-	return s.Store.DocumentFiles(ctx, documentIDs)
-}
-
 func latestFile(ctx context.Context, q store.Queries, guid string) (store.DocumentFile, error) {
 	return byGUID(ctx, guid, CodeDocumentFileNotFound, "file", q.LatestFileVersion)
 }

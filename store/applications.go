@@ -29,13 +29,6 @@ func (q Queries) LoanProduct(ctx context.Context, code string) (LoanProduct, err
 	return p, err
 }
 
-// ActiveLoanProducts returns the products on sale, by code.
-func (q Queries) ActiveLoanProducts(ctx context.Context) ([]LoanProduct, error) {
-	var ps []LoanProduct
-	err := q.sel(ctx, &ps, `SELECT `+loanProductColumns+` FROM loan_products WHERE active ORDER BY code`)
-	return ps, err
-}
-
 // PutLoanProduct stores a product unless its code exists; it reports whether it added one.
 func (q Queries) PutLoanProduct(ctx context.Context, p LoanProduct) (bool, error) {
 	res, err := q.exec(ctx, `

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // Customer is a person who borrows; they sign in by phone.
@@ -51,13 +49,6 @@ func (q Queries) EnsureCustomer(ctx context.Context, phone string, firstName, la
 		ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
 		RETURNING `+customerColumns, phone, firstName, lastName, middleName)
 	return c, err
-}
-
-// CustomersByID returns the customers with the given ids.
-func (q Queries) CustomersByID(ctx context.Context, ids []int64) ([]Customer, error) {
-	var cs []Customer
-	err := q.sel(ctx, &cs, `SELECT `+customerColumns+` FROM customers WHERE id = ANY($1)`, pq.Array(ids))
-	return cs, err
 }
 
 // InsertCustomer registers a customer unless the phone is taken; ok tells which.

@@ -41,10 +41,3 @@ func (q Queries) RetryJob(ctx context.Context, id int64, failure string, runAt t
 	_, err := q.exec(ctx, `UPDATE jobs SET attempts = attempts + 1, last_error = $2, run_at = $3 WHERE id = $1`, id, failure, runAt)
 	return err
 }
-
-// PendingJobs counts an application's jobs not yet done.
-func (q Queries) PendingJobs(ctx context.Context, applicationID int64) (int, error) {
-	var n int
-	err := q.get(ctx, &n, `SELECT count(*) FROM jobs WHERE application_id = $1 AND done_at IS NULL`, applicationID)
-	return n, err
-}

@@ -178,13 +178,6 @@ func (q Queries) InsertPayoutOrder(ctx context.Context, loanID int64, partnerID 
 	return err
 }
 
-// PayoutOrderByLoan returns the payout order of a loan.
-func (q Queries) PayoutOrderByLoan(ctx context.Context, loanID int64) (PayoutOrder, error) {
-	var p PayoutOrder
-	err := q.get(ctx, &p, `SELECT id, guid, loan_id, partner_id, amount, currency, status, created_at FROM payout_orders WHERE loan_id = $1`, loanID)
-	return p, err
-}
-
 // SetPayoutStatus changes a payout order's status.
 func (q Queries) SetPayoutStatus(ctx context.Context, loanID int64, status string) error {
 	_, err := q.exec(ctx, `UPDATE payout_orders SET status = $2 WHERE loan_id = $1`, loanID, status)
