@@ -131,6 +131,16 @@ var (
 	}
 )
 
+// sumLines is the total of cart lines: price × quantity, summed.
+func sumLines[T any](lines []T, line func(T) (price decimal.Decimal, quantity int)) decimal.Decimal {
+	total := decimal.Zero
+	for _, l := range lines {
+		price, quantity := line(l)
+		total = total.Add(price.Mul(decimal.NewFromInt(int64(quantity))))
+	}
+	return total
+}
+
 // FieldError names a bad field of a request and says what is wrong with it.
 type FieldError struct {
 	Field   string `json:"field"`
@@ -236,7 +246,6 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 	if len(c.Cart.Items) == 0 {
 		errs.add("cart.items", "must have at least one item")
 	}
-	total := decimal.Zero
 	for i, it := range c.Cart.Items {
 		p := fmt.Sprintf("cart.items[%d].", i)
 		errs.required(p+"name", it.Name)
@@ -245,8 +254,8 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 			errs.add(p+"quantity", "must be ≥ 1")
 		}
 		errs.money(p+"price", it.Price)
-		total = total.Add(it.Price.Mul(decimal.NewFromInt(int64(it.Quantity))))
 	}
+	total := sumLines(c.Cart.Items, func(it CartItem) (decimal.Decimal, int) { return it.Price, it.Quantity })
 	errs.money("down_payment", c.DownPayment)
 	errs.money("loan_amount", c.LoanAmount)
 	if !c.LoanAmount.IsPositive() {

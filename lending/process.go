@@ -119,7 +119,12 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 	if Status(app.Status) != StatusProcessing {
 		return nil // cancelled meanwhile
 	}
-	customer, err := s.applicant(ctx, q, app)
+	// a mobile application's request has no questionnaire: its fields stay zero
+	var req CreateApplication
+	if err := json.Unmarshal(app.Request, &req); err != nil {
+		return err
+	}
+	customer, err := s.applicant(ctx, q, app, req)
 	if err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 	if err != nil {
 		return err
 	}
-	result := scoring.Evaluate(scoringRules(rules), s.scoringEnv(app, customer), s.Now)
+	result := scoring.Evaluate(scoringRules(rules), s.scoringEnv(app, customer, req), s.Now)
 	switch result.FinalRecommendation {
 	case scoring.Approve:
 		if err := s.makeOffers(ctx, q, app, product); err != nil {
@@ -152,13 +157,9 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 
 // applicant returns the application's customer: the mobile applicant, or for a partner's
 // application the customer with its phone, created when new, with the questionnaire stored.
-func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.Application) (store.Customer, error) {
+func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.Application, req CreateApplication) (store.Customer, error) {
 	if app.CustomerID != nil {
 		return q.CustomerByID(ctx, *app.CustomerID)
-	}
-	var req CreateApplication
-	if err := json.Unmarshal(app.Request, &req); err != nil {
-		return store.Customer{}, err
 	}
 	a := req.Customer
 	c, err := s.findOrCreateCustomer(ctx, q, app.Phone, a)
@@ -209,13 +210,8 @@ func (s *Service) findOrCreateCustomer(ctx context.Context, q store.Queries, pho
 
 // scoringEnv is what rules see: the application and the customer, with the questionnaire's
 // figures when the application brought one. Numbers are float64 and int, as expressions compare them.
-func (s *Service) scoringEnv(app *store.Application, c store.Customer) map[string]any {
-	var req CreateApplication
-	_ = json.Unmarshal(app.Request, &req) // a mobile application has no questionnaire: zero values
-	cartTotal := decimal.Zero
-	for _, it := range req.Cart.Items {
-		cartTotal = cartTotal.Add(it.Price.Mul(decimal.NewFromInt(int64(it.Quantity))))
-	}
+func (s *Service) scoringEnv(app *store.Application, c store.Customer, req CreateApplication) map[string]any {
+	cartTotal := sumLines(req.Cart.Items, func(it CartItem) (decimal.Decimal, int) { return it.Price, it.Quantity })
 	// the application's own questionnaire speaks for the applicant; the registry fills in
 	age := -1
 	if birth, err := time.Parse(time.DateOnly, req.Customer.BirthDate); err == nil {

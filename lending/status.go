@@ -76,10 +76,7 @@ func (s *Service) partnerStatus(ctx context.Context, q store.Queries, app store.
 		return v, err
 	}
 	// what the customer pays for the cart outside the loan, the down payment included
-	cartTotal := decimal.Zero
-	for _, it := range items {
-		cartTotal = cartTotal.Add(it.Price.Mul(decimal.NewFromInt(int64(it.Quantity))))
-	}
+	cartTotal := sumLines(items, func(it store.CartItem) (decimal.Decimal, int) { return it.Price, it.Quantity })
 	outOfCredit := decimal.Max(cartTotal.Sub(offer.Amount), decimal.Zero)
 	v.Payload["confirmedProduct"] = ConfirmedProduct{
 		PartnerProductCode: offer.ProductCode, Payment: offer.MonthlyPayment, InterestRate: offer.AnnualRate,
