@@ -120,7 +120,7 @@ func (h *Hub) fanOut(ev store.Event) {
 	defer h.mu.Unlock()
 	h.lastID = max(h.lastID, ev.ID)
 	for s := range h.subs {
-		if s.wants(ev) {
+		if s.filter.matches(ev) {
 			s.offer(ev)
 		}
 	}
@@ -228,8 +228,6 @@ type subscriber struct {
 	live   chan store.Event
 	lagged chan struct{} // the live buffer overflowed: re-read from the table
 }
-
-func (s *subscriber) wants(ev store.Event) bool { return s.filter.matches(ev) }
 
 func (s *subscriber) offer(ev store.Event) {
 	select {

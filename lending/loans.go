@@ -69,7 +69,7 @@ func (s *Service) StopCustomerAccruals(ctx context.Context, caller Principal, cu
 	if err := needReason(reason); err != nil {
 		return nil, err
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) ([]store.Loan, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) ([]store.Loan, error) {
 		c, err := registryCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return nil, err
@@ -136,7 +136,7 @@ func (s *Service) fraudAction(ctx context.Context, caller Principal, loanGUID, r
 	if err := needReason(reason); err != nil {
 		return store.Loan{}, err
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Loan, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Loan, error) {
 		l, err := byGUID(ctx, loanGUID, CodeLoanNotFound, "loan", q.LockLoan)
 		if err != nil {
 			return l, err

@@ -48,7 +48,7 @@ func (s *Service) CreateDocumentType(ctx context.Context, caller Principal, in D
 	if err != nil {
 		return store.DocumentType{}, err
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
 		out, ok, err := q.InsertDocumentType(ctx, t)
 		if err == nil && !ok {
 			err = Errorf(CodeDocumentTypeDuplicatedName, "document type %s exists", in.Name)
@@ -62,7 +62,7 @@ func (s *Service) CreateDocumentType(ctx context.Context, caller Principal, in D
 
 // UpdateDocumentType changes the type named typeName.
 func (s *Service) UpdateDocumentType(ctx context.Context, caller Principal, typeName string, in DocumentTypeInput) (store.DocumentType, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
 		current, err := q.DocumentTypeByName(ctx, typeName)
 		if errors.Is(err, store.ErrNotFound) {
 			return current, Errorf(CodeDocumentTypeNotFound, "document type %s not found", typeName)
@@ -151,7 +151,7 @@ func (in DocumentAttributeInput) toStore(a store.DocumentAttribute) (store.Docum
 
 // CreateDocumentAttribute adds an attribute, with its rules, to the type named typeName.
 func (s *Service) CreateDocumentAttribute(ctx context.Context, caller Principal, typeName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
 		t, err := documentType(ctx, q, typeName)
 		if err != nil {
 			return store.DocumentAttribute{}, err
@@ -173,7 +173,7 @@ func (s *Service) CreateDocumentAttribute(ctx context.Context, caller Principal,
 
 // UpdateDocumentAttribute changes the attribute attrName of the type typeName.
 func (s *Service) UpdateDocumentAttribute(ctx context.Context, caller Principal, typeName, attrName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
 		t, err := documentType(ctx, q, typeName)
 		if err != nil {
 			return store.DocumentAttribute{}, err
@@ -219,11 +219,11 @@ func documentType(ctx context.Context, q store.Queries, name string) (store.Docu
 	return t, err
 }
 
-// registryWrite runs an employee's change of the registry in one transaction.
-func registryWrite[T any](s *Service, ctx context.Context, caller Principal, fn func(q store.Queries) (T, error)) (T, error) {
+// employeeWrite runs a back-office change (of the registry, of a loan) in one transaction.
+func employeeWrite[T any](s *Service, ctx context.Context, caller Principal, fn func(q store.Queries) (T, error)) (T, error) {
 	var out T
 	if caller.Role != RoleEmployee {
-		return out, Errorf(CodeForbidden, "only employees change the registry")
+		return out, Errorf(CodeForbidden, "only employees may do this")
 	}
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error

@@ -32,7 +32,7 @@ func (s *Service) CreateCustomerDocument(ctx context.Context, caller Principal, 
 	if !documentStatuses[status] {
 		return store.CustomerDocument{}, Invalid([]FieldError{{Field: "status", Message: "must be VALID, NOT_VALID, NOT_CHECKED or NOT_FOUND"}})
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CustomerDocument, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerDocument, error) {
 		c, err := registryCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.CustomerDocument{}, err
@@ -63,7 +63,7 @@ func (s *Service) SetDocumentStatus(ctx context.Context, caller Principal, docum
 	if !documentStatuses[status] {
 		return store.CustomerDocument{}, Invalid([]FieldError{{Field: "status", Message: "must be VALID, NOT_VALID, NOT_CHECKED or NOT_FOUND"}})
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CustomerDocument, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerDocument, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
 		if err != nil {
 			return d, err
@@ -78,7 +78,7 @@ func (s *Service) SetDocumentStatus(ctx context.Context, caller Principal, docum
 
 // AddDocumentInfo adds a data record to a document.
 func (s *Service) AddDocumentInfo(ctx context.Context, caller Principal, documentGUID string, info DocumentInfoInput) (store.DocumentInfo, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentInfo, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentInfo, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
 		if err != nil {
 			return store.DocumentInfo{}, err
@@ -94,7 +94,7 @@ func (s *Service) AddDocumentInfo(ctx context.Context, caller Principal, documen
 // PatchDocumentInfo changes the given fields of a data record; the result must still satisfy the
 // type's attribute rules.
 func (s *Service) PatchDocumentInfo(ctx context.Context, caller Principal, infoGUID string, patch DocumentInfoInput) (store.DocumentInfo, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentInfo, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentInfo, error) {
 		current, err := byGUID(ctx, infoGUID, CodeDocumentInfoNotFound, "document info", q.LockDocumentInfo)
 		if err != nil {
 			return current, err

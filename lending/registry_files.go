@@ -50,7 +50,7 @@ func (s *Service) AttachDocumentFile(ctx context.Context, caller Principal, docu
 	if len(errs) > 0 {
 		return store.DocumentFile{}, Invalid(errs)
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentFile, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentFile, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
 		if err != nil {
 			return store.DocumentFile{}, err
@@ -84,7 +84,7 @@ func (s *Service) RejectDocumentFile(ctx context.Context, caller Principal, file
 	if reason == "" {
 		return store.DocumentFile{}, Invalid([]FieldError{{Field: "invalidityReason", Message: "is required"}})
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.DocumentFile, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentFile, error) {
 		f, err := documentFile(ctx, q, fileGUID, version)
 		if err != nil {
 			return f, err
@@ -102,7 +102,7 @@ func (s *Service) PruneDocumentFiles(ctx context.Context, caller Principal, docu
 	if keep < 0 {
 		return nil, Invalid([]FieldError{{Field: "filesToKeep", Message: "must be ≥ 0"}})
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) ([]store.DocumentFile, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) ([]store.DocumentFile, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
 		if ErrorCode(err) == CodeCustomerDocumentNotFound {
 			return nil, Errorf(CodeDocumentNotFound, "document %s not found", documentGUID) // as the spec names it here

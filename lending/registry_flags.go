@@ -43,7 +43,7 @@ func (s *Service) CreateFlagType(ctx context.Context, caller Principal, in FlagT
 	if err != nil {
 		return t, err
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
 		out, ok, err := q.InsertFlagType(ctx, t)
 		if err == nil && !ok {
 			err = Errorf(CodeFlagTypeDuplicatedName, "flag type %s exists", in.Name)
@@ -57,7 +57,7 @@ func (s *Service) CreateFlagType(ctx context.Context, caller Principal, in FlagT
 
 // UpdateFlagType changes a flag type.
 func (s *Service) UpdateFlagType(ctx context.Context, caller Principal, guid string, in FlagTypeInput) (store.FlagType, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
 		current, err := flagTypeByGUID(ctx, q, guid)
 		if err != nil {
 			return current, err
@@ -104,7 +104,7 @@ func (in FlagReasonInput) toStore(r store.FlagReason) (store.FlagReason, error) 
 
 // CreateFlagReason adds a reason under the flag type typeGUID.
 func (s *Service) CreateFlagReason(ctx context.Context, caller Principal, typeGUID string, in FlagReasonInput) (store.FlagReason, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
 		t, err := flagTypeByGUID(ctx, q, typeGUID)
 		if err != nil {
 			return store.FlagReason{}, err
@@ -126,7 +126,7 @@ func (s *Service) CreateFlagReason(ctx context.Context, caller Principal, typeGU
 
 // UpdateFlagReason changes a flag reason.
 func (s *Service) UpdateFlagReason(ctx context.Context, caller Principal, guid string, in FlagReasonInput) (store.FlagReason, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
 		current, err := byGUID(ctx, guid, CodeFlagReasonNotFound, "flag reason", q.FlagReasonByGUID)
 		if err != nil {
 			return current, err
@@ -149,7 +149,7 @@ func (s *Service) UpdateFlagReason(ctx context.Context, caller Principal, guid s
 // AddFlag sets a flag of type typeName for reason reasonName on a customer. The reason must belong
 // to the type.
 func (s *Service) AddFlag(ctx context.Context, caller Principal, customerGUID, typeName, reasonName string) (store.CustomerFlag, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
 		c, err := registryCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.CustomerFlag{}, err
@@ -186,7 +186,7 @@ func (s *Service) AddFlag(ctx context.Context, caller Principal, customerGUID, t
 
 // RemoveFlag deactivates a customer's flag; removing it twice is INVALID_FLAG_STATE.
 func (s *Service) RemoveFlag(ctx context.Context, caller Principal, flagGUID string) (store.CustomerFlag, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
 		f, err := byGUID(ctx, flagGUID, CodeFlagNotFound, "flag", q.LockCustomerFlag)
 		if err != nil {
 			return f, err

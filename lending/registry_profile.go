@@ -90,7 +90,7 @@ func (s *Service) CreateCustomer(ctx context.Context, caller Principal, in Custo
 	if err != nil {
 		return c, err
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
 		out, ok, err := q.InsertCustomer(ctx, c)
 		if err == nil && !ok {
 			err = Errorf(CodeCustomerAlreadyExists, "a customer with phone %s exists", MaskPhone(phone))
@@ -107,7 +107,7 @@ func (s *Service) PatchCustomer(ctx context.Context, caller Principal, guid stri
 	if in.Phone != nil {
 		return store.Customer{}, Invalid([]FieldError{{Field: "phone", Message: "is the customer's login and cannot change here"}})
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
 		current, err := byGUID(ctx, guid, CodeCustomerNotFound, "customer", q.LockCustomer)
 		if err != nil {
 			return current, err
@@ -174,7 +174,7 @@ func trimmed(m store.CustomerMatch) store.CustomerMatch {
 // AddAddress gives a customer an address; a primary (registration) address makes the others
 // secondary.
 func (s *Service) AddAddress(ctx context.Context, caller Principal, customerGUID string, isPrimary bool, data map[string]any) (store.Address, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
 		c, err := registryCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Address{}, err
@@ -193,7 +193,7 @@ func (s *Service) AddAddress(ctx context.Context, caller Principal, customerGUID
 
 // UpdateAddress replaces an address's data.
 func (s *Service) UpdateAddress(ctx context.Context, caller Principal, guid string, data map[string]any) (store.Address, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
 		if !validUUID(guid) {
 			return store.Address{}, Errorf(CodeAddressNotFound, "address %s not found", guid)
 		}
@@ -243,7 +243,7 @@ func (s *Service) AddContact(ctx context.Context, caller Principal, customerGUID
 	if len(errs) > 0 {
 		return store.Contact{}, Invalid(errs)
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Contact, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Contact, error) {
 		c, err := registryCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Contact{}, err
@@ -304,7 +304,7 @@ func (s *Service) CreateCard(ctx context.Context, caller Principal, customerGUID
 	if len(errs) > 0 {
 		return store.Card{}, Invalid(errs)
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
 		c, err := registryCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Card{}, err
@@ -320,7 +320,7 @@ func (s *Service) CreateCard(ctx context.Context, caller Principal, customerGUID
 
 // SetCardActive turns a card on or off.
 func (s *Service) SetCardActive(ctx context.Context, caller Principal, guid string, active bool) (store.Card, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
 		c, err := lockCard(ctx, q, guid)
 		if err != nil {
 			return c, err
@@ -340,7 +340,7 @@ func (s *Service) PutCardIntegration(ctx context.Context, caller Principal, card
 	if len(errs) > 0 {
 		return store.CardIntegration{}, Invalid(errs)
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.CardIntegration, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CardIntegration, error) {
 		c, err := lockCard(ctx, q, cardGUID)
 		if err != nil {
 			return store.CardIntegration{}, err
@@ -408,7 +408,7 @@ func (s *Service) AddEmployment(ctx context.Context, caller Principal, customerG
 	if err != nil {
 		return e, err
 	}
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
 		c, err := registryCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Employment{}, err
@@ -427,7 +427,7 @@ func (s *Service) AddEmployment(ctx context.Context, caller Principal, customerG
 
 // UpdateEmployment replaces an employment's data.
 func (s *Service) UpdateEmployment(ctx context.Context, caller Principal, guid string, in EmploymentInput) (store.Employment, error) {
-	return registryWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
 		current, err := byGUID(ctx, guid, CodeEmploymentNotFound, "employment", q.LockEmployment)
 		if err != nil {
 			return current, err
