@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
@@ -114,11 +115,11 @@ func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string
 }
 
 func (r *mutationResolver) CreateApplication(ctx context.Context, input lending.CreateApplication) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.CreatePartnerApplication(ctx, caller(ctx), input))
+	return payload(r.Lending.CreatePartnerApplication(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) ApplyForLoan(ctx context.Context, input model.ApplyForLoanInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.ApplyForLoan(ctx, caller(ctx), input.Amount, input.Term, input.ProductCode))
+	return payload(r.Lending.ApplyForLoan(ctx, auth.Caller(ctx), input.Amount, input.Term, input.ProductCode))
 }
 
 func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error) {
@@ -126,7 +127,7 @@ func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input mode
 	if err != nil {
 		return nil, lending.Errorf(lending.CodeInvalid, "file could not be read")
 	}
-	f, err := r.Lending.UploadFile(ctx, caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
+	f, err := r.Lending.UploadFile(ctx, auth.Caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
 	return &f, err
 }
 
@@ -139,27 +140,27 @@ func (r *mutationResolver) SelectOffer(ctx context.Context, input model.SelectOf
 		}
 		offerID = id
 	}
-	return payload(r.Lending.SelectOffer(ctx, caller(ctx), input.ApplicationID, offerID))
+	return payload(r.Lending.SelectOffer(ctx, auth.Caller(ctx), input.ApplicationID, offerID))
 }
 
 func (r *mutationResolver) SendOtp(ctx context.Context, input model.ApplicationActionInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.SendOTP(ctx, caller(ctx), input.ApplicationID))
+	return payload(r.Lending.SendOTP(ctx, auth.Caller(ctx), input.ApplicationID))
 }
 
 func (r *mutationResolver) SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.Sign(ctx, caller(ctx), input.ApplicationID, input.Code))
+	return payload(r.Lending.Sign(ctx, auth.Caller(ctx), input.ApplicationID, input.Code))
 }
 
 func (r *mutationResolver) ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.Confirm(ctx, caller(ctx), input.ApplicationID, input.ConfirmDate))
+	return payload(r.Lending.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate))
 }
 
 func (r *mutationResolver) CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.Cancel(ctx, caller(ctx), input.ApplicationID, input.Reason))
+	return payload(r.Lending.Cancel(ctx, auth.Caller(ctx), input.ApplicationID, input.Reason))
 }
 
 func (r *queryResolver) Application(ctx context.Context, id string) (*store.Application, error) {
-	app, err := r.Lending.Application(ctx, caller(ctx), id)
+	app, err := r.Lending.Application(ctx, auth.Caller(ctx), id)
 	if lending.ErrorCode(err) == lending.CodeNotFound {
 		return nil, nil
 	}
@@ -186,7 +187,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 		f.CreatedFrom, f.CreatedBefore = filter.CreatedFrom, filter.CreatedBefore
 		partner = deref(filter.Partner)
 	}
-	page, err := r.Lending.Applications(ctx, caller(ctx), f, partner)
+	page, err := r.Lending.Applications(ctx, auth.Caller(ctx), f, partner)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +202,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 }
 
 func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error) {
-	filter, err := r.Lending.EventFilter(ctx, caller(ctx), deref(applicationID))
+	filter, err := r.Lending.EventFilter(ctx, auth.Caller(ctx), deref(applicationID))
 	if err != nil {
 		return nil, err
 	}

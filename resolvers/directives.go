@@ -29,12 +29,6 @@ func (r *Resolver) Config() graph.Config {
 	}
 }
 
-// caller is the principal @hasRole has let through.
-func caller(ctx context.Context) lending.Principal {
-	p, _ := auth.Authorize(ctx)
-	return p
-}
-
 func payload(app store.Application, err error) (*model.ApplicationPayload, error) {
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"lendgraph/auth"
 	"lendgraph/lending"
 	"lendgraph/store"
 )
@@ -11,27 +12,27 @@ func (r *loanResolver) History(ctx context.Context, obj *store.Loan) ([]*store.L
 }
 
 func (r *mutationResolver) StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error) {
-	return pointer(r.Lending.StopAccruals(ctx, caller(ctx), loanID, reason))
+	return pointer(r.Lending.StopAccruals(ctx, auth.Caller(ctx), loanID, reason))
 }
 
 func (r *mutationResolver) StopCustomerAccruals(ctx context.Context, customerID string, reason string) ([]*store.Loan, error) {
-	return pointers(r.Lending.StopCustomerAccruals(ctx, caller(ctx), customerID, reason))
+	return pointers(r.Lending.StopCustomerAccruals(ctx, auth.Caller(ctx), customerID, reason))
 }
 
 func (r *mutationResolver) ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error) {
-	return pointer(r.Lending.ResumeAccruals(ctx, caller(ctx), loanID, reason))
+	return pointer(r.Lending.ResumeAccruals(ctx, auth.Caller(ctx), loanID, reason))
 }
 
 func (r *mutationResolver) CloseHopelessLoan(ctx context.Context, loanID string, reason string) (*store.Loan, error) {
-	return pointer(r.Lending.CloseHopelessLoan(ctx, caller(ctx), loanID, reason))
+	return pointer(r.Lending.CloseHopelessLoan(ctx, auth.Caller(ctx), loanID, reason))
 }
 
 func (r *mutationResolver) SetLoanAcknowledgement(ctx context.Context, loanID string, status string) (*store.Loan, error) {
-	return pointer(r.Lending.SetAcknowledgement(ctx, caller(ctx), loanID, status))
+	return pointer(r.Lending.SetAcknowledgement(ctx, auth.Caller(ctx), loanID, status))
 }
 
 func (r *queryResolver) Loan(ctx context.Context, id string) (*store.Loan, error) {
-	l, err := r.Lending.Loan(ctx, caller(ctx), id)
+	l, err := r.Lending.Loan(ctx, auth.Caller(ctx), id)
 	if lending.ErrorCode(err) == lending.CodeLoanNotFound {
 		return nil, nil
 	}

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
@@ -84,47 +85,47 @@ func (r *incomeImportResultResolver) Message(ctx context.Context, obj *lending.I
 }
 
 func (r *mutationResolver) CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error) {
-	return pointer(r.Lending.CreateCustomer(ctx, caller(ctx), input))
+	return pointer(r.Lending.CreateCustomer(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error) {
-	return pointer(r.Lending.PatchCustomer(ctx, caller(ctx), id, input))
+	return pointer(r.Lending.PatchCustomer(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error) {
-	return pointer(r.Lending.AddAddress(ctx, caller(ctx), customerID, isPrimary, data))
+	return pointer(r.Lending.AddAddress(ctx, auth.Caller(ctx), customerID, isPrimary, data))
 }
 
 func (r *mutationResolver) UpdateAddress(ctx context.Context, id string, data map[string]any) (*store.Address, error) {
-	return pointer(r.Lending.UpdateAddress(ctx, caller(ctx), id, data))
+	return pointer(r.Lending.UpdateAddress(ctx, auth.Caller(ctx), id, data))
 }
 
 func (r *mutationResolver) AddContact(ctx context.Context, customerID string, input lending.ContactInput) (*store.Contact, error) {
-	return pointer(r.Lending.AddContact(ctx, caller(ctx), customerID, input))
+	return pointer(r.Lending.AddContact(ctx, auth.Caller(ctx), customerID, input))
 }
 
 func (r *mutationResolver) CreateCard(ctx context.Context, customerID string, input lending.CardInput) (*store.Card, error) {
-	return pointer(r.Lending.CreateCard(ctx, caller(ctx), customerID, input))
+	return pointer(r.Lending.CreateCard(ctx, auth.Caller(ctx), customerID, input))
 }
 
 func (r *mutationResolver) SetCardActive(ctx context.Context, id string, isActive bool) (*store.Card, error) {
-	return pointer(r.Lending.SetCardActive(ctx, caller(ctx), id, isActive))
+	return pointer(r.Lending.SetCardActive(ctx, auth.Caller(ctx), id, isActive))
 }
 
 func (r *mutationResolver) PutCardIntegration(ctx context.Context, cardID string, integrationCode string, externalCardUniqueID string) (*store.CardIntegration, error) {
-	return pointer(r.Lending.PutCardIntegration(ctx, caller(ctx), cardID, integrationCode, externalCardUniqueID))
+	return pointer(r.Lending.PutCardIntegration(ctx, auth.Caller(ctx), cardID, integrationCode, externalCardUniqueID))
 }
 
 func (r *mutationResolver) AddEmployment(ctx context.Context, customerID string, input lending.EmploymentInput) (*store.Employment, error) {
-	return pointer(r.Lending.AddEmployment(ctx, caller(ctx), customerID, input))
+	return pointer(r.Lending.AddEmployment(ctx, auth.Caller(ctx), customerID, input))
 }
 
 func (r *mutationResolver) UpdateEmployment(ctx context.Context, id string, input lending.EmploymentInput) (*store.Employment, error) {
-	return pointer(r.Lending.UpdateEmployment(ctx, caller(ctx), id, input))
+	return pointer(r.Lending.UpdateEmployment(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) ImportIncomes(ctx context.Context, file graphql.Upload) ([]*lending.IncomeImportResult, error) {
-	return pointers(r.Lending.ImportIncomes(ctx, caller(ctx), file.File))
+	return pointers(r.Lending.ImportIncomes(ctx, auth.Caller(ctx), file.File))
 }
 
 func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error) {
@@ -140,7 +141,7 @@ func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatc
 		}
 		afterID = id
 	}
-	customers, more, err := r.Lending.SearchCustomers(ctx, caller(ctx), search, afterID, limit)
+	customers, more, err := r.Lending.SearchCustomers(ctx, auth.Caller(ctx), search, afterID, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
+	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/lending"
 	"lendgraph/loaders"
@@ -72,62 +73,62 @@ func (r *flagTypeResolver) Reasons(ctx context.Context, obj *store.FlagType) ([]
 }
 
 func (r *mutationResolver) CreateDocumentType(ctx context.Context, input lending.DocumentTypeInput) (*store.DocumentType, error) {
-	return pointer(r.Lending.CreateDocumentType(ctx, caller(ctx), input))
+	return pointer(r.Lending.CreateDocumentType(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) UpdateDocumentType(ctx context.Context, name string, input lending.DocumentTypeInput) (*store.DocumentType, error) {
-	return pointer(r.Lending.UpdateDocumentType(ctx, caller(ctx), name, input))
+	return pointer(r.Lending.UpdateDocumentType(ctx, auth.Caller(ctx), name, input))
 }
 
 func (r *mutationResolver) CreateDocumentAttribute(ctx context.Context, typeName string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
-	return pointer(r.Lending.CreateDocumentAttribute(ctx, caller(ctx), typeName, input))
+	return pointer(r.Lending.CreateDocumentAttribute(ctx, auth.Caller(ctx), typeName, input))
 }
 
 func (r *mutationResolver) UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
-	return pointer(r.Lending.UpdateDocumentAttribute(ctx, caller(ctx), typeName, name, input))
+	return pointer(r.Lending.UpdateDocumentAttribute(ctx, auth.Caller(ctx), typeName, name, input))
 }
 
 func (r *mutationResolver) CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *lending.DocumentInfoInput) (*lending.DocumentView, error) {
-	d, err := r.Lending.CreateCustomerDocument(ctx, caller(ctx), customerID, typeName, status, info)
+	d, err := r.Lending.CreateCustomerDocument(ctx, auth.Caller(ctx), customerID, typeName, status, info)
 	return r.documentView(ctx, d, err)
 }
 
 func (r *mutationResolver) SetDocumentStatus(ctx context.Context, documentID string, status string) (*lending.DocumentView, error) {
-	d, err := r.Lending.SetDocumentStatus(ctx, caller(ctx), documentID, status)
+	d, err := r.Lending.SetDocumentStatus(ctx, auth.Caller(ctx), documentID, status)
 	return r.documentView(ctx, d, err)
 }
 
 func (r *mutationResolver) AddDocumentInfo(ctx context.Context, documentID string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
-	return pointer(r.Lending.AddDocumentInfo(ctx, caller(ctx), documentID, info))
+	return pointer(r.Lending.AddDocumentInfo(ctx, auth.Caller(ctx), documentID, info))
 }
 
 func (r *mutationResolver) PatchDocumentInfo(ctx context.Context, id string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
-	return pointer(r.Lending.PatchDocumentInfo(ctx, caller(ctx), id, info))
+	return pointer(r.Lending.PatchDocumentInfo(ctx, auth.Caller(ctx), id, info))
 }
 
 func (r *mutationResolver) CreateFlagType(ctx context.Context, input lending.FlagTypeInput) (*store.FlagType, error) {
-	return pointer(r.Lending.CreateFlagType(ctx, caller(ctx), input))
+	return pointer(r.Lending.CreateFlagType(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) UpdateFlagType(ctx context.Context, id string, input lending.FlagTypeInput) (*store.FlagType, error) {
-	return pointer(r.Lending.UpdateFlagType(ctx, caller(ctx), id, input))
+	return pointer(r.Lending.UpdateFlagType(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) CreateFlagReason(ctx context.Context, flagTypeID string, input lending.FlagReasonInput) (*store.FlagReason, error) {
-	return pointer(r.Lending.CreateFlagReason(ctx, caller(ctx), flagTypeID, input))
+	return pointer(r.Lending.CreateFlagReason(ctx, auth.Caller(ctx), flagTypeID, input))
 }
 
 func (r *mutationResolver) UpdateFlagReason(ctx context.Context, id string, input lending.FlagReasonInput) (*store.FlagReason, error) {
-	return pointer(r.Lending.UpdateFlagReason(ctx, caller(ctx), id, input))
+	return pointer(r.Lending.UpdateFlagReason(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*lending.FlagView, error) {
-	f, err := r.Lending.AddFlag(ctx, caller(ctx), customerID, flagType, flagReason)
+	f, err := r.Lending.AddFlag(ctx, auth.Caller(ctx), customerID, flagType, flagReason)
 	return r.flagView(ctx, f, err)
 }
 
 func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*lending.FlagView, error) {
-	f, err := r.Lending.RemoveFlag(ctx, caller(ctx), flagID)
+	f, err := r.Lending.RemoveFlag(ctx, auth.Caller(ctx), flagID)
 	return r.flagView(ctx, f, err)
 }
 
@@ -136,15 +137,15 @@ func (r *mutationResolver) AttachDocumentFile(ctx context.Context, documentID st
 	if err != nil {
 		return nil, lending.Errorf(lending.CodeInvalid, "file could not be read")
 	}
-	return pointer(r.Lending.AttachDocumentFile(ctx, caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
+	return pointer(r.Lending.AttachDocumentFile(ctx, auth.Caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
 }
 
 func (r *mutationResolver) RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error) {
-	return pointer(r.Lending.RejectDocumentFile(ctx, caller(ctx), fileID, int64(version), invalidityReason))
+	return pointer(r.Lending.RejectDocumentFile(ctx, auth.Caller(ctx), fileID, int64(version), invalidityReason))
 }
 
 func (r *mutationResolver) PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error) {
-	return pointers(r.Lending.PruneDocumentFiles(ctx, caller(ctx), documentID, filesToKeep))
+	return pointers(r.Lending.PruneDocumentFiles(ctx, auth.Caller(ctx), documentID, filesToKeep))
 }
 
 func (r *queryResolver) DocumentTypes(ctx context.Context) ([]*store.DocumentType, error) {
@@ -184,11 +185,11 @@ func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID
 		}
 		beforeID = id
 	}
-	return pointers(r.Lending.AuditTrail(ctx, caller(ctx), deref(entity), deref(entityID), beforeID, limit))
+	return pointers(r.Lending.AuditTrail(ctx, auth.Caller(ctx), deref(entity), deref(entityID), beforeID, limit))
 }
 
 func (r *queryResolver) DocumentFileContent(ctx context.Context, fileID string, version int) (*store.Blob, error) {
-	blob, err := r.Lending.DocumentFileContent(ctx, caller(ctx), fileID, int64(version))
+	blob, err := r.Lending.DocumentFileContent(ctx, auth.Caller(ctx), fileID, int64(version))
 	if lending.ErrorCode(err) == lending.CodeDocumentFileNotFound {
 		return nil, nil
 	}

@@ -67,7 +67,7 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	app, err := s.Lending.CreatePartnerApplication(r.Context(), caller(r), req)
+	app, err := s.Lending.CreatePartnerApplication(r.Context(), auth.Caller(r.Context()), req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -91,18 +91,18 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	}
 	content, err := lending.DecodeBase64("content", body.Content)
 	if err == nil {
-		_, err = s.Lending.UploadFile(r.Context(), caller(r), chi.URLParam(r, "guid"), body.FileType, body.Format, content)
+		_, err = s.Lending.UploadFile(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.FileType, body.Format, content)
 	}
 	s.writeDone(w, r, err)
 }
 
 func (s *Server) selectOffer(w http.ResponseWriter, r *http.Request) {
-	_, err := s.Lending.SelectOffer(r.Context(), caller(r), chi.URLParam(r, "guid"), 0)
+	_, err := s.Lending.SelectOffer(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), 0)
 	s.writeDone(w, r, err)
 }
 
 func (s *Server) sendOTP(w http.ResponseWriter, r *http.Request) {
-	_, err := s.Lending.SendOTP(r.Context(), caller(r), chi.URLParam(r, "guid"))
+	_, err := s.Lending.SendOTP(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"))
 	s.writeDone(w, r, err)
 }
 
@@ -112,7 +112,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) {
 	}
 	err := decodeJSON(r, &body)
 	if err == nil {
-		_, err = s.Lending.Sign(r.Context(), caller(r), chi.URLParam(r, "guid"), body.Code)
+		_, err = s.Lending.Sign(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.Code)
 	}
 	s.writeDone(w, r, err)
 }
@@ -125,7 +125,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var date time.Time
 		if date, err = lending.ParseConfirmDate(body.ConfirmDate); err == nil {
-			_, err = s.Lending.Confirm(r.Context(), caller(r), chi.URLParam(r, "guid"), date)
+			_, err = s.Lending.Confirm(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), date)
 		}
 	}
 	s.writeDone(w, r, err)
@@ -137,13 +137,13 @@ func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
 	}
 	err := decodeJSON(r, &body)
 	if err == nil {
-		_, err = s.Lending.Cancel(r.Context(), caller(r), chi.URLParam(r, "guid"), body.Reason)
+		_, err = s.Lending.Cancel(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.Reason)
 	}
 	s.writeDone(w, r, err)
 }
 
 func (s *Server) applicationStatus(w http.ResponseWriter, r *http.Request) {
-	v, err := s.Lending.PartnerApplicationStatus(r.Context(), caller(r), chi.URLParam(r, "guid"))
+	v, err := s.Lending.PartnerApplicationStatus(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -173,12 +173,6 @@ func (s *Server) writeDone(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
-}
-
-// caller is the authenticated principal of a request that passed an access check.
-func caller(r *http.Request) lending.Principal {
-	p, _ := auth.Authorize(r.Context())
-	return p
 }
 
 // decodeJSON reads a JSON body into dst: a body too large is TOO_LARGE, anything unreadable INVALID.
