@@ -108,6 +108,7 @@ func start(t testing.TB, worker bool, tweaks []func(*config.Config)) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.DailyAccrual = false // tests accrue the days they choose; a test may switch it back on
 	for _, tweak := range tweaks {
 		tweak(&cfg)
 	}

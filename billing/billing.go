@@ -24,6 +24,9 @@
 //   - A prolongation on day T takes its price (the interest the current row accrued before T)
 //     from the balance, records a PROLONGATION row dated T, cancels the discount and moves every
 //     later due date by the prolongation days, rebuilding those rows at the full rate.
+//   - A rebuilt plan the schedule rules cannot lay out is refused, and so not offered: a kopeck or
+//     two spread over several payments, or a prolonged first period whose interest exceeds the new
+//     payment (long loans at high rates).
 package billing
 
 import (
@@ -119,6 +122,8 @@ func (o Operation) Amount() decimal.Decimal { return o.Principal.Add(o.Interest)
 type Accrual struct {
 	Day            time.Time
 	Interest, Fine decimal.Decimal
+	// Overdue are the due dates of rows that became overdue that day.
+	Overdue []time.Time
 }
 
 // Rate is the interest rate the loan accrues at: the annual rate less the discount.
@@ -174,10 +179,7 @@ func (l *Loan) Advance(today, at time.Time) ([]Accrual, []Operation) {
 
 func (l *Loan) accrue(d time.Time) Accrual {
 	a := Accrual{Day: d, Interest: decimal.Zero, Fine: decimal.Zero}
-	if l.Stopped {
-		return a
-	}
-	if i := l.covering(d); i >= 0 && l.Rows[i].PaidAt == nil {
+	if i := l.covering(d); i >= 0 && l.Rows[i].PaidAt == nil && !l.Stopped {
 		base, from := l.opening(i), l.start(i)
 		a.Interest = schedule.Interest(base, l.Rate(), from, d.AddDate(0, 0, 1)).Sub(schedule.Interest(base, l.Rate(), from, d))
 		l.Rows[i].InterestAccrued = l.Rows[i].InterestAccrued.Add(a.Interest)
@@ -185,6 +187,12 @@ func (l *Loan) accrue(d time.Time) Accrual {
 	for i := range l.Rows {
 		r := &l.Rows[i]
 		if r.PaidAt != nil || !r.Due.Before(d) {
+			continue
+		}
+		if r.Due.AddDate(0, 0, 1).Equal(d) {
+			a.Overdue = append(a.Overdue, r.Due)
+		}
+		if l.Stopped {
 			continue
 		}
 		owed := r.Principal.Sub(r.PrincipalPaid).Add(r.InterestAccrued.Sub(r.InterestPaid))
@@ -368,37 +376,38 @@ func (l *Loan) prepay(day time.Time, amount decimal.Decimal, kind string, at tim
 	if left.IsZero() {
 		op.Kind = FullRepayment
 	} else {
-		payment := decimal.Zero
+		fixed := decimal.Zero
 		if kind == TermDecrease {
-			payment = l.Payment
+			fixed = l.Payment
 		}
-		if rebuilt, err = l.rebuild(q.current, left, l.Rate(), day, 0, payment); err != nil {
+		var payment decimal.Decimal
+		if rebuilt, payment, err = l.rebuild(q.current, left, l.Rate(), day, 0, fixed); err != nil {
 			return Operation{}, err
 		}
+		l.Payment = payment
 	}
 	l.cut(q.current, Row{Kind: Prepayment, Due: day, Principal: principal, Interest: q.Interest, Remaining: left}, at, rebuilt)
 	return op, nil
 }
 
 // rebuild lays out principal from day over the due dates of rows from..., each moved by shift
-// days, with payment fixed when given.
-func (l *Loan) rebuild(from int, principal, rate decimal.Decimal, day time.Time, shift int, payment decimal.Decimal) ([]Row, error) {
+// days, with payment fixed when given; it returns the rows and the regular payment. A plan the
+// schedule rules cannot lay out (principal too small for the dates, or a period costing more
+// interest than the payment) is refused.
+func (l *Loan) rebuild(from int, principal, rate decimal.Decimal, day time.Time, shift int, payment decimal.Decimal) ([]Row, decimal.Decimal, error) {
 	var dates []time.Time
 	for _, r := range l.Rows[from:] {
 		dates = append(dates, r.Due.AddDate(0, 0, shift))
 	}
 	s, err := schedule.Build(schedule.Plan{Principal: principal, AnnualRate: rate, From: day, Dates: dates, Payment: payment})
 	if err != nil {
-		return nil, err
+		return nil, payment, refused("%s over %d payments cannot be laid out: %v", principal.StringFixed(2), len(dates), err)
 	}
 	rows := make([]Row, len(s.Payments))
 	for i, p := range s.Payments {
 		rows[i] = Row{Kind: Regular, Due: p.Date, Principal: p.Principal, Interest: p.Interest, Remaining: p.Remaining}
 	}
-	if payment.IsZero() {
-		l.Payment = s.MonthlyPayment
-	}
-	return rows, nil
+	return rows, s.MonthlyPayment, nil
 }
 
 // cut replaces the rows from i on by cut, paid in full with the interest it carries, and then
@@ -420,9 +429,12 @@ type ProlongationQuote struct {
 	CurrentReturnDate time.Time
 	NewReturnDate     time.Time
 	current           int
+	rest              []Row // the rows after it, moved and laid out at the full rate
+	payment           decimal.Decimal
 }
 
-// QuoteProlongation tells the price and dates of a prolongation by days on day.
+// QuoteProlongation tells the price and dates of a prolongation by days on day, having laid the
+// moved schedule out, so that a prolongation quoted can be made.
 func (l *Loan) QuoteProlongation(day time.Time, days int) (ProlongationQuote, error) {
 	if l.Stopped {
 		return ProlongationQuote{}, refused("accruals of the loan are stopped")
@@ -434,8 +446,13 @@ func (l *Loan) QuoteProlongation(day time.Time, days int) (ProlongationQuote, er
 	if i < 0 {
 		return ProlongationQuote{}, refused("the loan has no payment left after %s", day.Format(time.DateOnly))
 	}
+	rest, payment, err := l.rebuild(i, l.opening(i), l.AnnualRate, day, days, decimal.Zero)
+	if err != nil {
+		return ProlongationQuote{}, err
+	}
 	due := l.Rows[i].Due
-	return ProlongationQuote{Price: l.accruedBefore(i, day), Days: days, CurrentReturnDate: due, NewReturnDate: due.AddDate(0, 0, days), current: i}, nil
+	return ProlongationQuote{Price: l.accruedBefore(i, day), Days: days, CurrentReturnDate: due, NewReturnDate: due.AddDate(0, 0, days),
+		current: i, rest: rest, payment: payment}, nil
 }
 
 // Prolong takes the price of a prolongation by days on day from the balance, cancels the discount
@@ -448,14 +465,8 @@ func (l *Loan) Prolong(day time.Time, days int, at time.Time) (Operation, error)
 	if l.Balance.LessThan(q.Price) {
 		return Operation{}, refused("the balance %s does not cover the price %s", l.Balance.StringFixed(2), q.Price.StringFixed(2))
 	}
-	principal := l.opening(q.current)
-	l.Discount = decimal.Zero
-	rest, err := l.rebuild(q.current, principal, l.Rate(), day, days, decimal.Zero)
-	if err != nil {
-		return Operation{}, err
-	}
-	l.Balance = l.Balance.Sub(q.Price)
-	l.cut(q.current, Row{Kind: Prolongation, Due: day, Principal: decimal.Zero, Interest: q.Price, Remaining: principal}, at, rest)
+	l.Discount, l.Payment, l.Balance = decimal.Zero, q.payment, l.Balance.Sub(q.Price)
+	l.cut(q.current, Row{Kind: Prolongation, Due: day, Principal: decimal.Zero, Interest: q.Price, Remaining: l.opening(q.current)}, at, q.rest)
 	return Operation{Kind: ProlongationFee, Principal: decimal.Zero, Interest: q.Price, Fine: decimal.Zero}, nil
 }
 

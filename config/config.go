@@ -32,6 +32,7 @@ type Config struct {
 	ApplicationTimeout time.Duration // an application not signed within it is cancelled
 	JobWorker          bool          // run the job worker here; an API-only instance leaves jobs to others
 	WorkerPoll         time.Duration // how often the job worker looks for work queued elsewhere
+	DailyAccrual       bool          // the job worker accrues interest every day, catching up from yesterday
 
 	MaxBodyBytes         int64
 	MaxUploadBytes       int64
@@ -66,6 +67,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		ApplicationTimeout:   r.duration("APPLICATION_TIMEOUT", 24*time.Hour),
 		WorkerPoll:           r.duration("WORKER_POLL", time.Second),
 		JobWorker:            r.bool("JOB_WORKER", true),
+		DailyAccrual:         r.bool("DAILY_ACCRUAL", true),
 		MaxBodyBytes:         int64(r.int("MAX_BODY_BYTES", 1<<20)),
 		MaxUploadBytes:       int64(r.int("MAX_UPLOAD_BYTES", 10<<20)),
 		WSReadLimit:          int64(r.int("WS_READ_LIMIT", 64<<10)),

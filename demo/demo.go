@@ -33,12 +33,17 @@ var demoCustomers = []struct{ phone, first, last, middle string }{
 	{TestPhone(3), "Алексей", "Смирнов", "Павлович"},
 }
 
-// products are the demo credit products; 1800 is the platform demo's.
+// penalty is charged on overdue amounts: 20% a year, the cap for consumer loans that accrue
+// interest meanwhile.
+var penalty = decimal.NewFromInt(20)
+
+// products are the demo credit products; 1800 is the platform demo's. 2000 forgives half its
+// interest until the loan is prolonged.
 var products = []store.LoanProduct{
-	{Code: "1800", Name: "Рассрочка на товары", AnnualRate: decimal.RequireFromString("17.3"), MinAmount: decimal.NewFromInt(3000), MaxAmount: decimal.NewFromInt(500000), MinTerm: 3, MaxTerm: 24},
-	{Code: "1801", Name: "Кредит на технику", AnnualRate: decimal.RequireFromString("24.9"), MinAmount: decimal.NewFromInt(5000), MaxAmount: decimal.NewFromInt(300000), MinTerm: 6, MaxTerm: 36},
-	{Code: "1802", Name: "Сплит 0%", AnnualRate: decimal.Zero, MinAmount: decimal.NewFromInt(1000), MaxAmount: decimal.NewFromInt(50000), MinTerm: 2, MaxTerm: 6},
-	{Code: "2000", Name: "Заём на карту", AnnualRate: decimal.RequireFromString("29.9"), MinAmount: decimal.NewFromInt(1000), MaxAmount: decimal.NewFromInt(100000), MinTerm: 1, MaxTerm: 12},
+	{Code: "1800", Name: "Рассрочка на товары", AnnualRate: decimal.RequireFromString("17.3"), MinAmount: decimal.NewFromInt(3000), MaxAmount: decimal.NewFromInt(500000), MinTerm: 3, MaxTerm: 24, PenaltyRate: penalty, ProlongationDays: 30, MaxProlongations: 1},
+	{Code: "1801", Name: "Кредит на технику", AnnualRate: decimal.RequireFromString("24.9"), MinAmount: decimal.NewFromInt(5000), MaxAmount: decimal.NewFromInt(300000), MinTerm: 6, MaxTerm: 36, PenaltyRate: penalty, ProlongationDays: 30, MaxProlongations: 1},
+	{Code: "1802", Name: "Сплит 0%", AnnualRate: decimal.Zero, MinAmount: decimal.NewFromInt(1000), MaxAmount: decimal.NewFromInt(50000), MinTerm: 2, MaxTerm: 6, PenaltyRate: penalty, ProlongationDays: 30, MaxProlongations: 1},
+	{Code: "2000", Name: "Заём на карту", AnnualRate: decimal.RequireFromString("29.9"), MinAmount: decimal.NewFromInt(1000), MaxAmount: decimal.NewFromInt(100000), MinTerm: 1, MaxTerm: 12, PenaltyRate: penalty, ProlongationDays: 30, MaxProlongations: 2, DiscountValue: decimal.NewNullDecimal(decimal.RequireFromString("0.5"))},
 }
 
 // rules are the demo scoring schema, in the lead-scoring shape: blocking steps deny when their
@@ -55,6 +60,9 @@ var rules = []store.ScoringRule{
 // are missing.
 func Load(ctx context.Context, st *store.Store) error {
 	if err := loadAccounts(ctx, st); err != nil {
+		return err
+	}
+	if err := loadPayments(ctx, st); err != nil {
 		return err
 	}
 	return loadCatalogue(ctx, st)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"lendgraph/billing"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
 	"lendgraph/scalars"
@@ -47,12 +48,16 @@ type ResolverRoot interface {
 	DocumentType() DocumentTypeResolver
 	Employment() EmploymentResolver
 	FileContent() FileContentResolver
+	FinancialSource() FinancialSourceResolver
 	FlagType() FlagTypeResolver
 	IncomeImportResult() IncomeImportResultResolver
 	Loan() LoanResolver
 	Mutation() MutationResolver
+	PaymentProviderRule() PaymentProviderRuleResolver
+	Prepayment() PrepaymentResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	TransactionOrder() TransactionOrderResolver
 	Viewer() ViewerResolver
 }
 
@@ -61,6 +66,12 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Accrual struct {
+		Day      func(childComplexity int) int
+		Fine     func(childComplexity int) int
+		Interest func(childComplexity int) int
+	}
+
 	Address struct {
 		CreatedAt func(childComplexity int) int
 		Data      func(childComplexity int) int
@@ -138,6 +149,12 @@ type ComplexityRoot struct {
 		TraceID  func(childComplexity int) int
 	}
 
+	Balance struct {
+		Free     func(childComplexity int) int
+		Full     func(childComplexity int) int
+		Reserved func(childComplexity int) int
+	}
+
 	Card struct {
 		BIN             func(childComplexity int) int
 		BankName        func(childComplexity int) int
@@ -182,27 +199,29 @@ type ComplexityRoot struct {
 	}
 
 	Customer struct {
-		AdditionalData func(childComplexity int) int
-		Addresses      func(childComplexity int) int
-		Applications   func(childComplexity int) int
-		BirthDate      func(childComplexity int) int
-		Cards          func(childComplexity int) int
-		Contacts       func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		Documents      func(childComplexity int) int
-		Email          func(childComplexity int) int
-		Employment     func(childComplexity int) int
-		FirstName      func(childComplexity int) int
-		Flags          func(childComplexity int) int
-		GUID           func(childComplexity int) int
-		Gender         func(childComplexity int) int
-		ID             func(childComplexity int) int
-		LastName       func(childComplexity int) int
-		Loans          func(childComplexity int) int
-		MiddleName     func(childComplexity int) int
-		Phone          func(childComplexity int) int
-		Restrictions   func(childComplexity int) int
-		Version        func(childComplexity int) int
+		AdditionalData   func(childComplexity int) int
+		Addresses        func(childComplexity int) int
+		Applications     func(childComplexity int) int
+		Balance          func(childComplexity int) int
+		BirthDate        func(childComplexity int) int
+		Cards            func(childComplexity int) int
+		Contacts         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Documents        func(childComplexity int) int
+		Email            func(childComplexity int) int
+		Employment       func(childComplexity int) int
+		FinancialSources func(childComplexity int, typeArg *string, status *string) int
+		FirstName        func(childComplexity int) int
+		Flags            func(childComplexity int) int
+		GUID             func(childComplexity int) int
+		Gender           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LastName         func(childComplexity int) int
+		Loans            func(childComplexity int) int
+		MiddleName       func(childComplexity int) int
+		Phone            func(childComplexity int) int
+		Restrictions     func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 
 	CustomerConnection struct {
@@ -319,6 +338,39 @@ type ComplexityRoot struct {
 		MediaType func(childComplexity int) int
 	}
 
+	FinancialSource struct {
+		Account        func(childComplexity int) int
+		AdditionalData func(childComplexity int) int
+		Bindings       func(childComplexity int) int
+		Card           func(childComplexity int) int
+		Comment        func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		GUID           func(childComplexity int) int
+		Status         func(childComplexity int) int
+		StatusReason   func(childComplexity int) int
+		Type           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	FinancialSourceAccount struct {
+		BankName     func(childComplexity int) int
+		CurrencyCode func(childComplexity int) int
+		Number       func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	FinancialSourceCard struct {
+		BIN               func(childComplexity int) int
+		BankName          func(childComplexity int) int
+		CurrencyCode      func(childComplexity int) int
+		ExpirationMonth   func(childComplexity int) int
+		ExpirationYear    func(childComplexity int) int
+		Holder            func(childComplexity int) int
+		LastFourDigits    func(childComplexity int) int
+		PaymentSystemType func(childComplexity int) int
+	}
+
 	FlagReason struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -349,20 +401,59 @@ type ComplexityRoot struct {
 	}
 
 	Loan struct {
-		AccrualsStopped   func(childComplexity int) int
-		AcknowledgeStatus func(childComplexity int) int
-		Amount            func(childComplexity int) int
-		AnnualRate        func(childComplexity int) int
-		ClosedAt          func(childComplexity int) int
-		ContractNumber    func(childComplexity int) int
-		ContractPDF       func(childComplexity int) int
-		GUID              func(childComplexity int) int
-		History           func(childComplexity int) int
-		Number            func(childComplexity int) int
-		OpenedOn          func(childComplexity int) int
-		Schedule          func(childComplexity int) int
-		Status            func(childComplexity int) int
-		Term              func(childComplexity int) int
+		Accruals                func(childComplexity int, from time.Time, to time.Time) int
+		AccrualsStopped         func(childComplexity int) int
+		AccruedThrough          func(childComplexity int) int
+		AcknowledgeStatus       func(childComplexity int) int
+		Amount                  func(childComplexity int) int
+		AnnualRate              func(childComplexity int) int
+		Balance                 func(childComplexity int) int
+		ClosedAt                func(childComplexity int) int
+		ContractNumber          func(childComplexity int) int
+		ContractPDF             func(childComplexity int) int
+		Debts                   func(childComplexity int) int
+		DiscountType            func(childComplexity int) int
+		DiscountValue           func(childComplexity int) int
+		GUID                    func(childComplexity int) int
+		History                 func(childComplexity int) int
+		Number                  func(childComplexity int) int
+		OpenedOn                func(childComplexity int) int
+		Operations              func(childComplexity int) int
+		Payment                 func(childComplexity int) int
+		PayoutDate              func(childComplexity int) int
+		PenaltyRate             func(childComplexity int) int
+		PrepaymentBounds        func(childComplexity int, activationDate *time.Time) int
+		PrepaymentSchedule      func(childComplexity int, amount decimal.Decimal, typeArg model.PrepaymentType, activationDate *time.Time) int
+		Prepayments             func(childComplexity int, activationDate *time.Time) int
+		ProlongationPossibility func(childComplexity int) int
+		Prolongations           func(childComplexity int) int
+		Rate                    func(childComplexity int) int
+		Schedule                func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		Term                    func(childComplexity int) int
+	}
+
+	LoanConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	LoanDebts struct {
+		Due         func(childComplexity int) int
+		Fine        func(childComplexity int) int
+		Interest    func(childComplexity int) int
+		OverdueDays func(childComplexity int) int
+		Principal   func(childComplexity int) int
+	}
+
+	LoanEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LoanOperations struct {
+		Payout     func(childComplexity int) int
+		Repayments func(childComplexity int) int
 	}
 
 	LoanUpdate struct {
@@ -374,48 +465,65 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddAddress              func(childComplexity int, customerID string, isPrimary bool, data map[string]any) int
-		AddContact              func(childComplexity int, customerID string, input lending.ContactInput) int
-		AddDocumentInfo         func(childComplexity int, documentID string, info lending.DocumentInfoInput) int
-		AddEmployment           func(childComplexity int, customerID string, input lending.EmploymentInput) int
-		AddFlag                 func(childComplexity int, customerID string, flagType string, flagReason string) int
-		ApplyForLoan            func(childComplexity int, input model.ApplyForLoanInput) int
-		AttachDocumentFile      func(childComplexity int, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) int
-		CancelApplication       func(childComplexity int, input model.CancelApplicationInput) int
-		CloseHopelessLoan       func(childComplexity int, loanID string, reason string) int
-		ConfirmApplication      func(childComplexity int, input model.ConfirmApplicationInput) int
-		CreateApplication       func(childComplexity int, input lending.CreateApplication) int
-		CreateCard              func(childComplexity int, customerID string, input lending.CardInput) int
-		CreateCustomer          func(childComplexity int, input lending.CustomerInput) int
-		CreateCustomerDocument  func(childComplexity int, customerID string, typeName string, status string, info *lending.DocumentInfoInput) int
-		CreateDocumentAttribute func(childComplexity int, typeName string, input lending.DocumentAttributeInput) int
-		CreateDocumentType      func(childComplexity int, input lending.DocumentTypeInput) int
-		CreateFlagReason        func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
-		CreateFlagType          func(childComplexity int, input lending.FlagTypeInput) int
-		ImportIncomes           func(childComplexity int, file graphql.Upload) int
-		PatchCustomer           func(childComplexity int, id string, input lending.CustomerInput) int
-		PatchDocumentInfo       func(childComplexity int, id string, info lending.DocumentInfoInput) int
-		PruneDocumentFiles      func(childComplexity int, documentID string, filesToKeep int) int
-		PutCardIntegration      func(childComplexity int, cardID string, integrationCode string, externalCardUniqueID string) int
-		RejectDocumentFile      func(childComplexity int, fileID string, version int, invalidityReason string) int
-		RemoveFlag              func(childComplexity int, flagID string) int
-		RequestOtp              func(childComplexity int, input model.RequestOtpInput) int
-		ResumeAccruals          func(childComplexity int, loanID string, reason string) int
-		SelectOffer             func(childComplexity int, input model.SelectOfferInput) int
-		SendOtp                 func(childComplexity int, input model.ApplicationActionInput) int
-		SetCardActive           func(childComplexity int, id string, isActive bool) int
-		SetDocumentStatus       func(childComplexity int, documentID string, status string) int
-		SetLoanAcknowledgement  func(childComplexity int, loanID string, status string) int
-		SignApplication         func(childComplexity int, input model.SignApplicationInput) int
-		StopAccruals            func(childComplexity int, loanID string, reason string) int
-		StopCustomerAccruals    func(childComplexity int, customerID string, reason string) int
-		UpdateAddress           func(childComplexity int, id string, data map[string]any) int
-		UpdateDocumentAttribute func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
-		UpdateDocumentType      func(childComplexity int, name string, input lending.DocumentTypeInput) int
-		UpdateEmployment        func(childComplexity int, id string, input lending.EmploymentInput) int
-		UpdateFlagReason        func(childComplexity int, id string, input lending.FlagReasonInput) int
-		UpdateFlagType          func(childComplexity int, id string, input lending.FlagTypeInput) int
-		UploadApplicationFile   func(childComplexity int, input model.UploadApplicationFileInput) int
+		AddAddress                   func(childComplexity int, customerID string, isPrimary bool, data map[string]any) int
+		AddContact                   func(childComplexity int, customerID string, input lending.ContactInput) int
+		AddDocumentInfo              func(childComplexity int, documentID string, info lending.DocumentInfoInput) int
+		AddEmployment                func(childComplexity int, customerID string, input lending.EmploymentInput) int
+		AddFinancialSource           func(childComplexity int, input lending.FinancialSourceInput) int
+		AddFlag                      func(childComplexity int, customerID string, flagType string, flagReason string) int
+		ApplyForLoan                 func(childComplexity int, input model.ApplyForLoanInput) int
+		AttachDocumentFile           func(childComplexity int, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) int
+		BindFinancialSource          func(childComplexity int, sourceID string, providerID string, externalFinancialSource string) int
+		CancelApplication            func(childComplexity int, input model.CancelApplicationInput) int
+		CancelPrepayment             func(childComplexity int, id string) int
+		CloseHopelessLoan            func(childComplexity int, loanID string, reason string) int
+		ConfirmApplication           func(childComplexity int, input model.ConfirmApplicationInput) int
+		CreateApplication            func(childComplexity int, input lending.CreateApplication) int
+		CreateCard                   func(childComplexity int, customerID string, input lending.CardInput) int
+		CreateCustomer               func(childComplexity int, input lending.CustomerInput) int
+		CreateCustomerDocument       func(childComplexity int, customerID string, typeName string, status string, info *lending.DocumentInfoInput) int
+		CreateDocumentAttribute      func(childComplexity int, typeName string, input lending.DocumentAttributeInput) int
+		CreateDocumentType           func(childComplexity int, input lending.DocumentTypeInput) int
+		CreateFlagReason             func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
+		CreateFlagType               func(childComplexity int, input lending.FlagTypeInput) int
+		CreatePaymentOperation       func(childComplexity int, code string) int
+		CreatePaymentProvider        func(childComplexity int, code string) int
+		CreatePaymentProviderRule    func(childComplexity int, providerID string, operationID string) int
+		CreateTransactionType        func(childComplexity int, name string) int
+		ImportIncomes                func(childComplexity int, file graphql.Upload) int
+		PatchCustomer                func(childComplexity int, id string, input lending.CustomerInput) int
+		PatchDocumentInfo            func(childComplexity int, id string, info lending.DocumentInfoInput) int
+		PostPayment                  func(childComplexity int, input lending.PaymentPosting) int
+		ProlongLoan                  func(childComplexity int, loanID string) int
+		PruneDocumentFiles           func(childComplexity int, documentID string, filesToKeep int) int
+		PutCardIntegration           func(childComplexity int, cardID string, integrationCode string, externalCardUniqueID string) int
+		RejectDocumentFile           func(childComplexity int, fileID string, version int, invalidityReason string) int
+		RemoveFlag                   func(childComplexity int, flagID string) int
+		RepayLoan                    func(childComplexity int, loanID string, sourceID string, amount decimal.Decimal) int
+		RequestOtp                   func(childComplexity int, input model.RequestOtpInput) int
+		RequestPrepayment            func(childComplexity int, input model.RequestPrepaymentInput) int
+		ResumeAccruals               func(childComplexity int, loanID string, reason string) int
+		RunAccrual                   func(childComplexity int, date time.Time, loanID *string) int
+		SelectOffer                  func(childComplexity int, input model.SelectOfferInput) int
+		SendOtp                      func(childComplexity int, input model.ApplicationActionInput) int
+		SetCardActive                func(childComplexity int, id string, isActive bool) int
+		SetDocumentStatus            func(childComplexity int, documentID string, status string) int
+		SetFinancialSourceStatus     func(childComplexity int, id string, status string, reason *string, comment *string) int
+		SetLoanAcknowledgement       func(childComplexity int, loanID string, status string) int
+		SetPaymentOperationStatus    func(childComplexity int, id string, status string) int
+		SetPaymentProviderRuleStatus func(childComplexity int, id string, status string) int
+		SetPaymentProviderStatus     func(childComplexity int, id string, status string) int
+		SetTransactionTypeStatus     func(childComplexity int, id string, status string) int
+		SignApplication              func(childComplexity int, input model.SignApplicationInput) int
+		StopAccruals                 func(childComplexity int, loanID string, reason string) int
+		StopCustomerAccruals         func(childComplexity int, customerID string, reason string) int
+		UpdateAddress                func(childComplexity int, id string, data map[string]any) int
+		UpdateDocumentAttribute      func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
+		UpdateDocumentType           func(childComplexity int, name string, input lending.DocumentTypeInput) int
+		UpdateEmployment             func(childComplexity int, id string, input lending.EmploymentInput) int
+		UpdateFlagReason             func(childComplexity int, id string, input lending.FlagReasonInput) int
+		UpdateFlagType               func(childComplexity int, id string, input lending.FlagTypeInput) int
+		UploadApplicationFile        func(childComplexity int, input model.UploadApplicationFileInput) int
 	}
 
 	Offer struct {
@@ -438,18 +546,111 @@ type ComplexityRoot struct {
 		Name func(childComplexity int) int
 	}
 
+	PaymentOperation struct {
+		CreatedAt func(childComplexity int) int
+		GUID      func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	PaymentProvider struct {
+		CreatedAt func(childComplexity int) int
+		GUID      func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	PaymentProviderRule struct {
+		CreatedAt func(childComplexity int) int
+		GUID      func(childComplexity int) int
+		Operation func(childComplexity int) int
+		Provider  func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	Payout struct {
+		Amount      func(childComplexity int) int
+		CompletedAt func(childComplexity int) int
+	}
+
+	Prepayment struct {
+		ActivationDate func(childComplexity int) int
+		Amount         func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Failure        func(childComplexity int) int
+		GUID           func(childComplexity int) int
+		State          func(childComplexity int) int
+		Type           func(childComplexity int) int
+	}
+
+	PrepaymentBounds struct {
+		Day      func(childComplexity int) int
+		Full     func(childComplexity int) int
+		Interest func(childComplexity int) int
+		Min      func(childComplexity int) int
+	}
+
+	Prolongation struct {
+		CreatedAt         func(childComplexity int) int
+		CurrentReturnDate func(childComplexity int) int
+		Days              func(childComplexity int) int
+		ErrorCode         func(childComplexity int) int
+		GUID              func(childComplexity int) int
+		NewReturnDate     func(childComplexity int) int
+		Price             func(childComplexity int) int
+		Status            func(childComplexity int) int
+	}
+
+	ProlongationPossibility struct {
+		Possible func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Terms    func(childComplexity int) int
+	}
+
+	ProlongationTerms struct {
+		CurrentReturnDate func(childComplexity int) int
+		Days              func(childComplexity int) int
+		NewReturnDate     func(childComplexity int) int
+		Price             func(childComplexity int) int
+	}
+
+	ProviderFinancialSource struct {
+		CreatedAt    func(childComplexity int) int
+		External     func(childComplexity int) int
+		ProviderCode func(childComplexity int) int
+	}
+
 	Query struct {
-		Application         func(childComplexity int, id string) int
-		Applications        func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
-		AuditTrail          func(childComplexity int, entity *string, entityID *string, first *int, before *string) int
-		Customer            func(childComplexity int, id *string, guid *string) int
-		Customers           func(childComplexity int, search store.CustomerMatch, first *int, after *string) int
-		DocumentFileContent func(childComplexity int, fileID string, version int) int
-		DocumentType        func(childComplexity int, name string) int
-		DocumentTypes       func(childComplexity int) int
-		FlagTypes           func(childComplexity int) int
-		Loan                func(childComplexity int, id string) int
-		Me                  func(childComplexity int) int
+		Application          func(childComplexity int, id string) int
+		Applications         func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
+		AuditTrail           func(childComplexity int, entity *string, entityID *string, first *int, before *string) int
+		Customer             func(childComplexity int, id *string, guid *string) int
+		Customers            func(childComplexity int, search store.CustomerMatch, first *int, after *string) int
+		DocumentFileContent  func(childComplexity int, fileID string, version int) int
+		DocumentType         func(childComplexity int, name string) int
+		DocumentTypes        func(childComplexity int) int
+		FlagTypes            func(childComplexity int) int
+		Loan                 func(childComplexity int, id string) int
+		Loans                func(childComplexity int, first *int, after *string, filter *model.LoanFilter) int
+		Me                   func(childComplexity int) int
+		PaymentOperations    func(childComplexity int) int
+		PaymentProviderRules func(childComplexity int) int
+		PaymentProviders     func(childComplexity int) int
+		TransactionOrders    func(childComplexity int, customerID *string, loanID *string, first *int, before *string) int
+		TransactionTypes     func(childComplexity int) int
+	}
+
+	Repayment struct {
+		Amount    func(childComplexity int) int
+		EventTime func(childComplexity int) int
+		Fine      func(childComplexity int) int
+		Interest  func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Principal func(childComplexity int) int
 	}
 
 	RequestOtpPayload struct {
@@ -465,24 +666,63 @@ type ComplexityRoot struct {
 	}
 
 	SchedulePayment struct {
-		Amount    func(childComplexity int) int
-		DueDate   func(childComplexity int) int
-		Interest  func(childComplexity int) int
-		N         func(childComplexity int) int
-		Principal func(childComplexity int) int
-		Remaining func(childComplexity int) int
+		Amount          func(childComplexity int) int
+		DueDate         func(childComplexity int) int
+		FineAccrued     func(childComplexity int) int
+		FinePaid        func(childComplexity int) int
+		Interest        func(childComplexity int) int
+		InterestAccrued func(childComplexity int) int
+		InterestPaid    func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		N               func(childComplexity int) int
+		PaidAt          func(childComplexity int) int
+		Principal       func(childComplexity int) int
+		PrincipalPaid   func(childComplexity int) int
+		Remaining       func(childComplexity int) int
+		Status          func(childComplexity int) int
 	}
 
 	Subscription struct {
 		ApplicationEvents func(childComplexity int, applicationID *string, after *string) int
 	}
 
+	TransactionOrder struct {
+		AdditionalData          func(childComplexity int) int
+		Amount                  func(childComplexity int) int
+		CompletedAt             func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		Currency                func(childComplexity int) int
+		CustomerGUID            func(childComplexity int) int
+		EntityGUID              func(childComplexity int) int
+		EntityType              func(childComplexity int) int
+		ExternalFinancialSource func(childComplexity int) int
+		FromSourceGUID          func(childComplexity int) int
+		GUID                    func(childComplexity int) int
+		Process                 func(childComplexity int) int
+		ProviderCode            func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		ToSourceGUID            func(childComplexity int) int
+		Type                    func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+	}
+
+	TransactionType struct {
+		CreatedAt func(childComplexity int) int
+		GUID      func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
 	Viewer struct {
-		Customer func(childComplexity int) int
-		Employee func(childComplexity int) int
-		Partner  func(childComplexity int) int
-		Role     func(childComplexity int) int
-		Subject  func(childComplexity int) int
+		Balance          func(childComplexity int) int
+		Customer         func(childComplexity int) int
+		Employee         func(childComplexity int) int
+		FinancialSources func(childComplexity int) int
+		Loans            func(childComplexity int) int
+		Partner          func(childComplexity int) int
+		Role             func(childComplexity int) int
+		Subject          func(childComplexity int) int
 	}
 }
 
@@ -527,6 +767,9 @@ type ContactResolver interface {
 	AdditionalData(ctx context.Context, obj *store.Contact) (map[string]any, error)
 }
 type CustomerResolver interface {
+	Balance(ctx context.Context, obj *store.Customer) (*lending.Balance, error)
+	FinancialSources(ctx context.Context, obj *store.Customer, typeArg *string, status *string) ([]*store.FinancialSource, error)
+
 	AdditionalData(ctx context.Context, obj *store.Customer) (map[string]any, error)
 
 	Addresses(ctx context.Context, obj *store.Customer) ([]*store.Address, error)
@@ -564,6 +807,13 @@ type EmploymentResolver interface {
 type FileContentResolver interface {
 	Base64(ctx context.Context, obj *store.Blob) (string, error)
 }
+type FinancialSourceResolver interface {
+	AdditionalData(ctx context.Context, obj *store.FinancialSource) (map[string]any, error)
+
+	Card(ctx context.Context, obj *store.FinancialSource) (*store.SourceCard, error)
+	Account(ctx context.Context, obj *store.FinancialSource) (*store.SourceAccount, error)
+	Bindings(ctx context.Context, obj *store.FinancialSource) ([]*store.ProviderSource, error)
+}
 type FlagTypeResolver interface {
 	Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error)
 }
@@ -574,10 +824,26 @@ type IncomeImportResultResolver interface {
 	Message(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
 }
 type LoanResolver interface {
-	Schedule(ctx context.Context, obj *store.Loan) ([]*store.ScheduleRow, error)
+	Schedule(ctx context.Context, obj *store.Loan) ([]*lending.ScheduleLine, error)
 	ContractPDF(ctx context.Context, obj *store.Loan) (string, error)
+	Rate(ctx context.Context, obj *store.Loan) (*decimal.Decimal, error)
+
+	DiscountValue(ctx context.Context, obj *store.Loan) (*decimal.Decimal, error)
+
+	Payment(ctx context.Context, obj *store.Loan) (*decimal.Decimal, error)
+
+	Debts(ctx context.Context, obj *store.Loan) (*billing.Debts, error)
+	Balance(ctx context.Context, obj *store.Loan) (*lending.Balance, error)
+	Operations(ctx context.Context, obj *store.Loan) (*lending.Operations, error)
+	PrepaymentBounds(ctx context.Context, obj *store.Loan, activationDate *time.Time) (*billing.Quote, error)
+	PrepaymentSchedule(ctx context.Context, obj *store.Loan, amount decimal.Decimal, typeArg model.PrepaymentType, activationDate *time.Time) ([]*lending.ScheduleLine, error)
+	Prepayments(ctx context.Context, obj *store.Loan, activationDate *time.Time) ([]*store.PrepaymentRequest, error)
+	ProlongationPossibility(ctx context.Context, obj *store.Loan) (*lending.ProlongationPossibility, error)
+	Prolongations(ctx context.Context, obj *store.Loan) ([]*store.Prolongation, error)
+	Accruals(ctx context.Context, obj *store.Loan, from time.Time, to time.Time) ([]*store.Accrual, error)
 
 	History(ctx context.Context, obj *store.Loan) ([]*store.LoanUpdate, error)
+	PayoutDate(ctx context.Context, obj *store.Loan) (*time.Time, error)
 }
 type MutationResolver interface {
 	RequestOtp(ctx context.Context, input model.RequestOtpInput) (*lending.OTPIssued, error)
@@ -589,11 +855,28 @@ type MutationResolver interface {
 	SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error)
 	ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error)
 	CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error)
+	RequestPrepayment(ctx context.Context, input model.RequestPrepaymentInput) (*store.PrepaymentRequest, error)
+	CancelPrepayment(ctx context.Context, id string) (*store.PrepaymentRequest, error)
+	ProlongLoan(ctx context.Context, loanID string) (*store.Prolongation, error)
+	RunAccrual(ctx context.Context, date time.Time, loanID *string) ([]*store.Loan, error)
 	StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	StopCustomerAccruals(ctx context.Context, customerID string, reason string) ([]*store.Loan, error)
 	ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	CloseHopelessLoan(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	SetLoanAcknowledgement(ctx context.Context, loanID string, status string) (*store.Loan, error)
+	CreatePaymentProvider(ctx context.Context, code string) (*store.PaymentEntry, error)
+	SetPaymentProviderStatus(ctx context.Context, id string, status string) (*store.PaymentEntry, error)
+	CreatePaymentOperation(ctx context.Context, code string) (*store.PaymentEntry, error)
+	SetPaymentOperationStatus(ctx context.Context, id string, status string) (*store.PaymentEntry, error)
+	CreatePaymentProviderRule(ctx context.Context, providerID string, operationID string) (*store.PaymentProviderRule, error)
+	SetPaymentProviderRuleStatus(ctx context.Context, id string, status string) (*store.PaymentProviderRule, error)
+	CreateTransactionType(ctx context.Context, name string) (*store.PaymentEntry, error)
+	SetTransactionTypeStatus(ctx context.Context, id string, status string) (*store.PaymentEntry, error)
+	SetFinancialSourceStatus(ctx context.Context, id string, status string, reason *string, comment *string) (*store.FinancialSource, error)
+	BindFinancialSource(ctx context.Context, sourceID string, providerID string, externalFinancialSource string) (*store.FinancialSource, error)
+	PostPayment(ctx context.Context, input lending.PaymentPosting) (*store.Loan, error)
+	AddFinancialSource(ctx context.Context, input lending.FinancialSourceInput) (*store.FinancialSource, error)
+	RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal) (*store.Loan, error)
 	CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error)
 	PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error)
 	AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error)
@@ -623,11 +906,24 @@ type MutationResolver interface {
 	RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error)
 	PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error)
 }
+type PaymentProviderRuleResolver interface {
+	Provider(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error)
+	Operation(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error)
+}
+type PrepaymentResolver interface {
+	Type(ctx context.Context, obj *store.PrepaymentRequest) (model.PrepaymentType, error)
+}
 type QueryResolver interface {
 	Me(ctx context.Context) (*lending.Principal, error)
 	Application(ctx context.Context, id string) (*store.Application, error)
 	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
+	Loans(ctx context.Context, first *int, after *string, filter *model.LoanFilter) (*model.LoanConnection, error)
 	Loan(ctx context.Context, id string) (*store.Loan, error)
+	PaymentProviders(ctx context.Context) ([]*store.PaymentEntry, error)
+	PaymentOperations(ctx context.Context) ([]*store.PaymentEntry, error)
+	PaymentProviderRules(ctx context.Context) ([]*store.PaymentProviderRule, error)
+	TransactionTypes(ctx context.Context) ([]*store.PaymentEntry, error)
+	TransactionOrders(ctx context.Context, customerID *string, loanID *string, first *int, before *string) ([]*store.TransactionOrder, error)
 	Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error)
 	DocumentTypes(ctx context.Context) ([]*store.DocumentType, error)
 	DocumentType(ctx context.Context, name string) (*store.DocumentType, error)
@@ -639,10 +935,16 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error)
 }
+type TransactionOrderResolver interface {
+	AdditionalData(ctx context.Context, obj *store.TransactionOrder) (map[string]any, error)
+}
 type ViewerResolver interface {
 	Customer(ctx context.Context, obj *lending.Principal) (*store.Customer, error)
 	Employee(ctx context.Context, obj *lending.Principal) (*store.Employee, error)
 	Partner(ctx context.Context, obj *lending.Principal) (*store.Partner, error)
+	Loans(ctx context.Context, obj *lending.Principal) ([]*store.Loan, error)
+	Balance(ctx context.Context, obj *lending.Principal) (*lending.Balance, error)
+	FinancialSources(ctx context.Context, obj *lending.Principal) ([]*store.FinancialSource, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -662,6 +964,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Accrual.day":
+		if e.ComplexityRoot.Accrual.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Accrual.Day(childComplexity), true
+	case "Accrual.fine":
+		if e.ComplexityRoot.Accrual.Fine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Accrual.Fine(childComplexity), true
+	case "Accrual.interest":
+		if e.ComplexityRoot.Accrual.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Accrual.Interest(childComplexity), true
 
 	case "Address.createdAt":
 		if e.ComplexityRoot.Address.CreatedAt == nil {
@@ -989,6 +1310,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntry.TraceID(childComplexity), true
 
+	case "Balance.freeAmount":
+		if e.ComplexityRoot.Balance.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Balance.Free(childComplexity), true
+	case "Balance.fullAmount":
+		if e.ComplexityRoot.Balance.Full == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Balance.Full(childComplexity), true
+	case "Balance.reservedAmount":
+		if e.ComplexityRoot.Balance.Reserved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Balance.Reserved(childComplexity), true
+
 	case "Card.bin":
 		if e.ComplexityRoot.Card.BIN == nil {
 			break
@@ -1197,6 +1537,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Applications(childComplexity), true
+	case "Customer.balance":
+		if e.ComplexityRoot.Customer.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Balance(childComplexity), true
 	case "Customer.birthDate":
 		if e.ComplexityRoot.Customer.BirthDate == nil {
 			break
@@ -1239,6 +1585,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Employment(childComplexity), true
+	case "Customer.financialSources":
+		if e.ComplexityRoot.Customer.FinancialSources == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_financialSources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.FinancialSources(childComplexity, args["type"].(*string), args["status"].(*string)), true
 	case "Customer.firstName":
 		if e.ComplexityRoot.Customer.FirstName == nil {
 			break
@@ -1803,6 +2160,153 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FileContent.MediaType(childComplexity), true
 
+	case "FinancialSource.account":
+		if e.ComplexityRoot.FinancialSource.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.Account(childComplexity), true
+	case "FinancialSource.additionalData":
+		if e.ComplexityRoot.FinancialSource.AdditionalData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.AdditionalData(childComplexity), true
+	case "FinancialSource.bindings":
+		if e.ComplexityRoot.FinancialSource.Bindings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.Bindings(childComplexity), true
+	case "FinancialSource.card":
+		if e.ComplexityRoot.FinancialSource.Card == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.Card(childComplexity), true
+	case "FinancialSource.comment":
+		if e.ComplexityRoot.FinancialSource.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.Comment(childComplexity), true
+	case "FinancialSource.createdAt":
+		if e.ComplexityRoot.FinancialSource.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.CreatedAt(childComplexity), true
+	case "FinancialSource.id":
+		if e.ComplexityRoot.FinancialSource.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.GUID(childComplexity), true
+	case "FinancialSource.status":
+		if e.ComplexityRoot.FinancialSource.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.Status(childComplexity), true
+	case "FinancialSource.statusReason":
+		if e.ComplexityRoot.FinancialSource.StatusReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.StatusReason(childComplexity), true
+	case "FinancialSource.type":
+		if e.ComplexityRoot.FinancialSource.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.Type(childComplexity), true
+	case "FinancialSource.updatedAt":
+		if e.ComplexityRoot.FinancialSource.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.UpdatedAt(childComplexity), true
+	case "FinancialSource.version":
+		if e.ComplexityRoot.FinancialSource.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSource.Version(childComplexity), true
+
+	case "FinancialSourceAccount.bankName":
+		if e.ComplexityRoot.FinancialSourceAccount.BankName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceAccount.BankName(childComplexity), true
+	case "FinancialSourceAccount.currencyCode":
+		if e.ComplexityRoot.FinancialSourceAccount.CurrencyCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceAccount.CurrencyCode(childComplexity), true
+	case "FinancialSourceAccount.number":
+		if e.ComplexityRoot.FinancialSourceAccount.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceAccount.Number(childComplexity), true
+	case "FinancialSourceAccount.type":
+		if e.ComplexityRoot.FinancialSourceAccount.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceAccount.Type(childComplexity), true
+
+	case "FinancialSourceCard.bin":
+		if e.ComplexityRoot.FinancialSourceCard.BIN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.BIN(childComplexity), true
+	case "FinancialSourceCard.bankName":
+		if e.ComplexityRoot.FinancialSourceCard.BankName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.BankName(childComplexity), true
+	case "FinancialSourceCard.currencyCode":
+		if e.ComplexityRoot.FinancialSourceCard.CurrencyCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.CurrencyCode(childComplexity), true
+	case "FinancialSourceCard.expirationMonth":
+		if e.ComplexityRoot.FinancialSourceCard.ExpirationMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.ExpirationMonth(childComplexity), true
+	case "FinancialSourceCard.expirationYear":
+		if e.ComplexityRoot.FinancialSourceCard.ExpirationYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.ExpirationYear(childComplexity), true
+	case "FinancialSourceCard.holder":
+		if e.ComplexityRoot.FinancialSourceCard.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.Holder(childComplexity), true
+	case "FinancialSourceCard.lastFourDigits":
+		if e.ComplexityRoot.FinancialSourceCard.LastFourDigits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.LastFourDigits(childComplexity), true
+	case "FinancialSourceCard.paymentSystemType":
+		if e.ComplexityRoot.FinancialSourceCard.PaymentSystemType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinancialSourceCard.PaymentSystemType(childComplexity), true
+
 	case "FlagReason.createdAt":
 		if e.ComplexityRoot.FlagReason.CreatedAt == nil {
 			break
@@ -1926,12 +2430,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncomeImportResult.Status(childComplexity), true
 
+	case "Loan.accruals":
+		if e.ComplexityRoot.Loan.Accruals == nil {
+			break
+		}
+
+		args, err := ec.field_Loan_accruals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Loan.Accruals(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Loan.accrualsStopped":
 		if e.ComplexityRoot.Loan.AccrualsStopped == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Loan.AccrualsStopped(childComplexity), true
+	case "Loan.accruedThrough":
+		if e.ComplexityRoot.Loan.AccruedThrough == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.AccruedThrough(childComplexity), true
 	case "Loan.acknowledgeStatus":
 		if e.ComplexityRoot.Loan.AcknowledgeStatus == nil {
 			break
@@ -1950,6 +2471,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Loan.AnnualRate(childComplexity), true
+	case "Loan.balance":
+		if e.ComplexityRoot.Loan.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Balance(childComplexity), true
 	case "Loan.closedAt":
 		if e.ComplexityRoot.Loan.ClosedAt == nil {
 			break
@@ -1968,6 +2495,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Loan.ContractPDF(childComplexity), true
+	case "Loan.debts":
+		if e.ComplexityRoot.Loan.Debts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Debts(childComplexity), true
+	case "Loan.discountType":
+		if e.ComplexityRoot.Loan.DiscountType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.DiscountType(childComplexity), true
+	case "Loan.discountValue":
+		if e.ComplexityRoot.Loan.DiscountValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.DiscountValue(childComplexity), true
 	case "Loan.id":
 		if e.ComplexityRoot.Loan.GUID == nil {
 			break
@@ -1992,6 +2537,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Loan.OpenedOn(childComplexity), true
+	case "Loan.operations":
+		if e.ComplexityRoot.Loan.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Operations(childComplexity), true
+	case "Loan.payment":
+		if e.ComplexityRoot.Loan.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Payment(childComplexity), true
+	case "Loan.payoutDate":
+		if e.ComplexityRoot.Loan.PayoutDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.PayoutDate(childComplexity), true
+	case "Loan.penaltyRate":
+		if e.ComplexityRoot.Loan.PenaltyRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.PenaltyRate(childComplexity), true
+	case "Loan.prepaymentBounds":
+		if e.ComplexityRoot.Loan.PrepaymentBounds == nil {
+			break
+		}
+
+		args, err := ec.field_Loan_prepaymentBounds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Loan.PrepaymentBounds(childComplexity, args["activationDate"].(*time.Time)), true
+	case "Loan.prepaymentSchedule":
+		if e.ComplexityRoot.Loan.PrepaymentSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Loan_prepaymentSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Loan.PrepaymentSchedule(childComplexity, args["amount"].(decimal.Decimal), args["type"].(model.PrepaymentType), args["activationDate"].(*time.Time)), true
+	case "Loan.prepayments":
+		if e.ComplexityRoot.Loan.Prepayments == nil {
+			break
+		}
+
+		args, err := ec.field_Loan_prepayments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Loan.Prepayments(childComplexity, args["activationDate"].(*time.Time)), true
+	case "Loan.prolongationPossibility":
+		if e.ComplexityRoot.Loan.ProlongationPossibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.ProlongationPossibility(childComplexity), true
+	case "Loan.prolongations":
+		if e.ComplexityRoot.Loan.Prolongations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Prolongations(childComplexity), true
+	case "Loan.rate":
+		if e.ComplexityRoot.Loan.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Loan.Rate(childComplexity), true
 	case "Loan.schedule":
 		if e.ComplexityRoot.Loan.Schedule == nil {
 			break
@@ -2010,6 +2630,76 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Loan.Term(childComplexity), true
+
+	case "LoanConnection.edges":
+		if e.ComplexityRoot.LoanConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanConnection.Edges(childComplexity), true
+	case "LoanConnection.pageInfo":
+		if e.ComplexityRoot.LoanConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanConnection.PageInfo(childComplexity), true
+
+	case "LoanDebts.currentDebt":
+		if e.ComplexityRoot.LoanDebts.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanDebts.Due(childComplexity), true
+	case "LoanDebts.fine":
+		if e.ComplexityRoot.LoanDebts.Fine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanDebts.Fine(childComplexity), true
+	case "LoanDebts.interest":
+		if e.ComplexityRoot.LoanDebts.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanDebts.Interest(childComplexity), true
+	case "LoanDebts.overdueDays":
+		if e.ComplexityRoot.LoanDebts.OverdueDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanDebts.OverdueDays(childComplexity), true
+	case "LoanDebts.mainDebt":
+		if e.ComplexityRoot.LoanDebts.Principal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanDebts.Principal(childComplexity), true
+
+	case "LoanEdge.cursor":
+		if e.ComplexityRoot.LoanEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanEdge.Cursor(childComplexity), true
+	case "LoanEdge.node":
+		if e.ComplexityRoot.LoanEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanEdge.Node(childComplexity), true
+
+	case "LoanOperations.payout":
+		if e.ComplexityRoot.LoanOperations.Payout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanOperations.Payout(childComplexity), true
+	case "LoanOperations.repayments":
+		if e.ComplexityRoot.LoanOperations.Repayments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoanOperations.Repayments(childComplexity), true
 
 	case "LoanUpdate.actor":
 		if e.ComplexityRoot.LoanUpdate.Actor == nil {
@@ -2086,6 +2776,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddEmployment(childComplexity, args["customerId"].(string), args["input"].(lending.EmploymentInput)), true
+	case "Mutation.addFinancialSource":
+		if e.ComplexityRoot.Mutation.AddFinancialSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addFinancialSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddFinancialSource(childComplexity, args["input"].(lending.FinancialSourceInput)), true
 	case "Mutation.addFlag":
 		if e.ComplexityRoot.Mutation.AddFlag == nil {
 			break
@@ -2119,6 +2820,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AttachDocumentFile(childComplexity, args["documentId"].(string), args["file"].(graphql.Upload), args["fileId"].(*string), args["sourceName"].(string), args["sourceId"].(*string)), true
+	case "Mutation.bindFinancialSource":
+		if e.ComplexityRoot.Mutation.BindFinancialSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bindFinancialSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BindFinancialSource(childComplexity, args["sourceId"].(string), args["providerId"].(string), args["externalFinancialSource"].(string)), true
 	case "Mutation.cancelApplication":
 		if e.ComplexityRoot.Mutation.CancelApplication == nil {
 			break
@@ -2130,6 +2842,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelApplication(childComplexity, args["input"].(model.CancelApplicationInput)), true
+	case "Mutation.cancelPrepayment":
+		if e.ComplexityRoot.Mutation.CancelPrepayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPrepayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPrepayment(childComplexity, args["id"].(string)), true
 	case "Mutation.closeHopelessLoan":
 		if e.ComplexityRoot.Mutation.CloseHopelessLoan == nil {
 			break
@@ -2240,6 +2963,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFlagType(childComplexity, args["input"].(lending.FlagTypeInput)), true
+	case "Mutation.createPaymentOperation":
+		if e.ComplexityRoot.Mutation.CreatePaymentOperation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPaymentOperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePaymentOperation(childComplexity, args["code"].(string)), true
+	case "Mutation.createPaymentProvider":
+		if e.ComplexityRoot.Mutation.CreatePaymentProvider == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPaymentProvider_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePaymentProvider(childComplexity, args["code"].(string)), true
+	case "Mutation.createPaymentProviderRule":
+		if e.ComplexityRoot.Mutation.CreatePaymentProviderRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPaymentProviderRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePaymentProviderRule(childComplexity, args["providerId"].(string), args["operationId"].(string)), true
+	case "Mutation.createTransactionType":
+		if e.ComplexityRoot.Mutation.CreateTransactionType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTransactionType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTransactionType(childComplexity, args["name"].(string)), true
 	case "Mutation.importIncomes":
 		if e.ComplexityRoot.Mutation.ImportIncomes == nil {
 			break
@@ -2273,6 +3040,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PatchDocumentInfo(childComplexity, args["id"].(string), args["info"].(lending.DocumentInfoInput)), true
+	case "Mutation.postPayment":
+		if e.ComplexityRoot.Mutation.PostPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_postPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PostPayment(childComplexity, args["input"].(lending.PaymentPosting)), true
+	case "Mutation.prolongLoan":
+		if e.ComplexityRoot.Mutation.ProlongLoan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_prolongLoan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProlongLoan(childComplexity, args["loanId"].(string)), true
 	case "Mutation.pruneDocumentFiles":
 		if e.ComplexityRoot.Mutation.PruneDocumentFiles == nil {
 			break
@@ -2317,6 +3106,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveFlag(childComplexity, args["flagId"].(string)), true
+	case "Mutation.repayLoan":
+		if e.ComplexityRoot.Mutation.RepayLoan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_repayLoan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RepayLoan(childComplexity, args["loanId"].(string), args["sourceId"].(string), args["amount"].(decimal.Decimal)), true
 	case "Mutation.requestOtp":
 		if e.ComplexityRoot.Mutation.RequestOtp == nil {
 			break
@@ -2328,6 +3128,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestOtp(childComplexity, args["input"].(model.RequestOtpInput)), true
+	case "Mutation.requestPrepayment":
+		if e.ComplexityRoot.Mutation.RequestPrepayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestPrepayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestPrepayment(childComplexity, args["input"].(model.RequestPrepaymentInput)), true
 	case "Mutation.resumeAccruals":
 		if e.ComplexityRoot.Mutation.ResumeAccruals == nil {
 			break
@@ -2339,6 +3150,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResumeAccruals(childComplexity, args["loanId"].(string), args["reason"].(string)), true
+	case "Mutation.runAccrual":
+		if e.ComplexityRoot.Mutation.RunAccrual == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_runAccrual_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RunAccrual(childComplexity, args["date"].(time.Time), args["loanId"].(*string)), true
 	case "Mutation.selectOffer":
 		if e.ComplexityRoot.Mutation.SelectOffer == nil {
 			break
@@ -2383,6 +3205,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetDocumentStatus(childComplexity, args["documentId"].(string), args["status"].(string)), true
+	case "Mutation.setFinancialSourceStatus":
+		if e.ComplexityRoot.Mutation.SetFinancialSourceStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setFinancialSourceStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetFinancialSourceStatus(childComplexity, args["id"].(string), args["status"].(string), args["reason"].(*string), args["comment"].(*string)), true
 	case "Mutation.setLoanAcknowledgement":
 		if e.ComplexityRoot.Mutation.SetLoanAcknowledgement == nil {
 			break
@@ -2394,6 +3227,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetLoanAcknowledgement(childComplexity, args["loanId"].(string), args["status"].(string)), true
+	case "Mutation.setPaymentOperationStatus":
+		if e.ComplexityRoot.Mutation.SetPaymentOperationStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPaymentOperationStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPaymentOperationStatus(childComplexity, args["id"].(string), args["status"].(string)), true
+	case "Mutation.setPaymentProviderRuleStatus":
+		if e.ComplexityRoot.Mutation.SetPaymentProviderRuleStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPaymentProviderRuleStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPaymentProviderRuleStatus(childComplexity, args["id"].(string), args["status"].(string)), true
+	case "Mutation.setPaymentProviderStatus":
+		if e.ComplexityRoot.Mutation.SetPaymentProviderStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPaymentProviderStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPaymentProviderStatus(childComplexity, args["id"].(string), args["status"].(string)), true
+	case "Mutation.setTransactionTypeStatus":
+		if e.ComplexityRoot.Mutation.SetTransactionTypeStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setTransactionTypeStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetTransactionTypeStatus(childComplexity, args["id"].(string), args["status"].(string)), true
 	case "Mutation.signApplication":
 		if e.ComplexityRoot.Mutation.SignApplication == nil {
 			break
@@ -2574,6 +3451,304 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Partner.Name(childComplexity), true
 
+	case "PaymentOperation.createdAt":
+		if e.ComplexityRoot.PaymentOperation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOperation.CreatedAt(childComplexity), true
+	case "PaymentOperation.id":
+		if e.ComplexityRoot.PaymentOperation.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOperation.GUID(childComplexity), true
+	case "PaymentOperation.code":
+		if e.ComplexityRoot.PaymentOperation.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOperation.Key(childComplexity), true
+	case "PaymentOperation.status":
+		if e.ComplexityRoot.PaymentOperation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOperation.Status(childComplexity), true
+	case "PaymentOperation.updatedAt":
+		if e.ComplexityRoot.PaymentOperation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOperation.UpdatedAt(childComplexity), true
+
+	case "PaymentProvider.createdAt":
+		if e.ComplexityRoot.PaymentProvider.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProvider.CreatedAt(childComplexity), true
+	case "PaymentProvider.id":
+		if e.ComplexityRoot.PaymentProvider.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProvider.GUID(childComplexity), true
+	case "PaymentProvider.code":
+		if e.ComplexityRoot.PaymentProvider.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProvider.Key(childComplexity), true
+	case "PaymentProvider.status":
+		if e.ComplexityRoot.PaymentProvider.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProvider.Status(childComplexity), true
+	case "PaymentProvider.updatedAt":
+		if e.ComplexityRoot.PaymentProvider.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProvider.UpdatedAt(childComplexity), true
+
+	case "PaymentProviderRule.createdAt":
+		if e.ComplexityRoot.PaymentProviderRule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProviderRule.CreatedAt(childComplexity), true
+	case "PaymentProviderRule.id":
+		if e.ComplexityRoot.PaymentProviderRule.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProviderRule.GUID(childComplexity), true
+	case "PaymentProviderRule.operation":
+		if e.ComplexityRoot.PaymentProviderRule.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProviderRule.Operation(childComplexity), true
+	case "PaymentProviderRule.provider":
+		if e.ComplexityRoot.PaymentProviderRule.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProviderRule.Provider(childComplexity), true
+	case "PaymentProviderRule.status":
+		if e.ComplexityRoot.PaymentProviderRule.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProviderRule.Status(childComplexity), true
+	case "PaymentProviderRule.updatedAt":
+		if e.ComplexityRoot.PaymentProviderRule.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentProviderRule.UpdatedAt(childComplexity), true
+
+	case "Payout.amount":
+		if e.ComplexityRoot.Payout.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.Amount(childComplexity), true
+	case "Payout.eventTime":
+		if e.ComplexityRoot.Payout.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.CompletedAt(childComplexity), true
+
+	case "Prepayment.activationDate":
+		if e.ComplexityRoot.Prepayment.ActivationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prepayment.ActivationDate(childComplexity), true
+	case "Prepayment.amount":
+		if e.ComplexityRoot.Prepayment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prepayment.Amount(childComplexity), true
+	case "Prepayment.createdAt":
+		if e.ComplexityRoot.Prepayment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prepayment.CreatedAt(childComplexity), true
+	case "Prepayment.failure":
+		if e.ComplexityRoot.Prepayment.Failure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prepayment.Failure(childComplexity), true
+	case "Prepayment.id":
+		if e.ComplexityRoot.Prepayment.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prepayment.GUID(childComplexity), true
+	case "Prepayment.state":
+		if e.ComplexityRoot.Prepayment.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prepayment.State(childComplexity), true
+	case "Prepayment.type":
+		if e.ComplexityRoot.Prepayment.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prepayment.Type(childComplexity), true
+
+	case "PrepaymentBounds.activationDate":
+		if e.ComplexityRoot.PrepaymentBounds.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrepaymentBounds.Day(childComplexity), true
+	case "PrepaymentBounds.fullPrepaymentAmount":
+		if e.ComplexityRoot.PrepaymentBounds.Full == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrepaymentBounds.Full(childComplexity), true
+	case "PrepaymentBounds.interest":
+		if e.ComplexityRoot.PrepaymentBounds.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrepaymentBounds.Interest(childComplexity), true
+	case "PrepaymentBounds.minPrepaymentAmount":
+		if e.ComplexityRoot.PrepaymentBounds.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrepaymentBounds.Min(childComplexity), true
+
+	case "Prolongation.createdAt":
+		if e.ComplexityRoot.Prolongation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.CreatedAt(childComplexity), true
+	case "Prolongation.currentReturnDate":
+		if e.ComplexityRoot.Prolongation.CurrentReturnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.CurrentReturnDate(childComplexity), true
+	case "Prolongation.term":
+		if e.ComplexityRoot.Prolongation.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.Days(childComplexity), true
+	case "Prolongation.errorCode":
+		if e.ComplexityRoot.Prolongation.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.ErrorCode(childComplexity), true
+	case "Prolongation.id":
+		if e.ComplexityRoot.Prolongation.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.GUID(childComplexity), true
+	case "Prolongation.newReturnDate":
+		if e.ComplexityRoot.Prolongation.NewReturnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.NewReturnDate(childComplexity), true
+	case "Prolongation.price":
+		if e.ComplexityRoot.Prolongation.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.Price(childComplexity), true
+	case "Prolongation.status":
+		if e.ComplexityRoot.Prolongation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prolongation.Status(childComplexity), true
+
+	case "ProlongationPossibility.isProlongationPossible":
+		if e.ComplexityRoot.ProlongationPossibility.Possible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationPossibility.Possible(childComplexity), true
+	case "ProlongationPossibility.reason":
+		if e.ComplexityRoot.ProlongationPossibility.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationPossibility.Reason(childComplexity), true
+	case "ProlongationPossibility.status":
+		if e.ComplexityRoot.ProlongationPossibility.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationPossibility.Status(childComplexity), true
+	case "ProlongationPossibility.terms":
+		if e.ComplexityRoot.ProlongationPossibility.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationPossibility.Terms(childComplexity), true
+
+	case "ProlongationTerms.currentReturnDate":
+		if e.ComplexityRoot.ProlongationTerms.CurrentReturnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationTerms.CurrentReturnDate(childComplexity), true
+	case "ProlongationTerms.term":
+		if e.ComplexityRoot.ProlongationTerms.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationTerms.Days(childComplexity), true
+	case "ProlongationTerms.newReturnDate":
+		if e.ComplexityRoot.ProlongationTerms.NewReturnDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationTerms.NewReturnDate(childComplexity), true
+	case "ProlongationTerms.price":
+		if e.ComplexityRoot.ProlongationTerms.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProlongationTerms.Price(childComplexity), true
+
+	case "ProviderFinancialSource.createdAt":
+		if e.ComplexityRoot.ProviderFinancialSource.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderFinancialSource.CreatedAt(childComplexity), true
+	case "ProviderFinancialSource.externalFinancialSource":
+		if e.ComplexityRoot.ProviderFinancialSource.External == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderFinancialSource.External(childComplexity), true
+	case "ProviderFinancialSource.paymentProvider":
+		if e.ComplexityRoot.ProviderFinancialSource.ProviderCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderFinancialSource.ProviderCode(childComplexity), true
+
 	case "Query.application":
 		if e.ComplexityRoot.Query.Application == nil {
 			break
@@ -2675,12 +3850,95 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Loan(childComplexity, args["id"].(string)), true
+	case "Query.loans":
+		if e.ComplexityRoot.Query.Loans == nil {
+			break
+		}
+
+		args, err := ec.field_Query_loans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Loans(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.LoanFilter)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.paymentOperations":
+		if e.ComplexityRoot.Query.PaymentOperations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PaymentOperations(childComplexity), true
+	case "Query.paymentProviderRules":
+		if e.ComplexityRoot.Query.PaymentProviderRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PaymentProviderRules(childComplexity), true
+	case "Query.paymentProviders":
+		if e.ComplexityRoot.Query.PaymentProviders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PaymentProviders(childComplexity), true
+	case "Query.transactionOrders":
+		if e.ComplexityRoot.Query.TransactionOrders == nil {
+			break
+		}
+
+		args, err := ec.field_Query_transactionOrders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TransactionOrders(childComplexity, args["customerId"].(*string), args["loanId"].(*string), args["first"].(*int), args["before"].(*string)), true
+	case "Query.transactionTypes":
+		if e.ComplexityRoot.Query.TransactionTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.TransactionTypes(childComplexity), true
+
+	case "Repayment.amount":
+		if e.ComplexityRoot.Repayment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.Amount(childComplexity), true
+	case "Repayment.eventTime":
+		if e.ComplexityRoot.Repayment.EventTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.EventTime(childComplexity), true
+	case "Repayment.fine":
+		if e.ComplexityRoot.Repayment.Fine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.Fine(childComplexity), true
+	case "Repayment.interest":
+		if e.ComplexityRoot.Repayment.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.Interest(childComplexity), true
+	case "Repayment.type":
+		if e.ComplexityRoot.Repayment.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.Kind(childComplexity), true
+	case "Repayment.principal":
+		if e.ComplexityRoot.Repayment.Principal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.Principal(childComplexity), true
 
 	case "RequestOtpPayload.attemptsLeft":
 		if e.ComplexityRoot.RequestOtpPayload.AttemptsLeft == nil {
@@ -2732,30 +3990,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SchedulePayment.DueDate(childComplexity), true
+	case "SchedulePayment.fineAccrued":
+		if e.ComplexityRoot.SchedulePayment.FineAccrued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.FineAccrued(childComplexity), true
+	case "SchedulePayment.finePaid":
+		if e.ComplexityRoot.SchedulePayment.FinePaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.FinePaid(childComplexity), true
 	case "SchedulePayment.interest":
 		if e.ComplexityRoot.SchedulePayment.Interest == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SchedulePayment.Interest(childComplexity), true
+	case "SchedulePayment.interestAccrued":
+		if e.ComplexityRoot.SchedulePayment.InterestAccrued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.InterestAccrued(childComplexity), true
+	case "SchedulePayment.interestPaid":
+		if e.ComplexityRoot.SchedulePayment.InterestPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.InterestPaid(childComplexity), true
+	case "SchedulePayment.kind":
+		if e.ComplexityRoot.SchedulePayment.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.Kind(childComplexity), true
 	case "SchedulePayment.n":
 		if e.ComplexityRoot.SchedulePayment.N == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SchedulePayment.N(childComplexity), true
+	case "SchedulePayment.paidAt":
+		if e.ComplexityRoot.SchedulePayment.PaidAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.PaidAt(childComplexity), true
 	case "SchedulePayment.principal":
 		if e.ComplexityRoot.SchedulePayment.Principal == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SchedulePayment.Principal(childComplexity), true
+	case "SchedulePayment.principalPaid":
+		if e.ComplexityRoot.SchedulePayment.PrincipalPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.PrincipalPaid(childComplexity), true
 	case "SchedulePayment.remaining":
 		if e.ComplexityRoot.SchedulePayment.Remaining == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SchedulePayment.Remaining(childComplexity), true
+	case "SchedulePayment.status":
+		if e.ComplexityRoot.SchedulePayment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulePayment.Status(childComplexity), true
 
 	case "Subscription.applicationEvents":
 		if e.ComplexityRoot.Subscription.ApplicationEvents == nil {
@@ -2769,6 +4075,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.ApplicationEvents(childComplexity, args["applicationId"].(*string), args["after"].(*string)), true
 
+	case "TransactionOrder.additionalData":
+		if e.ComplexityRoot.TransactionOrder.AdditionalData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.AdditionalData(childComplexity), true
+	case "TransactionOrder.amount":
+		if e.ComplexityRoot.TransactionOrder.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.Amount(childComplexity), true
+	case "TransactionOrder.completedAt":
+		if e.ComplexityRoot.TransactionOrder.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.CompletedAt(childComplexity), true
+	case "TransactionOrder.createdAt":
+		if e.ComplexityRoot.TransactionOrder.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.CreatedAt(childComplexity), true
+	case "TransactionOrder.currency":
+		if e.ComplexityRoot.TransactionOrder.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.Currency(childComplexity), true
+	case "TransactionOrder.customerId":
+		if e.ComplexityRoot.TransactionOrder.CustomerGUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.CustomerGUID(childComplexity), true
+	case "TransactionOrder.entityId":
+		if e.ComplexityRoot.TransactionOrder.EntityGUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.EntityGUID(childComplexity), true
+	case "TransactionOrder.entityType":
+		if e.ComplexityRoot.TransactionOrder.EntityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.EntityType(childComplexity), true
+	case "TransactionOrder.externalFinancialSource":
+		if e.ComplexityRoot.TransactionOrder.ExternalFinancialSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.ExternalFinancialSource(childComplexity), true
+	case "TransactionOrder.fromFinancialSourceId":
+		if e.ComplexityRoot.TransactionOrder.FromSourceGUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.FromSourceGUID(childComplexity), true
+	case "TransactionOrder.id":
+		if e.ComplexityRoot.TransactionOrder.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.GUID(childComplexity), true
+	case "TransactionOrder.process":
+		if e.ComplexityRoot.TransactionOrder.Process == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.Process(childComplexity), true
+	case "TransactionOrder.paymentProvider":
+		if e.ComplexityRoot.TransactionOrder.ProviderCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.ProviderCode(childComplexity), true
+	case "TransactionOrder.status":
+		if e.ComplexityRoot.TransactionOrder.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.Status(childComplexity), true
+	case "TransactionOrder.toFinancialSourceId":
+		if e.ComplexityRoot.TransactionOrder.ToSourceGUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.ToSourceGUID(childComplexity), true
+	case "TransactionOrder.type":
+		if e.ComplexityRoot.TransactionOrder.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.Type(childComplexity), true
+	case "TransactionOrder.updatedAt":
+		if e.ComplexityRoot.TransactionOrder.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionOrder.UpdatedAt(childComplexity), true
+
+	case "TransactionType.createdAt":
+		if e.ComplexityRoot.TransactionType.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionType.CreatedAt(childComplexity), true
+	case "TransactionType.id":
+		if e.ComplexityRoot.TransactionType.GUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionType.GUID(childComplexity), true
+	case "TransactionType.name":
+		if e.ComplexityRoot.TransactionType.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionType.Key(childComplexity), true
+	case "TransactionType.status":
+		if e.ComplexityRoot.TransactionType.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionType.Status(childComplexity), true
+	case "TransactionType.updatedAt":
+		if e.ComplexityRoot.TransactionType.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionType.UpdatedAt(childComplexity), true
+
+	case "Viewer.balance":
+		if e.ComplexityRoot.Viewer.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Balance(childComplexity), true
 	case "Viewer.customer":
 		if e.ComplexityRoot.Viewer.Customer == nil {
 			break
@@ -2781,6 +4227,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Employee(childComplexity), true
+	case "Viewer.financialSources":
+		if e.ComplexityRoot.Viewer.FinancialSources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.FinancialSources(childComplexity), true
+	case "Viewer.loans":
+		if e.ComplexityRoot.Viewer.Loans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Loans(childComplexity), true
 	case "Viewer.partner":
 		if e.ComplexityRoot.Viewer.Partner == nil {
 			break
@@ -2831,9 +4289,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DocumentTypeInput", ec.unmarshalInputDocumentTypeInput),
 			graphql.NewInputUnmarshaler("EmploymentInput", ec.unmarshalInputEmploymentInput),
 			graphql.NewInputUnmarshaler("ExtServiceDataInput", ec.unmarshalInputExtServiceDataInput),
+			graphql.NewInputUnmarshaler("FinancialSourceAccountInput", ec.unmarshalInputFinancialSourceAccountInput),
+			graphql.NewInputUnmarshaler("FinancialSourceCardInput", ec.unmarshalInputFinancialSourceCardInput),
+			graphql.NewInputUnmarshaler("FinancialSourceInput", ec.unmarshalInputFinancialSourceInput),
 			graphql.NewInputUnmarshaler("FlagReasonInput", ec.unmarshalInputFlagReasonInput),
 			graphql.NewInputUnmarshaler("FlagTypeInput", ec.unmarshalInputFlagTypeInput),
+			graphql.NewInputUnmarshaler("LoanFilter", ec.unmarshalInputLoanFilter),
+			graphql.NewInputUnmarshaler("PostPaymentInput", ec.unmarshalInputPostPaymentInput),
 			graphql.NewInputUnmarshaler("RequestOtpInput", ec.unmarshalInputRequestOtpInput),
+			graphql.NewInputUnmarshaler("RequestPrepaymentInput", ec.unmarshalInputRequestPrepaymentInput),
 			graphql.NewInputUnmarshaler("SelectOfferInput", ec.unmarshalInputSelectOfferInput),
 			graphql.NewInputUnmarshaler("SignApplicationInput", ec.unmarshalInputSignApplicationInput),
 			graphql.NewInputUnmarshaler("UploadApplicationFileInput", ec.unmarshalInputUploadApplicationFileInput),
@@ -3329,6 +4793,218 @@ type Subscription {
     @hasRole(roles: [CUSTOMER, EMPLOYEE, PARTNER])
 }
 `, BuiltIn: false},
+	{Name: "../schema/billing.graphqls", Input: `"Money paid towards loans and not yet applied: fullAmount = reservedAmount + freeAmount."
+type Balance {
+  fullAmount: Money!
+  "Held for an early repayment requested."
+  reservedAmount: Money!
+  "For the next payments."
+  freeAmount: Money!
+}
+
+"What a loan owes today."
+type LoanDebts {
+  "Principal not yet repaid."
+  mainDebt: Money!
+  "Interest accrued and unpaid."
+  interest: Money!
+  "Penalty accrued on overdue payments and unpaid."
+  fine: Money!
+  "Of all that, what is due by today: the current debt."
+  currentDebt: Money!
+  "Days since the oldest unpaid due date; 0 when nothing is overdue."
+  overdueDays: Int!
+}
+
+extend type SchedulePayment {
+  "REGULAR, or PREPAYMENT / PROLONGATION for an early repayment or prolongation fee that cut a period short."
+  kind: String!
+  "PAID, OVERDUE, DUE (today) or PLANNED."
+  status: String!
+  interestAccrued: Money!
+  fineAccrued: Money!
+  principalPaid: Money!
+  interestPaid: Money!
+  finePaid: Money!
+  "When the row was paid in full."
+  paidAt: Time
+}
+
+"The money paid out on a loan."
+type Payout {
+  amount: Money!
+  eventTime: Time!
+}
+
+"Money applied to a loan."
+type Repayment {
+  "SCHEDULED_PAYMENT, OVERDUE_REPAYMENT, PARTIAL_PREPAYMENT, FULL_REPAYMENT or PROLONGATION_FEE."
+  type: String!
+  amount: Money!
+  principal: Money!
+  interest: Money!
+  fine: Money!
+  eventTime: Time!
+}
+
+type LoanOperations {
+  "Once the money has gone to the partner (the loan opened)."
+  payout: Payout
+  repayments: [Repayment!]!
+}
+
+enum PrepaymentType {
+  "Keep the dates, lower the payment."
+  PAYMENT_DECREASE
+  "Keep the payment, shorten the term."
+  TERM_DECREASE
+}
+
+"What an early repayment on a day may be."
+type PrepaymentBounds {
+  activationDate: Date!
+  "The current period's planned payment (or the full amount when less)."
+  minPrepaymentAmount: Money!
+  "What repays the loan in full that day."
+  fullPrepaymentAmount: Money!
+  "Of those, the interest accrued before that day, paid first."
+  interest: Money!
+}
+
+"A request to repay a loan early."
+type Prepayment {
+  id: ID!
+  type: PrepaymentType!
+  amount: Money!
+  activationDate: Date!
+  "NEW (waiting for its day and the money), EXECUTED, FAILED or CANCELLED."
+  state: String!
+  "Why it failed."
+  failure: String!
+  createdAt: Time!
+}
+
+"A prolongation's price and dates."
+type ProlongationTerms {
+  "The interest accrued in the current period, paid from the loan's balance."
+  price: Money!
+  "Days the payments move."
+  term: Int!
+  currentReturnDate: Date!
+  newReturnDate: Date!
+}
+
+type ProlongationPossibility {
+  isProlongationPossible: Boolean!
+  "PROLONGATION_AVAILABLE or PROLONGATION_UNAVAILABLE."
+  status: String!
+  "Why not, when not."
+  reason: String
+  terms: ProlongationTerms
+}
+
+type Prolongation {
+  id: ID!
+  "NEW, PENDING, FAILED, SUCCESS or CANCELLED."
+  status: String!
+  errorCode: String!
+  price: Money!
+  term: Int!
+  currentReturnDate: Date!
+  newReturnDate: Date!
+  createdAt: Time!
+}
+
+"What a day added to a loan."
+type Accrual {
+  day: Date!
+  interest: Money!
+  fine: Money!
+}
+
+extend type Loan {
+  "The rate the loan accrues at (percent a year), its discount taken off."
+  rate: Decimal! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "FULL while an interest discount applies; a prolongation cancels it."
+  discountType: String @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "The share of interest forgiven."
+  discountValue: Decimal @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "Penalty on overdue payments, percent a year."
+  penaltyRate: Decimal! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "The regular payment of the current schedule."
+  payment: Money @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "The last day whose interest is accrued."
+  accruedThrough: Date @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  debts: LoanDebts! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  balance: Balance! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  operations: LoanOperations! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "Early repayment bounds on activationDate (today when omitted)."
+  prepaymentBounds(activationDate: Date): PrepaymentBounds! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "The schedule an early repayment would leave; requesting it with the same input produces exactly this."
+  prepaymentSchedule(amount: Money!, type: PrepaymentType!, activationDate: Date): [SchedulePayment!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "Early repayment requests, newest first."
+  prepayments(activationDate: Date): [Prepayment!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  prolongationPossibility: ProlongationPossibility! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  prolongations: [Prolongation!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "What each day from..to added."
+  accruals(from: Date!, to: Date!): [Accrual!]! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Customer {
+  "The balances of the customer's loans together."
+  balance: Balance! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+}
+
+extend type Viewer {
+  "The caller's loans, newest first: a customer's own, empty for other roles."
+  loans: [Loan!]!
+  "The caller's balance, for a customer."
+  balance: Balance
+}
+
+input LoanFilter {
+  status: [String!]
+  "The customer's guid."
+  customerId: ID
+  number: String
+  "Only loans with a payment unpaid after its day."
+  overdue: Boolean
+}
+
+type LoanConnection {
+  edges: [LoanEdge!]!
+  pageInfo: PageInfo!
+}
+
+type LoanEdge {
+  cursor: String!
+  node: Loan!
+}
+
+input RequestPrepaymentInput {
+  loanId: ID!
+  amount: Money!
+  type: PrepaymentType!
+  "Today when omitted; up to 90 days ahead."
+  activationDate: Date
+}
+
+extend type Query {
+  "Loans for the back office, newest first."
+  loans(first: Int = 20, after: String, filter: LoanFilter): LoanConnection! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  "Ask to repay a loan early; runs at once when it is for today and the loan's balance covers it, else when a payment that day brings the money."
+  requestPrepayment(input: RequestPrepaymentInput!): Prepayment! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "Withdraw a request still waiting."
+  cancelPrepayment(id: ID!): Prepayment! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "Prolong a loan today: its price (see prolongationPossibility) comes from the loan's balance, so repay it first."
+  prolongLoan(loanId: ID!): Prolongation! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  "Accrue a day that has ended on one loan, or on every accruing loan (what the daily job does); running a day again changes nothing."
+  runAccrual(date: Date!, loanId: ID): [Loan!]! @hasRole(roles: [EMPLOYEE])
+}
+`, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `"""
 A point in time, RFC 3339 with zone (2026-11-22T21:33:28Z).
 """
@@ -3384,7 +5060,7 @@ type Customer {
 `, BuiltIn: false},
 	{Name: "../schema/loan.graphqls", Input: `"An entry of a loan's history: a status change or a servicing action."
 type LoanUpdate {
-  "STATUS, ACCRUALS_STOPPED, ACCRUALS_RESUMED or ACKNOWLEDGEMENT."
+  "STATUS, ACCRUALS_STOPPED, ACCRUALS_RESUMED, ACKNOWLEDGEMENT, or OVERDUE when a payment goes unpaid past its day."
   event: String!
   "The loan's status after it."
   status: String!
@@ -3446,6 +5122,260 @@ type RequestOtpPayload {
   codeLength: Int!
   "How many wrong codes are allowed before a new one must be requested."
   attemptsLeft: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/payment.graphqls", Input: `# Payments (spec: payment-service): the providers that move money, which provider serves which
+# operation, the customers' cards and accounts, and the orders that move money for loans.
+
+"What a financial source is."
+enum FinancialSourceType {
+  CARD
+  ACCOUNT
+}
+
+"Where a financial source is in its life."
+enum FinancialSourceStatus {
+  "Registered, waiting for a provider to bind it."
+  PENDING
+  "Bound and usable."
+  COMPLETED
+  "The provider could not bind it."
+  FAILED
+  "Retired by the back office."
+  DEACTIVATED
+}
+
+"Where a transaction order is."
+enum TransactionOrderStatus {
+  "Ordered; the money has not moved yet."
+  NEW
+  "The money moved (completedAt)."
+  COMPLETED
+  CANCELLED
+  FAILED
+}
+
+"A provider that moves money: a bank, an acquirer, or the lender's own books (INTERNAL_DOP0)."
+type PaymentProvider {
+  id: ID!
+  "Unique, e.g. INTERNAL_DOP0."
+  code: String!
+  status: DictionaryStatus!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A business operation that needs a payment provider: LOAN_PAYOUT, LOAN_REPAYMENT, MANUAL_PAYMENT."
+type PaymentOperation {
+  id: ID!
+  "Unique."
+  code: String!
+  status: DictionaryStatus!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"Names the provider that serves an operation; an operation has one ACTIVE rule at most."
+type PaymentProviderRule {
+  id: ID!
+  provider: PaymentProvider!
+  operation: PaymentOperation!
+  status: DictionaryStatus!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A kind of transaction order: LOAN_PAYOUT, LOAN_REPAYMENT, MANUAL_PAYMENT, CARD_REGISTRATION."
+type TransactionType {
+  id: ID!
+  "Unique."
+  name: String!
+  status: DictionaryStatus!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A customer's card or account that money moves from or to."
+type FinancialSource {
+  id: ID!
+  type: FinancialSourceType!
+  "PENDING until a provider binds it, then COMPLETED; the back office may deactivate it."
+  status: FinancialSourceStatus!
+  "Why the back office set the status."
+  statusReason: String
+  "The back office's comment on the status."
+  comment: String
+  additionalData: Map!
+  "Counts changes."
+  version: Int!
+  "The card, for type CARD: masked data only."
+  card: FinancialSourceCard
+  "The account, for type ACCOUNT."
+  account: FinancialSourceAccount
+  "The providers' own ids of the source."
+  bindings: [ProviderFinancialSource!]! @hasRole(roles: [EMPLOYEE])
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A card, masked: the full number is never kept."
+type FinancialSourceCard {
+  "The name on the card."
+  holder: String
+  "First 6 to 8 digits."
+  bin: String
+  "e.g. MIR, VISA"
+  paymentSystemType: String
+  bankName: String
+  lastFourDigits: String
+  "e.g. RUB"
+  currencyCode: String
+  "1 to 12"
+  expirationMonth: String
+  "YYYY"
+  expirationYear: String
+}
+
+"A bank account."
+type FinancialSourceAccount {
+  number: String!
+  "e.g. CLABE"
+  type: String!
+  bankName: String
+  currencyCode: String
+}
+
+"A provider's own id of a financial source."
+type ProviderFinancialSource {
+  "The provider's code."
+  paymentProvider: String!
+  externalFinancialSource: String!
+  createdAt: Time!
+}
+
+"An order to move money through a provider for a business entity (a loan)."
+type TransactionOrder {
+  id: ID!
+  "The customer's guid."
+  customerId: ID!
+  "What created it: SIGN (a loan's payout), REPAYMENT, MANUAL_POSTING."
+  process: String!
+  "The transaction type's name."
+  type: String!
+  "The customer's source the money leaves."
+  fromFinancialSourceId: ID
+  "The customer's source the money reaches."
+  toFinancialSourceId: ID
+  "The provider's id of that source."
+  externalFinancialSource: String
+  "LOAN"
+  entityType: String!
+  "The guid of the entity: the loan's."
+  entityId: ID!
+  amount: Money!
+  currency: String!
+  status: TransactionOrderStatus!
+  "e.g. the partner a payout goes to, the comment of a manual payment."
+  additionalData: Map!
+  "The code of the provider that moves the money."
+  paymentProvider: String!
+  createdAt: Time!
+  updatedAt: Time!
+  "When the money moved."
+  completedAt: Time
+}
+
+"A new card or account: exactly one of them."
+input FinancialSourceInput {
+  card: FinancialSourceCardInput
+  account: FinancialSourceAccountInput
+}
+
+"A card's masked data; a field that looks like a card number is refused."
+input FinancialSourceCardInput {
+  holder: String
+  "First 6 to 8 digits."
+  bin: String
+  paymentSystemType: String
+  bankName: String
+  "4 digits."
+  lastFourDigits: String
+  "e.g. RUB"
+  currencyCode: String
+  "1 to 12"
+  expirationMonth: String
+  "YYYY"
+  expirationYear: String
+}
+
+input FinancialSourceAccountInput {
+  number: String!
+  type: String!
+  bankName: String
+  currencyCode: String
+}
+
+"A payment the back office records by hand: money that reached the lender outside the app."
+input PostPaymentInput {
+  loanId: ID!
+  amount: Money!
+  "RUB only."
+  currency: String!
+  "When the money was paid; not in the future."
+  eventTime: Time!
+  comment: String
+  "The provider's code: the one the MANUAL_PAYMENT rule names."
+  paymentProvider: String!
+}
+
+extend type Customer {
+  "The customer's cards and accounts, newest first."
+  financialSources(type: FinancialSourceType, status: FinancialSourceStatus): [FinancialSource!]! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+}
+
+extend type Viewer {
+  "The caller's own cards and accounts, newest first; empty for employees and partners."
+  financialSources: [FinancialSource!]!
+}
+
+extend type Loan {
+  "When the loan's money was paid out (its payout order completed when the loan opened); null before."
+  payoutDate: Time @hasRole(roles: [CUSTOMER, EMPLOYEE])
+}
+
+extend type Query {
+  paymentProviders: [PaymentProvider!]! @hasRole(roles: [EMPLOYEE])
+  paymentOperations: [PaymentOperation!]! @hasRole(roles: [EMPLOYEE])
+  "The rules, by operation."
+  paymentProviderRules: [PaymentProviderRule!]! @hasRole(roles: [EMPLOYEE])
+  transactionTypes: [TransactionType!]! @hasRole(roles: [EMPLOYEE])
+  "Transaction orders, newest first: of a customer (guid), of a loan, or all; before: the id of the last order seen."
+  transactionOrders(customerId: ID, loanId: ID, first: Int = 20, before: ID): [TransactionOrder!]! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  "Add an ACTIVE provider; its code is unique."
+  createPaymentProvider(code: String!): PaymentProvider! @hasRole(roles: [EMPLOYEE])
+  setPaymentProviderStatus(id: ID!, status: DictionaryStatus!): PaymentProvider! @hasRole(roles: [EMPLOYEE])
+  "Add an ACTIVE operation; its code is unique (OPERATION_ALREADY_EXISTS)."
+  createPaymentOperation(code: String!): PaymentOperation! @hasRole(roles: [EMPLOYEE])
+  setPaymentOperationStatus(id: ID!, status: DictionaryStatus!): PaymentOperation! @hasRole(roles: [EMPLOYEE])
+  "Make a provider serve an operation: an ACTIVE rule; a CONFLICT while the operation has another."
+  createPaymentProviderRule(providerId: ID!, operationId: ID!): PaymentProviderRule! @hasRole(roles: [EMPLOYEE])
+  setPaymentProviderRuleStatus(id: ID!, status: DictionaryStatus!): PaymentProviderRule! @hasRole(roles: [EMPLOYEE])
+  "Add an ACTIVE transaction type; its name is unique."
+  createTransactionType(name: String!): TransactionType! @hasRole(roles: [EMPLOYEE])
+  setTransactionTypeStatus(id: ID!, status: DictionaryStatus!): TransactionType! @hasRole(roles: [EMPLOYEE])
+  "Set a source's status: DEACTIVATED or COMPLETED only."
+  setFinancialSourceStatus(id: ID!, status: FinancialSourceStatus!, reason: String, comment: String): FinancialSource! @hasRole(roles: [EMPLOYEE])
+  "Record a provider's own id of a source, once per provider; it completes a PENDING source."
+  bindFinancialSource(sourceId: ID!, providerId: ID!, externalFinancialSource: String!): FinancialSource! @hasRole(roles: [EMPLOYEE])
+  "Record a payment into a loan made outside the app; billing credits it at its event time."
+  postPayment(input: PostPaymentInput!): Loan! @hasRole(roles: [EMPLOYEE])
+  "Add the caller's card or account: PENDING until the back office binds it to a provider."
+  addFinancialSource(input: FinancialSourceInput!): FinancialSource! @hasRole(roles: [CUSTOMER])
+  "Pay into a loan now from one of its customer's COMPLETED sources: the customer (own loan), or an employee for them."
+  repayLoan(loanId: ID!, sourceId: ID!, amount: Money!): Loan! @hasRole(roles: [CUSTOMER, EMPLOYEE])
 }
 `, BuiltIn: false},
 	{Name: "../schema/profile.graphqls", Input: `"A customer's address; the primary one is the registration address."
@@ -3994,6 +5924,18 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Accrual(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_Accrual_day(ctx, field)
+	case "interest":
+		return ec.fieldContext_Accrual_interest(ctx, field)
+	case "fine":
+		return ec.fieldContext_Accrual_fine(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Accrual", field.Name)
+}
+
 func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4148,6 +6090,18 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fullAmount":
+		return ec.fieldContext_Balance_fullAmount(ctx, field)
+	case "reservedAmount":
+		return ec.fieldContext_Balance_reservedAmount(ctx, field)
+	case "freeAmount":
+		return ec.fieldContext_Balance_freeAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Balance", field.Name)
+}
+
 func (ec *executionContext) childFields_Card(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4250,6 +6204,10 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_middleName(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Customer_createdAt(ctx, field)
+	case "balance":
+		return ec.fieldContext_Customer_balance(ctx, field)
+	case "financialSources":
+		return ec.fieldContext_Customer_financialSources(ctx, field)
 	case "gender":
 		return ec.fieldContext_Customer_gender(ctx, field)
 	case "birthDate":
@@ -4510,6 +6468,72 @@ func (ec *executionContext) childFields_FileContent(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type FileContent", field.Name)
 }
 
+func (ec *executionContext) childFields_FinancialSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FinancialSource_id(ctx, field)
+	case "type":
+		return ec.fieldContext_FinancialSource_type(ctx, field)
+	case "status":
+		return ec.fieldContext_FinancialSource_status(ctx, field)
+	case "statusReason":
+		return ec.fieldContext_FinancialSource_statusReason(ctx, field)
+	case "comment":
+		return ec.fieldContext_FinancialSource_comment(ctx, field)
+	case "additionalData":
+		return ec.fieldContext_FinancialSource_additionalData(ctx, field)
+	case "version":
+		return ec.fieldContext_FinancialSource_version(ctx, field)
+	case "card":
+		return ec.fieldContext_FinancialSource_card(ctx, field)
+	case "account":
+		return ec.fieldContext_FinancialSource_account(ctx, field)
+	case "bindings":
+		return ec.fieldContext_FinancialSource_bindings(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FinancialSource_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FinancialSource_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FinancialSource", field.Name)
+}
+
+func (ec *executionContext) childFields_FinancialSourceAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_FinancialSourceAccount_number(ctx, field)
+	case "type":
+		return ec.fieldContext_FinancialSourceAccount_type(ctx, field)
+	case "bankName":
+		return ec.fieldContext_FinancialSourceAccount_bankName(ctx, field)
+	case "currencyCode":
+		return ec.fieldContext_FinancialSourceAccount_currencyCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FinancialSourceAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_FinancialSourceCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "holder":
+		return ec.fieldContext_FinancialSourceCard_holder(ctx, field)
+	case "bin":
+		return ec.fieldContext_FinancialSourceCard_bin(ctx, field)
+	case "paymentSystemType":
+		return ec.fieldContext_FinancialSourceCard_paymentSystemType(ctx, field)
+	case "bankName":
+		return ec.fieldContext_FinancialSourceCard_bankName(ctx, field)
+	case "lastFourDigits":
+		return ec.fieldContext_FinancialSourceCard_lastFourDigits(ctx, field)
+	case "currencyCode":
+		return ec.fieldContext_FinancialSourceCard_currencyCode(ctx, field)
+	case "expirationMonth":
+		return ec.fieldContext_FinancialSourceCard_expirationMonth(ctx, field)
+	case "expirationYear":
+		return ec.fieldContext_FinancialSourceCard_expirationYear(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FinancialSourceCard", field.Name)
+}
+
 func (ec *executionContext) childFields_FlagReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4590,6 +6614,36 @@ func (ec *executionContext) childFields_Loan(ctx context.Context, field graphql.
 		return ec.fieldContext_Loan_schedule(ctx, field)
 	case "contractPdf":
 		return ec.fieldContext_Loan_contractPdf(ctx, field)
+	case "rate":
+		return ec.fieldContext_Loan_rate(ctx, field)
+	case "discountType":
+		return ec.fieldContext_Loan_discountType(ctx, field)
+	case "discountValue":
+		return ec.fieldContext_Loan_discountValue(ctx, field)
+	case "penaltyRate":
+		return ec.fieldContext_Loan_penaltyRate(ctx, field)
+	case "payment":
+		return ec.fieldContext_Loan_payment(ctx, field)
+	case "accruedThrough":
+		return ec.fieldContext_Loan_accruedThrough(ctx, field)
+	case "debts":
+		return ec.fieldContext_Loan_debts(ctx, field)
+	case "balance":
+		return ec.fieldContext_Loan_balance(ctx, field)
+	case "operations":
+		return ec.fieldContext_Loan_operations(ctx, field)
+	case "prepaymentBounds":
+		return ec.fieldContext_Loan_prepaymentBounds(ctx, field)
+	case "prepaymentSchedule":
+		return ec.fieldContext_Loan_prepaymentSchedule(ctx, field)
+	case "prepayments":
+		return ec.fieldContext_Loan_prepayments(ctx, field)
+	case "prolongationPossibility":
+		return ec.fieldContext_Loan_prolongationPossibility(ctx, field)
+	case "prolongations":
+		return ec.fieldContext_Loan_prolongations(ctx, field)
+	case "accruals":
+		return ec.fieldContext_Loan_accruals(ctx, field)
 	case "accrualsStopped":
 		return ec.fieldContext_Loan_accrualsStopped(ctx, field)
 	case "acknowledgeStatus":
@@ -4598,8 +6652,56 @@ func (ec *executionContext) childFields_Loan(ctx context.Context, field graphql.
 		return ec.fieldContext_Loan_closedAt(ctx, field)
 	case "history":
 		return ec.fieldContext_Loan_history(ctx, field)
+	case "payoutDate":
+		return ec.fieldContext_Loan_payoutDate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Loan", field.Name)
+}
+
+func (ec *executionContext) childFields_LoanConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LoanConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LoanConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoanConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LoanDebts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mainDebt":
+		return ec.fieldContext_LoanDebts_mainDebt(ctx, field)
+	case "interest":
+		return ec.fieldContext_LoanDebts_interest(ctx, field)
+	case "fine":
+		return ec.fieldContext_LoanDebts_fine(ctx, field)
+	case "currentDebt":
+		return ec.fieldContext_LoanDebts_currentDebt(ctx, field)
+	case "overdueDays":
+		return ec.fieldContext_LoanDebts_overdueDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoanDebts", field.Name)
+}
+
+func (ec *executionContext) childFields_LoanEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LoanEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LoanEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LoanOperations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payout":
+		return ec.fieldContext_LoanOperations_payout(ctx, field)
+	case "repayments":
+		return ec.fieldContext_LoanOperations_repayments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoanOperations", field.Name)
 }
 
 func (ec *executionContext) childFields_LoanUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4658,6 +6760,180 @@ func (ec *executionContext) childFields_Partner(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Partner", field.Name)
 }
 
+func (ec *executionContext) childFields_PaymentOperation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PaymentOperation_id(ctx, field)
+	case "code":
+		return ec.fieldContext_PaymentOperation_code(ctx, field)
+	case "status":
+		return ec.fieldContext_PaymentOperation_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PaymentOperation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PaymentOperation_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentOperation", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PaymentProvider_id(ctx, field)
+	case "code":
+		return ec.fieldContext_PaymentProvider_code(ctx, field)
+	case "status":
+		return ec.fieldContext_PaymentProvider_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PaymentProvider_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PaymentProvider_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentProvider", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentProviderRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PaymentProviderRule_id(ctx, field)
+	case "provider":
+		return ec.fieldContext_PaymentProviderRule_provider(ctx, field)
+	case "operation":
+		return ec.fieldContext_PaymentProviderRule_operation(ctx, field)
+	case "status":
+		return ec.fieldContext_PaymentProviderRule_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PaymentProviderRule_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PaymentProviderRule_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentProviderRule", field.Name)
+}
+
+func (ec *executionContext) childFields_Payout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_Payout_amount(ctx, field)
+	case "eventTime":
+		return ec.fieldContext_Payout_eventTime(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Payout", field.Name)
+}
+
+func (ec *executionContext) childFields_Prepayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Prepayment_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Prepayment_type(ctx, field)
+	case "amount":
+		return ec.fieldContext_Prepayment_amount(ctx, field)
+	case "activationDate":
+		return ec.fieldContext_Prepayment_activationDate(ctx, field)
+	case "state":
+		return ec.fieldContext_Prepayment_state(ctx, field)
+	case "failure":
+		return ec.fieldContext_Prepayment_failure(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Prepayment_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Prepayment", field.Name)
+}
+
+func (ec *executionContext) childFields_PrepaymentBounds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "activationDate":
+		return ec.fieldContext_PrepaymentBounds_activationDate(ctx, field)
+	case "minPrepaymentAmount":
+		return ec.fieldContext_PrepaymentBounds_minPrepaymentAmount(ctx, field)
+	case "fullPrepaymentAmount":
+		return ec.fieldContext_PrepaymentBounds_fullPrepaymentAmount(ctx, field)
+	case "interest":
+		return ec.fieldContext_PrepaymentBounds_interest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PrepaymentBounds", field.Name)
+}
+
+func (ec *executionContext) childFields_Prolongation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Prolongation_id(ctx, field)
+	case "status":
+		return ec.fieldContext_Prolongation_status(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_Prolongation_errorCode(ctx, field)
+	case "price":
+		return ec.fieldContext_Prolongation_price(ctx, field)
+	case "term":
+		return ec.fieldContext_Prolongation_term(ctx, field)
+	case "currentReturnDate":
+		return ec.fieldContext_Prolongation_currentReturnDate(ctx, field)
+	case "newReturnDate":
+		return ec.fieldContext_Prolongation_newReturnDate(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Prolongation_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Prolongation", field.Name)
+}
+
+func (ec *executionContext) childFields_ProlongationPossibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "isProlongationPossible":
+		return ec.fieldContext_ProlongationPossibility_isProlongationPossible(ctx, field)
+	case "status":
+		return ec.fieldContext_ProlongationPossibility_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_ProlongationPossibility_reason(ctx, field)
+	case "terms":
+		return ec.fieldContext_ProlongationPossibility_terms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProlongationPossibility", field.Name)
+}
+
+func (ec *executionContext) childFields_ProlongationTerms(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "price":
+		return ec.fieldContext_ProlongationTerms_price(ctx, field)
+	case "term":
+		return ec.fieldContext_ProlongationTerms_term(ctx, field)
+	case "currentReturnDate":
+		return ec.fieldContext_ProlongationTerms_currentReturnDate(ctx, field)
+	case "newReturnDate":
+		return ec.fieldContext_ProlongationTerms_newReturnDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProlongationTerms", field.Name)
+}
+
+func (ec *executionContext) childFields_ProviderFinancialSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paymentProvider":
+		return ec.fieldContext_ProviderFinancialSource_paymentProvider(ctx, field)
+	case "externalFinancialSource":
+		return ec.fieldContext_ProviderFinancialSource_externalFinancialSource(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ProviderFinancialSource_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProviderFinancialSource", field.Name)
+}
+
+func (ec *executionContext) childFields_Repayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Repayment_type(ctx, field)
+	case "amount":
+		return ec.fieldContext_Repayment_amount(ctx, field)
+	case "principal":
+		return ec.fieldContext_Repayment_principal(ctx, field)
+	case "interest":
+		return ec.fieldContext_Repayment_interest(ctx, field)
+	case "fine":
+		return ec.fieldContext_Repayment_fine(ctx, field)
+	case "eventTime":
+		return ec.fieldContext_Repayment_eventTime(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Repayment", field.Name)
+}
+
 func (ec *executionContext) childFields_RequestOtpPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "phone":
@@ -4696,8 +6972,80 @@ func (ec *executionContext) childFields_SchedulePayment(ctx context.Context, fie
 		return ec.fieldContext_SchedulePayment_interest(ctx, field)
 	case "remaining":
 		return ec.fieldContext_SchedulePayment_remaining(ctx, field)
+	case "kind":
+		return ec.fieldContext_SchedulePayment_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_SchedulePayment_status(ctx, field)
+	case "interestAccrued":
+		return ec.fieldContext_SchedulePayment_interestAccrued(ctx, field)
+	case "fineAccrued":
+		return ec.fieldContext_SchedulePayment_fineAccrued(ctx, field)
+	case "principalPaid":
+		return ec.fieldContext_SchedulePayment_principalPaid(ctx, field)
+	case "interestPaid":
+		return ec.fieldContext_SchedulePayment_interestPaid(ctx, field)
+	case "finePaid":
+		return ec.fieldContext_SchedulePayment_finePaid(ctx, field)
+	case "paidAt":
+		return ec.fieldContext_SchedulePayment_paidAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SchedulePayment", field.Name)
+}
+
+func (ec *executionContext) childFields_TransactionOrder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TransactionOrder_id(ctx, field)
+	case "customerId":
+		return ec.fieldContext_TransactionOrder_customerId(ctx, field)
+	case "process":
+		return ec.fieldContext_TransactionOrder_process(ctx, field)
+	case "type":
+		return ec.fieldContext_TransactionOrder_type(ctx, field)
+	case "fromFinancialSourceId":
+		return ec.fieldContext_TransactionOrder_fromFinancialSourceId(ctx, field)
+	case "toFinancialSourceId":
+		return ec.fieldContext_TransactionOrder_toFinancialSourceId(ctx, field)
+	case "externalFinancialSource":
+		return ec.fieldContext_TransactionOrder_externalFinancialSource(ctx, field)
+	case "entityType":
+		return ec.fieldContext_TransactionOrder_entityType(ctx, field)
+	case "entityId":
+		return ec.fieldContext_TransactionOrder_entityId(ctx, field)
+	case "amount":
+		return ec.fieldContext_TransactionOrder_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_TransactionOrder_currency(ctx, field)
+	case "status":
+		return ec.fieldContext_TransactionOrder_status(ctx, field)
+	case "additionalData":
+		return ec.fieldContext_TransactionOrder_additionalData(ctx, field)
+	case "paymentProvider":
+		return ec.fieldContext_TransactionOrder_paymentProvider(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TransactionOrder_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TransactionOrder_updatedAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_TransactionOrder_completedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransactionOrder", field.Name)
+}
+
+func (ec *executionContext) childFields_TransactionType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TransactionType_id(ctx, field)
+	case "name":
+		return ec.fieldContext_TransactionType_name(ctx, field)
+	case "status":
+		return ec.fieldContext_TransactionType_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TransactionType_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TransactionType_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransactionType", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4712,6 +7060,12 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_employee(ctx, field)
 	case "partner":
 		return ec.fieldContext_Viewer_partner(ctx, field)
+	case "loans":
+		return ec.fieldContext_Viewer_loans(ctx, field)
+	case "balance":
+		return ec.fieldContext_Viewer_balance(ctx, field)
+	case "financialSources":
+		return ec.fieldContext_Viewer_financialSources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -4846,6 +7200,108 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_financialSources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOFinancialSourceType2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOFinancialSourceStatus2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Loan_accruals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Loan_prepaymentBounds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "activationDate",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["activationDate"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Loan_prepaymentSchedule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "amount",
+		func(ctx context.Context, v any) (decimal.Decimal, error) {
+			return ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["amount"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (model.PrepaymentType, error) {
+			return ec.unmarshalNPrepaymentType2lendgraphᚋgraphᚋmodelᚐPrepaymentType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "activationDate",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["activationDate"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Loan_prepayments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "activationDate",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["activationDate"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addAddress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4942,6 +7398,20 @@ func (ec *executionContext) field_Mutation_addEmployment_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addFinancialSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.FinancialSourceInput, error) {
+			return ec.unmarshalNFinancialSourceInput2lendgraphᚋlendingᚐFinancialSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addFlag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5032,6 +7502,36 @@ func (ec *executionContext) field_Mutation_attachDocumentFile_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_bindFinancialSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sourceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "providerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["providerId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "externalFinancialSource",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["externalFinancialSource"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5043,6 +7543,20 @@ func (ec *executionContext) field_Mutation_cancelApplication_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelPrepayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -5242,6 +7756,70 @@ func (ec *executionContext) field_Mutation_createFlagType_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPaymentOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPaymentProviderRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "providerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["providerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "operationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["operationId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPaymentProvider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTransactionType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importIncomes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5297,6 +7875,34 @@ func (ec *executionContext) field_Mutation_patchDocumentInfo_args(ctx context.Co
 		return nil, err
 	}
 	args["info"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_postPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.PaymentPosting, error) {
+			return ec.unmarshalNPostPaymentInput2lendgraphᚋlendingᚐPaymentPosting(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_prolongLoan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg0
 	return args, nil
 }
 
@@ -5396,12 +8002,56 @@ func (ec *executionContext) field_Mutation_removeFlag_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_repayLoan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sourceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "amount",
+		func(ctx context.Context, v any) (decimal.Decimal, error) {
+			return ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["amount"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestOtp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RequestOtpInput, error) {
 			return ec.unmarshalNRequestOtpInput2lendgraphᚋgraphᚋmodelᚐRequestOtpInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestPrepayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestPrepaymentInput, error) {
+			return ec.unmarshalNRequestPrepaymentInput2lendgraphᚋgraphᚋmodelᚐRequestPrepaymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5429,6 +8079,28 @@ func (ec *executionContext) field_Mutation_resumeAccruals_args(ctx context.Conte
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_runAccrual_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg1
 	return args, nil
 }
 
@@ -5504,6 +8176,44 @@ func (ec *executionContext) field_Mutation_setDocumentStatus_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setFinancialSourceStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNFinancialSourceStatus2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "comment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comment"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setLoanAcknowledgement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5518,6 +8228,94 @@ func (ec *executionContext) field_Mutation_setLoanAcknowledgement_args(ctx conte
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPaymentOperationStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDictionaryStatus2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPaymentProviderRuleStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDictionaryStatus2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPaymentProviderStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDictionaryStatus2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setTransactionTypeStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDictionaryStatus2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5936,6 +8734,74 @@ func (ec *executionContext) field_Query_loan_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_loans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LoanFilter, error) {
+			return ec.unmarshalOLoanFilter2ᚖlendgraphᚋgraphᚋmodelᚐLoanFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_transactionOrders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "loanId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loanId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_applicationEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6031,6 +8897,75 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Accrual_day(ctx context.Context, field graphql.CollectedField, obj *store.Accrual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accrual_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Accrual_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Accrual", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Accrual_interest(ctx context.Context, field graphql.CollectedField, obj *store.Accrual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accrual_interest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Accrual_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Accrual", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Accrual_fine(ctx context.Context, field graphql.CollectedField, obj *store.Accrual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accrual_fine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Accrual_fine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Accrual", field, false, false, "Money")
+}
 
 func (ec *executionContext) _Address_id(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7359,6 +10294,75 @@ func (ec *executionContext) fieldContext_AuditEntry_traceId(_ context.Context, f
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _Balance_fullAmount(ctx context.Context, field graphql.CollectedField, obj *lending.Balance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Balance_fullAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Full, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Balance_fullAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Balance", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Balance_reservedAmount(ctx context.Context, field graphql.CollectedField, obj *lending.Balance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Balance_reservedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reserved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Balance_reservedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Balance", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Balance_freeAmount(ctx context.Context, field graphql.CollectedField, obj *lending.Balance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Balance_freeAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Balance_freeAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Balance", field, false, false, "Money")
+}
+
 func (ec *executionContext) _Card_id(ctx context.Context, field graphql.CollectedField, obj *store.Card) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8240,6 +11244,118 @@ func (ec *executionContext) _Customer_createdAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Customer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Customer_balance(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Balance(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.Balance
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.Balance
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
+			return ec.marshalNBalance2ᚖlendgraphᚋlendingᚐBalance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Balance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_financialSources(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_financialSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().FinancialSources(ctx, obj, fc.Args["type"].(*string), fc.Args["status"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.FinancialSource
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.FinancialSource
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FinancialSource) graphql.Marshaler {
+			return ec.marshalNFinancialSource2ᚕᚖlendgraphᚋstoreᚐFinancialSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_financialSources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinancialSource(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_financialSources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Customer_gender(ctx context.Context, field graphql.CollectedField, obj *store.Customer) (ret graphql.Marshaler) {
@@ -10823,6 +13939,603 @@ func (ec *executionContext) fieldContext_FileContent_base64(_ context.Context, f
 	return graphql.NewScalarFieldContext("FileContent", field, true, true, "String")
 }
 
+func (ec *executionContext) _FinancialSource_id(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FinancialSource_type(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNFinancialSourceType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "FinancialSourceType")
+}
+
+func (ec *executionContext) _FinancialSource_status(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNFinancialSourceStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "FinancialSourceStatus")
+}
+
+func (ec *executionContext) _FinancialSource_statusReason(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_statusReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_statusReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSource_comment(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSource_additionalData(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_additionalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FinancialSource().AdditionalData(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_additionalData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, true, true, "Map")
+}
+
+func (ec *executionContext) _FinancialSource_version(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FinancialSource_card(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_card(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FinancialSource().Card(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SourceCard) graphql.Marshaler {
+			return ec.marshalOFinancialSourceCard2ᚖlendgraphᚋstoreᚐSourceCard(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_card(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FinancialSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinancialSourceCard(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FinancialSource_account(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FinancialSource().Account(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SourceAccount) graphql.Marshaler {
+			return ec.marshalOFinancialSourceAccount2ᚖlendgraphᚋstoreᚐSourceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FinancialSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinancialSourceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FinancialSource_bindings(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_bindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FinancialSource().Bindings(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.ProviderSource
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.ProviderSource
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ProviderSource) graphql.Marshaler {
+			return ec.marshalNProviderFinancialSource2ᚕᚖlendgraphᚋstoreᚐProviderSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_bindings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FinancialSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProviderFinancialSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FinancialSource_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FinancialSource_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.FinancialSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSource_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSource_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSource", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FinancialSourceAccount_number(ctx context.Context, field graphql.CollectedField, obj *store.SourceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceAccount_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalNString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceAccount_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceAccount_type(ctx context.Context, field graphql.CollectedField, obj *store.SourceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceAccount_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalNString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceAccount_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceAccount_bankName(ctx context.Context, field graphql.CollectedField, obj *store.SourceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceAccount_bankName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BankName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceAccount_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceAccount_currencyCode(ctx context.Context, field graphql.CollectedField, obj *store.SourceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceAccount_currencyCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrencyCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceAccount_currencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_holder(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_bin(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_bin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BIN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_bin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_paymentSystemType(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_paymentSystemType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentSystemType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_paymentSystemType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_bankName(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_bankName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BankName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_lastFourDigits(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_lastFourDigits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastFourDigits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_lastFourDigits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_currencyCode(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_currencyCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrencyCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_currencyCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_expirationMonth(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_expirationMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpirationMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_expirationMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinancialSourceCard_expirationYear(ctx context.Context, field graphql.CollectedField, obj *store.SourceCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinancialSourceCard_expirationYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpirationYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinancialSourceCard_expirationYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinancialSourceCard", field, false, false, "String")
+}
+
 func (ec *executionContext) _FlagReason_id(ctx context.Context, field graphql.CollectedField, obj *store.FlagReason) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11488,8 +15201,8 @@ func (ec *executionContext) _Loan_schedule(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Loan().Schedule(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*store.ScheduleRow) graphql.Marshaler {
-			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋstoreᚐScheduleRowᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*lending.ScheduleLine) graphql.Marshaler {
+			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐScheduleLineᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11529,6 +15242,750 @@ func (ec *executionContext) _Loan_contractPdf(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Loan_contractPdf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Loan", field, true, true, "String")
+}
+
+func (ec *executionContext) _Loan_rate(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().Rate(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _Loan_discountType(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_discountType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountType, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_discountType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Loan_discountValue(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_discountValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().DiscountValue(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_discountValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _Loan_penaltyRate(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_penaltyRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PenaltyRate, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_penaltyRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Loan_payment(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().Payment(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, true, true, "Money")
+}
+
+func (ec *executionContext) _Loan_accruedThrough(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_accruedThrough(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccruedThrough, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *time.Time
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_accruedThrough(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Loan_debts(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_debts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().Debts(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *billing.Debts
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *billing.Debts
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *billing.Debts) graphql.Marshaler {
+			return ec.marshalNLoanDebts2ᚖlendgraphᚋbillingᚐDebts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_debts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoanDebts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_balance(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().Balance(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.Balance
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.Balance
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
+			return ec.marshalNBalance2ᚖlendgraphᚋlendingᚐBalance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Balance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_operations(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().Operations(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.Operations
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.Operations
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.Operations) graphql.Marshaler {
+			return ec.marshalNLoanOperations2ᚖlendgraphᚋlendingᚐOperations(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoanOperations(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_prepaymentBounds(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_prepaymentBounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Loan().PrepaymentBounds(ctx, obj, fc.Args["activationDate"].(*time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *billing.Quote
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *billing.Quote
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *billing.Quote) graphql.Marshaler {
+			return ec.marshalNPrepaymentBounds2ᚖlendgraphᚋbillingᚐQuote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_prepaymentBounds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PrepaymentBounds(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Loan_prepaymentBounds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_prepaymentSchedule(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_prepaymentSchedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Loan().PrepaymentSchedule(ctx, obj, fc.Args["amount"].(decimal.Decimal), fc.Args["type"].(model.PrepaymentType), fc.Args["activationDate"].(*time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*lending.ScheduleLine
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*lending.ScheduleLine
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*lending.ScheduleLine) graphql.Marshaler {
+			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐScheduleLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_prepaymentSchedule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchedulePayment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Loan_prepaymentSchedule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_prepayments(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_prepayments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Loan().Prepayments(ctx, obj, fc.Args["activationDate"].(*time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.PrepaymentRequest
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.PrepaymentRequest
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.PrepaymentRequest) graphql.Marshaler {
+			return ec.marshalNPrepayment2ᚕᚖlendgraphᚋstoreᚐPrepaymentRequestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_prepayments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Prepayment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Loan_prepayments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_prolongationPossibility(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_prolongationPossibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().ProlongationPossibility(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.ProlongationPossibility
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.ProlongationPossibility
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.ProlongationPossibility) graphql.Marshaler {
+			return ec.marshalNProlongationPossibility2ᚖlendgraphᚋlendingᚐProlongationPossibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_prolongationPossibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProlongationPossibility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_prolongations(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_prolongations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().Prolongations(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Prolongation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Prolongation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Prolongation) graphql.Marshaler {
+			return ec.marshalNProlongation2ᚕᚖlendgraphᚋstoreᚐProlongationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_prolongations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Prolongation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_accruals(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_accruals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Loan().Accruals(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Accrual
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Accrual
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Accrual) graphql.Marshaler {
+			return ec.marshalNAccrual2ᚕᚖlendgraphᚋstoreᚐAccrualᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_accruals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Loan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Accrual(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Loan_accruals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Loan_accrualsStopped(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
@@ -11681,6 +16138,345 @@ func (ec *executionContext) fieldContext_Loan_history(_ context.Context, field g
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LoanUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Loan_payoutDate(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Loan_payoutDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Loan().PayoutDate(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *time.Time
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Loan_payoutDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Loan", field, true, true, "Time")
+}
+
+func (ec *executionContext) _LoanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LoanConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LoanEdge) graphql.Marshaler {
+			return ec.marshalNLoanEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐLoanEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoanConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoanEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LoanConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoanConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoanDebts_mainDebt(ctx context.Context, field graphql.CollectedField, obj *billing.Debts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanDebts_mainDebt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Principal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanDebts_mainDebt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanDebts", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LoanDebts_interest(ctx context.Context, field graphql.CollectedField, obj *billing.Debts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanDebts_interest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanDebts_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanDebts", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LoanDebts_fine(ctx context.Context, field graphql.CollectedField, obj *billing.Debts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanDebts_fine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanDebts_fine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanDebts", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LoanDebts_currentDebt(ctx context.Context, field graphql.CollectedField, obj *billing.Debts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanDebts_currentDebt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanDebts_currentDebt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanDebts", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LoanDebts_overdueDays(ctx context.Context, field graphql.CollectedField, obj *billing.Debts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanDebts_overdueDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanDebts_overdueDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanDebts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LoanEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoanEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoanEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LoanEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoanEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoanOperations_payout(ctx context.Context, field graphql.CollectedField, obj *lending.Operations) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanOperations_payout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payout, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.TransactionOrder) graphql.Marshaler {
+			return ec.marshalOPayout2ᚖlendgraphᚋstoreᚐTransactionOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoanOperations_payout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoanOperations",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoanOperations_repayments(ctx context.Context, field graphql.CollectedField, obj *lending.Operations) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoanOperations_repayments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repayments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.LoanOperation) graphql.Marshaler {
+			return ec.marshalNRepayment2ᚕlendgraphᚋstoreᚐLoanOperationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoanOperations_repayments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoanOperations",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Repayment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12341,6 +17137,254 @@ func (ec *executionContext) fieldContext_Mutation_cancelApplication(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_requestPrepayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestPrepayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestPrepayment(ctx, fc.Args["input"].(model.RequestPrepaymentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PrepaymentRequest
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PrepaymentRequest
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PrepaymentRequest) graphql.Marshaler {
+			return ec.marshalNPrepayment2ᚖlendgraphᚋstoreᚐPrepaymentRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestPrepayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Prepayment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestPrepayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelPrepayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelPrepayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelPrepayment(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PrepaymentRequest
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PrepaymentRequest
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PrepaymentRequest) graphql.Marshaler {
+			return ec.marshalNPrepayment2ᚖlendgraphᚋstoreᚐPrepaymentRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelPrepayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Prepayment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelPrepayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_prolongLoan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_prolongLoan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProlongLoan(ctx, fc.Args["loanId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Prolongation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Prolongation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Prolongation) graphql.Marshaler {
+			return ec.marshalNProlongation2ᚖlendgraphᚋstoreᚐProlongation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_prolongLoan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Prolongation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_prolongLoan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_runAccrual(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_runAccrual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RunAccrual(ctx, fc.Args["date"].(time.Time), fc.Args["loanId"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚕᚖlendgraphᚋstoreᚐLoanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_runAccrual(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_runAccrual_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_stopAccruals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12645,6 +17689,812 @@ func (ec *executionContext) fieldContext_Mutation_setLoanAcknowledgement(ctx con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setLoanAcknowledgement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPaymentProvider(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPaymentProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePaymentProvider(ctx, fc.Args["code"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentProvider2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPaymentProvider(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentProvider(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPaymentProvider_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPaymentProviderStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPaymentProviderStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPaymentProviderStatus(ctx, fc.Args["id"].(string), fc.Args["status"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentProvider2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPaymentProviderStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentProvider(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPaymentProviderStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPaymentOperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPaymentOperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePaymentOperation(ctx, fc.Args["code"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentOperation2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPaymentOperation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPaymentOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPaymentOperationStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPaymentOperationStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPaymentOperationStatus(ctx, fc.Args["id"].(string), fc.Args["status"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentOperation2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPaymentOperationStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPaymentOperationStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPaymentProviderRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPaymentProviderRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePaymentProviderRule(ctx, fc.Args["providerId"].(string), fc.Args["operationId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentProviderRule
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentProviderRule
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentProviderRule) graphql.Marshaler {
+			return ec.marshalNPaymentProviderRule2ᚖlendgraphᚋstoreᚐPaymentProviderRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPaymentProviderRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentProviderRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPaymentProviderRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPaymentProviderRuleStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPaymentProviderRuleStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPaymentProviderRuleStatus(ctx, fc.Args["id"].(string), fc.Args["status"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentProviderRule
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentProviderRule
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentProviderRule) graphql.Marshaler {
+			return ec.marshalNPaymentProviderRule2ᚖlendgraphᚋstoreᚐPaymentProviderRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPaymentProviderRuleStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentProviderRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPaymentProviderRuleStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTransactionType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTransactionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTransactionType(ctx, fc.Args["name"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNTransactionType2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTransactionType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransactionType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTransactionType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setTransactionTypeStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setTransactionTypeStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetTransactionTypeStatus(ctx, fc.Args["id"].(string), fc.Args["status"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNTransactionType2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setTransactionTypeStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransactionType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setTransactionTypeStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setFinancialSourceStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setFinancialSourceStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetFinancialSourceStatus(ctx, fc.Args["id"].(string), fc.Args["status"].(string), fc.Args["reason"].(*string), fc.Args["comment"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.FinancialSource
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FinancialSource
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FinancialSource) graphql.Marshaler {
+			return ec.marshalNFinancialSource2ᚖlendgraphᚋstoreᚐFinancialSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setFinancialSourceStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinancialSource(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setFinancialSourceStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bindFinancialSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bindFinancialSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BindFinancialSource(ctx, fc.Args["sourceId"].(string), fc.Args["providerId"].(string), fc.Args["externalFinancialSource"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.FinancialSource
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FinancialSource
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FinancialSource) graphql.Marshaler {
+			return ec.marshalNFinancialSource2ᚖlendgraphᚋstoreᚐFinancialSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bindFinancialSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinancialSource(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bindFinancialSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_postPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_postPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PostPayment(ctx, fc.Args["input"].(lending.PaymentPosting))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_postPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_postPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addFinancialSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addFinancialSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddFinancialSource(ctx, fc.Args["input"].(lending.FinancialSourceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER"})
+				if err != nil {
+					var zeroVal *store.FinancialSource
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FinancialSource
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FinancialSource) graphql.Marshaler {
+			return ec.marshalNFinancialSource2ᚖlendgraphᚋstoreᚐFinancialSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addFinancialSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinancialSource(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addFinancialSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_repayLoan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_repayLoan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RepayLoan(ctx, fc.Args["loanId"].(string), fc.Args["sourceId"].(string), fc.Args["amount"].(decimal.Decimal))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.Loan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Loan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_repayLoan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_repayLoan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14640,6 +20490,1137 @@ func (ec *executionContext) fieldContext_Partner_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Partner", field, false, false, "String")
 }
 
+func (ec *executionContext) _PaymentOperation_id(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOperation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOperation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentOperation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PaymentOperation_code(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOperation_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOperation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentOperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PaymentOperation_status(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOperation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOperation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentOperation", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _PaymentOperation_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOperation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOperation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentOperation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PaymentOperation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOperation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOperation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentOperation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PaymentProvider_id(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProvider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProvider", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PaymentProvider_code(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProvider_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProvider_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _PaymentProvider_status(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProvider_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProvider_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProvider", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _PaymentProvider_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProvider_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProvider_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProvider", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PaymentProvider_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProvider_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProvider_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProvider", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PaymentProviderRule_id(ctx context.Context, field graphql.CollectedField, obj *store.PaymentProviderRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProviderRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProviderRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProviderRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PaymentProviderRule_provider(ctx context.Context, field graphql.CollectedField, obj *store.PaymentProviderRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProviderRule_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentProviderRule().Provider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentProvider2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProviderRule_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentProviderRule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentProviderRule_operation(ctx context.Context, field graphql.CollectedField, obj *store.PaymentProviderRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProviderRule_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentProviderRule().Operation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentOperation2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProviderRule_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentProviderRule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentProviderRule_status(ctx context.Context, field graphql.CollectedField, obj *store.PaymentProviderRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProviderRule_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProviderRule_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProviderRule", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _PaymentProviderRule_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentProviderRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProviderRule_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProviderRule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProviderRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PaymentProviderRule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentProviderRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentProviderRule_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentProviderRule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentProviderRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Payout_amount(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Payout_eventTime(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_eventTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_eventTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Prepayment_id(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prepayment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prepayment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prepayment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Prepayment_type(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prepayment_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Prepayment().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PrepaymentType) graphql.Marshaler {
+			return ec.marshalNPrepaymentType2lendgraphᚋgraphᚋmodelᚐPrepaymentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prepayment_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prepayment", field, true, true, "PrepaymentType")
+}
+
+func (ec *executionContext) _Prepayment_amount(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prepayment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prepayment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prepayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Prepayment_activationDate(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prepayment_activationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivationDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prepayment_activationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prepayment", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Prepayment_state(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prepayment_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prepayment_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prepayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Prepayment_failure(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prepayment_failure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prepayment_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prepayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Prepayment_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prepayment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prepayment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prepayment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PrepaymentBounds_activationDate(ctx context.Context, field graphql.CollectedField, obj *billing.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrepaymentBounds_activationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrepaymentBounds_activationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrepaymentBounds", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PrepaymentBounds_minPrepaymentAmount(ctx context.Context, field graphql.CollectedField, obj *billing.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrepaymentBounds_minPrepaymentAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrepaymentBounds_minPrepaymentAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrepaymentBounds", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PrepaymentBounds_fullPrepaymentAmount(ctx context.Context, field graphql.CollectedField, obj *billing.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrepaymentBounds_fullPrepaymentAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Full, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrepaymentBounds_fullPrepaymentAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrepaymentBounds", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PrepaymentBounds_interest(ctx context.Context, field graphql.CollectedField, obj *billing.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrepaymentBounds_interest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrepaymentBounds_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrepaymentBounds", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Prolongation_id(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Prolongation_status(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Prolongation_errorCode(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_errorCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Prolongation_price(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Prolongation_term(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Prolongation_currentReturnDate(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_currentReturnDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentReturnDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_currentReturnDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Prolongation_newReturnDate(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_newReturnDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewReturnDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_newReturnDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Prolongation_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Prolongation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prolongation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prolongation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProlongationPossibility_isProlongationPossible(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationPossibility_isProlongationPossible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Possible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationPossibility_isProlongationPossible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProlongationPossibility", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ProlongationPossibility_status(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationPossibility_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationPossibility_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProlongationPossibility", field, true, false, "String")
+}
+
+func (ec *executionContext) _ProlongationPossibility_reason(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationPossibility_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationPossibility_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProlongationPossibility", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProlongationPossibility_terms(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationPossibility_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *billing.ProlongationQuote) graphql.Marshaler {
+			return ec.marshalOProlongationTerms2ᚖlendgraphᚋbillingᚐProlongationQuote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationPossibility_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProlongationPossibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProlongationTerms(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProlongationTerms_price(ctx context.Context, field graphql.CollectedField, obj *billing.ProlongationQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationTerms_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationTerms_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProlongationTerms", field, false, false, "Money")
+}
+
+func (ec *executionContext) _ProlongationTerms_term(ctx context.Context, field graphql.CollectedField, obj *billing.ProlongationQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationTerms_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationTerms_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProlongationTerms", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProlongationTerms_currentReturnDate(ctx context.Context, field graphql.CollectedField, obj *billing.ProlongationQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationTerms_currentReturnDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentReturnDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationTerms_currentReturnDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProlongationTerms", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ProlongationTerms_newReturnDate(ctx context.Context, field graphql.CollectedField, obj *billing.ProlongationQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProlongationTerms_newReturnDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewReturnDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProlongationTerms_newReturnDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProlongationTerms", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ProviderFinancialSource_paymentProvider(ctx context.Context, field graphql.CollectedField, obj *store.ProviderSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderFinancialSource_paymentProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderFinancialSource_paymentProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderFinancialSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProviderFinancialSource_externalFinancialSource(ctx context.Context, field graphql.CollectedField, obj *store.ProviderSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderFinancialSource_externalFinancialSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.External, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderFinancialSource_externalFinancialSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderFinancialSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProviderFinancialSource_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.ProviderSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderFinancialSource_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderFinancialSource_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderFinancialSource", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14814,6 +21795,68 @@ func (ec *executionContext) fieldContext_Query_applications(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_loans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_loans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Loans(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.LoanFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.LoanConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.LoanConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoanConnection) graphql.Marshaler {
+			return ec.marshalNLoanConnection2ᚖlendgraphᚋgraphᚋmodelᚐLoanConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_loans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoanConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_loans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_loan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14870,6 +21913,268 @@ func (ec *executionContext) fieldContext_Query_loan(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_loan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paymentProviders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paymentProviders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PaymentProviders(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentProvider2ᚕᚖlendgraphᚋstoreᚐPaymentEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paymentProviders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paymentOperations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paymentOperations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PaymentOperations(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNPaymentOperation2ᚕᚖlendgraphᚋstoreᚐPaymentEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paymentOperations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paymentProviderRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paymentProviderRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PaymentProviderRules(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.PaymentProviderRule
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.PaymentProviderRule
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.PaymentProviderRule) graphql.Marshaler {
+			return ec.marshalNPaymentProviderRule2ᚕᚖlendgraphᚋstoreᚐPaymentProviderRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paymentProviderRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentProviderRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_transactionTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_transactionTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().TransactionTypes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.PaymentEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.PaymentEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.PaymentEntry) graphql.Marshaler {
+			return ec.marshalNTransactionType2ᚕᚖlendgraphᚋstoreᚐPaymentEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_transactionTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransactionType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_transactionOrders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_transactionOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TransactionOrders(ctx, fc.Args["customerId"].(*string), fc.Args["loanId"].(*string), fc.Args["first"].(*int), fc.Args["before"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.TransactionOrder
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.TransactionOrder
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.TransactionOrder) graphql.Marshaler {
+			return ec.marshalNTransactionOrder2ᚕᚖlendgraphᚋstoreᚐTransactionOrderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_transactionOrders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransactionOrder(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_transactionOrders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15362,6 +22667,144 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Repayment_type(ctx context.Context, field graphql.CollectedField, obj *store.LoanOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repayment_amount(ctx context.Context, field graphql.CollectedField, obj *store.LoanOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Repayment_principal(ctx context.Context, field graphql.CollectedField, obj *store.LoanOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_principal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Principal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_principal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Repayment_interest(ctx context.Context, field graphql.CollectedField, obj *store.LoanOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_interest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Repayment_fine(ctx context.Context, field graphql.CollectedField, obj *store.LoanOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_fine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_fine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Repayment_eventTime(ctx context.Context, field graphql.CollectedField, obj *store.LoanOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_eventTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_eventTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, "Time")
+}
+
 func (ec *executionContext) _RequestOtpPayload_phone(ctx context.Context, field graphql.CollectedField, obj *lending.OTPIssued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15509,7 +22952,7 @@ func (ec *executionContext) fieldContext_Restrictions_flags(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SchedulePayment_n(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_n(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15532,7 +22975,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_n(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SchedulePayment_dueDate(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_dueDate(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15555,7 +22998,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_dueDate(_ context.Conte
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Date")
 }
 
-func (ec *executionContext) _SchedulePayment_amount(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_amount(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15578,7 +23021,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_amount(_ context.Contex
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_principal(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_principal(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15601,7 +23044,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_principal(_ context.Con
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_interest(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_interest(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15624,7 +23067,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_interest(_ context.Cont
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_remaining(ctx context.Context, field graphql.CollectedField, obj *store.ScheduleRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_remaining(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15645,6 +23088,190 @@ func (ec *executionContext) _SchedulePayment_remaining(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_SchedulePayment_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_kind(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchedulePayment_status(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchedulePayment_interestAccrued(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_interestAccrued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestAccrued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_interestAccrued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_fineAccrued(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_fineAccrued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FineAccrued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_fineAccrued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_principalPaid(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_principalPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrincipalPaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_principalPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_interestPaid(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_interestPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterestPaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_interestPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_finePaid(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_finePaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinePaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_finePaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _SchedulePayment_paidAt(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulePayment_paidAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulePayment_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Subscription_applicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -15707,6 +23334,512 @@ func (ec *executionContext) fieldContext_Subscription_applicationEvents(ctx cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TransactionOrder_id(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransactionOrder_customerId(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerGUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransactionOrder_process(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_process(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Process, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_process(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransactionOrder_type(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransactionOrder_fromFinancialSourceId(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_fromFinancialSourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromSourceGUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_fromFinancialSourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransactionOrder_toFinancialSourceId(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_toFinancialSourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToSourceGUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_toFinancialSourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransactionOrder_externalFinancialSource(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_externalFinancialSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalFinancialSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_externalFinancialSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransactionOrder_entityType(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_entityType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_entityType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransactionOrder_entityId(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_entityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityGUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransactionOrder_amount(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "Money")
+}
+
+func (ec *executionContext) _TransactionOrder_currency(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransactionOrder_status(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNTransactionOrderStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "TransactionOrderStatus")
+}
+
+func (ec *executionContext) _TransactionOrder_additionalData(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_additionalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransactionOrder().AdditionalData(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_additionalData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, true, true, "Map")
+}
+
+func (ec *executionContext) _TransactionOrder_paymentProvider(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_paymentProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_paymentProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransactionOrder_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TransactionOrder_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TransactionOrder_completedAt(ctx context.Context, field graphql.CollectedField, obj *store.TransactionOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionOrder_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionOrder_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionOrder", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TransactionType_id(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransactionType_name(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionType", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransactionType_status(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionType_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDictionaryStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionType_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionType", field, false, false, "DictionaryStatus")
+}
+
+func (ec *executionContext) _TransactionType_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionType_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionType_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionType", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TransactionType_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.PaymentEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransactionType_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransactionType_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionType", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
@@ -15846,6 +23979,102 @@ func (ec *executionContext) fieldContext_Viewer_partner(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_loans(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_loans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Loans(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Loan) graphql.Marshaler {
+			return ec.marshalNLoan2ᚕᚖlendgraphᚋstoreᚐLoanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_loans(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Loan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_balance(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Balance(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
+			return ec.marshalOBalance2ᚖlendgraphᚋlendingᚐBalance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Balance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_financialSources(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_financialSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().FinancialSources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FinancialSource) graphql.Marshaler {
+			return ec.marshalNFinancialSource2ᚕᚖlendgraphᚋstoreᚐFinancialSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_financialSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinancialSource(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18709,6 +26938,209 @@ func UnmarshalExtServiceDataInput(ctx context.Context, raw any) (lending.ExtServ
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFinancialSourceAccountInput(ctx context.Context, obj any) (store.SourceAccount, error) {
+	var it store.SourceAccount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "type", "bankName", "currencyCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "bankName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bankName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BankName = data
+		case "currencyCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFinancialSourceAccountInput unmarshals raw into the FinancialSourceAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFinancialSourceAccountInput(ctx context.Context, raw any) (store.SourceAccount, error) {
+	var out store.SourceAccount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FinancialSourceAccountInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFinancialSourceCardInput(ctx context.Context, obj any) (store.SourceCard, error) {
+	var it store.SourceCard
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"holder", "bin", "paymentSystemType", "bankName", "lastFourDigits", "currencyCode", "expirationMonth", "expirationYear"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "holder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holder"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Holder = data
+		case "bin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bin"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BIN = data
+		case "paymentSystemType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentSystemType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentSystemType = data
+		case "bankName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bankName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BankName = data
+		case "lastFourDigits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFourDigits"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFourDigits = data
+		case "currencyCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyCode = data
+		case "expirationMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expirationMonth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpirationMonth = data
+		case "expirationYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expirationYear"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpirationYear = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFinancialSourceCardInput unmarshals raw into the FinancialSourceCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFinancialSourceCardInput(ctx context.Context, raw any) (store.SourceCard, error) {
+	var out store.SourceCard
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FinancialSourceCardInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFinancialSourceInput(ctx context.Context, obj any) (lending.FinancialSourceInput, error) {
+	var it lending.FinancialSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"card", "account"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "card":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("card"))
+			data, err := ec.unmarshalOFinancialSourceCardInput2ᚖlendgraphᚋstoreᚐSourceCard(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Card = data
+		case "account":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("account"))
+			data, err := ec.unmarshalOFinancialSourceAccountInput2ᚖlendgraphᚋstoreᚐSourceAccount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Account = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFinancialSourceInput unmarshals raw into the FinancialSourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFinancialSourceInput(ctx context.Context, raw any) (lending.FinancialSourceInput, error) {
+	var out lending.FinancialSourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FinancialSourceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFlagReasonInput(ctx context.Context, obj any) (lending.FlagReasonInput, error) {
 	var it lending.FlagReasonInput
 	if obj == nil {
@@ -18846,6 +27278,146 @@ func UnmarshalFlagTypeInput(ctx context.Context, raw any) (lending.FlagTypeInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLoanFilter(ctx context.Context, obj any) (model.LoanFilter, error) {
+	var it model.LoanFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "customerId", "number", "overdue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "overdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overdue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLoanFilter unmarshals raw into the LoanFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLoanFilter(ctx context.Context, raw any) (model.LoanFilter, error) {
+	var out model.LoanFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoanFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPostPaymentInput(ctx context.Context, obj any) (lending.PaymentPosting, error) {
+	var it lending.PaymentPosting
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"loanId", "amount", "currency", "eventTime", "comment", "paymentProvider"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "loanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanGUID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "eventTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventTime"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventTime = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "paymentProvider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentProvider"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentProvider = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPostPaymentInput unmarshals raw into the PostPaymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPostPaymentInput(ctx context.Context, raw any) (lending.PaymentPosting, error) {
+	var out lending.PaymentPosting
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PostPaymentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRequestOtpInput(ctx context.Context, obj any) (model.RequestOtpInput, error) {
 	var it model.RequestOtpInput
 	if obj == nil {
@@ -18892,6 +27464,69 @@ func (ec *executionContext) unmarshalInputRequestOtpInput(ctx context.Context, o
 func UnmarshalRequestOtpInput(ctx context.Context, raw any) (model.RequestOtpInput, error) {
 	var out model.RequestOtpInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestOtpInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRequestPrepaymentInput(ctx context.Context, obj any) (model.RequestPrepaymentInput, error) {
+	var it model.RequestPrepaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"loanId", "amount", "type", "activationDate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "loanId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNPrepaymentType2lendgraphᚋgraphᚋmodelᚐPrepaymentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "activationDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activationDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivationDate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestPrepaymentInput unmarshals raw into the RequestPrepaymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestPrepaymentInput(ctx context.Context, raw any) (model.RequestPrepaymentInput, error) {
+	var out model.RequestPrepaymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestPrepaymentInput", raw, &out)
 	return out, err
 }
 
@@ -19063,6 +27698,49 @@ func UnmarshalUploadApplicationFileInput(ctx context.Context, raw any) (model.Up
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var accrualImplementors = []string{"Accrual"}
+
+func (ec *executionContext) _Accrual(ctx context.Context, sel ast.SelectionSet, obj *store.Accrual) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accrualImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Accrual")
+		case "day":
+			out.Values[i] = ec._Accrual_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interest":
+			out.Values[i] = ec._Accrual_interest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fine":
+			out.Values[i] = ec._Accrual_fine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var addressImplementors = []string{"Address"}
 
@@ -19572,6 +28250,49 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var balanceImplementors = []string{"Balance"}
+
+func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, obj *lending.Balance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, balanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Balance")
+		case "fullAmount":
+			out.Values[i] = ec._Balance_fullAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reservedAmount":
+			out.Values[i] = ec._Balance_reservedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "freeAmount":
+			out.Values[i] = ec._Balance_freeAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cardImplementors = []string{"Card"}
 
 func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj *store.Card) graphql.Marshaler {
@@ -19887,6 +28608,18 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "balance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_balance(ctx, field, obj)
+				})
+		case "financialSources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_financialSources(ctx, field, obj)
+				})
 		case "gender":
 			out.Values[i] = ec._Customer_gender(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20707,6 +29440,214 @@ func (ec *executionContext) _FileContent(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var financialSourceImplementors = []string{"FinancialSource"}
+
+func (ec *executionContext) _FinancialSource(ctx context.Context, sel ast.SelectionSet, obj *store.FinancialSource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, financialSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FinancialSource")
+		case "id":
+			out.Values[i] = ec._FinancialSource_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._FinancialSource_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._FinancialSource_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusReason":
+			out.Values[i] = ec._FinancialSource_statusReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._FinancialSource_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "additionalData":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FinancialSource_additionalData(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._FinancialSource_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "card":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FinancialSource_card(ctx, field, obj)
+				})
+		case "account":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FinancialSource_account(ctx, field, obj)
+				})
+		case "bindings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FinancialSource_bindings(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._FinancialSource_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FinancialSource_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var financialSourceAccountImplementors = []string{"FinancialSourceAccount"}
+
+func (ec *executionContext) _FinancialSourceAccount(ctx context.Context, sel ast.SelectionSet, obj *store.SourceAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, financialSourceAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FinancialSourceAccount")
+		case "number":
+			out.Values[i] = ec._FinancialSourceAccount_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._FinancialSourceAccount_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bankName":
+			out.Values[i] = ec._FinancialSourceAccount_bankName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currencyCode":
+			out.Values[i] = ec._FinancialSourceAccount_currencyCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var financialSourceCardImplementors = []string{"FinancialSourceCard"}
+
+func (ec *executionContext) _FinancialSourceCard(ctx context.Context, sel ast.SelectionSet, obj *store.SourceCard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, financialSourceCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FinancialSourceCard")
+		case "holder":
+			out.Values[i] = ec._FinancialSourceCard_holder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bin":
+			out.Values[i] = ec._FinancialSourceCard_bin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "paymentSystemType":
+			out.Values[i] = ec._FinancialSourceCard_paymentSystemType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bankName":
+			out.Values[i] = ec._FinancialSourceCard_bankName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastFourDigits":
+			out.Values[i] = ec._FinancialSourceCard_lastFourDigits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currencyCode":
+			out.Values[i] = ec._FinancialSourceCard_currencyCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expirationMonth":
+			out.Values[i] = ec._FinancialSourceCard_expirationMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expirationYear":
+			out.Values[i] = ec._FinancialSourceCard_expirationYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var flagReasonImplementors = []string{"FlagReason"}
 
 func (ec *executionContext) _FlagReason(ctx context.Context, sel ast.SelectionSet, obj *store.FlagReason) graphql.Marshaler {
@@ -20958,6 +29899,93 @@ func (ec *executionContext) _Loan(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Loan_contractPdf(ctx, field, obj)
 				})
+		case "rate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_rate(ctx, field, obj)
+				})
+		case "discountType":
+			out.Values[i] = ec._Loan_discountType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discountValue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_discountValue(ctx, field, obj)
+				})
+		case "penaltyRate":
+			out.Values[i] = ec._Loan_penaltyRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_payment(ctx, field, obj)
+				})
+		case "accruedThrough":
+			out.Values[i] = ec._Loan_accruedThrough(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "debts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_debts(ctx, field, obj)
+				})
+		case "balance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_balance(ctx, field, obj)
+				})
+		case "operations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_operations(ctx, field, obj)
+				})
+		case "prepaymentBounds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_prepaymentBounds(ctx, field, obj)
+				})
+		case "prepaymentSchedule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_prepaymentSchedule(ctx, field, obj)
+				})
+		case "prepayments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_prepayments(ctx, field, obj)
+				})
+		case "prolongationPossibility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_prolongationPossibility(ctx, field, obj)
+				})
+		case "prolongations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_prolongations(ctx, field, obj)
+				})
+		case "accruals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_accruals(ctx, field, obj)
+				})
 		case "accrualsStopped":
 			out.Values[i] = ec._Loan_accrualsStopped(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20979,6 +30007,179 @@ func (ec *executionContext) _Loan(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Loan_history(ctx, field, obj)
 				})
+		case "payoutDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Loan_payoutDate(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loanConnectionImplementors = []string{"LoanConnection"}
+
+func (ec *executionContext) _LoanConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LoanConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loanConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoanConnection")
+		case "edges":
+			out.Values[i] = ec._LoanConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LoanConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loanDebtsImplementors = []string{"LoanDebts"}
+
+func (ec *executionContext) _LoanDebts(ctx context.Context, sel ast.SelectionSet, obj *billing.Debts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loanDebtsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoanDebts")
+		case "mainDebt":
+			out.Values[i] = ec._LoanDebts_mainDebt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interest":
+			out.Values[i] = ec._LoanDebts_interest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fine":
+			out.Values[i] = ec._LoanDebts_fine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentDebt":
+			out.Values[i] = ec._LoanDebts_currentDebt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdueDays":
+			out.Values[i] = ec._LoanDebts_overdueDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loanEdgeImplementors = []string{"LoanEdge"}
+
+func (ec *executionContext) _LoanEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LoanEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loanEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoanEdge")
+		case "cursor":
+			out.Values[i] = ec._LoanEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LoanEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loanOperationsImplementors = []string{"LoanOperations"}
+
+func (ec *executionContext) _LoanOperations(ctx context.Context, sel ast.SelectionSet, obj *lending.Operations) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loanOperationsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoanOperations")
+		case "payout":
+			out.Values[i] = ec._LoanOperations_payout(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "repayments":
+			out.Values[i] = ec._LoanOperations_repayments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21131,6 +30332,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "requestPrepayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestPrepayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelPrepayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelPrepayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prolongLoan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_prolongLoan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runAccrual":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_runAccrual(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "stopAccruals":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_stopAccruals(ctx, field)
@@ -21162,6 +30391,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setLoanAcknowledgement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setLoanAcknowledgement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPaymentProvider":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPaymentProvider(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPaymentProviderStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPaymentProviderStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPaymentOperation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPaymentOperation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPaymentOperationStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPaymentOperationStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPaymentProviderRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPaymentProviderRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPaymentProviderRuleStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPaymentProviderRuleStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTransactionType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTransactionType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setTransactionTypeStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setTransactionTypeStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setFinancialSourceStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setFinancialSourceStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bindFinancialSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bindFinancialSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_postPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addFinancialSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addFinancialSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repayLoan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_repayLoan(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -21518,6 +30838,529 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var paymentOperationImplementors = []string{"PaymentOperation"}
+
+func (ec *executionContext) _PaymentOperation(ctx context.Context, sel ast.SelectionSet, obj *store.PaymentEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paymentOperationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaymentOperation")
+		case "id":
+			out.Values[i] = ec._PaymentOperation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._PaymentOperation_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._PaymentOperation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._PaymentOperation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PaymentOperation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var paymentProviderImplementors = []string{"PaymentProvider"}
+
+func (ec *executionContext) _PaymentProvider(ctx context.Context, sel ast.SelectionSet, obj *store.PaymentEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paymentProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaymentProvider")
+		case "id":
+			out.Values[i] = ec._PaymentProvider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._PaymentProvider_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._PaymentProvider_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._PaymentProvider_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PaymentProvider_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var paymentProviderRuleImplementors = []string{"PaymentProviderRule"}
+
+func (ec *executionContext) _PaymentProviderRule(ctx context.Context, sel ast.SelectionSet, obj *store.PaymentProviderRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paymentProviderRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaymentProviderRule")
+		case "id":
+			out.Values[i] = ec._PaymentProviderRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PaymentProviderRule_provider(ctx, field, obj)
+				})
+		case "operation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PaymentProviderRule_operation(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._PaymentProviderRule_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PaymentProviderRule_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PaymentProviderRule_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payoutImplementors = []string{"Payout"}
+
+func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, obj *store.TransactionOrder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payoutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Payout")
+		case "amount":
+			out.Values[i] = ec._Payout_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventTime":
+			out.Values[i] = ec._Payout_eventTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var prepaymentImplementors = []string{"Prepayment"}
+
+func (ec *executionContext) _Prepayment(ctx context.Context, sel ast.SelectionSet, obj *store.PrepaymentRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, prepaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Prepayment")
+		case "id":
+			out.Values[i] = ec._Prepayment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Prepayment_type(ctx, field, obj)
+				})
+		case "amount":
+			out.Values[i] = ec._Prepayment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activationDate":
+			out.Values[i] = ec._Prepayment_activationDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Prepayment_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failure":
+			out.Values[i] = ec._Prepayment_failure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Prepayment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var prepaymentBoundsImplementors = []string{"PrepaymentBounds"}
+
+func (ec *executionContext) _PrepaymentBounds(ctx context.Context, sel ast.SelectionSet, obj *billing.Quote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, prepaymentBoundsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PrepaymentBounds")
+		case "activationDate":
+			out.Values[i] = ec._PrepaymentBounds_activationDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minPrepaymentAmount":
+			out.Values[i] = ec._PrepaymentBounds_minPrepaymentAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullPrepaymentAmount":
+			out.Values[i] = ec._PrepaymentBounds_fullPrepaymentAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interest":
+			out.Values[i] = ec._PrepaymentBounds_interest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var prolongationImplementors = []string{"Prolongation"}
+
+func (ec *executionContext) _Prolongation(ctx context.Context, sel ast.SelectionSet, obj *store.Prolongation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, prolongationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Prolongation")
+		case "id":
+			out.Values[i] = ec._Prolongation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Prolongation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorCode":
+			out.Values[i] = ec._Prolongation_errorCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._Prolongation_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "term":
+			out.Values[i] = ec._Prolongation_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentReturnDate":
+			out.Values[i] = ec._Prolongation_currentReturnDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newReturnDate":
+			out.Values[i] = ec._Prolongation_newReturnDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Prolongation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var prolongationPossibilityImplementors = []string{"ProlongationPossibility"}
+
+func (ec *executionContext) _ProlongationPossibility(ctx context.Context, sel ast.SelectionSet, obj *lending.ProlongationPossibility) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, prolongationPossibilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProlongationPossibility")
+		case "isProlongationPossible":
+			out.Values[i] = ec._ProlongationPossibility_isProlongationPossible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ProlongationPossibility_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ProlongationPossibility_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "terms":
+			out.Values[i] = ec._ProlongationPossibility_terms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var prolongationTermsImplementors = []string{"ProlongationTerms"}
+
+func (ec *executionContext) _ProlongationTerms(ctx context.Context, sel ast.SelectionSet, obj *billing.ProlongationQuote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, prolongationTermsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProlongationTerms")
+		case "price":
+			out.Values[i] = ec._ProlongationTerms_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "term":
+			out.Values[i] = ec._ProlongationTerms_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentReturnDate":
+			out.Values[i] = ec._ProlongationTerms_currentReturnDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newReturnDate":
+			out.Values[i] = ec._ProlongationTerms_newReturnDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var providerFinancialSourceImplementors = []string{"ProviderFinancialSource"}
+
+func (ec *executionContext) _ProviderFinancialSource(ctx context.Context, sel ast.SelectionSet, obj *store.ProviderSource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, providerFinancialSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProviderFinancialSource")
+		case "paymentProvider":
+			out.Values[i] = ec._ProviderFinancialSource_paymentProvider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalFinancialSource":
+			out.Values[i] = ec._ProviderFinancialSource_externalFinancialSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ProviderFinancialSource_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -21555,11 +31398,47 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_applications(ctx, field)
 				})
+		case "loans":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_loans(ctx, field)
+				})
 		case "loan":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_loan(ctx, field)
+				})
+		case "paymentProviders":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paymentProviders(ctx, field)
+				})
+		case "paymentOperations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paymentOperations(ctx, field)
+				})
+		case "paymentProviderRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paymentProviderRules(ctx, field)
+				})
+		case "transactionTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_transactionTypes(ctx, field)
+				})
+		case "transactionOrders":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_transactionOrders(ctx, field)
 				})
 		case "customers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -21616,6 +31495,64 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repaymentImplementors = []string{"Repayment"}
+
+func (ec *executionContext) _Repayment(ctx context.Context, sel ast.SelectionSet, obj *store.LoanOperation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Repayment")
+		case "type":
+			out.Values[i] = ec._Repayment_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._Repayment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "principal":
+			out.Values[i] = ec._Repayment_principal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interest":
+			out.Values[i] = ec._Repayment_interest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fine":
+			out.Values[i] = ec._Repayment_fine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventTime":
+			out.Values[i] = ec._Repayment_eventTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21722,7 +31659,7 @@ func (ec *executionContext) _Restrictions(ctx context.Context, sel ast.Selection
 
 var schedulePaymentImplementors = []string{"SchedulePayment"}
 
-func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.SelectionSet, obj *store.ScheduleRow) graphql.Marshaler {
+func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.SelectionSet, obj *lending.ScheduleLine) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, schedulePaymentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21761,6 +31698,46 @@ func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "kind":
+			out.Values[i] = ec._SchedulePayment_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._SchedulePayment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interestAccrued":
+			out.Values[i] = ec._SchedulePayment_interestAccrued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fineAccrued":
+			out.Values[i] = ec._SchedulePayment_fineAccrued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "principalPaid":
+			out.Values[i] = ec._SchedulePayment_principalPaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interestPaid":
+			out.Values[i] = ec._SchedulePayment_interestPaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finePaid":
+			out.Values[i] = ec._SchedulePayment_finePaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAt":
+			out.Values[i] = ec._SchedulePayment_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21796,6 +31773,173 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var transactionOrderImplementors = []string{"TransactionOrder"}
+
+func (ec *executionContext) _TransactionOrder(ctx context.Context, sel ast.SelectionSet, obj *store.TransactionOrder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transactionOrderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransactionOrder")
+		case "id":
+			out.Values[i] = ec._TransactionOrder_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customerId":
+			out.Values[i] = ec._TransactionOrder_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "process":
+			out.Values[i] = ec._TransactionOrder_process(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._TransactionOrder_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromFinancialSourceId":
+			out.Values[i] = ec._TransactionOrder_fromFinancialSourceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toFinancialSourceId":
+			out.Values[i] = ec._TransactionOrder_toFinancialSourceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalFinancialSource":
+			out.Values[i] = ec._TransactionOrder_externalFinancialSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entityType":
+			out.Values[i] = ec._TransactionOrder_entityType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entityId":
+			out.Values[i] = ec._TransactionOrder_entityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._TransactionOrder_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.Values[i] = ec._TransactionOrder_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._TransactionOrder_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "additionalData":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TransactionOrder_additionalData(ctx, field, obj)
+				})
+		case "paymentProvider":
+			out.Values[i] = ec._TransactionOrder_paymentProvider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._TransactionOrder_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TransactionOrder_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completedAt":
+			out.Values[i] = ec._TransactionOrder_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transactionTypeImplementors = []string{"TransactionType"}
+
+func (ec *executionContext) _TransactionType(ctx context.Context, sel ast.SelectionSet, obj *store.PaymentEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transactionTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransactionType")
+		case "id":
+			out.Values[i] = ec._TransactionType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._TransactionType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._TransactionType_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._TransactionType_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TransactionType_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -21836,6 +31980,24 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Viewer_partner(ctx, field, obj)
+				})
+		case "loans":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_loans(ctx, field, obj)
+				})
+		case "balance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_balance(ctx, field, obj)
+				})
+		case "financialSources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_financialSources(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22216,6 +32378,30 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAccrual2ᚕᚖlendgraphᚋstoreᚐAccrualᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Accrual) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccrual2ᚖlendgraphᚋstoreᚐAccrual(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccrual2ᚖlendgraphᚋstoreᚐAccrual(ctx context.Context, sel ast.SelectionSet, v *store.Accrual) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Accrual!")
+		return graphql.Null
+	}
+	return ec._Accrual(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAddress2ᚕᚖlendgraphᚋstoreᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Address) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22451,6 +32637,14 @@ func (ec *executionContext) marshalNAuditEntry2ᚖlendgraphᚋstoreᚐAuditEntry
 		return graphql.Null
 	}
 	return ec._AuditEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBalance2ᚖlendgraphᚋlendingᚐBalance(ctx context.Context, sel ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Balance!")
+		return graphql.Null
+	}
+	return ec._Balance(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -22782,6 +32976,24 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 	return res
 }
 
+func (ec *executionContext) unmarshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
+	res, err := scalars.UnmarshalDecimal(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Decimal!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalars.MarshalDecimal(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDictionaryStatus2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22966,6 +33178,63 @@ func (ec *executionContext) unmarshalNExtServiceDataInput2lendgraphᚋlendingᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNFinancialSource2ᚕᚖlendgraphᚋstoreᚐFinancialSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FinancialSource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFinancialSource2ᚖlendgraphᚋstoreᚐFinancialSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFinancialSource2ᚖlendgraphᚋstoreᚐFinancialSource(ctx context.Context, sel ast.SelectionSet, v *store.FinancialSource) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FinancialSource!")
+		return graphql.Null
+	}
+	return ec._FinancialSource(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFinancialSourceInput2lendgraphᚋlendingᚐFinancialSourceInput(ctx context.Context, v any) (lending.FinancialSourceInput, error) {
+	res, err := ec.unmarshalInputFinancialSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFinancialSourceStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFinancialSourceStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FinancialSourceStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNFinancialSourceType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFinancialSourceType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FinancialSourceType!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNFlagReason2ᚕᚖlendgraphᚋstoreᚐFlagReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FlagReason) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23142,6 +33411,54 @@ func (ec *executionContext) marshalNLoan2ᚖlendgraphᚋstoreᚐLoan(ctx context
 	return ec._Loan(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLoanConnection2ᚖlendgraphᚋgraphᚋmodelᚐLoanConnection(ctx context.Context, sel ast.SelectionSet, v *model.LoanConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoanConnection!")
+		return graphql.Null
+	}
+	return ec._LoanConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoanDebts2ᚖlendgraphᚋbillingᚐDebts(ctx context.Context, sel ast.SelectionSet, v *billing.Debts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoanDebts!")
+		return graphql.Null
+	}
+	return ec._LoanDebts(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoanEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐLoanEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoanEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoanEdge2ᚖlendgraphᚋgraphᚋmodelᚐLoanEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoanEdge2ᚖlendgraphᚋgraphᚋmodelᚐLoanEdge(ctx context.Context, sel ast.SelectionSet, v *model.LoanEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoanEdge!")
+		return graphql.Null
+	}
+	return ec._LoanEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoanOperations2ᚖlendgraphᚋlendingᚐOperations(ctx context.Context, sel ast.SelectionSet, v *lending.Operations) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoanOperations!")
+		return graphql.Null
+	}
+	return ec._LoanOperations(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLoanUpdate2ᚕᚖlendgraphᚋstoreᚐLoanUpdateᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.LoanUpdate) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23230,6 +33547,201 @@ func (ec *executionContext) marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPage
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPaymentOperation2ᚕᚖlendgraphᚋstoreᚐPaymentEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.PaymentEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPaymentOperation2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPaymentOperation2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx context.Context, sel ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PaymentOperation!")
+		return graphql.Null
+	}
+	return ec._PaymentOperation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPaymentProvider2ᚕᚖlendgraphᚋstoreᚐPaymentEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.PaymentEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPaymentProvider2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPaymentProvider2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx context.Context, sel ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PaymentProvider!")
+		return graphql.Null
+	}
+	return ec._PaymentProvider(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPaymentProviderRule2ᚕᚖlendgraphᚋstoreᚐPaymentProviderRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.PaymentProviderRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPaymentProviderRule2ᚖlendgraphᚋstoreᚐPaymentProviderRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPaymentProviderRule2ᚖlendgraphᚋstoreᚐPaymentProviderRule(ctx context.Context, sel ast.SelectionSet, v *store.PaymentProviderRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PaymentProviderRule!")
+		return graphql.Null
+	}
+	return ec._PaymentProviderRule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPostPaymentInput2lendgraphᚋlendingᚐPaymentPosting(ctx context.Context, v any) (lending.PaymentPosting, error) {
+	res, err := ec.unmarshalInputPostPaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPrepayment2ᚕᚖlendgraphᚋstoreᚐPrepaymentRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.PrepaymentRequest) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPrepayment2ᚖlendgraphᚋstoreᚐPrepaymentRequest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPrepayment2ᚖlendgraphᚋstoreᚐPrepaymentRequest(ctx context.Context, sel ast.SelectionSet, v *store.PrepaymentRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Prepayment!")
+		return graphql.Null
+	}
+	return ec._Prepayment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPrepaymentBounds2ᚖlendgraphᚋbillingᚐQuote(ctx context.Context, sel ast.SelectionSet, v *billing.Quote) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PrepaymentBounds!")
+		return graphql.Null
+	}
+	return ec._PrepaymentBounds(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPrepaymentType2lendgraphᚋgraphᚋmodelᚐPrepaymentType(ctx context.Context, v any) (model.PrepaymentType, error) {
+	var res model.PrepaymentType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPrepaymentType2lendgraphᚋgraphᚋmodelᚐPrepaymentType(ctx context.Context, sel ast.SelectionSet, v model.PrepaymentType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNProlongation2ᚕᚖlendgraphᚋstoreᚐProlongationᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Prolongation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProlongation2ᚖlendgraphᚋstoreᚐProlongation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProlongation2ᚖlendgraphᚋstoreᚐProlongation(ctx context.Context, sel ast.SelectionSet, v *store.Prolongation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Prolongation!")
+		return graphql.Null
+	}
+	return ec._Prolongation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProlongationPossibility2ᚖlendgraphᚋlendingᚐProlongationPossibility(ctx context.Context, sel ast.SelectionSet, v *lending.ProlongationPossibility) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProlongationPossibility!")
+		return graphql.Null
+	}
+	return ec._ProlongationPossibility(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProviderFinancialSource2ᚕᚖlendgraphᚋstoreᚐProviderSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ProviderSource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProviderFinancialSource2ᚖlendgraphᚋstoreᚐProviderSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProviderFinancialSource2ᚖlendgraphᚋstoreᚐProviderSource(ctx context.Context, sel ast.SelectionSet, v *store.ProviderSource) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProviderFinancialSource!")
+		return graphql.Null
+	}
+	return ec._ProviderFinancialSource(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRepayment2lendgraphᚋstoreᚐLoanOperation(ctx context.Context, sel ast.SelectionSet, v store.LoanOperation) graphql.Marshaler {
+	return ec._Repayment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRepayment2ᚕlendgraphᚋstoreᚐLoanOperationᚄ(ctx context.Context, sel ast.SelectionSet, v []store.LoanOperation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepayment2lendgraphᚋstoreᚐLoanOperation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRequestOtpInput2lendgraphᚋgraphᚋmodelᚐRequestOtpInput(ctx context.Context, v any) (model.RequestOtpInput, error) {
 	res, err := ec.unmarshalInputRequestOtpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23241,6 +33753,11 @@ func (ec *executionContext) marshalNRequestOtpPayload2ᚖlendgraphᚋlendingᚐO
 		return graphql.Null
 	}
 	return ec._RequestOtpPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRequestPrepaymentInput2lendgraphᚋgraphᚋmodelᚐRequestPrepaymentInput(ctx context.Context, v any) (model.RequestPrepaymentInput, error) {
+	res, err := ec.unmarshalInputRequestPrepaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRestrictions2ᚖlendgraphᚋlendingᚐRestrictions(ctx context.Context, sel ast.SelectionSet, v *lending.Restrictions) graphql.Marshaler {
@@ -23309,11 +33826,11 @@ func (ec *executionContext) marshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx co
 	return ret
 }
 
-func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋstoreᚐScheduleRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ScheduleRow) graphql.Marshaler {
+func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐScheduleLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.ScheduleLine) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSchedulePayment2ᚖlendgraphᚋstoreᚐScheduleRow(ctx, sel, v[i])
+		return ec.marshalNSchedulePayment2ᚖlendgraphᚋlendingᚐScheduleLine(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23325,7 +33842,7 @@ func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋstoreᚐSc
 	return ret
 }
 
-func (ec *executionContext) marshalNSchedulePayment2ᚖlendgraphᚋstoreᚐScheduleRow(ctx context.Context, sel ast.SelectionSet, v *store.ScheduleRow) graphql.Marshaler {
+func (ec *executionContext) marshalNSchedulePayment2ᚖlendgraphᚋlendingᚐScheduleLine(ctx context.Context, sel ast.SelectionSet, v *lending.ScheduleLine) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SchedulePayment!")
 		return graphql.Null
@@ -23357,6 +33874,24 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚖstring(ctx context.Context, v any) (*string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "String!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalString(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23369,6 +33904,86 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Time!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalTime(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNTransactionOrder2ᚕᚖlendgraphᚋstoreᚐTransactionOrderᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.TransactionOrder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransactionOrder2ᚖlendgraphᚋstoreᚐTransactionOrder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTransactionOrder2ᚖlendgraphᚋstoreᚐTransactionOrder(ctx context.Context, sel ast.SelectionSet, v *store.TransactionOrder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransactionOrder!")
+		return graphql.Null
+	}
+	return ec._TransactionOrder(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTransactionOrderStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransactionOrderStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TransactionOrderStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNTransactionType2ᚕᚖlendgraphᚋstoreᚐPaymentEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.PaymentEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransactionType2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTransactionType2ᚖlendgraphᚋstoreᚐPaymentEntry(ctx context.Context, sel ast.SelectionSet, v *store.PaymentEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransactionType!")
+		return graphql.Null
+	}
+	return ec._TransactionType(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
@@ -23591,6 +34206,13 @@ func (ec *executionContext) marshalOApplicationStatus2ᚕlendgraphᚋlendingᚐS
 	return ret
 }
 
+func (ec *executionContext) marshalOBalance2ᚖlendgraphᚋlendingᚐBalance(ctx context.Context, sel ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Balance(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23643,6 +34265,24 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := scalars.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalars.UnmarshalDecimal(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalars.MarshalDecimal(*v)
 	return res
 }
 
@@ -23725,6 +34365,72 @@ func (ec *executionContext) marshalOFileContent2ᚖlendgraphᚋstoreᚐBlob(ctx 
 	return ec._FileContent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOFinancialSourceAccount2ᚖlendgraphᚋstoreᚐSourceAccount(ctx context.Context, sel ast.SelectionSet, v *store.SourceAccount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FinancialSourceAccount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFinancialSourceAccountInput2ᚖlendgraphᚋstoreᚐSourceAccount(ctx context.Context, v any) (*store.SourceAccount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFinancialSourceAccountInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFinancialSourceCard2ᚖlendgraphᚋstoreᚐSourceCard(ctx context.Context, sel ast.SelectionSet, v *store.SourceCard) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FinancialSourceCard(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFinancialSourceCardInput2ᚖlendgraphᚋstoreᚐSourceCard(ctx context.Context, v any) (*store.SourceCard, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFinancialSourceCardInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFinancialSourceStatus2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFinancialSourceStatus2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOFinancialSourceType2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFinancialSourceType2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23780,6 +34486,14 @@ func (ec *executionContext) marshalOLoan2ᚖlendgraphᚋstoreᚐLoan(ctx context
 	return ec._Loan(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOLoanFilter2ᚖlendgraphᚋgraphᚋmodelᚐLoanFilter(ctx context.Context, v any) (*model.LoanFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLoanFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -23828,6 +34542,20 @@ func (ec *executionContext) marshalOPartner2ᚖlendgraphᚋstoreᚐPartner(ctx c
 		return graphql.Null
 	}
 	return ec._Partner(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPayout2ᚖlendgraphᚋstoreᚐTransactionOrder(ctx context.Context, sel ast.SelectionSet, v *store.TransactionOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Payout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProlongationTerms2ᚖlendgraphᚋbillingᚐProlongationQuote(ctx context.Context, sel ast.SelectionSet, v *billing.ProlongationQuote) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProlongationTerms(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -76,18 +76,31 @@ func (s *Service) findVisible(ctx context.Context, q store.Queries, caller Princ
 	return app, err
 }
 
-// ApplicationsPage is one page of applications, newest first.
-type ApplicationsPage struct {
-	Applications []store.Application
-	HasNext      bool
+// Page is one page of a list, newest first, and whether more follow.
+type Page[T any] struct {
+	Items   []T
+	HasNext bool
 }
 
-// Applications lists the applications caller may see, newest first, after the keyset cursor
-// afterID (0: from the newest), at most first of them.
-func (s *Service) Applications(ctx context.Context, caller Principal, f store.ApplicationFilter, partner string) (ApplicationsPage, error) {
+// readPage reads a page of limit (0..100) items, asking for one more to tell whether more follow.
+func readPage[T any](limit int, read func(limit int) ([]T, error)) (Page[T], error) {
+	if limit < 0 || limit > 100 {
+		return Page[T]{}, Errorf(CodeInvalid, "first must be between 0 and 100")
+	}
+	items, err := read(limit + 1)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	if len(items) > limit {
+		return Page[T]{Items: items[:limit], HasNext: true}, nil
+	}
+	return Page[T]{Items: items}, nil
+}
+
+func (s *Service) Applications(ctx context.Context, caller Principal, f store.ApplicationFilter, partner string) (Page[store.Application], error) {
 	sc, err := s.scopeOf(ctx, s.Store.Queries, caller)
 	if err != nil {
-		return ApplicationsPage{}, err
+		return Page[store.Application]{}, err
 	}
 	switch {
 	case sc.partnerID != nil:
@@ -97,27 +110,17 @@ func (s *Service) Applications(ctx context.Context, caller Principal, f store.Ap
 	case partner != "":
 		p, err := s.Store.PartnerByName(ctx, partner)
 		if errors.Is(err, store.ErrNotFound) {
-			return ApplicationsPage{}, nil
+			return Page[store.Application]{}, nil
 		}
 		if err != nil {
-			return ApplicationsPage{}, err
+			return Page[store.Application]{}, err
 		}
 		f.PartnerID = &p.ID
 	}
-	if f.Limit < 0 || f.Limit > 100 {
-		return ApplicationsPage{}, Errorf(CodeInvalid, "first must be between 0 and 100")
-	}
-	want := f.Limit
-	f.Limit++
-	apps, err := s.Store.Applications(ctx, f)
-	if err != nil {
-		return ApplicationsPage{}, err
-	}
-	page := ApplicationsPage{Applications: apps, HasNext: len(apps) > want}
-	if page.HasNext {
-		page.Applications = apps[:want]
-	}
-	return page, nil
+	return readPage(f.Limit, func(limit int) ([]store.Application, error) {
+		f.Limit = limit
+		return s.Store.Applications(ctx, f)
+	})
 }
 
 // mayAct tells whether caller, who sees the application, may take action on it: a partner drives

@@ -76,15 +76,22 @@ func (s *Service) issueLoan(ctx context.Context, q store.Queries, app *store.App
 	if err != nil {
 		return err
 	}
-	now := s.Now()
-	plan, err := schedule.Annuity(schedule.Terms{Principal: offer.Amount, AnnualRate: offer.AnnualRate, Months: offer.Term, Start: now})
+	product, err := q.LoanProduct(ctx, offer.ProductCode)
 	if err != nil {
 		return err
 	}
+	now := s.Now()
 	loan := store.Loan{
 		Number: number, ContractNumber: fmt.Sprintf("LG%s/%02d", number, now.Year()%100), ApplicationID: app.ID,
 		CustomerID: customer.ID, ProductCode: offer.ProductCode, Amount: offer.Amount, Term: offer.Term,
-		AnnualRate: offer.AnnualRate, Status: LoanNew,
+		AnnualRate: offer.AnnualRate, Status: LoanNew, PenaltyRate: product.PenaltyRate, DiscountValue: product.DiscountValue,
+	}
+	if product.DiscountValue.Valid {
+		loan.DiscountType = &discountFull
+	}
+	plan, err := schedule.Annuity(schedule.Terms{Principal: offer.Amount, AnnualRate: loanRate(loan), Months: offer.Term, Start: now})
+	if err != nil {
+		return err
 	}
 	pdf, err := s.contract(ctx, q, *app, loan, customer, plan, now)
 	if err != nil {
@@ -97,7 +104,7 @@ func (s *Service) issueLoan(ctx context.Context, q store.Queries, app *store.App
 	if err := q.AppendLoanUpdate(ctx, store.LoanUpdate{LoanID: created.ID, Event: "STATUS", Status: created.Status, Actor: "system:signing"}); err != nil {
 		return err
 	}
-	return q.InsertPayoutOrder(ctx, created.ID, app.PartnerID, created.Amount)
+	return s.orderPayout(ctx, q, *app, created)
 }
 
 // contract renders the contract the customer signs.
@@ -140,18 +147,13 @@ func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, co
 			return err
 		}
 		opened := time.Date(confirmDate.Year(), confirmDate.Month(), confirmDate.Day(), 0, 0, 0, 0, time.UTC)
-		plan, err := schedule.Annuity(schedule.Terms{Principal: loan.Amount, AnnualRate: loan.AnnualRate, Months: loan.Term, Start: opened})
-		if err != nil {
+		if err := s.openSchedule(ctx, q, loan, opened); err != nil {
 			return err
 		}
-		for _, p := range plan.Payments {
-			if err := q.InsertScheduleRow(ctx, store.ScheduleRow{
-				LoanID: loan.ID, N: p.N, DueDate: p.Date, Amount: p.Amount, Principal: p.Principal, Interest: p.Interest, Remaining: p.Remaining,
-			}); err != nil {
-				return err
-			}
+		if err := setLoanStatus(ctx, q, loan, LoanOpened, &opened, "", actorOf(caller)); err != nil {
+			return err
 		}
-		return setLoanStatus(ctx, q, loan, LoanOpened, &opened, "", actorOf(caller))
+		return s.settlePayout(ctx, q, loan, OrderCompleted)
 	})
 }
 
@@ -173,7 +175,7 @@ func (s *Service) Cancel(ctx context.Context, caller Principal, guid, reason str
 		if err := setLoanStatus(ctx, q, loan, LoanCancelled, nil, reason, actorOf(caller)); err != nil {
 			return err
 		}
-		return q.SetPayoutStatus(ctx, loan.ID, "CANCELLED")
+		return s.settlePayout(ctx, q, loan, OrderCancelled)
 	})
 }
 

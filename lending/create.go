@@ -17,6 +17,7 @@ import (
 const (
 	jobProcess = "process" // customer, questionnaire, scoring, offers
 	jobTimeout = "timeout" // cancel an application left unfinished
+	jobAccrue  = "ACCRUE"  // accrue a day on every loan, then queue the next day
 )
 
 // CreatePartnerApplication files a partner's application and starts processing it. Repeating a

@@ -83,8 +83,11 @@ func (s *Service) StopCustomerAccruals(ctx context.Context, caller Principal, cu
 			if l.AccrualsStopped {
 				continue
 			}
-			l, err := s.stopAccruals(ctx, q, caller, l, reason)
+			l, err := s.advance(ctx, q, l, today(s.Now()), s.Now(), nil)
 			if err != nil {
+				return nil, err
+			}
+			if l, err = s.stopAccruals(ctx, q, caller, l, reason); err != nil {
 				return nil, err
 			}
 			stopped = append(stopped, l)
@@ -93,6 +96,7 @@ func (s *Service) StopCustomerAccruals(ctx context.Context, caller Principal, cu
 	})
 }
 
+// stopAccruals stops a locked loan's accrual from today on; the caller has advanced it to today.
 func (s *Service) stopAccruals(ctx context.Context, q store.Queries, caller Principal, l store.Loan, reason string) (store.Loan, error) {
 	l, err := q.SetAccrualsStopped(ctx, l.ID, true)
 	if err != nil {
@@ -141,8 +145,13 @@ func (s *Service) fraudAction(ctx context.Context, caller Principal, loanGUID, r
 		if err != nil {
 			return l, err
 		}
-		if l.Status != LoanOpened && l.Status != LoanProlongation && indexOf(extra, func(s string) bool { return s == l.Status }) < 0 {
+		if !accruing(l) && indexOf(extra, func(s string) bool { return s == l.Status }) < 0 {
 			return l, Errorf(CodeInvalidStatus, "cannot %s: the loan is %s", action, l.Status)
+		}
+		if accruing(l) { // the days before this one accrue (or not) as they were
+			if l, err = s.advance(ctx, q, l, today(s.Now()), s.Now(), nil); err != nil {
+				return l, err
+			}
 		}
 		if l, err = do(q, l); err != nil {
 			return l, err

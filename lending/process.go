@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/billing"
 	"lendgraph/schedule"
 	"lendgraph/scoring"
 	"lendgraph/store"
@@ -21,7 +22,14 @@ const maxJobAttempts = 5
 // RunWorker runs due jobs until ctx ends: those this instance queued at once, the others (queued by
 // any instance, or due later) within pollEvery. Each job runs in the transaction that claims it, so
 // it survives a crash and never runs twice, whatever the number of instances.
-func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration) {
+//
+// With dailyAccrual it makes sure yesterday's accrual is queued; each accrual queues the next day's.
+func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, dailyAccrual bool) {
+	if dailyAccrual {
+		if err := s.Store.EnqueueAccrual(ctx, today(s.Now()).AddDate(0, 0, -1), s.Now()); err != nil {
+			s.Log.ErrorContext(ctx, "cannot queue the daily accrual", "err", err)
+		}
+	}
 	ticker := time.NewTicker(pollEvery)
 	defer ticker.Stop()
 	for {
@@ -70,7 +78,10 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 }
 
 func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) error {
-	app, err := q.ApplicationByID(ctx, job.ApplicationID)
+	if job.Kind == jobAccrue {
+		return s.accrueDay(ctx, q, *job.Day)
+	}
+	app, err := q.ApplicationByID(ctx, *job.ApplicationID)
 	if err != nil {
 		return err
 	}
@@ -98,7 +109,10 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 		if err := q.FinishJob(ctx, job.ID); err != nil {
 			return err
 		}
-		app, err := q.ApplicationByID(ctx, job.ApplicationID)
+		if job.Day != nil { // a day's job gives up; the next day's catches its loans up
+			return s.queueNextAccrual(ctx, q, *job.Day)
+		}
+		app, err := q.ApplicationByID(ctx, *job.ApplicationID)
 		if err != nil {
 			return err
 		}
@@ -265,7 +279,8 @@ func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Ap
 		}
 	}
 	for _, term := range terms {
-		plan, err := schedule.Annuity(schedule.Terms{Principal: app.LoanAmount, AnnualRate: p.AnnualRate, Months: term, Start: s.Now()})
+		rate := billing.Discounted(p.AnnualRate, p.DiscountValue.Decimal)
+		plan, err := schedule.Annuity(schedule.Terms{Principal: app.LoanAmount, AnnualRate: rate, Months: term, Start: s.Now()})
 		if err != nil {
 			return err
 		}

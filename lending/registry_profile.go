@@ -275,6 +275,16 @@ type CardInput struct {
 // panLike is a run of digits as long as a card number, with or without separators.
 var panLike = regexp.MustCompile(`(?:\d[ -]?){12,19}`)
 
+// noCardNumber refuses each field that carries what looks like a full card number, before anything
+// is written or logged.
+func (f *fieldErrors) noCardNumber(prefix string, fields map[string]*string) {
+	for field, v := range fields {
+		if v != nil && panLike.MatchString(*v) {
+			f.add(prefix+field, "must not contain a card number: only the BIN and the last four digits are kept")
+		}
+	}
+}
+
 // cardFields are the shapes of a card's masked data.
 var cardFields = []struct {
 	field, message string
@@ -291,11 +301,7 @@ var cardFields = []struct {
 // refused before anything is written or logged.
 func (s *Service) CreateCard(ctx context.Context, caller Principal, customerGUID string, in CardInput) (store.Card, error) {
 	var errs fieldErrors
-	for field, v := range map[string]*string{"nameOnCard": in.NameOnCard, "type": in.Type, "bankName": in.BankName, "bin": in.BIN, "lastFourDigits": in.LastFourDigits} {
-		if v != nil && panLike.MatchString(*v) {
-			errs.add(field, "must not contain a card number: only the BIN and the last four digits are kept")
-		}
-	}
+	errs.noCardNumber("", map[string]*string{"nameOnCard": in.NameOnCard, "type": in.Type, "bankName": in.BankName, "bin": in.BIN, "lastFourDigits": in.LastFourDigits})
 	for _, c := range cardFields {
 		if v := c.value(in); v != nil && !c.pattern.MatchString(*v) {
 			errs.add(c.field, "%s", c.message)

@@ -105,8 +105,8 @@ func (r *applicationEventResolver) PartnerStatus(ctx context.Context, obj *store
 	return status, nil
 }
 
-func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*store.ScheduleRow, error) {
-	return pointers(r.Lending.Store.Schedule(ctx, obj.ID))
+func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*lending.ScheduleLine, error) {
+	return pointers(r.Lending.LoanSchedule(ctx, *obj))
 }
 
 func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string, error) {
@@ -172,13 +172,11 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 	if first != nil {
 		f.Limit = *first
 	}
-	if after != nil {
-		id, err := strconv.ParseInt(*after, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, lending.Errorf(lending.CodeInvalid, "after: not a cursor of this list")
-		}
-		f.AfterID = id
+	afterID, err := cursorID(after)
+	if err != nil {
+		return nil, err
 	}
+	f.AfterID = afterID
 	partner := ""
 	if filter != nil {
 		for _, s := range filter.Status {
@@ -191,14 +189,11 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ApplicationConnection{PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, Edges: []*model.ApplicationEdge{}}
-	for i := range page.Applications {
-		a := &page.Applications[i]
-		cursor := strconv.FormatInt(a.ID, 10)
-		conn.Edges = append(conn.Edges, &model.ApplicationEdge{Cursor: cursor, Node: a})
-		conn.PageInfo.EndCursor = &cursor
-	}
-	return conn, nil
+	edges, info := edgesOf(page.Items, page.HasNext, func(a *store.Application) int64 { return a.ID },
+		func(cursor string, a *store.Application) *model.ApplicationEdge {
+			return &model.ApplicationEdge{Cursor: cursor, Node: a}
+		})
+	return &model.ApplicationConnection{Edges: edges, PageInfo: info}, nil
 }
 
 func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error) {

@@ -3,8 +3,10 @@ package resolvers
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/shopspring/decimal"
 
 	"lendgraph/auth"
 	"lendgraph/graph"
@@ -88,4 +90,35 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// cursorID reads the keyset cursor of a list: the id of the last row seen, or 0 for the start.
+func cursorID(after *string) (int64, error) {
+	if after == nil {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(*after, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, lending.Errorf(lending.CodeInvalid, "after: not a cursor of this list")
+	}
+	return id, nil
+}
+
+// nullDecimal is d, or nil when it is NULL.
+func nullDecimal(d decimal.NullDecimal) *decimal.Decimal {
+	if !d.Valid {
+		return nil
+	}
+	return &d.Decimal
+}
+
+// edgesOf lays out a Relay page: each item's cursor is its id.
+func edgesOf[T any, E any](items []T, hasNext bool, id func(*T) int64, edge func(cursor string, node *T) E) ([]E, *model.PageInfo) {
+	edges, info := []E{}, &model.PageInfo{HasNextPage: hasNext}
+	for i := range items {
+		cursor := strconv.FormatInt(id(&items[i]), 10)
+		edges = append(edges, edge(cursor, &items[i]))
+		info.EndCursor = &cursor
+	}
+	return edges, info
 }

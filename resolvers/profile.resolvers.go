@@ -133,13 +133,9 @@ func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatc
 	if first != nil {
 		limit = *first
 	}
-	var afterID int64
-	if after != nil {
-		id, err := strconv.ParseInt(*after, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, lending.Errorf(lending.CodeInvalid, "after: not a cursor of this list")
-		}
-		afterID = id
+	afterID, err := cursorID(after)
+	if err != nil {
+		return nil, err
 	}
 	customers, more, err := r.Lending.SearchCustomers(ctx, auth.Caller(ctx), search, afterID, limit)
 	if err != nil {
@@ -150,13 +146,11 @@ func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatc
 		ids[i] = c.ID
 	}
 	loaders.For(ctx).ExpectCustomers(ids)
-	conn := &model.CustomerConnection{Edges: []*model.CustomerEdge{}, PageInfo: &model.PageInfo{HasNextPage: more}}
-	for i := range customers {
-		cursor := strconv.FormatInt(customers[i].ID, 10)
-		conn.Edges = append(conn.Edges, &model.CustomerEdge{Cursor: cursor, Node: &customers[i]})
-		conn.PageInfo.EndCursor = &cursor
-	}
-	return conn, nil
+	edges, info := edgesOf(customers, more, func(c *store.Customer) int64 { return c.ID },
+		func(cursor string, c *store.Customer) *model.CustomerEdge {
+			return &model.CustomerEdge{Cursor: cursor, Node: c}
+		})
+	return &model.CustomerConnection{Edges: edges, PageInfo: info}, nil
 }
 
 func (r *Resolver) Address() graph.AddressResolver { return &addressResolver{r} }

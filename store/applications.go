@@ -18,9 +18,17 @@ type LoanProduct struct {
 	MinTerm    int             `db:"min_term"`
 	MaxTerm    int             `db:"max_term"`
 	Active     bool            `db:"active"`
+	// PenaltyRate is charged on overdue amounts, percent per year.
+	PenaltyRate decimal.Decimal `db:"penalty_rate"`
+	// A prolongation moves the payments by ProlongationDays, at most MaxProlongations times a loan.
+	ProlongationDays int `db:"prolongation_days"`
+	MaxProlongations int `db:"max_prolongations"`
+	// DiscountValue is the share of interest forgiven (a FULL discount) until a prolongation.
+	DiscountValue decimal.NullDecimal `db:"discount_value"`
 }
 
-const loanProductColumns = `code, name, annual_rate, min_amount, max_amount, min_term, max_term, active`
+const loanProductColumns = `code, name, annual_rate, min_amount, max_amount, min_term, max_term, active, penalty_rate,
+	prolongation_days, max_prolongations, discount_value`
 
 // LoanProduct returns the product with the given code.
 func (q Queries) LoanProduct(ctx context.Context, code string) (LoanProduct, error) {
@@ -32,9 +40,11 @@ func (q Queries) LoanProduct(ctx context.Context, code string) (LoanProduct, err
 // PutLoanProduct stores a product unless its code exists; it reports whether it added one.
 func (q Queries) PutLoanProduct(ctx context.Context, p LoanProduct) (bool, error) {
 	res, err := q.exec(ctx, `
-		INSERT INTO loan_products (code, name, annual_rate, min_amount, max_amount, min_term, max_term)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		p.Code, p.Name, p.AnnualRate, p.MinAmount, p.MaxAmount, p.MinTerm, p.MaxTerm)
+		INSERT INTO loan_products (code, name, annual_rate, min_amount, max_amount, min_term, max_term, penalty_rate,
+			prolongation_days, max_prolongations, discount_value)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+		p.Code, p.Name, p.AnnualRate, p.MinAmount, p.MaxAmount, p.MinTerm, p.MaxTerm, p.PenaltyRate,
+		p.ProlongationDays, p.MaxProlongations, p.DiscountValue)
 	return inserted(res, err)
 }
 

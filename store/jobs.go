@@ -5,12 +5,13 @@ import (
 	"time"
 )
 
-// Job is a piece of durable work about an application.
+// Job is a piece of durable work about an application or a day.
 type Job struct {
-	ID            int64  `db:"id"`
-	Kind          string `db:"kind"`
-	ApplicationID int64  `db:"application_id"`
-	Attempts      int    `db:"attempts"`
+	ID            int64      `db:"id"`
+	Kind          string     `db:"kind"`
+	ApplicationID *int64     `db:"application_id"`
+	Day           *time.Time `db:"day"`
+	Attempts      int        `db:"attempts"`
 }
 
 // EnqueueJob schedules work to run at runAt.
@@ -24,7 +25,7 @@ func (q Queries) EnqueueJob(ctx context.Context, kind string, applicationID int6
 func (q Queries) ClaimJob(ctx context.Context) (Job, error) {
 	var j Job
 	err := q.get(ctx, &j, `
-		SELECT id, kind, application_id, attempts FROM jobs
+		SELECT id, kind, application_id, day, attempts FROM jobs
 		WHERE done_at IS NULL AND run_at <= now()
 		ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`)
 	return j, err

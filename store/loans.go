@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 )
 
@@ -28,10 +29,19 @@ type Loan struct {
 	ClosedAt          *time.Time `db:"closed_at"`
 	CreatedAt         time.Time  `db:"created_at"`
 	UpdatedAt         time.Time  `db:"updated_at"`
+	// Billing: money received and not yet applied, the last day accrued, the regular payment,
+	// the penalty rate and the interest discount.
+	Balance        decimal.Decimal     `db:"balance"`
+	AccruedThrough *time.Time          `db:"accrued_through"`
+	Payment        decimal.NullDecimal `db:"payment"`
+	PenaltyRate    decimal.Decimal     `db:"penalty_rate"`
+	DiscountType   *string             `db:"discount_type"`
+	DiscountValue  decimal.NullDecimal `db:"discount_value"`
 }
 
 const loanColumns = `id, guid, number, contract_number, application_id, customer_id, product_code, amount, term,
-	annual_rate, status, opened_on, accruals_stopped, acknowledge_status, closed_at, created_at, updated_at`
+	annual_rate, status, opened_on, accruals_stopped, acknowledge_status, closed_at, created_at, updated_at,
+	balance, accrued_through, payment, penalty_rate, discount_type, discount_value`
 
 // NextLoanNumber draws the next loan number.
 func (q Queries) NextLoanNumber(ctx context.Context) (string, error) {
@@ -44,9 +54,11 @@ func (q Queries) NextLoanNumber(ctx context.Context) (string, error) {
 func (q Queries) InsertLoan(ctx context.Context, l Loan, contractPDF []byte) (Loan, error) {
 	var out Loan
 	err := q.get(ctx, &out, `
-		INSERT INTO loans (number, contract_number, application_id, customer_id, product_code, amount, term, annual_rate, status, contract_pdf)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+loanColumns,
-		l.Number, l.ContractNumber, l.ApplicationID, l.CustomerID, l.ProductCode, l.Amount, l.Term, l.AnnualRate, l.Status, contractPDF)
+		INSERT INTO loans (number, contract_number, application_id, customer_id, product_code, amount, term, annual_rate, status,
+			contract_pdf, penalty_rate, discount_type, discount_value)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING `+loanColumns,
+		l.Number, l.ContractNumber, l.ApplicationID, l.CustomerID, l.ProductCode, l.Amount, l.Term, l.AnnualRate, l.Status,
+		contractPDF, l.PenaltyRate, l.DiscountType, l.DiscountValue)
 	return out, err
 }
 
@@ -133,54 +145,63 @@ func (q Queries) LoanByGUID(ctx context.Context, guid string) (Loan, error) {
 	return l, err
 }
 
-// ScheduleRow is one planned payment of a loan.
+// ScheduleRow is one period of a loan's schedule: its planned payment, what accrued and what
+// was paid.
 type ScheduleRow struct {
-	LoanID    int64           `db:"loan_id"`
-	N         int             `db:"n"`
-	DueDate   time.Time       `db:"due_date"`
-	Amount    decimal.Decimal `db:"amount"`
-	Principal decimal.Decimal `db:"principal"`
-	Interest  decimal.Decimal `db:"interest"`
-	Remaining decimal.Decimal `db:"remaining"`
+	LoanID          int64           `db:"loan_id"`
+	N               int             `db:"n"`
+	Kind            string          `db:"kind"`
+	DueDate         time.Time       `db:"due_date"`
+	Amount          decimal.Decimal `db:"amount"`
+	Principal       decimal.Decimal `db:"principal"`
+	Interest        decimal.Decimal `db:"interest"`
+	Remaining       decimal.Decimal `db:"remaining"`
+	InterestAccrued decimal.Decimal `db:"interest_accrued"`
+	FineAccrued     decimal.Decimal `db:"fine_accrued"`
+	PrincipalPaid   decimal.Decimal `db:"principal_paid"`
+	InterestPaid    decimal.Decimal `db:"interest_paid"`
+	FinePaid        decimal.Decimal `db:"fine_paid"`
+	PaidAt          *time.Time      `db:"paid_at"`
 }
 
-// InsertScheduleRow stores a planned payment.
-func (q Queries) InsertScheduleRow(ctx context.Context, r ScheduleRow) error {
-	_, err := q.exec(ctx, `
-		INSERT INTO loan_schedule (loan_id, n, due_date, amount, principal, interest, remaining)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.LoanID, r.N, r.DueDate, r.Amount, r.Principal, r.Interest, r.Remaining)
-	return err
-}
-
-// Schedule returns a loan's planned payments in order.
+// Schedule returns a loan's schedule in order.
 func (q Queries) Schedule(ctx context.Context, loanID int64) ([]ScheduleRow, error) {
 	var rs []ScheduleRow
 	err := q.sel(ctx, &rs, `
-		SELECT loan_id, n, due_date, amount, principal, interest, remaining FROM loan_schedule WHERE loan_id = $1 ORDER BY n`, loanID)
+		SELECT loan_id, n, kind, due_date, amount, principal, interest, remaining, interest_accrued, fine_accrued,
+			principal_paid, interest_paid, fine_paid, paid_at
+		FROM loan_schedule WHERE loan_id = $1 ORDER BY n`, loanID)
 	return rs, err
 }
 
-// PayoutOrder orders the loan's money paid to the partner.
-type PayoutOrder struct {
-	ID        int64           `db:"id"`
-	GUID      string          `db:"guid"`
-	LoanID    int64           `db:"loan_id"`
-	PartnerID *int64          `db:"partner_id"`
-	Amount    decimal.Decimal `db:"amount"`
-	Currency  string          `db:"currency"`
-	Status    string          `db:"status"`
-	CreatedAt time.Time       `db:"created_at"`
-}
-
-// InsertPayoutOrder stores a payout order.
-func (q Queries) InsertPayoutOrder(ctx context.Context, loanID int64, partnerID *int64, amount decimal.Decimal) error {
-	_, err := q.exec(ctx, `INSERT INTO payout_orders (loan_id, partner_id, amount) VALUES ($1, $2, $3)`, loanID, partnerID, amount)
-	return err
-}
-
-// SetPayoutStatus changes a payout order's status.
-func (q Queries) SetPayoutStatus(ctx context.Context, loanID int64, status string) error {
-	_, err := q.exec(ctx, `UPDATE payout_orders SET status = $2 WHERE loan_id = $1`, loanID, status)
+// SaveSchedule replaces a loan's schedule by rows, numbered in order.
+func (q Queries) SaveSchedule(ctx context.Context, loanID int64, rows []ScheduleRow) error {
+	if _, err := q.exec(ctx, `DELETE FROM loan_schedule WHERE loan_id = $1`, loanID); err != nil {
+		return err
+	}
+	cols := make([][]string, 12)
+	for _, r := range rows {
+		paidAt := ""
+		if r.PaidAt != nil {
+			paidAt = r.PaidAt.Format(time.RFC3339Nano)
+		}
+		for i, v := range []string{r.Kind, r.DueDate.Format(time.DateOnly), r.Amount.String(), r.Principal.String(),
+			r.Interest.String(), r.Remaining.String(), r.InterestAccrued.String(), r.FineAccrued.String(),
+			r.PrincipalPaid.String(), r.InterestPaid.String(), r.FinePaid.String(), paidAt} {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	_, err := q.exec(ctx, `
+		INSERT INTO loan_schedule (loan_id, n, kind, due_date, amount, principal, interest, remaining, interest_accrued,
+			fine_accrued, principal_paid, interest_paid, fine_paid, paid_at)
+		SELECT $1, ordinality, kind, due::date, amount::numeric, principal::numeric, interest::numeric, remaining::numeric,
+			ia::numeric, fa::numeric, pp::numeric, ip::numeric, fp::numeric, nullif(paid, '')::timestamptz
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+			$10::text[], $11::text[], $12::text[], $13::text[])
+			WITH ORDINALITY AS r(kind, due, amount, principal, interest, remaining, ia, fa, pp, ip, fp, paid)`,
+		loanID, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(cols[4]),
+		pq.Array(cols[5]), pq.Array(cols[6]), pq.Array(cols[7]), pq.Array(cols[8]), pq.Array(cols[9]),
+		pq.Array(cols[10]), pq.Array(cols[11]))
 	return err
 }
 

@@ -112,7 +112,8 @@ func TestConcurrentSignsMakeOneLoan(t *testing.T) {
 	assert.Equal(t, 1, ok, "one sign wins: %v", statuses)
 	var loans, payouts int
 	require.NoError(t, app.Store.DB.Get(&loans, `SELECT count(*) FROM loans l JOIN applications a ON a.id = l.application_id WHERE a.guid = $1`, guid))
-	require.NoError(t, app.Store.DB.Get(&payouts, `SELECT count(*) FROM payout_orders p JOIN loans l ON l.id = p.loan_id JOIN applications a ON a.id = l.application_id WHERE a.guid = $1`, guid))
+	require.NoError(t, app.Store.DB.Get(&payouts, `SELECT count(*) FROM transaction_orders o JOIN transaction_types t ON t.id = o.type_id AND t.name = 'LOAN_PAYOUT'
+		JOIN loans l ON o.entity_type = 'LOAN' AND o.entity_guid = l.guid JOIN applications a ON a.id = l.application_id WHERE a.guid = $1`, guid))
 	assert.Equal(t, 1, loans)
 	assert.Equal(t, 1, payouts)
 }
@@ -261,12 +262,12 @@ func TestLoanScheduleAndContract(t *testing.T) {
 		Partner string          `db:"name"`
 		Status  string          `db:"status"`
 	}
-	require.NoError(t, app.Store.DB.Get(&payout, `SELECT p.amount, pa.name, p.status FROM payout_orders p
-		JOIN loans l ON l.id = p.loan_id JOIN applications a ON a.id = l.application_id JOIN partners pa ON pa.id = p.partner_id
+	require.NoError(t, app.Store.DB.Get(&payout, `SELECT o.amount, o.additional_data ->> 'partner' AS name, o.status FROM transaction_orders o
+		JOIN loans l ON o.entity_type = 'LOAN' AND o.entity_guid = l.guid JOIN applications a ON a.id = l.application_id
 		WHERE a.guid = $1`, guid))
 	assert.Equal(t, "208990.50", payout.Amount.StringFixed(2))
 	assert.Equal(t, "demo", payout.Partner)
-	assert.Equal(t, "NEW", payout.Status)
+	assert.Equal(t, "COMPLETED", payout.Status, "paid out when the loan opens")
 }
 
 func TestDeclineAndCancel(t *testing.T) {
@@ -292,7 +293,7 @@ func TestDeclineAndCancel(t *testing.T) {
 			require.Equal(t, http.StatusOK, p.post(t, action(guid, step[0]), []byte(step[1])).Status)
 		}
 		var loan, payout string
-		require.NoError(t, app.Store.DB.QueryRow(`SELECT l.status, p.status FROM loans l JOIN payout_orders p ON p.loan_id = l.id
+		require.NoError(t, app.Store.DB.QueryRow(`SELECT l.status, o.status FROM loans l JOIN transaction_orders o ON o.entity_type = 'LOAN' AND o.entity_guid = l.guid
 			JOIN applications a ON a.id = l.application_id WHERE a.guid = $1`, guid).Scan(&loan, &payout))
 		assert.Equal(t, "CANCELLED", loan)
 		assert.Equal(t, "CANCELLED", payout)

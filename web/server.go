@@ -37,7 +37,7 @@ func (s *Server) Background(ctx context.Context, worker bool) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Events.Run(ctx) })
 	if worker {
-		wg.Go(func() { s.Lending.RunWorker(ctx, s.Config.WorkerPoll) })
+		wg.Go(func() { s.Lending.RunWorker(ctx, s.Config.WorkerPoll, s.Config.DailyAccrual) })
 	}
 	wg.Wait()
 }

@@ -78,6 +78,25 @@ type CustomerEdge struct {
 	Node   *store.Customer `json:"node"`
 }
 
+type LoanConnection struct {
+	Edges    []*LoanEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type LoanEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *store.Loan `json:"node"`
+}
+
+type LoanFilter struct {
+	Status []string `json:"status,omitempty"`
+	// The customer's guid.
+	CustomerID *string `json:"customerId,omitempty"`
+	Number     *string `json:"number,omitempty"`
+	// Only loans with a payment unpaid after its day.
+	Overdue *bool `json:"overdue,omitempty"`
+}
+
 type Mutation struct {
 }
 
@@ -97,6 +116,14 @@ type RequestOtpInput struct {
 	Phone string `json:"phone"`
 	// The device asking, as it will send in X-Device-Id when signing in.
 	DeviceID *string `json:"deviceId,omitempty"`
+}
+
+type RequestPrepaymentInput struct {
+	LoanID string          `json:"loanId"`
+	Amount decimal.Decimal `json:"amount"`
+	Type   PrepaymentType  `json:"type"`
+	// Today when omitted; up to 90 days ahead.
+	ActivationDate *time.Time `json:"activationDate,omitempty"`
 }
 
 // Choose an offer; without offerId the first (the terms asked for).
@@ -177,6 +204,63 @@ func (e *ApplicationChannel) UnmarshalJSON(b []byte) error {
 }
 
 func (e ApplicationChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PrepaymentType string
+
+const (
+	// Keep the dates, lower the payment.
+	PrepaymentTypePaymentDecrease PrepaymentType = "PAYMENT_DECREASE"
+	// Keep the payment, shorten the term.
+	PrepaymentTypeTermDecrease PrepaymentType = "TERM_DECREASE"
+)
+
+var AllPrepaymentType = []PrepaymentType{
+	PrepaymentTypePaymentDecrease,
+	PrepaymentTypeTermDecrease,
+}
+
+func (e PrepaymentType) IsValid() bool {
+	switch e {
+	case PrepaymentTypePaymentDecrease, PrepaymentTypeTermDecrease:
+		return true
+	}
+	return false
+}
+
+func (e PrepaymentType) String() string {
+	return string(e)
+}
+
+func (e *PrepaymentType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PrepaymentType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PrepaymentType", str)
+	}
+	return nil
+}
+
+func (e PrepaymentType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PrepaymentType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PrepaymentType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
