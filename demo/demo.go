@@ -65,6 +65,12 @@ func Load(ctx context.Context, st *store.Store) error {
 	if err := loadPayments(ctx, st); err != nil {
 		return err
 	}
+	if err := loadExpenseDictionaries(ctx, st); err != nil {
+		return err
+	}
+	if err := loadCustomerOffers(ctx, st); err != nil {
+		return err
+	}
 	return loadCatalogue(ctx, st)
 }
 

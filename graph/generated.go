@@ -51,9 +51,13 @@ type ResolverRoot interface {
 	FinancialSource() FinancialSourceResolver
 	FlagType() FlagTypeResolver
 	IncomeImportResult() IncomeImportResultResolver
+	Lead() LeadResolver
 	Loan() LoanResolver
 	Mutation() MutationResolver
 	PaymentProviderRule() PaymentProviderRuleResolver
+	PdpaConsent() PdpaConsentResolver
+	PreConsumption() PreConsumptionResolver
+	PreConsumptionFormValue() PreConsumptionFormValueResolver
 	Prepayment() PrepaymentResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -254,6 +258,29 @@ type ComplexityRoot struct {
 		UpdatedAt  func(childComplexity int) int
 	}
 
+	CustomerOffer struct {
+		Consent   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Procedure func(childComplexity int) int
+		Product   func(childComplexity int) int
+	}
+
+	CustomerOfferProcedure struct {
+		CustomerID  func(childComplexity int) int
+		EmployeeID  func(childComplexity int) int
+		NextTask    func(childComplexity int) int
+		OfferID     func(childComplexity int) int
+		ProcessCode func(childComplexity int) int
+		ProcessName func(childComplexity int) int
+	}
+
+	CustomerOfferProduct struct {
+		Amounts   func(childComplexity int) int
+		ProductID func(childComplexity int) int
+		Terms     func(childComplexity int) int
+	}
+
 	DocumentAttribute struct {
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
@@ -400,6 +427,199 @@ type ComplexityRoot struct {
 		Status     func(childComplexity int) int
 	}
 
+	Lead struct {
+		ActiveCreditsAmount     func(childComplexity int) int
+		ActiveCreditsCount      func(childComplexity int) int
+		ActiveDelinquencyAmount func(childComplexity int) int
+		AddressData             func(childComplexity int) int
+		Addresses               func(childComplexity int) int
+		AdultChildrenCount      func(childComplexity int) int
+		Amount                  func(childComplexity int) int
+		ApprovedByScorista      func(childComplexity int) int
+		AverageMonthlyCost      func(childComplexity int) int
+		BirthCountryID          func(childComplexity int) int
+		BirthDate               func(childComplexity int) int
+		BirthPlace              func(childComplexity int) int
+		CardHolder              func(childComplexity int) int
+		CardNumber              func(childComplexity int) int
+		Channel                 func(childComplexity int) int
+		ChildrenCount           func(childComplexity int) int
+		ClientID                func(childComplexity int) int
+		ClosedCreditsCount      func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		CreditProductID         func(childComplexity int) int
+		CurrentStatus           func(childComplexity int) int
+		DelinquencyCount        func(childComplexity int) int
+		DenialReason            func(childComplexity int) int
+		DependentsCount         func(childComplexity int) int
+		Email                   func(childComplexity int) int
+		EmployerINN             func(childComplexity int) int
+		EmployerTitle           func(childComplexity int) int
+		ExtraFields             func(childComplexity int) int
+		FirstName               func(childComplexity int) int
+		GettingMoneyMethodID    func(childComplexity int) int
+		Goods                   func(childComplexity int) int
+		HowYouKnowID            func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		INN                     func(childComplexity int) int
+		IPAndRegAddressMatch    func(childComplexity int) int
+		IPAndRegionMatch        func(childComplexity int) int
+		LastName                func(childComplexity int) int
+		LeadDebts               func(childComplexity int) int
+		ManagerID               func(childComplexity int) int
+		MeanIncome              func(childComplexity int) int
+		MobilePhone             func(childComplexity int) int
+		MobilePhoneCheck        func(childComplexity int) int
+		MonthlyCreditPayment    func(childComplexity int) int
+		NaturalPerson           func(childComplexity int) int
+		Passport                func(childComplexity int) int
+		Patronymic              func(childComplexity int) int
+		PayedDelinquencyCount   func(childComplexity int) int
+		Period                  func(childComplexity int) int
+		PeriodUnit              func(childComplexity int) int
+		RegistrationAddressData func(childComplexity int) int
+		RegistrationNumber      func(childComplexity int) int
+		Relatives               func(childComplexity int) int
+		RosfinmonitoringCheck   func(childComplexity int) int
+		SNILS                   func(childComplexity int) int
+		ScoringTask             func(childComplexity int) int
+		SexID                   func(childComplexity int) int
+		ShopID                  func(childComplexity int) int
+		StoreTypeID             func(childComplexity int) int
+		SubdivisionID           func(childComplexity int) int
+		Title                   func(childComplexity int) int
+		UFMSCheck               func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		ValidThruMonth          func(childComplexity int) int
+		ValidThruYear           func(childComplexity int) int
+		WrittenDelinquencyCount func(childComplexity int) int
+	}
+
+	LeadAddress struct {
+		ApartmentNo     func(childComplexity int) int
+		Attributes      func(childComplexity int) int
+		BlockNo         func(childComplexity int) int
+		BuildingNo      func(childComplexity int) int
+		CountryID       func(childComplexity int) int
+		FiasChain       func(childComplexity int) int
+		FiasChainText   func(childComplexity int) int
+		FiasID          func(childComplexity int) int
+		FullAddressText func(childComplexity int) int
+		HouseNo         func(childComplexity int) int
+		HousingType     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LocalityName    func(childComplexity int) int
+		MetroStation    func(childComplexity int) int
+		OldAddressText  func(childComplexity int) int
+		Position        func(childComplexity int) int
+		PostalCode      func(childComplexity int) int
+		PurposeID       func(childComplexity int) int
+		RegDate         func(childComplexity int) int
+		RegionName      func(childComplexity int) int
+		StreetName      func(childComplexity int) int
+		Telephone       func(childComplexity int) int
+		TimeZone        func(childComplexity int) int
+	}
+
+	LeadConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	LeadDebt struct {
+		AvailabilityDelays  func(childComplexity int) int
+		Bank                func(childComplexity int) int
+		ContractNameAndDate func(childComplexity int) int
+		DebtAmount          func(childComplexity int) int
+		DebtBankID          func(childComplexity int) int
+		DebtName            func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		IntRate             func(childComplexity int) int
+		LastFactPaymentDate func(childComplexity int) int
+		MonthlyPayment      func(childComplexity int) int
+		PaymentPeriodicity  func(childComplexity int) int
+		RemainderDebt       func(childComplexity int) int
+		Requisites          func(childComplexity int) int
+	}
+
+	LeadEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeadExtraField struct {
+		ID    func(childComplexity int) int
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	LeadFiasChain struct {
+		ID         func(childComplexity int) int
+		Level      func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Parents    func(childComplexity int) int
+		Settlement func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	LeadGood struct {
+		Amount      func(childComplexity int) int
+		Article     func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Quantity    func(childComplexity int) int
+	}
+
+	LeadPassport struct {
+		CloseDate              func(childComplexity int) int
+		ComplementaryDocTypeID func(childComplexity int) int
+		ExtraNumber            func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		IssueDate              func(childComplexity int) int
+		Manager                func(childComplexity int) int
+		No                     func(childComplexity int) int
+		Seria                  func(childComplexity int) int
+		SubdivisionCode        func(childComplexity int) int
+	}
+
+	LeadRelative struct {
+		Address         func(childComplexity int) int
+		BirthDate       func(childComplexity int) int
+		CollateralRelID func(childComplexity int) int
+		Comments        func(childComplexity int) int
+		Email           func(childComplexity int) int
+		FirstName       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LastName        func(childComplexity int) int
+		Passport        func(childComplexity int) int
+		Patronymic      func(childComplexity int) int
+		RNN             func(childComplexity int) int
+		Resident        func(childComplexity int) int
+		Telephone       func(childComplexity int) int
+		Verified        func(childComplexity int) int
+		WorkPlace       func(childComplexity int) int
+	}
+
+	LeadRuleTask struct {
+		EndDate        func(childComplexity int) int
+		ErrorInfo      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Options        func(childComplexity int) int
+		Recommendation func(childComplexity int) int
+		RuleStep       func(childComplexity int) int
+		StartDate      func(childComplexity int) int
+	}
+
+	LeadScoringTask struct {
+		EndDate             func(childComplexity int) int
+		FinalRecommendation func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		RuleStepSchemaID    func(childComplexity int) int
+		RuleTasks           func(childComplexity int) int
+		StartDate           func(childComplexity int) int
+	}
+
 	Loan struct {
 		Accruals                func(childComplexity int, from time.Time, to time.Time) int
 		AccrualsStopped         func(childComplexity int) int
@@ -482,6 +702,7 @@ type ComplexityRoot struct {
 		CreateCard                   func(childComplexity int, customerID string, input lending.CardInput) int
 		CreateCustomer               func(childComplexity int, input lending.CustomerInput) int
 		CreateCustomerDocument       func(childComplexity int, customerID string, typeName string, status string, info *lending.DocumentInfoInput) int
+		CreateCustomerFromLead       func(childComplexity int, id string) int
 		CreateDocumentAttribute      func(childComplexity int, typeName string, input lending.DocumentAttributeInput) int
 		CreateDocumentType           func(childComplexity int, input lending.DocumentTypeInput) int
 		CreateFlagReason             func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
@@ -491,6 +712,7 @@ type ComplexityRoot struct {
 		CreatePaymentProviderRule    func(childComplexity int, providerID string, operationID string) int
 		CreateTransactionType        func(childComplexity int, name string) int
 		ImportIncomes                func(childComplexity int, file graphql.Upload) int
+		InitiateCustomerOffer        func(childComplexity int, input model.InitiateCustomerOfferInput) int
 		PatchCustomer                func(childComplexity int, id string, input lending.CustomerInput) int
 		PatchDocumentInfo            func(childComplexity int, id string, info lending.DocumentInfoInput) int
 		PostPayment                  func(childComplexity int, input lending.PaymentPosting) int
@@ -504,6 +726,7 @@ type ComplexityRoot struct {
 		RequestPrepayment            func(childComplexity int, input model.RequestPrepaymentInput) int
 		ResumeAccruals               func(childComplexity int, loanID string, reason string) int
 		RunAccrual                   func(childComplexity int, date time.Time, loanID *string) int
+		ScoreLead                    func(childComplexity int, id string) int
 		SelectOffer                  func(childComplexity int, input model.SelectOfferInput) int
 		SendOtp                      func(childComplexity int, input model.ApplicationActionInput) int
 		SetCardActive                func(childComplexity int, id string, isActive bool) int
@@ -517,12 +740,15 @@ type ComplexityRoot struct {
 		SignApplication              func(childComplexity int, input model.SignApplicationInput) int
 		StopAccruals                 func(childComplexity int, loanID string, reason string) int
 		StopCustomerAccruals         func(childComplexity int, customerID string, reason string) int
+		SubmitPreConsumptions        func(childComplexity int, input lending.PreConsumptionBatch) int
 		UpdateAddress                func(childComplexity int, id string, data map[string]any) int
 		UpdateDocumentAttribute      func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
 		UpdateDocumentType           func(childComplexity int, name string, input lending.DocumentTypeInput) int
 		UpdateEmployment             func(childComplexity int, id string, input lending.EmploymentInput) int
 		UpdateFlagReason             func(childComplexity int, id string, input lending.FlagReasonInput) int
 		UpdateFlagType               func(childComplexity int, id string, input lending.FlagTypeInput) int
+		UpdateLead                   func(childComplexity int, id string, input lending.Lead) int
+		UpdateScoringRule            func(childComplexity int, id string, input lending.ScoringRuleInput) int
 		UploadApplicationFile        func(childComplexity int, input model.UploadApplicationFileInput) int
 	}
 
@@ -535,6 +761,16 @@ type ComplexityRoot struct {
 		Term           func(childComplexity int) int
 		TotalAmount    func(childComplexity int) int
 		TotalInterest  func(childComplexity int) int
+	}
+
+	OfferAmountRange struct {
+		Max func(childComplexity int) int
+		Min func(childComplexity int) int
+	}
+
+	OfferTermRange struct {
+		Max func(childComplexity int) int
+		Min func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -574,6 +810,105 @@ type ComplexityRoot struct {
 	Payout struct {
 		Amount      func(childComplexity int) int
 		CompletedAt func(childComplexity int) int
+	}
+
+	PdpaConsent struct {
+		Signature  func(childComplexity int) int
+		SignedAt   func(childComplexity int) int
+		Template   func(childComplexity int) int
+		TextSHA256 func(childComplexity int) int
+	}
+
+	PdpaTemplate struct {
+		Active    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Text      func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	PreConsumption struct {
+		AcceptCcy           func(childComplexity int) int
+		AccompaniedUserList func(childComplexity int) int
+		Amount              func(childComplexity int) int
+		ApprovedAmount      func(childComplexity int) int
+		BusinessCode        func(childComplexity int) int
+		Comments            func(childComplexity int) int
+		CorrelationPattern  func(childComplexity int) int
+		CostTrackings       func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Currency            func(childComplexity int) int
+		CustomFormValues    func(childComplexity int) int
+		DepartmentBizCode   func(childComplexity int) int
+		Expenses            func(childComplexity int) int
+		FormSubTypeBizCode  func(childComplexity int) int
+		HandleList          func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Revision            func(childComplexity int) int
+		SentAt              func(childComplexity int) int
+		SubmittedAt         func(childComplexity int) int
+		SubsidiaryBizCode   func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		UserEmployeeID      func(childComplexity int) int
+		UserLoans           func(childComplexity int) int
+	}
+
+	PreConsumptionCompanion struct {
+		AssociateRuleName func(childComplexity int) int
+		Company           func(childComplexity int) int
+		Department        func(childComplexity int) int
+		EmployeeID        func(childComplexity int) int
+		FirstName         func(childComplexity int) int
+		IdentityNo        func(childComplexity int) int
+		LastName          func(childComplexity int) int
+		MiddleName        func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Rank              func(childComplexity int) int
+	}
+
+	PreConsumptionConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PreConsumptionCostTracking struct {
+		CostTrackingItemBizCode func(childComplexity int) int
+		CostTrackingName        func(childComplexity int) int
+	}
+
+	PreConsumptionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PreConsumptionExpense struct {
+		Amount         func(childComplexity int) int
+		ApprovedAmount func(childComplexity int) int
+		ConsumeTime    func(childComplexity int) int
+		Currency       func(childComplexity int) int
+		FeeTypeBizCode func(childComplexity int) int
+	}
+
+	PreConsumptionFormValue struct {
+		DetailFieldValues func(childComplexity int) int
+		Identifier        func(childComplexity int) int
+		Value             func(childComplexity int) int
+	}
+
+	PreConsumptionLoan struct {
+		Currency          func(childComplexity int) int
+		LoanAmount        func(childComplexity int) int
+		LoanRepaymentDate func(childComplexity int) int
+		LoanTypeBizCode   func(childComplexity int) int
+		LoanTypeMode      func(childComplexity int) int
+	}
+
+	PreConsumptionResult struct {
+		Accepted     func(childComplexity int) int
+		BusinessCode func(childComplexity int) int
+		Reason       func(childComplexity int) int
 	}
 
 	Prepayment struct {
@@ -629,17 +964,24 @@ type ComplexityRoot struct {
 		Applications         func(childComplexity int, first *int, after *string, filter *model.ApplicationFilter) int
 		AuditTrail           func(childComplexity int, entity *string, entityID *string, first *int, before *string) int
 		Customer             func(childComplexity int, id *string, guid *string) int
+		CustomerOffer        func(childComplexity int, id string) int
 		Customers            func(childComplexity int, search store.CustomerMatch, first *int, after *string) int
 		DocumentFileContent  func(childComplexity int, fileID string, version int) int
 		DocumentType         func(childComplexity int, name string) int
 		DocumentTypes        func(childComplexity int) int
 		FlagTypes            func(childComplexity int) int
+		Lead                 func(childComplexity int, id string) int
+		Leads                func(childComplexity int, first *int, after *string, filter *store.LeadFilter) int
 		Loan                 func(childComplexity int, id string) int
 		Loans                func(childComplexity int, first *int, after *string, filter *model.LoanFilter) int
 		Me                   func(childComplexity int) int
 		PaymentOperations    func(childComplexity int) int
 		PaymentProviderRules func(childComplexity int) int
 		PaymentProviders     func(childComplexity int) int
+		PdpaTemplates        func(childComplexity int) int
+		PreConsumption       func(childComplexity int, businessCode string) int
+		PreConsumptions      func(childComplexity int, first *int, after *string, filter *store.PreConsumptionFilter) int
+		ScoringRules         func(childComplexity int) int
 		TransactionOrders    func(childComplexity int, customerID *string, loanID *string, first *int, before *string) int
 		TransactionTypes     func(childComplexity int) int
 	}
@@ -665,6 +1007,24 @@ type ComplexityRoot struct {
 		HasRestrictions func(childComplexity int) int
 	}
 
+	RuleStep struct {
+		Allowing         func(childComplexity int) int
+		Blocking         func(childComplexity int) int
+		BranchSchemaID   func(childComplexity int) int
+		DenialReasonID   func(childComplexity int) int
+		Fields           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		OrderNo          func(childComplexity int) int
+		RuleStepSchemaID func(childComplexity int) int
+		RuleStepTypeID   func(childComplexity int) int
+	}
+
+	RuleStepField struct {
+		ID              func(childComplexity int) int
+		StepTypeFieldID func(childComplexity int) int
+		Value           func(childComplexity int) int
+	}
+
 	SchedulePayment struct {
 		Amount          func(childComplexity int) int
 		DueDate         func(childComplexity int) int
@@ -680,6 +1040,18 @@ type ComplexityRoot struct {
 		PrincipalPaid   func(childComplexity int) int
 		Remaining       func(childComplexity int) int
 		Status          func(childComplexity int) int
+	}
+
+	ScoringRule struct {
+		Active         func(childComplexity int) int
+		Allowing       func(childComplexity int) int
+		Blocking       func(childComplexity int) int
+		DenialReason   func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Expression     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		OrderNo        func(childComplexity int) int
+		Recommendation func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -823,6 +1195,9 @@ type IncomeImportResultResolver interface {
 	Code(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
 	Message(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
 }
+type LeadResolver interface {
+	ScoringTask(ctx context.Context, obj *lending.LeadRecord) (*lending.LeadScoring, error)
+}
 type LoanResolver interface {
 	Schedule(ctx context.Context, obj *store.Loan) ([]*lending.ScheduleLine, error)
 	ContractPDF(ctx context.Context, obj *store.Loan) (string, error)
@@ -859,6 +1234,11 @@ type MutationResolver interface {
 	CancelPrepayment(ctx context.Context, id string) (*store.PrepaymentRequest, error)
 	ProlongLoan(ctx context.Context, loanID string) (*store.Prolongation, error)
 	RunAccrual(ctx context.Context, date time.Time, loanID *string) ([]*store.Loan, error)
+	InitiateCustomerOffer(ctx context.Context, input model.InitiateCustomerOfferInput) (*lending.CustomerOffer, error)
+	UpdateLead(ctx context.Context, id string, input lending.Lead) (*lending.LeadRecord, error)
+	CreateCustomerFromLead(ctx context.Context, id string) (*lending.LeadRecord, error)
+	ScoreLead(ctx context.Context, id string) (*lending.LeadRecord, error)
+	UpdateScoringRule(ctx context.Context, id string, input lending.ScoringRuleInput) (*store.ScoringRuleEntry, error)
 	StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	StopCustomerAccruals(ctx context.Context, customerID string, reason string) ([]*store.Loan, error)
 	ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
@@ -877,6 +1257,7 @@ type MutationResolver interface {
 	PostPayment(ctx context.Context, input lending.PaymentPosting) (*store.Loan, error)
 	AddFinancialSource(ctx context.Context, input lending.FinancialSourceInput) (*store.FinancialSource, error)
 	RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal) (*store.Loan, error)
+	SubmitPreConsumptions(ctx context.Context, input lending.PreConsumptionBatch) ([]*lending.PreConsumptionResult, error)
 	CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error)
 	PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error)
 	AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error)
@@ -910,6 +1291,15 @@ type PaymentProviderRuleResolver interface {
 	Provider(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error)
 	Operation(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error)
 }
+type PdpaConsentResolver interface {
+	Signature(ctx context.Context, obj *lending.PDPAConsent) (*store.Blob, error)
+}
+type PreConsumptionResolver interface {
+	HandleList(ctx context.Context, obj *store.PreConsumption) ([]string, error)
+}
+type PreConsumptionFormValueResolver interface {
+	DetailFieldValues(ctx context.Context, obj *store.PreConsumptionFormValue) ([]map[string]any, error)
+}
 type PrepaymentResolver interface {
 	Type(ctx context.Context, obj *store.PrepaymentRequest) (model.PrepaymentType, error)
 }
@@ -918,12 +1308,19 @@ type QueryResolver interface {
 	Application(ctx context.Context, id string) (*store.Application, error)
 	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
 	Loans(ctx context.Context, first *int, after *string, filter *model.LoanFilter) (*model.LoanConnection, error)
+	CustomerOffer(ctx context.Context, id string) (*lending.CustomerOffer, error)
+	PdpaTemplates(ctx context.Context) ([]*store.PDPATemplate, error)
+	Lead(ctx context.Context, id string) (*lending.LeadRecord, error)
+	Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error)
+	ScoringRules(ctx context.Context) ([]*store.ScoringRuleEntry, error)
 	Loan(ctx context.Context, id string) (*store.Loan, error)
 	PaymentProviders(ctx context.Context) ([]*store.PaymentEntry, error)
 	PaymentOperations(ctx context.Context) ([]*store.PaymentEntry, error)
 	PaymentProviderRules(ctx context.Context) ([]*store.PaymentProviderRule, error)
 	TransactionTypes(ctx context.Context) ([]*store.PaymentEntry, error)
 	TransactionOrders(ctx context.Context, customerID *string, loanID *string, first *int, before *string) ([]*store.TransactionOrder, error)
+	PreConsumption(ctx context.Context, businessCode string) (*store.PreConsumption, error)
+	PreConsumptions(ctx context.Context, first *int, after *string, filter *store.PreConsumptionFilter) (*model.PreConsumptionConnection, error)
 	Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error)
 	DocumentTypes(ctx context.Context) ([]*store.DocumentType, error)
 	DocumentType(ctx context.Context, name string) (*store.DocumentType, error)
@@ -1775,6 +2172,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerFlag.UpdatedAt(childComplexity), true
 
+	case "CustomerOffer.pdpa":
+		if e.ComplexityRoot.CustomerOffer.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOffer.Consent(childComplexity), true
+	case "CustomerOffer.createdAt":
+		if e.ComplexityRoot.CustomerOffer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOffer.CreatedAt(childComplexity), true
+	case "CustomerOffer.id":
+		if e.ComplexityRoot.CustomerOffer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOffer.ID(childComplexity), true
+	case "CustomerOffer.customerOfferProcedure":
+		if e.ComplexityRoot.CustomerOffer.Procedure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOffer.Procedure(childComplexity), true
+	case "CustomerOffer.product":
+		if e.ComplexityRoot.CustomerOffer.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOffer.Product(childComplexity), true
+
+	case "CustomerOfferProcedure.customerId":
+		if e.ComplexityRoot.CustomerOfferProcedure.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProcedure.CustomerID(childComplexity), true
+	case "CustomerOfferProcedure.employee":
+		if e.ComplexityRoot.CustomerOfferProcedure.EmployeeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProcedure.EmployeeID(childComplexity), true
+	case "CustomerOfferProcedure.customerOfferProcessNextTask":
+		if e.ComplexityRoot.CustomerOfferProcedure.NextTask == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProcedure.NextTask(childComplexity), true
+	case "CustomerOfferProcedure.customerOfferId":
+		if e.ComplexityRoot.CustomerOfferProcedure.OfferID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProcedure.OfferID(childComplexity), true
+	case "CustomerOfferProcedure.processCode":
+		if e.ComplexityRoot.CustomerOfferProcedure.ProcessCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProcedure.ProcessCode(childComplexity), true
+	case "CustomerOfferProcedure.customerOfferProcess":
+		if e.ComplexityRoot.CustomerOfferProcedure.ProcessName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProcedure.ProcessName(childComplexity), true
+
+	case "CustomerOfferProduct.amountConfiguration":
+		if e.ComplexityRoot.CustomerOfferProduct.Amounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProduct.Amounts(childComplexity), true
+	case "CustomerOfferProduct.productId":
+		if e.ComplexityRoot.CustomerOfferProduct.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProduct.ProductID(childComplexity), true
+	case "CustomerOfferProduct.termConfiguration":
+		if e.ComplexityRoot.CustomerOfferProduct.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerOfferProduct.Terms(childComplexity), true
+
 	case "DocumentAttribute.createdAt":
 		if e.ComplexityRoot.DocumentAttribute.CreatedAt == nil {
 			break
@@ -2430,6 +2914,960 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncomeImportResult.Status(childComplexity), true
 
+	case "Lead.activeCreditsAmount":
+		if e.ComplexityRoot.Lead.ActiveCreditsAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ActiveCreditsAmount(childComplexity), true
+	case "Lead.activeCreditsCount":
+		if e.ComplexityRoot.Lead.ActiveCreditsCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ActiveCreditsCount(childComplexity), true
+	case "Lead.activeDelinquencyAmount":
+		if e.ComplexityRoot.Lead.ActiveDelinquencyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ActiveDelinquencyAmount(childComplexity), true
+	case "Lead.addressData":
+		if e.ComplexityRoot.Lead.AddressData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.AddressData(childComplexity), true
+	case "Lead.addresses":
+		if e.ComplexityRoot.Lead.Addresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Addresses(childComplexity), true
+	case "Lead.adultChildrenCount":
+		if e.ComplexityRoot.Lead.AdultChildrenCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.AdultChildrenCount(childComplexity), true
+	case "Lead.amount":
+		if e.ComplexityRoot.Lead.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Amount(childComplexity), true
+	case "Lead.approvedByScorista":
+		if e.ComplexityRoot.Lead.ApprovedByScorista == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ApprovedByScorista(childComplexity), true
+	case "Lead.averageMonthlyCost":
+		if e.ComplexityRoot.Lead.AverageMonthlyCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.AverageMonthlyCost(childComplexity), true
+	case "Lead.birthCountryId":
+		if e.ComplexityRoot.Lead.BirthCountryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.BirthCountryID(childComplexity), true
+	case "Lead.birthDate":
+		if e.ComplexityRoot.Lead.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.BirthDate(childComplexity), true
+	case "Lead.birthPlace":
+		if e.ComplexityRoot.Lead.BirthPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.BirthPlace(childComplexity), true
+	case "Lead.cardHolder":
+		if e.ComplexityRoot.Lead.CardHolder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CardHolder(childComplexity), true
+	case "Lead.cardNumber":
+		if e.ComplexityRoot.Lead.CardNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CardNumber(childComplexity), true
+	case "Lead.channel":
+		if e.ComplexityRoot.Lead.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Channel(childComplexity), true
+	case "Lead.childrenCount":
+		if e.ComplexityRoot.Lead.ChildrenCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ChildrenCount(childComplexity), true
+	case "Lead.clientId":
+		if e.ComplexityRoot.Lead.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ClientID(childComplexity), true
+	case "Lead.closedCreditsCount":
+		if e.ComplexityRoot.Lead.ClosedCreditsCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ClosedCreditsCount(childComplexity), true
+	case "Lead.createdAt":
+		if e.ComplexityRoot.Lead.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CreatedAt(childComplexity), true
+	case "Lead.creditProductId":
+		if e.ComplexityRoot.Lead.CreditProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CreditProductID(childComplexity), true
+	case "Lead.currentStatus":
+		if e.ComplexityRoot.Lead.CurrentStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CurrentStatus(childComplexity), true
+	case "Lead.delinquencyCount":
+		if e.ComplexityRoot.Lead.DelinquencyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.DelinquencyCount(childComplexity), true
+	case "Lead.denialReason":
+		if e.ComplexityRoot.Lead.DenialReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.DenialReason(childComplexity), true
+	case "Lead.dependentsCount":
+		if e.ComplexityRoot.Lead.DependentsCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.DependentsCount(childComplexity), true
+	case "Lead.email":
+		if e.ComplexityRoot.Lead.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Email(childComplexity), true
+	case "Lead.employerInn":
+		if e.ComplexityRoot.Lead.EmployerINN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.EmployerINN(childComplexity), true
+	case "Lead.employerTitle":
+		if e.ComplexityRoot.Lead.EmployerTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.EmployerTitle(childComplexity), true
+	case "Lead.extraFields":
+		if e.ComplexityRoot.Lead.ExtraFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ExtraFields(childComplexity), true
+	case "Lead.firstName":
+		if e.ComplexityRoot.Lead.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.FirstName(childComplexity), true
+	case "Lead.gettingMoneyMethodId":
+		if e.ComplexityRoot.Lead.GettingMoneyMethodID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.GettingMoneyMethodID(childComplexity), true
+	case "Lead.goods":
+		if e.ComplexityRoot.Lead.Goods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Goods(childComplexity), true
+	case "Lead.howYouKnowId":
+		if e.ComplexityRoot.Lead.HowYouKnowID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.HowYouKnowID(childComplexity), true
+	case "Lead.id":
+		if e.ComplexityRoot.Lead.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ID(childComplexity), true
+	case "Lead.inn":
+		if e.ComplexityRoot.Lead.INN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.INN(childComplexity), true
+	case "Lead.ipAndRegAddressMatch":
+		if e.ComplexityRoot.Lead.IPAndRegAddressMatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.IPAndRegAddressMatch(childComplexity), true
+	case "Lead.ipAndRegionMatch":
+		if e.ComplexityRoot.Lead.IPAndRegionMatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.IPAndRegionMatch(childComplexity), true
+	case "Lead.lastName":
+		if e.ComplexityRoot.Lead.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.LastName(childComplexity), true
+	case "Lead.leadDebts":
+		if e.ComplexityRoot.Lead.LeadDebts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.LeadDebts(childComplexity), true
+	case "Lead.managerId":
+		if e.ComplexityRoot.Lead.ManagerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ManagerID(childComplexity), true
+	case "Lead.meanIncome":
+		if e.ComplexityRoot.Lead.MeanIncome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.MeanIncome(childComplexity), true
+	case "Lead.mobilePhone":
+		if e.ComplexityRoot.Lead.MobilePhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.MobilePhone(childComplexity), true
+	case "Lead.mobilePhoneCheck":
+		if e.ComplexityRoot.Lead.MobilePhoneCheck == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.MobilePhoneCheck(childComplexity), true
+	case "Lead.monthlyCreditPayment":
+		if e.ComplexityRoot.Lead.MonthlyCreditPayment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.MonthlyCreditPayment(childComplexity), true
+	case "Lead.naturalPerson":
+		if e.ComplexityRoot.Lead.NaturalPerson == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.NaturalPerson(childComplexity), true
+	case "Lead.passport":
+		if e.ComplexityRoot.Lead.Passport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Passport(childComplexity), true
+	case "Lead.patronymic":
+		if e.ComplexityRoot.Lead.Patronymic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Patronymic(childComplexity), true
+	case "Lead.payedDelinquencyCount":
+		if e.ComplexityRoot.Lead.PayedDelinquencyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.PayedDelinquencyCount(childComplexity), true
+	case "Lead.period":
+		if e.ComplexityRoot.Lead.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Period(childComplexity), true
+	case "Lead.periodUnit":
+		if e.ComplexityRoot.Lead.PeriodUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.PeriodUnit(childComplexity), true
+	case "Lead.registrationAddressData":
+		if e.ComplexityRoot.Lead.RegistrationAddressData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.RegistrationAddressData(childComplexity), true
+	case "Lead.registrationNumber":
+		if e.ComplexityRoot.Lead.RegistrationNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.RegistrationNumber(childComplexity), true
+	case "Lead.relatives":
+		if e.ComplexityRoot.Lead.Relatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Relatives(childComplexity), true
+	case "Lead.rosfinmonitoringCheck":
+		if e.ComplexityRoot.Lead.RosfinmonitoringCheck == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.RosfinmonitoringCheck(childComplexity), true
+	case "Lead.snils":
+		if e.ComplexityRoot.Lead.SNILS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.SNILS(childComplexity), true
+	case "Lead.scoringTask":
+		if e.ComplexityRoot.Lead.ScoringTask == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ScoringTask(childComplexity), true
+	case "Lead.sexId":
+		if e.ComplexityRoot.Lead.SexID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.SexID(childComplexity), true
+	case "Lead.shopId":
+		if e.ComplexityRoot.Lead.ShopID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ShopID(childComplexity), true
+	case "Lead.storeTypeId":
+		if e.ComplexityRoot.Lead.StoreTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.StoreTypeID(childComplexity), true
+	case "Lead.subdivisionId":
+		if e.ComplexityRoot.Lead.SubdivisionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.SubdivisionID(childComplexity), true
+	case "Lead.title":
+		if e.ComplexityRoot.Lead.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Title(childComplexity), true
+	case "Lead.ufmsCheck":
+		if e.ComplexityRoot.Lead.UFMSCheck == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.UFMSCheck(childComplexity), true
+	case "Lead.updatedAt":
+		if e.ComplexityRoot.Lead.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.UpdatedAt(childComplexity), true
+	case "Lead.validThruMonth":
+		if e.ComplexityRoot.Lead.ValidThruMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ValidThruMonth(childComplexity), true
+	case "Lead.validThruYear":
+		if e.ComplexityRoot.Lead.ValidThruYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ValidThruYear(childComplexity), true
+	case "Lead.writtenDelinquencyCount":
+		if e.ComplexityRoot.Lead.WrittenDelinquencyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.WrittenDelinquencyCount(childComplexity), true
+
+	case "LeadAddress.apartmentNo":
+		if e.ComplexityRoot.LeadAddress.ApartmentNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.ApartmentNo(childComplexity), true
+	case "LeadAddress.attributes":
+		if e.ComplexityRoot.LeadAddress.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.Attributes(childComplexity), true
+	case "LeadAddress.blockNo":
+		if e.ComplexityRoot.LeadAddress.BlockNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.BlockNo(childComplexity), true
+	case "LeadAddress.buildingNo":
+		if e.ComplexityRoot.LeadAddress.BuildingNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.BuildingNo(childComplexity), true
+	case "LeadAddress.countryId":
+		if e.ComplexityRoot.LeadAddress.CountryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.CountryID(childComplexity), true
+	case "LeadAddress.fiasChain":
+		if e.ComplexityRoot.LeadAddress.FiasChain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.FiasChain(childComplexity), true
+	case "LeadAddress.fiasChainText":
+		if e.ComplexityRoot.LeadAddress.FiasChainText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.FiasChainText(childComplexity), true
+	case "LeadAddress.fiasId":
+		if e.ComplexityRoot.LeadAddress.FiasID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.FiasID(childComplexity), true
+	case "LeadAddress.fullAddressText":
+		if e.ComplexityRoot.LeadAddress.FullAddressText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.FullAddressText(childComplexity), true
+	case "LeadAddress.houseNo":
+		if e.ComplexityRoot.LeadAddress.HouseNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.HouseNo(childComplexity), true
+	case "LeadAddress.housingType":
+		if e.ComplexityRoot.LeadAddress.HousingType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.HousingType(childComplexity), true
+	case "LeadAddress.id":
+		if e.ComplexityRoot.LeadAddress.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.ID(childComplexity), true
+	case "LeadAddress.localityName":
+		if e.ComplexityRoot.LeadAddress.LocalityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.LocalityName(childComplexity), true
+	case "LeadAddress.metroStation":
+		if e.ComplexityRoot.LeadAddress.MetroStation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.MetroStation(childComplexity), true
+	case "LeadAddress.oldAddressText":
+		if e.ComplexityRoot.LeadAddress.OldAddressText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.OldAddressText(childComplexity), true
+	case "LeadAddress.position":
+		if e.ComplexityRoot.LeadAddress.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.Position(childComplexity), true
+	case "LeadAddress.postalCode":
+		if e.ComplexityRoot.LeadAddress.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.PostalCode(childComplexity), true
+	case "LeadAddress.purposeId":
+		if e.ComplexityRoot.LeadAddress.PurposeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.PurposeID(childComplexity), true
+	case "LeadAddress.regDate":
+		if e.ComplexityRoot.LeadAddress.RegDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.RegDate(childComplexity), true
+	case "LeadAddress.regionName":
+		if e.ComplexityRoot.LeadAddress.RegionName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.RegionName(childComplexity), true
+	case "LeadAddress.streetName":
+		if e.ComplexityRoot.LeadAddress.StreetName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.StreetName(childComplexity), true
+	case "LeadAddress.telephone":
+		if e.ComplexityRoot.LeadAddress.Telephone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.Telephone(childComplexity), true
+	case "LeadAddress.timeZone":
+		if e.ComplexityRoot.LeadAddress.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadAddress.TimeZone(childComplexity), true
+
+	case "LeadConnection.edges":
+		if e.ComplexityRoot.LeadConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.Edges(childComplexity), true
+	case "LeadConnection.pageInfo":
+		if e.ComplexityRoot.LeadConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.PageInfo(childComplexity), true
+
+	case "LeadDebt.availabilityDelays":
+		if e.ComplexityRoot.LeadDebt.AvailabilityDelays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.AvailabilityDelays(childComplexity), true
+	case "LeadDebt.bank":
+		if e.ComplexityRoot.LeadDebt.Bank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.Bank(childComplexity), true
+	case "LeadDebt.contractNameAndDate":
+		if e.ComplexityRoot.LeadDebt.ContractNameAndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.ContractNameAndDate(childComplexity), true
+	case "LeadDebt.debtAmount":
+		if e.ComplexityRoot.LeadDebt.DebtAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.DebtAmount(childComplexity), true
+	case "LeadDebt.debtBankId":
+		if e.ComplexityRoot.LeadDebt.DebtBankID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.DebtBankID(childComplexity), true
+	case "LeadDebt.debtName":
+		if e.ComplexityRoot.LeadDebt.DebtName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.DebtName(childComplexity), true
+	case "LeadDebt.id":
+		if e.ComplexityRoot.LeadDebt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.ID(childComplexity), true
+	case "LeadDebt.intRate":
+		if e.ComplexityRoot.LeadDebt.IntRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.IntRate(childComplexity), true
+	case "LeadDebt.lastFactPaymentDate":
+		if e.ComplexityRoot.LeadDebt.LastFactPaymentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.LastFactPaymentDate(childComplexity), true
+	case "LeadDebt.monthlyPayment":
+		if e.ComplexityRoot.LeadDebt.MonthlyPayment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.MonthlyPayment(childComplexity), true
+	case "LeadDebt.paymentPeriodicity":
+		if e.ComplexityRoot.LeadDebt.PaymentPeriodicity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.PaymentPeriodicity(childComplexity), true
+	case "LeadDebt.remainderDebt":
+		if e.ComplexityRoot.LeadDebt.RemainderDebt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.RemainderDebt(childComplexity), true
+	case "LeadDebt.requisites":
+		if e.ComplexityRoot.LeadDebt.Requisites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadDebt.Requisites(childComplexity), true
+
+	case "LeadEdge.cursor":
+		if e.ComplexityRoot.LeadEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Cursor(childComplexity), true
+	case "LeadEdge.node":
+		if e.ComplexityRoot.LeadEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Node(childComplexity), true
+
+	case "LeadExtraField.id":
+		if e.ComplexityRoot.LeadExtraField.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadExtraField.ID(childComplexity), true
+	case "LeadExtraField.key":
+		if e.ComplexityRoot.LeadExtraField.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadExtraField.Key(childComplexity), true
+	case "LeadExtraField.value":
+		if e.ComplexityRoot.LeadExtraField.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadExtraField.Value(childComplexity), true
+
+	case "LeadFiasChain.id":
+		if e.ComplexityRoot.LeadFiasChain.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadFiasChain.ID(childComplexity), true
+	case "LeadFiasChain.level":
+		if e.ComplexityRoot.LeadFiasChain.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadFiasChain.Level(childComplexity), true
+	case "LeadFiasChain.name":
+		if e.ComplexityRoot.LeadFiasChain.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadFiasChain.Name(childComplexity), true
+	case "LeadFiasChain.parents":
+		if e.ComplexityRoot.LeadFiasChain.Parents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadFiasChain.Parents(childComplexity), true
+	case "LeadFiasChain.settlement":
+		if e.ComplexityRoot.LeadFiasChain.Settlement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadFiasChain.Settlement(childComplexity), true
+	case "LeadFiasChain.type":
+		if e.ComplexityRoot.LeadFiasChain.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadFiasChain.Type(childComplexity), true
+
+	case "LeadGood.amount":
+		if e.ComplexityRoot.LeadGood.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadGood.Amount(childComplexity), true
+	case "LeadGood.article":
+		if e.ComplexityRoot.LeadGood.Article == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadGood.Article(childComplexity), true
+	case "LeadGood.description":
+		if e.ComplexityRoot.LeadGood.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadGood.Description(childComplexity), true
+	case "LeadGood.id":
+		if e.ComplexityRoot.LeadGood.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadGood.ID(childComplexity), true
+	case "LeadGood.name":
+		if e.ComplexityRoot.LeadGood.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadGood.Name(childComplexity), true
+	case "LeadGood.quantity":
+		if e.ComplexityRoot.LeadGood.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadGood.Quantity(childComplexity), true
+
+	case "LeadPassport.closeDate":
+		if e.ComplexityRoot.LeadPassport.CloseDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.CloseDate(childComplexity), true
+	case "LeadPassport.complementaryDocTypeId":
+		if e.ComplexityRoot.LeadPassport.ComplementaryDocTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.ComplementaryDocTypeID(childComplexity), true
+	case "LeadPassport.extraNumber":
+		if e.ComplexityRoot.LeadPassport.ExtraNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.ExtraNumber(childComplexity), true
+	case "LeadPassport.id":
+		if e.ComplexityRoot.LeadPassport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.ID(childComplexity), true
+	case "LeadPassport.issueDate":
+		if e.ComplexityRoot.LeadPassport.IssueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.IssueDate(childComplexity), true
+	case "LeadPassport.manager":
+		if e.ComplexityRoot.LeadPassport.Manager == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.Manager(childComplexity), true
+	case "LeadPassport.no":
+		if e.ComplexityRoot.LeadPassport.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.No(childComplexity), true
+	case "LeadPassport.seria":
+		if e.ComplexityRoot.LeadPassport.Seria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.Seria(childComplexity), true
+	case "LeadPassport.subdivisionCode":
+		if e.ComplexityRoot.LeadPassport.SubdivisionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadPassport.SubdivisionCode(childComplexity), true
+
+	case "LeadRelative.address":
+		if e.ComplexityRoot.LeadRelative.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Address(childComplexity), true
+	case "LeadRelative.birthDate":
+		if e.ComplexityRoot.LeadRelative.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.BirthDate(childComplexity), true
+	case "LeadRelative.collateralRelId":
+		if e.ComplexityRoot.LeadRelative.CollateralRelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.CollateralRelID(childComplexity), true
+	case "LeadRelative.comments":
+		if e.ComplexityRoot.LeadRelative.Comments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Comments(childComplexity), true
+	case "LeadRelative.email":
+		if e.ComplexityRoot.LeadRelative.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Email(childComplexity), true
+	case "LeadRelative.firstName":
+		if e.ComplexityRoot.LeadRelative.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.FirstName(childComplexity), true
+	case "LeadRelative.id":
+		if e.ComplexityRoot.LeadRelative.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.ID(childComplexity), true
+	case "LeadRelative.lastName":
+		if e.ComplexityRoot.LeadRelative.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.LastName(childComplexity), true
+	case "LeadRelative.passport":
+		if e.ComplexityRoot.LeadRelative.Passport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Passport(childComplexity), true
+	case "LeadRelative.patronymic":
+		if e.ComplexityRoot.LeadRelative.Patronymic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Patronymic(childComplexity), true
+	case "LeadRelative.rnn":
+		if e.ComplexityRoot.LeadRelative.RNN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.RNN(childComplexity), true
+	case "LeadRelative.resident":
+		if e.ComplexityRoot.LeadRelative.Resident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Resident(childComplexity), true
+	case "LeadRelative.telephone":
+		if e.ComplexityRoot.LeadRelative.Telephone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Telephone(childComplexity), true
+	case "LeadRelative.verified":
+		if e.ComplexityRoot.LeadRelative.Verified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.Verified(childComplexity), true
+	case "LeadRelative.workPlace":
+		if e.ComplexityRoot.LeadRelative.WorkPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRelative.WorkPlace(childComplexity), true
+
+	case "LeadRuleTask.endDate":
+		if e.ComplexityRoot.LeadRuleTask.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRuleTask.EndDate(childComplexity), true
+	case "LeadRuleTask.errorInfo":
+		if e.ComplexityRoot.LeadRuleTask.ErrorInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRuleTask.ErrorInfo(childComplexity), true
+	case "LeadRuleTask.id":
+		if e.ComplexityRoot.LeadRuleTask.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRuleTask.ID(childComplexity), true
+	case "LeadRuleTask.options":
+		if e.ComplexityRoot.LeadRuleTask.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRuleTask.Options(childComplexity), true
+	case "LeadRuleTask.recommendation":
+		if e.ComplexityRoot.LeadRuleTask.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRuleTask.Recommendation(childComplexity), true
+	case "LeadRuleTask.ruleStep":
+		if e.ComplexityRoot.LeadRuleTask.RuleStep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRuleTask.RuleStep(childComplexity), true
+	case "LeadRuleTask.startDate":
+		if e.ComplexityRoot.LeadRuleTask.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadRuleTask.StartDate(childComplexity), true
+
+	case "LeadScoringTask.endDate":
+		if e.ComplexityRoot.LeadScoringTask.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadScoringTask.EndDate(childComplexity), true
+	case "LeadScoringTask.finalRecommendation":
+		if e.ComplexityRoot.LeadScoringTask.FinalRecommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadScoringTask.FinalRecommendation(childComplexity), true
+	case "LeadScoringTask.id":
+		if e.ComplexityRoot.LeadScoringTask.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadScoringTask.ID(childComplexity), true
+	case "LeadScoringTask.ruleStepSchemaId":
+		if e.ComplexityRoot.LeadScoringTask.RuleStepSchemaID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadScoringTask.RuleStepSchemaID(childComplexity), true
+	case "LeadScoringTask.ruleTasks":
+		if e.ComplexityRoot.LeadScoringTask.RuleTasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadScoringTask.RuleTasks(childComplexity), true
+	case "LeadScoringTask.startDate":
+		if e.ComplexityRoot.LeadScoringTask.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadScoringTask.StartDate(childComplexity), true
+
 	case "Loan.accruals":
 		if e.ComplexityRoot.Loan.Accruals == nil {
 			break
@@ -2919,6 +4357,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCustomerDocument(childComplexity, args["customerId"].(string), args["typeName"].(string), args["status"].(string), args["info"].(*lending.DocumentInfoInput)), true
+	case "Mutation.createCustomerFromLead":
+		if e.ComplexityRoot.Mutation.CreateCustomerFromLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomerFromLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomerFromLead(childComplexity, args["id"].(string)), true
 	case "Mutation.createDocumentAttribute":
 		if e.ComplexityRoot.Mutation.CreateDocumentAttribute == nil {
 			break
@@ -3018,6 +4467,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportIncomes(childComplexity, args["file"].(graphql.Upload)), true
+	case "Mutation.initiateCustomerOffer":
+		if e.ComplexityRoot.Mutation.InitiateCustomerOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_initiateCustomerOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InitiateCustomerOffer(childComplexity, args["input"].(model.InitiateCustomerOfferInput)), true
 	case "Mutation.patchCustomer":
 		if e.ComplexityRoot.Mutation.PatchCustomer == nil {
 			break
@@ -3161,6 +4621,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunAccrual(childComplexity, args["date"].(time.Time), args["loanId"].(*string)), true
+	case "Mutation.scoreLead":
+		if e.ComplexityRoot.Mutation.ScoreLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scoreLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScoreLead(childComplexity, args["id"].(string)), true
 	case "Mutation.selectOffer":
 		if e.ComplexityRoot.Mutation.SelectOffer == nil {
 			break
@@ -3304,6 +4775,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StopCustomerAccruals(childComplexity, args["customerId"].(string), args["reason"].(string)), true
+	case "Mutation.submitPreConsumptions":
+		if e.ComplexityRoot.Mutation.SubmitPreConsumptions == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitPreConsumptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitPreConsumptions(childComplexity, args["input"].(lending.PreConsumptionBatch)), true
 	case "Mutation.updateAddress":
 		if e.ComplexityRoot.Mutation.UpdateAddress == nil {
 			break
@@ -3370,6 +4852,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateFlagType(childComplexity, args["id"].(string), args["input"].(lending.FlagTypeInput)), true
+	case "Mutation.updateLead":
+		if e.ComplexityRoot.Mutation.UpdateLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLead(childComplexity, args["id"].(string), args["input"].(lending.Lead)), true
+	case "Mutation.updateScoringRule":
+		if e.ComplexityRoot.Mutation.UpdateScoringRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateScoringRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateScoringRule(childComplexity, args["id"].(string), args["input"].(lending.ScoringRuleInput)), true
 	case "Mutation.uploadApplicationFile":
 		if e.ComplexityRoot.Mutation.UploadApplicationFile == nil {
 			break
@@ -3430,6 +4934,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.TotalInterest(childComplexity), true
+
+	case "OfferAmountRange.maxValueRange":
+		if e.ComplexityRoot.OfferAmountRange.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAmountRange.Max(childComplexity), true
+	case "OfferAmountRange.minValueRange":
+		if e.ComplexityRoot.OfferAmountRange.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAmountRange.Min(childComplexity), true
+
+	case "OfferTermRange.maxValueRange":
+		if e.ComplexityRoot.OfferTermRange.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferTermRange.Max(childComplexity), true
+	case "OfferTermRange.minValueRange":
+		if e.ComplexityRoot.OfferTermRange.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferTermRange.Min(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3562,6 +5092,413 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payout.CompletedAt(childComplexity), true
+
+	case "PdpaConsent.signature":
+		if e.ComplexityRoot.PdpaConsent.Signature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaConsent.Signature(childComplexity), true
+	case "PdpaConsent.signedAt":
+		if e.ComplexityRoot.PdpaConsent.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaConsent.SignedAt(childComplexity), true
+	case "PdpaConsent.template":
+		if e.ComplexityRoot.PdpaConsent.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaConsent.Template(childComplexity), true
+	case "PdpaConsent.textSha256":
+		if e.ComplexityRoot.PdpaConsent.TextSHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaConsent.TextSHA256(childComplexity), true
+
+	case "PdpaTemplate.active":
+		if e.ComplexityRoot.PdpaTemplate.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaTemplate.Active(childComplexity), true
+	case "PdpaTemplate.createdAt":
+		if e.ComplexityRoot.PdpaTemplate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaTemplate.CreatedAt(childComplexity), true
+	case "PdpaTemplate.id":
+		if e.ComplexityRoot.PdpaTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaTemplate.ID(childComplexity), true
+	case "PdpaTemplate.name":
+		if e.ComplexityRoot.PdpaTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaTemplate.Name(childComplexity), true
+	case "PdpaTemplate.text":
+		if e.ComplexityRoot.PdpaTemplate.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaTemplate.Text(childComplexity), true
+	case "PdpaTemplate.version":
+		if e.ComplexityRoot.PdpaTemplate.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PdpaTemplate.Version(childComplexity), true
+
+	case "PreConsumption.acceptCcy":
+		if e.ComplexityRoot.PreConsumption.AcceptCcy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.AcceptCcy(childComplexity), true
+	case "PreConsumption.accompaniedUserList":
+		if e.ComplexityRoot.PreConsumption.AccompaniedUserList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.AccompaniedUserList(childComplexity), true
+	case "PreConsumption.amount":
+		if e.ComplexityRoot.PreConsumption.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.Amount(childComplexity), true
+	case "PreConsumption.approvedAmount":
+		if e.ComplexityRoot.PreConsumption.ApprovedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.ApprovedAmount(childComplexity), true
+	case "PreConsumption.businessCode":
+		if e.ComplexityRoot.PreConsumption.BusinessCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.BusinessCode(childComplexity), true
+	case "PreConsumption.comments":
+		if e.ComplexityRoot.PreConsumption.Comments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.Comments(childComplexity), true
+	case "PreConsumption.correlationPattern":
+		if e.ComplexityRoot.PreConsumption.CorrelationPattern == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.CorrelationPattern(childComplexity), true
+	case "PreConsumption.costTrackings":
+		if e.ComplexityRoot.PreConsumption.CostTrackings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.CostTrackings(childComplexity), true
+	case "PreConsumption.createdAt":
+		if e.ComplexityRoot.PreConsumption.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.CreatedAt(childComplexity), true
+	case "PreConsumption.currency":
+		if e.ComplexityRoot.PreConsumption.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.Currency(childComplexity), true
+	case "PreConsumption.customFormValues":
+		if e.ComplexityRoot.PreConsumption.CustomFormValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.CustomFormValues(childComplexity), true
+	case "PreConsumption.departmentBizCode":
+		if e.ComplexityRoot.PreConsumption.DepartmentBizCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.DepartmentBizCode(childComplexity), true
+	case "PreConsumption.expenses":
+		if e.ComplexityRoot.PreConsumption.Expenses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.Expenses(childComplexity), true
+	case "PreConsumption.formSubTypeBizCode":
+		if e.ComplexityRoot.PreConsumption.FormSubTypeBizCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.FormSubTypeBizCode(childComplexity), true
+	case "PreConsumption.handleList":
+		if e.ComplexityRoot.PreConsumption.HandleList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.HandleList(childComplexity), true
+	case "PreConsumption.id":
+		if e.ComplexityRoot.PreConsumption.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.ID(childComplexity), true
+	case "PreConsumption.name":
+		if e.ComplexityRoot.PreConsumption.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.Name(childComplexity), true
+	case "PreConsumption.revision":
+		if e.ComplexityRoot.PreConsumption.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.Revision(childComplexity), true
+	case "PreConsumption.sentAt":
+		if e.ComplexityRoot.PreConsumption.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.SentAt(childComplexity), true
+	case "PreConsumption.submittedAt":
+		if e.ComplexityRoot.PreConsumption.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.SubmittedAt(childComplexity), true
+	case "PreConsumption.subsidiaryBizCode":
+		if e.ComplexityRoot.PreConsumption.SubsidiaryBizCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.SubsidiaryBizCode(childComplexity), true
+	case "PreConsumption.updatedAt":
+		if e.ComplexityRoot.PreConsumption.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.UpdatedAt(childComplexity), true
+	case "PreConsumption.userEmployeeId":
+		if e.ComplexityRoot.PreConsumption.UserEmployeeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.UserEmployeeID(childComplexity), true
+	case "PreConsumption.userLoans":
+		if e.ComplexityRoot.PreConsumption.UserLoans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumption.UserLoans(childComplexity), true
+
+	case "PreConsumptionCompanion.associateRuleName":
+		if e.ComplexityRoot.PreConsumptionCompanion.AssociateRuleName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.AssociateRuleName(childComplexity), true
+	case "PreConsumptionCompanion.company":
+		if e.ComplexityRoot.PreConsumptionCompanion.Company == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.Company(childComplexity), true
+	case "PreConsumptionCompanion.department":
+		if e.ComplexityRoot.PreConsumptionCompanion.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.Department(childComplexity), true
+	case "PreConsumptionCompanion.employeeId":
+		if e.ComplexityRoot.PreConsumptionCompanion.EmployeeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.EmployeeID(childComplexity), true
+	case "PreConsumptionCompanion.firstName":
+		if e.ComplexityRoot.PreConsumptionCompanion.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.FirstName(childComplexity), true
+	case "PreConsumptionCompanion.identityNo":
+		if e.ComplexityRoot.PreConsumptionCompanion.IdentityNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.IdentityNo(childComplexity), true
+	case "PreConsumptionCompanion.lastName":
+		if e.ComplexityRoot.PreConsumptionCompanion.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.LastName(childComplexity), true
+	case "PreConsumptionCompanion.middleName":
+		if e.ComplexityRoot.PreConsumptionCompanion.MiddleName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.MiddleName(childComplexity), true
+	case "PreConsumptionCompanion.name":
+		if e.ComplexityRoot.PreConsumptionCompanion.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.Name(childComplexity), true
+	case "PreConsumptionCompanion.rank":
+		if e.ComplexityRoot.PreConsumptionCompanion.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCompanion.Rank(childComplexity), true
+
+	case "PreConsumptionConnection.edges":
+		if e.ComplexityRoot.PreConsumptionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionConnection.Edges(childComplexity), true
+	case "PreConsumptionConnection.pageInfo":
+		if e.ComplexityRoot.PreConsumptionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionConnection.PageInfo(childComplexity), true
+
+	case "PreConsumptionCostTracking.costTrackingItemBizCode":
+		if e.ComplexityRoot.PreConsumptionCostTracking.CostTrackingItemBizCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCostTracking.CostTrackingItemBizCode(childComplexity), true
+	case "PreConsumptionCostTracking.costTrackingName":
+		if e.ComplexityRoot.PreConsumptionCostTracking.CostTrackingName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionCostTracking.CostTrackingName(childComplexity), true
+
+	case "PreConsumptionEdge.cursor":
+		if e.ComplexityRoot.PreConsumptionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionEdge.Cursor(childComplexity), true
+	case "PreConsumptionEdge.node":
+		if e.ComplexityRoot.PreConsumptionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionEdge.Node(childComplexity), true
+
+	case "PreConsumptionExpense.amount":
+		if e.ComplexityRoot.PreConsumptionExpense.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionExpense.Amount(childComplexity), true
+	case "PreConsumptionExpense.approvedAmount":
+		if e.ComplexityRoot.PreConsumptionExpense.ApprovedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionExpense.ApprovedAmount(childComplexity), true
+	case "PreConsumptionExpense.consumeTime":
+		if e.ComplexityRoot.PreConsumptionExpense.ConsumeTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionExpense.ConsumeTime(childComplexity), true
+	case "PreConsumptionExpense.currency":
+		if e.ComplexityRoot.PreConsumptionExpense.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionExpense.Currency(childComplexity), true
+	case "PreConsumptionExpense.feeTypeBizCode":
+		if e.ComplexityRoot.PreConsumptionExpense.FeeTypeBizCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionExpense.FeeTypeBizCode(childComplexity), true
+
+	case "PreConsumptionFormValue.detailFieldValues":
+		if e.ComplexityRoot.PreConsumptionFormValue.DetailFieldValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionFormValue.DetailFieldValues(childComplexity), true
+	case "PreConsumptionFormValue.identifier":
+		if e.ComplexityRoot.PreConsumptionFormValue.Identifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionFormValue.Identifier(childComplexity), true
+	case "PreConsumptionFormValue.value":
+		if e.ComplexityRoot.PreConsumptionFormValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionFormValue.Value(childComplexity), true
+
+	case "PreConsumptionLoan.currency":
+		if e.ComplexityRoot.PreConsumptionLoan.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionLoan.Currency(childComplexity), true
+	case "PreConsumptionLoan.loanAmount":
+		if e.ComplexityRoot.PreConsumptionLoan.LoanAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionLoan.LoanAmount(childComplexity), true
+	case "PreConsumptionLoan.loanRepaymentDate":
+		if e.ComplexityRoot.PreConsumptionLoan.LoanRepaymentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionLoan.LoanRepaymentDate(childComplexity), true
+	case "PreConsumptionLoan.loanTypeBizCode":
+		if e.ComplexityRoot.PreConsumptionLoan.LoanTypeBizCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionLoan.LoanTypeBizCode(childComplexity), true
+	case "PreConsumptionLoan.loanTypeMode":
+		if e.ComplexityRoot.PreConsumptionLoan.LoanTypeMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionLoan.LoanTypeMode(childComplexity), true
+
+	case "PreConsumptionResult.accepted":
+		if e.ComplexityRoot.PreConsumptionResult.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionResult.Accepted(childComplexity), true
+	case "PreConsumptionResult.businessCode":
+		if e.ComplexityRoot.PreConsumptionResult.BusinessCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionResult.BusinessCode(childComplexity), true
+	case "PreConsumptionResult.reason":
+		if e.ComplexityRoot.PreConsumptionResult.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreConsumptionResult.Reason(childComplexity), true
 
 	case "Prepayment.activationDate":
 		if e.ComplexityRoot.Prepayment.ActivationDate == nil {
@@ -3793,6 +5730,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customer(childComplexity, args["id"].(*string), args["guid"].(*string)), true
+	case "Query.customerOffer":
+		if e.ComplexityRoot.Query.CustomerOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerOffer(childComplexity, args["id"].(string)), true
 	case "Query.customers":
 		if e.ComplexityRoot.Query.Customers == nil {
 			break
@@ -3839,6 +5787,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.FlagTypes(childComplexity), true
 
+	case "Query.lead":
+		if e.ComplexityRoot.Query.Lead == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Lead(childComplexity, args["id"].(string)), true
+	case "Query.leads":
+		if e.ComplexityRoot.Query.Leads == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Leads(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*store.LeadFilter)), true
 	case "Query.loan":
 		if e.ComplexityRoot.Query.Loan == nil {
 			break
@@ -3885,6 +5855,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PaymentProviders(childComplexity), true
+	case "Query.pdpaTemplates":
+		if e.ComplexityRoot.Query.PdpaTemplates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PdpaTemplates(childComplexity), true
+	case "Query.preConsumption":
+		if e.ComplexityRoot.Query.PreConsumption == nil {
+			break
+		}
+
+		args, err := ec.field_Query_preConsumption_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PreConsumption(childComplexity, args["businessCode"].(string)), true
+	case "Query.preConsumptions":
+		if e.ComplexityRoot.Query.PreConsumptions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_preConsumptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PreConsumptions(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*store.PreConsumptionFilter)), true
+	case "Query.scoringRules":
+		if e.ComplexityRoot.Query.ScoringRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ScoringRules(childComplexity), true
 	case "Query.transactionOrders":
 		if e.ComplexityRoot.Query.TransactionOrders == nil {
 			break
@@ -3978,6 +5982,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Restrictions.HasRestrictions(childComplexity), true
 
+	case "RuleStep.allowing":
+		if e.ComplexityRoot.RuleStep.Allowing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.Allowing(childComplexity), true
+	case "RuleStep.blocking":
+		if e.ComplexityRoot.RuleStep.Blocking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.Blocking(childComplexity), true
+	case "RuleStep.branchSchemaId":
+		if e.ComplexityRoot.RuleStep.BranchSchemaID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.BranchSchemaID(childComplexity), true
+	case "RuleStep.denialReasonId":
+		if e.ComplexityRoot.RuleStep.DenialReasonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.DenialReasonID(childComplexity), true
+	case "RuleStep.fields":
+		if e.ComplexityRoot.RuleStep.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.Fields(childComplexity), true
+	case "RuleStep.id":
+		if e.ComplexityRoot.RuleStep.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.ID(childComplexity), true
+	case "RuleStep.orderNo":
+		if e.ComplexityRoot.RuleStep.OrderNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.OrderNo(childComplexity), true
+	case "RuleStep.ruleStepSchemaId":
+		if e.ComplexityRoot.RuleStep.RuleStepSchemaID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.RuleStepSchemaID(childComplexity), true
+	case "RuleStep.ruleStepTypeId":
+		if e.ComplexityRoot.RuleStep.RuleStepTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStep.RuleStepTypeID(childComplexity), true
+
+	case "RuleStepField.id":
+		if e.ComplexityRoot.RuleStepField.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStepField.ID(childComplexity), true
+	case "RuleStepField.stepTypeFieldId":
+		if e.ComplexityRoot.RuleStepField.StepTypeFieldID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStepField.StepTypeFieldID(childComplexity), true
+	case "RuleStepField.value":
+		if e.ComplexityRoot.RuleStepField.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleStepField.Value(childComplexity), true
+
 	case "SchedulePayment.amount":
 		if e.ComplexityRoot.SchedulePayment.Amount == nil {
 			break
@@ -4062,6 +6140,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SchedulePayment.Status(childComplexity), true
+
+	case "ScoringRule.active":
+		if e.ComplexityRoot.ScoringRule.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.Active(childComplexity), true
+	case "ScoringRule.allowing":
+		if e.ComplexityRoot.ScoringRule.Allowing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.Allowing(childComplexity), true
+	case "ScoringRule.blocking":
+		if e.ComplexityRoot.ScoringRule.Blocking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.Blocking(childComplexity), true
+	case "ScoringRule.denialReason":
+		if e.ComplexityRoot.ScoringRule.DenialReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.DenialReason(childComplexity), true
+	case "ScoringRule.description":
+		if e.ComplexityRoot.ScoringRule.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.Description(childComplexity), true
+	case "ScoringRule.expression":
+		if e.ComplexityRoot.ScoringRule.Expression == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.Expression(childComplexity), true
+	case "ScoringRule.id":
+		if e.ComplexityRoot.ScoringRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.ID(childComplexity), true
+	case "ScoringRule.orderNo":
+		if e.ComplexityRoot.ScoringRule.OrderNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.OrderNo(childComplexity), true
+	case "ScoringRule.recommendation":
+		if e.ComplexityRoot.ScoringRule.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoringRule.Recommendation(childComplexity), true
 
 	case "Subscription.applicationEvents":
 		if e.ComplexityRoot.Subscription.ApplicationEvents == nil {
@@ -4294,12 +6427,31 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FinancialSourceInput", ec.unmarshalInputFinancialSourceInput),
 			graphql.NewInputUnmarshaler("FlagReasonInput", ec.unmarshalInputFlagReasonInput),
 			graphql.NewInputUnmarshaler("FlagTypeInput", ec.unmarshalInputFlagTypeInput),
+			graphql.NewInputUnmarshaler("InitiateCustomerOfferInput", ec.unmarshalInputInitiateCustomerOfferInput),
+			graphql.NewInputUnmarshaler("LeadAddressInput", ec.unmarshalInputLeadAddressInput),
+			graphql.NewInputUnmarshaler("LeadDebtInput", ec.unmarshalInputLeadDebtInput),
+			graphql.NewInputUnmarshaler("LeadExtraFieldInput", ec.unmarshalInputLeadExtraFieldInput),
+			graphql.NewInputUnmarshaler("LeadFiasChainInput", ec.unmarshalInputLeadFiasChainInput),
+			graphql.NewInputUnmarshaler("LeadFilter", ec.unmarshalInputLeadFilter),
+			graphql.NewInputUnmarshaler("LeadGoodInput", ec.unmarshalInputLeadGoodInput),
+			graphql.NewInputUnmarshaler("LeadInput", ec.unmarshalInputLeadInput),
+			graphql.NewInputUnmarshaler("LeadPassportInput", ec.unmarshalInputLeadPassportInput),
+			graphql.NewInputUnmarshaler("LeadRelativeInput", ec.unmarshalInputLeadRelativeInput),
 			graphql.NewInputUnmarshaler("LoanFilter", ec.unmarshalInputLoanFilter),
 			graphql.NewInputUnmarshaler("PostPaymentInput", ec.unmarshalInputPostPaymentInput),
+			graphql.NewInputUnmarshaler("PreConsumptionCompanionInput", ec.unmarshalInputPreConsumptionCompanionInput),
+			graphql.NewInputUnmarshaler("PreConsumptionCostTrackingInput", ec.unmarshalInputPreConsumptionCostTrackingInput),
+			graphql.NewInputUnmarshaler("PreConsumptionExpenseInput", ec.unmarshalInputPreConsumptionExpenseInput),
+			graphql.NewInputUnmarshaler("PreConsumptionFilter", ec.unmarshalInputPreConsumptionFilter),
+			graphql.NewInputUnmarshaler("PreConsumptionFormValueInput", ec.unmarshalInputPreConsumptionFormValueInput),
+			graphql.NewInputUnmarshaler("PreConsumptionInput", ec.unmarshalInputPreConsumptionInput),
+			graphql.NewInputUnmarshaler("PreConsumptionLoanInput", ec.unmarshalInputPreConsumptionLoanInput),
 			graphql.NewInputUnmarshaler("RequestOtpInput", ec.unmarshalInputRequestOtpInput),
 			graphql.NewInputUnmarshaler("RequestPrepaymentInput", ec.unmarshalInputRequestPrepaymentInput),
+			graphql.NewInputUnmarshaler("ScoringRuleInput", ec.unmarshalInputScoringRuleInput),
 			graphql.NewInputUnmarshaler("SelectOfferInput", ec.unmarshalInputSelectOfferInput),
 			graphql.NewInputUnmarshaler("SignApplicationInput", ec.unmarshalInputSignApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitPreConsumptionsInput", ec.unmarshalInputSubmitPreConsumptionsInput),
 			graphql.NewInputUnmarshaler("UploadApplicationFileInput", ec.unmarshalInputUploadApplicationFileInput),
 		)
 	}
@@ -5058,6 +7210,666 @@ type Customer {
   createdAt: Time!
 }
 `, BuiltIn: false},
+	{Name: "../schema/customer_offer.graphqls", Input: `"A code of the loan term dictionary: THREE_MONTHS is 3 months, THREE_YEAR 36."
+enum TermCode {
+  THREE_MONTHS
+  SIX_MONTHS
+  NINE_MONTHS
+  ONE_YEAR
+  EIGHTEEN_MONTHS
+  TWO_YEAR
+  THREE_YEAR
+}
+
+"""
+A customer's loan application that an employee recorded, with the customer's signed personal-data
+(PDPA) consent; POST /customerOffer/loan/initiate answers the same fields.
+"""
+type CustomerOffer {
+  "The customerOfferId."
+  id: ID!
+  customerOfferProcedure: CustomerOfferProcedure!
+  product: CustomerOfferProduct!
+  pdpa: PdpaConsent!
+  createdAt: Time!
+}
+
+"Where the application stands in its process."
+type CustomerOfferProcedure {
+  "The customer's numeric id."
+  customerId: ID!
+  "The process's display name, e.g. Micro Loan Process."
+  customerOfferProcess: String!
+  "The process's code, e.g. MICRO_LOAN."
+  processCode: String!
+  "The id of the employee handling the application."
+  employee: ID!
+  customerOfferId: ID!
+  "The process's next task, e.g. application."
+  customerOfferProcessNextTask: String!
+}
+
+"The loan product applied for, with its bounds as they were offered."
+type CustomerOfferProduct {
+  "The product's code, an integer (e.g. 1800)."
+  productId: ID!
+  amountConfiguration: OfferAmountRange!
+  termConfiguration: OfferTermRange!
+}
+
+"A product's amount bounds."
+type OfferAmountRange {
+  maxValueRange: Money!
+  minValueRange: Money!
+}
+
+"""
+A product's term bounds as term codes: each bound is the nearest coded term inside the product's
+range (the least rounds up, the greatest down).
+"""
+type OfferTermRange {
+  maxValueRange: TermCode!
+  minValueRange: TermCode!
+}
+
+"The customer's signed consent to the processing of their personal data."
+type PdpaConsent {
+  template: PdpaTemplate!
+  "Hex SHA-256 of the template text signed."
+  textSha256: String!
+  signedAt: Time!
+  "The signature image (PNG)."
+  signature: FileContent!
+}
+
+"A version of the PDPA consent's wording; a template's text never changes."
+type PdpaTemplate {
+  id: ID!
+  name: String!
+  version: Int!
+  text: String!
+  "Whether new consents may be signed on it."
+  active: Boolean!
+  createdAt: Time!
+}
+
+"""
+A customer's loan application as an employee records it (a GraphQL multipart request). Errors name
+the fields as the REST route does: customerOfferProcedure.customerId, customerOfferProcedure.customerOfferProcess,
+customerOfferProcedure.employee, product.productId, pdpa.pdpaTemplateId, pdpa.signature.
+"""
+input InitiateCustomerOfferInput {
+  "The customer's numeric id."
+  customerId: ID!
+  "The process code, e.g. MICRO_LOAN."
+  process: String!
+  "Any active employee; the caller is recorded as the actor."
+  employeeId: ID!
+  "The loan product's code, an integer (e.g. 1800)."
+  productId: ID!
+  pdpaTemplateId: ID!
+  "The signature, a PNG image of at most 512 KiB."
+  signature: Upload!
+}
+
+extend type Query {
+  "A recorded customer offer; null when there is none with this id."
+  customerOffer(id: ID!): CustomerOffer @hasRole(roles: [EMPLOYEE])
+  "The PDPA consent templates, by id."
+  pdpaTemplates: [PdpaTemplate!]! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  "Record a customer's loan application with their signed PDPA consent (POST /customerOffer/loan/initiate)."
+  initiateCustomerOffer(input: InitiateCustomerOfferInput!): CustomerOffer! @hasRole(roles: [EMPLOYEE])
+}
+`, BuiltIn: false},
+	{Name: "../schema/lead.graphqls", Input: `# Leads (seeds 002 and 003): would-be borrowers as lead generators and partners send them, scored
+# by the rules that score applications, and made customers of the registry. The REST twins are
+# PUT /bs-core/main/leads/{id}, POST …/{id}/client and GET …/{leadId}/scoring/info.
+
+"Where a lead came from."
+enum LeadChannel {
+  ECOMM
+  GENERATOR
+  LOAN_APPLICATION
+  PRESCORE
+  SITE
+  UNO_MOMENTO
+}
+
+"The unit of a lead's period."
+enum PeriodUnit {
+  DAYS
+  MONTHS
+  WEEKS
+  YEARS
+}
+
+"What the newest scoring of a lead decided."
+enum LeadStatus {
+  APPROVED
+  DENIED
+  "A rule could not be evaluated: no decision."
+  ERROR
+}
+
+"""
+A would-be borrower, as the lead's sender sent them (the whole lead, replaced on each save), with
+what the core added: the customer made of it and the newest scoring.
+"""
+type Lead {
+  "The sender's own id."
+  id: ID!
+  channel: LeadChannel!
+  "At most 50 characters, as lastName and patronymic."
+  firstName: String!
+  lastName: String!
+  patronymic: String!
+  "11 digits starting with 7."
+  mobilePhone: String!
+  email: String
+  managerId: Int
+  "The amount asked for."
+  amount: Money!
+  "The term asked for, in periodUnit."
+  period: Int
+  periodUnit: PeriodUnit
+  creditProductId: Int
+  "YYYY-MM-DD"
+  birthDate: String
+  birthPlace: String
+  birthCountryId: Int
+  sexId: Int
+  inn: String
+  snils: String
+  naturalPerson: Boolean
+  childrenCount: Int
+  adultChildrenCount: Int
+  dependentsCount: Int
+  passport: LeadPassport
+  "Where they live."
+  addressData: LeadAddress
+  "Where they are registered."
+  registrationAddressData: LeadAddress
+  addresses: [LeadAddress!]!
+  relatives: [LeadRelative!]!
+  "What they want to buy."
+  goods: [LeadGood!]!
+  meanIncome: Money
+  averageMonthlyCost: Money
+  monthlyCreditPayment: Money
+  activeCreditsAmount: Money
+  activeCreditsCount: Int
+  activeDelinquencyAmount: Money
+  closedCreditsCount: Int
+  delinquencyCount: Int
+  payedDelinquencyCount: Int
+  writtenDelinquencyCount: Int
+  employerInn: String
+  employerTitle: String
+  "Their debts elsewhere."
+  leadDebts: [LeadDebt!]!
+  cardHolder: String
+  "Masked: the full card number is never kept."
+  cardNumber: String
+  validThruMonth: String
+  validThruYear: String
+  gettingMoneyMethodId: Int
+  howYouKnowId: Int
+  shopId: Int
+  storeTypeId: Int
+  subdivisionId: Int
+  registrationNumber: String
+  title: String
+  approvedByScorista: Boolean
+  ipAndRegAddressMatch: Boolean
+  ipAndRegionMatch: Boolean
+  mobilePhoneCheck: Boolean
+  rosfinmonitoringCheck: Boolean
+  ufmsCheck: Boolean
+  "The sender's own fields."
+  extraFields: [LeadExtraField!]!
+  "The id of the customer made of the lead or found for it (createCustomerFromLead)."
+  clientId: ID
+  "What the newest scoring decided; null before any."
+  currentStatus: LeadStatus
+  "Why the newest scoring denied: the denying rule's reason code."
+  denialReason: String
+  "The newest scoring, with its rule steps."
+  scoringTask: LeadScoringTask
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A passport of the lead's person or of a relative."
+type LeadPassport {
+  id: Int
+  "4 digits"
+  seria: String!
+  "6 digits"
+  no: String!
+  "YYYY-MM-DD"
+  issueDate: String
+  "Who issued it."
+  manager: String
+  "NNN-NNN"
+  subdivisionCode: String
+  "YYYY-MM-DD"
+  closeDate: String
+  extraNumber: String
+  complementaryDocTypeId: Int
+}
+
+"An address with its FIAS data."
+type LeadAddress {
+  id: Int
+  countryId: Int
+  "6 digits"
+  postalCode: String
+  regionName: String
+  localityName: String
+  streetName: String
+  houseNo: String
+  buildingNo: String
+  blockNo: String
+  apartmentNo: String
+  fullAddressText: String
+  oldAddressText: String
+  "A FIAS id (uuid)."
+  fiasId: String
+  fiasChain: LeadFiasChain
+  fiasChainText: String
+  housingType: String
+  metroStation: String
+  telephone: String
+  timeZone: String
+  "YYYY-MM-DD"
+  regDate: String
+  "Name → text."
+  attributes: Map
+  "Its place in the lead's addresses (0…255)."
+  position: Int
+  purposeId: Int
+}
+
+"A FIAS address object with the objects it lies in."
+type LeadFiasChain {
+  "A FIAS id (uuid)."
+  id: String
+  level: Int
+  name: String
+  type: String
+  settlement: Boolean
+  parents: [LeadFiasChain!]
+}
+
+"A relative or another contact person of the lead."
+type LeadRelative {
+  id: Int
+  firstName: String
+  lastName: String
+  patronymic: String
+  "YYYY-MM-DD"
+  birthDate: String
+  address: String
+  email: String
+  telephone: String
+  workPlace: String
+  comments: String
+  rnn: String
+  passport: LeadPassport
+  collateralRelId: Int
+  resident: Boolean
+  verified: Boolean
+}
+
+"A line of what the lead's person wants to buy."
+type LeadGood {
+  id: Int
+  name: String!
+  article: String
+  description: String
+  quantity: Int!
+  "The price of one."
+  amount: Money!
+}
+
+"A debt of the lead's person elsewhere."
+type LeadDebt {
+  id: Int
+  debtName: String
+  bank: String
+  debtBankId: Int
+  contractNameAndDate: String
+  requisites: String
+  debtAmount: Money
+  remainderDebt: Money
+  monthlyPayment: Money
+  "Percent a year."
+  intRate: Decimal
+  paymentPeriodicity: String
+  availabilityDelays: String
+  "YYYY-MM-DD"
+  lastFactPaymentDate: String
+}
+
+"A field of the sender's own."
+type LeadExtraField {
+  id: Int
+  key: String!
+  value: String
+}
+
+"""
+A run of the scoring rules on a lead (the rules that score applications): its final recommendation
+and every rule step that ran, in order.
+"""
+type LeadScoringTask {
+  id: ID!
+  startDate: Time!
+  endDate: Time!
+  "The rules are one schema: 1."
+  ruleStepSchemaId: Int!
+  "APPROVE, DENY or TECH_FAULT (a rule could not be evaluated)."
+  finalRecommendation: String!
+  ruleTasks: [LeadRuleTask!]!
+}
+
+"A rule step as it ran."
+type LeadRuleTask {
+  id: ID!
+  startDate: Time!
+  endDate: Time!
+  "APPROVE or DENY when the step decided, else the rule's own (GOOD, MEDIUM, UNDEFINED); TECH_FAULT when it failed."
+  recommendation: String!
+  "The rule as it was then."
+  ruleStep: RuleStep!
+  "Why the step failed."
+  errorInfo: String
+  "Always empty: the engine's steps have no options."
+  options: [String!]!
+}
+
+"A rule step of the scoring schema."
+type RuleStep {
+  "The scoring rule's id."
+  id: ID!
+  "11: a boolean expression."
+  ruleStepTypeId: Int!
+  orderNo: Int!
+  "A false expression denies."
+  blocking: Boolean!
+  "A true expression approves."
+  allowing: Boolean!
+  "Always null: the engine does not branch."
+  branchSchemaId: Int
+  "The reason code the step denies with."
+  denialReasonId: String
+  "The expression (stepTypeFieldId 1) and its description (5)."
+  fields: [RuleStepField!]!
+  ruleStepSchemaId: Int!
+}
+
+"A field of a rule step."
+type RuleStepField {
+  id: ID!
+  "1: the expression; 5: its description."
+  stepTypeFieldId: Int!
+  value: String!
+}
+
+"A page of leads, highest id first."
+type LeadConnection {
+  edges: [LeadEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A lead and its cursor."
+type LeadEdge {
+  cursor: String!
+  node: Lead!
+}
+
+"Narrows leads; every criterion given must match."
+input LeadFilter {
+  channel: LeadChannel
+  "Without case."
+  lastName: String
+  mobilePhone: String
+  createdFrom: Time
+  createdBefore: Time
+}
+
+"""
+A scoring rule: a boolean expr-lang expression over ` + "`" + `application` + "`" + ` and ` + "`" + `customer` + "`" + ` (a lead is scored
+as an application: see the README). The table scores applications and leads alike.
+"""
+type ScoringRule {
+  id: ID!
+  "Rules run in this order (ties by id)."
+  orderNo: Int!
+  expression: String!
+  description: String!
+  "A false expression denies, with denialReason."
+  blocking: Boolean!
+  "A true expression approves."
+  allowing: Boolean!
+  denialReason: String!
+  "What a passing step recommends: GOOD, MEDIUM, UNDEFINED or empty."
+  recommendation: String!
+  "Only active rules run."
+  active: Boolean!
+}
+
+"Changes a scoring rule; the fields left out stay."
+input ScoringRuleInput {
+  orderNo: Int
+  "Must compile to a boolean."
+  expression: String
+  description: String
+  blocking: Boolean
+  allowing: Boolean
+  denialReason: String
+  "GOOD, MEDIUM, UNDEFINED or empty."
+  recommendation: String
+  active: Boolean
+}
+
+"""
+A lead, whole, as PUT /bs-core/main/leads/{id} takes it (seed 003). The core's clientId and
+denialReasonId are not the sender's.
+"""
+input LeadInput {
+  channel: LeadChannel!
+  "At most 50 characters, as lastName and patronymic."
+  firstName: String!
+  lastName: String!
+  patronymic: String!
+  mobilePhone: String!
+  email: String
+  managerId: Int
+  "Roubles with kopecks at most, ≥ 0."
+  amount: Money!
+  period: Int
+  "Required with period."
+  periodUnit: PeriodUnit
+  creditProductId: Int
+  "YYYY-MM-DD"
+  birthDate: String
+  birthPlace: String
+  birthCountryId: Int
+  sexId: Int
+  "10 or 12 digits"
+  inn: String
+  "11 digits"
+  snils: String
+  naturalPerson: Boolean
+  childrenCount: Int
+  adultChildrenCount: Int
+  dependentsCount: Int
+  passport: LeadPassportInput
+  addressData: LeadAddressInput
+  registrationAddressData: LeadAddressInput
+  addresses: [LeadAddressInput!]
+  relatives: [LeadRelativeInput!]
+  goods: [LeadGoodInput!]
+  meanIncome: Money
+  averageMonthlyCost: Money
+  monthlyCreditPayment: Money
+  activeCreditsAmount: Money
+  activeCreditsCount: Int
+  activeDelinquencyAmount: Money
+  closedCreditsCount: Int
+  delinquencyCount: Int
+  payedDelinquencyCount: Int
+  writtenDelinquencyCount: Int
+  employerInn: String
+  employerTitle: String
+  leadDebts: [LeadDebtInput!]
+  cardHolder: String
+  "Masked (220220******0001): a full card number is refused."
+  cardNumber: String
+  "1 to 12"
+  validThruMonth: String
+  "YYYY"
+  validThruYear: String
+  gettingMoneyMethodId: Int
+  howYouKnowId: Int
+  shopId: Int
+  storeTypeId: Int
+  subdivisionId: Int
+  registrationNumber: String
+  title: String
+  approvedByScorista: Boolean
+  ipAndRegAddressMatch: Boolean
+  ipAndRegionMatch: Boolean
+  mobilePhoneCheck: Boolean
+  rosfinmonitoringCheck: Boolean
+  ufmsCheck: Boolean
+  extraFields: [LeadExtraFieldInput!]
+}
+
+input LeadPassportInput {
+  id: Int
+  seria: String!
+  no: String!
+  issueDate: String
+  manager: String
+  subdivisionCode: String
+  closeDate: String
+  extraNumber: String
+  complementaryDocTypeId: Int
+}
+
+input LeadAddressInput {
+  id: Int
+  countryId: Int
+  postalCode: String
+  regionName: String
+  localityName: String
+  streetName: String
+  houseNo: String
+  buildingNo: String
+  blockNo: String
+  apartmentNo: String
+  fullAddressText: String
+  oldAddressText: String
+  fiasId: String
+  fiasChain: LeadFiasChainInput
+  fiasChainText: String
+  housingType: String
+  metroStation: String
+  telephone: String
+  timeZone: String
+  regDate: String
+  attributes: Map
+  position: Int
+  purposeId: Int
+}
+
+input LeadFiasChainInput {
+  id: String
+  level: Int
+  name: String
+  type: String
+  settlement: Boolean
+  parents: [LeadFiasChainInput!]
+}
+
+input LeadRelativeInput {
+  id: Int
+  firstName: String
+  lastName: String
+  patronymic: String
+  birthDate: String
+  address: String
+  email: String
+  telephone: String
+  workPlace: String
+  comments: String
+  rnn: String
+  passport: LeadPassportInput
+  collateralRelId: Int
+  resident: Boolean
+  verified: Boolean
+}
+
+input LeadGoodInput {
+  id: Int
+  name: String!
+  article: String
+  description: String
+  quantity: Int!
+  "The price of one."
+  amount: Money!
+}
+
+input LeadDebtInput {
+  id: Int
+  debtName: String
+  bank: String
+  debtBankId: Int
+  contractNameAndDate: String
+  requisites: String
+  debtAmount: Money
+  remainderDebt: Money
+  monthlyPayment: Money
+  intRate: Decimal
+  paymentPeriodicity: String
+  availabilityDelays: String
+  lastFactPaymentDate: String
+}
+
+input LeadExtraFieldInput {
+  id: Int
+  key: String!
+  value: String
+}
+
+extend type Query {
+  "A lead: partners see their own, employees all; anyone else's is null."
+  lead(id: ID!): Lead @hasRole(roles: [EMPLOYEE, PARTNER])
+  "Leads, highest id first, as a Relay connection (first: 0…100)."
+  leads(first: Int = 20, after: String, filter: LeadFilter): LeadConnection! @hasRole(roles: [EMPLOYEE, PARTNER])
+  "The scoring rules, in force or not, in order."
+  scoringRules: [ScoringRule!]! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  "Save a lead whole (PUT /bs-core/main/leads/{id}): created when new, replaced otherwise, scored again."
+  updateLead(id: ID!, input: LeadInput!): Lead! @hasRole(roles: [EMPLOYEE, PARTNER])
+  """
+  Attach the lead to its customer (POST …/{id}/client): the customer with the same last name, first
+  name, patronymic, passport series and number, or a new one. Read it in clientId.
+  """
+  createCustomerFromLead(id: ID!): Lead! @hasRole(roles: [EMPLOYEE, PARTNER])
+  "Score the lead again by the rules in force."
+  scoreLead(id: ID!): Lead! @hasRole(roles: [EMPLOYEE, PARTNER])
+  "Change a scoring rule: the next scoring of a lead or an application reads it."
+  updateScoringRule(id: ID!, input: ScoringRuleInput!): ScoringRule! @hasRole(roles: [EMPLOYEE])
+}
+`, BuiltIn: false},
 	{Name: "../schema/loan.graphqls", Input: `"An entry of a loan's history: a status change or a servicing action."
 type LoanUpdate {
   "STATUS, ACCRUALS_STOPPED, ACCRUALS_RESUMED, ACKNOWLEDGEMENT, or OVERDUE when a payment goes unpaid past its day."
@@ -5376,6 +8188,240 @@ extend type Mutation {
   addFinancialSource(input: FinancialSourceInput!): FinancialSource! @hasRole(roles: [CUSTOMER])
   "Pay into a loan now from one of its customer's COMPLETED sources: the customer (own loan), or an employee for them."
   repayLoan(loanId: ID!, sourceId: ID!, amount: Money!): Loan! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+}
+`, BuiltIn: false},
+	{Name: "../schema/preconsumption.graphqls", Input: `# Pre-consumption (expense pre-approval) requests of the corporate expense system (seed 004): its
+# employees' spending requests, which may carry employee loans. The same lending functions as
+# POST /preconsume/submit; codes name entries of the expense system's dictionaries.
+
+"How an employee's loan is managed."
+enum PreConsumptionLoanMode {
+  "Pooled: in the business entity's base currency, with no repayment date."
+  POOL
+  "Per document: in the business entity's reimbursement currency, with an expected repayment date."
+  FORM
+}
+
+"How expenses relate to the request."
+enum PreConsumptionCorrelationPattern {
+  "Expenses relate to the request as a whole."
+  FEE_TO_PRE_CONSUME
+  "Expenses relate to the request's fees."
+  FEE_TO_PRE_CONSUME_FEE
+}
+
+"A stored pre-consumption request, by its document number."
+type PreConsumption {
+  id: ID!
+  "The document number; unique. A resubmitted one replaces the request whole."
+  businessCode: String!
+  "The purpose."
+  name: String!
+  "The employee number of who asks."
+  userEmployeeId: String!
+  departmentBizCode: String!
+  "The business entity."
+  subsidiaryBizCode: String!
+  "In currency."
+  amount: Money!
+  "In currency."
+  approvedAmount: Money!
+  "The business entity's base currency, which amount and approvedAmount are in."
+  currency: String!
+  "The request currency of the expenses, when one was given."
+  acceptCcy: String
+  submittedAt: Time
+  "When the expense system sent the batch (its timestamp)."
+  sentAt: Time
+  correlationPattern: PreConsumptionCorrelationPattern
+  formSubTypeBizCode: String
+  comments: String
+  "Handlers' ids; kept only when the form subtype takes handlers (or none is named)."
+  handleList: [String!]!
+  costTrackings: [PreConsumptionCostTracking!]!
+  expenses: [PreConsumptionExpense!]!
+  userLoans: [PreConsumptionLoan!]!
+  customFormValues: [PreConsumptionFormValue!]!
+  "Accompanying persons."
+  accompaniedUserList: [PreConsumptionCompanion!]!
+  "1 when first stored, counting each resubmission."
+  revision: Int!
+  createdAt: Time!
+  "When it was last submitted."
+  updatedAt: Time!
+}
+
+"Charges a request to an option of a cost tracking."
+type PreConsumptionCostTracking {
+  costTrackingName: String!
+  costTrackingItemBizCode: String!
+}
+
+"An expense line."
+type PreConsumptionExpense {
+  feeTypeBizCode: String!
+  amount: Money!
+  approvedAmount: Money!
+  "The request currency (acceptCcy) when given, else the business entity's base currency."
+  currency: String!
+  "When the money is spent; the time of submission when not given."
+  consumeTime: Time!
+}
+
+"An employee's loan (cash advance)."
+type PreConsumptionLoan {
+  loanTypeBizCode: String!
+  loanAmount: Money!
+  "The loan type's mode unless the request chose one."
+  loanTypeMode: PreConsumptionLoanMode!
+  currency: String!
+  "FORM loans only."
+  loanRepaymentDate: Time
+}
+
+"The value of a custom form field."
+type PreConsumptionFormValue {
+  "The field's placeholder."
+  identifier: String!
+  value: String
+  "Rows of a detail field: names to string values."
+  detailFieldValues: [Map!]!
+}
+
+"A person accompanying the employee."
+type PreConsumptionCompanion {
+  "The employee number; an internal person's names one of the employees."
+  employeeId: String
+  "The accompanying-person configuration, which says whether the person is internal."
+  associateRuleName: String!
+  name: String
+  rank: String
+  department: String
+  company: String
+  identityNo: String
+  firstName: String
+  middleName: String
+  lastName: String
+}
+
+type PreConsumptionConnection {
+  edges: [PreConsumptionEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A pre-consumption request and its cursor."
+type PreConsumptionEdge {
+  cursor: String!
+  node: PreConsumption!
+}
+
+"Narrows pre-consumption requests; every criterion given must match."
+input PreConsumptionFilter {
+  userEmployeeId: String
+  departmentBizCode: String
+  subsidiaryBizCode: String
+}
+
+"What became of one request of a batch."
+type PreConsumptionResult {
+  businessCode: String!
+  "Saved (new, or replacing the stored one)."
+  accepted: Boolean!
+  "Why it was refused: each bad field named, or internal error; empty when accepted."
+  reason: String!
+}
+
+"A batch of requests, as POST /preconsume/submit takes it, with times as Time."
+input SubmitPreConsumptionsInput {
+  "When the expense system sent the batch."
+  timestamp: Time
+  data: [PreConsumptionInput!]!
+}
+
+"A request. Amounts are in the business entity's base currency; expenses in acceptCcy when given."
+input PreConsumptionInput {
+  "The document number."
+  businessCode: String!
+  "The purpose."
+  name: String!
+  userEmployeeId: String!
+  departmentBizCode: String!
+  subsidiaryBizCode: String!
+  costTrackings: [PreConsumptionCostTrackingInput!]
+  amount: Money!
+  approvedAmount: Money!
+  submittedAt: Time
+  "Required when the form subtype says so."
+  expenses: [PreConsumptionExpenseInput!]
+  userLoans: [PreConsumptionLoanInput!]
+  "Kept only when the form subtype takes handlers (or none is named)."
+  handleList: [String!]
+  correlationPattern: PreConsumptionCorrelationPattern
+  formSubTypeBizCode: String
+  comments: String
+  customFormValues: [PreConsumptionFormValueInput!]
+  accompaniedUserList: [PreConsumptionCompanionInput!]
+  "A known currency; the form subtype, when named, must enable a request currency."
+  acceptCcy: String
+}
+
+input PreConsumptionCostTrackingInput {
+  costTrackingName: String!
+  costTrackingItemBizCode: String!
+}
+
+input PreConsumptionExpenseInput {
+  feeTypeBizCode: String!
+  amount: Money!
+  approvedAmount: Money!
+  "Now when not given."
+  consumeTime: Time
+}
+
+input PreConsumptionLoanInput {
+  "A loan type of the dictionary; disabled ones too."
+  loanTypeBizCode: String!
+  loanAmount: Money!
+  "The loan type's mode when not given."
+  loanTypeMode: PreConsumptionLoanMode
+  "FORM: the business entity's reimbursement currency; POOL: its base currency."
+  currency: String!
+  "Required for FORM loans, refused for POOL loans."
+  loanRepaymentDate: Time
+}
+
+input PreConsumptionFormValueInput {
+  identifier: String!
+  value: String
+  "Rows of names to string values."
+  detailFieldValues: [Map!]
+}
+
+input PreConsumptionCompanionInput {
+  "Required when the configuration is internal: one of the employees."
+  employeeId: String
+  associateRuleName: String!
+  name: String
+  rank: String
+  department: String
+  company: String
+  identityNo: String
+  firstName: String
+  middleName: String
+  lastName: String
+}
+
+extend type Query {
+  "A pre-consumption request by its document number; null when there is none."
+  preConsumption(businessCode: String!): PreConsumption @hasRole(roles: [EMPLOYEE])
+  "Pre-consumption requests, newest first."
+  preConsumptions(first: Int = 20, after: String, filter: PreConsumptionFilter): PreConsumptionConnection!
+    @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  "Submit a batch (POST /preconsume/submit): each request saved or refused on its own; a result per request, in order."
+  submitPreConsumptions(input: SubmitPreConsumptionsInput!): [PreConsumptionResult!]! @hasRole(roles: [EMPLOYEE])
 }
 `, BuiltIn: false},
 	{Name: "../schema/profile.graphqls", Input: `"A customer's address; the primary one is the registration address."
@@ -6300,6 +9346,52 @@ func (ec *executionContext) childFields_CustomerFlag(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CustomerFlag", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerOffer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CustomerOffer_id(ctx, field)
+	case "customerOfferProcedure":
+		return ec.fieldContext_CustomerOffer_customerOfferProcedure(ctx, field)
+	case "product":
+		return ec.fieldContext_CustomerOffer_product(ctx, field)
+	case "pdpa":
+		return ec.fieldContext_CustomerOffer_pdpa(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CustomerOffer_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerOffer", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerOfferProcedure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerId":
+		return ec.fieldContext_CustomerOfferProcedure_customerId(ctx, field)
+	case "customerOfferProcess":
+		return ec.fieldContext_CustomerOfferProcedure_customerOfferProcess(ctx, field)
+	case "processCode":
+		return ec.fieldContext_CustomerOfferProcedure_processCode(ctx, field)
+	case "employee":
+		return ec.fieldContext_CustomerOfferProcedure_employee(ctx, field)
+	case "customerOfferId":
+		return ec.fieldContext_CustomerOfferProcedure_customerOfferId(ctx, field)
+	case "customerOfferProcessNextTask":
+		return ec.fieldContext_CustomerOfferProcedure_customerOfferProcessNextTask(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerOfferProcedure", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerOfferProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "productId":
+		return ec.fieldContext_CustomerOfferProduct_productId(ctx, field)
+	case "amountConfiguration":
+		return ec.fieldContext_CustomerOfferProduct_amountConfiguration(ctx, field)
+	case "termConfiguration":
+		return ec.fieldContext_CustomerOfferProduct_termConfiguration(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerOfferProduct", field.Name)
+}
+
 func (ec *executionContext) childFields_DocumentAttribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6592,6 +9684,392 @@ func (ec *executionContext) childFields_IncomeImportResult(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type IncomeImportResult", field.Name)
 }
 
+func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Lead_id(ctx, field)
+	case "channel":
+		return ec.fieldContext_Lead_channel(ctx, field)
+	case "firstName":
+		return ec.fieldContext_Lead_firstName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_Lead_lastName(ctx, field)
+	case "patronymic":
+		return ec.fieldContext_Lead_patronymic(ctx, field)
+	case "mobilePhone":
+		return ec.fieldContext_Lead_mobilePhone(ctx, field)
+	case "email":
+		return ec.fieldContext_Lead_email(ctx, field)
+	case "managerId":
+		return ec.fieldContext_Lead_managerId(ctx, field)
+	case "amount":
+		return ec.fieldContext_Lead_amount(ctx, field)
+	case "period":
+		return ec.fieldContext_Lead_period(ctx, field)
+	case "periodUnit":
+		return ec.fieldContext_Lead_periodUnit(ctx, field)
+	case "creditProductId":
+		return ec.fieldContext_Lead_creditProductId(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_Lead_birthDate(ctx, field)
+	case "birthPlace":
+		return ec.fieldContext_Lead_birthPlace(ctx, field)
+	case "birthCountryId":
+		return ec.fieldContext_Lead_birthCountryId(ctx, field)
+	case "sexId":
+		return ec.fieldContext_Lead_sexId(ctx, field)
+	case "inn":
+		return ec.fieldContext_Lead_inn(ctx, field)
+	case "snils":
+		return ec.fieldContext_Lead_snils(ctx, field)
+	case "naturalPerson":
+		return ec.fieldContext_Lead_naturalPerson(ctx, field)
+	case "childrenCount":
+		return ec.fieldContext_Lead_childrenCount(ctx, field)
+	case "adultChildrenCount":
+		return ec.fieldContext_Lead_adultChildrenCount(ctx, field)
+	case "dependentsCount":
+		return ec.fieldContext_Lead_dependentsCount(ctx, field)
+	case "passport":
+		return ec.fieldContext_Lead_passport(ctx, field)
+	case "addressData":
+		return ec.fieldContext_Lead_addressData(ctx, field)
+	case "registrationAddressData":
+		return ec.fieldContext_Lead_registrationAddressData(ctx, field)
+	case "addresses":
+		return ec.fieldContext_Lead_addresses(ctx, field)
+	case "relatives":
+		return ec.fieldContext_Lead_relatives(ctx, field)
+	case "goods":
+		return ec.fieldContext_Lead_goods(ctx, field)
+	case "meanIncome":
+		return ec.fieldContext_Lead_meanIncome(ctx, field)
+	case "averageMonthlyCost":
+		return ec.fieldContext_Lead_averageMonthlyCost(ctx, field)
+	case "monthlyCreditPayment":
+		return ec.fieldContext_Lead_monthlyCreditPayment(ctx, field)
+	case "activeCreditsAmount":
+		return ec.fieldContext_Lead_activeCreditsAmount(ctx, field)
+	case "activeCreditsCount":
+		return ec.fieldContext_Lead_activeCreditsCount(ctx, field)
+	case "activeDelinquencyAmount":
+		return ec.fieldContext_Lead_activeDelinquencyAmount(ctx, field)
+	case "closedCreditsCount":
+		return ec.fieldContext_Lead_closedCreditsCount(ctx, field)
+	case "delinquencyCount":
+		return ec.fieldContext_Lead_delinquencyCount(ctx, field)
+	case "payedDelinquencyCount":
+		return ec.fieldContext_Lead_payedDelinquencyCount(ctx, field)
+	case "writtenDelinquencyCount":
+		return ec.fieldContext_Lead_writtenDelinquencyCount(ctx, field)
+	case "employerInn":
+		return ec.fieldContext_Lead_employerInn(ctx, field)
+	case "employerTitle":
+		return ec.fieldContext_Lead_employerTitle(ctx, field)
+	case "leadDebts":
+		return ec.fieldContext_Lead_leadDebts(ctx, field)
+	case "cardHolder":
+		return ec.fieldContext_Lead_cardHolder(ctx, field)
+	case "cardNumber":
+		return ec.fieldContext_Lead_cardNumber(ctx, field)
+	case "validThruMonth":
+		return ec.fieldContext_Lead_validThruMonth(ctx, field)
+	case "validThruYear":
+		return ec.fieldContext_Lead_validThruYear(ctx, field)
+	case "gettingMoneyMethodId":
+		return ec.fieldContext_Lead_gettingMoneyMethodId(ctx, field)
+	case "howYouKnowId":
+		return ec.fieldContext_Lead_howYouKnowId(ctx, field)
+	case "shopId":
+		return ec.fieldContext_Lead_shopId(ctx, field)
+	case "storeTypeId":
+		return ec.fieldContext_Lead_storeTypeId(ctx, field)
+	case "subdivisionId":
+		return ec.fieldContext_Lead_subdivisionId(ctx, field)
+	case "registrationNumber":
+		return ec.fieldContext_Lead_registrationNumber(ctx, field)
+	case "title":
+		return ec.fieldContext_Lead_title(ctx, field)
+	case "approvedByScorista":
+		return ec.fieldContext_Lead_approvedByScorista(ctx, field)
+	case "ipAndRegAddressMatch":
+		return ec.fieldContext_Lead_ipAndRegAddressMatch(ctx, field)
+	case "ipAndRegionMatch":
+		return ec.fieldContext_Lead_ipAndRegionMatch(ctx, field)
+	case "mobilePhoneCheck":
+		return ec.fieldContext_Lead_mobilePhoneCheck(ctx, field)
+	case "rosfinmonitoringCheck":
+		return ec.fieldContext_Lead_rosfinmonitoringCheck(ctx, field)
+	case "ufmsCheck":
+		return ec.fieldContext_Lead_ufmsCheck(ctx, field)
+	case "extraFields":
+		return ec.fieldContext_Lead_extraFields(ctx, field)
+	case "clientId":
+		return ec.fieldContext_Lead_clientId(ctx, field)
+	case "currentStatus":
+		return ec.fieldContext_Lead_currentStatus(ctx, field)
+	case "denialReason":
+		return ec.fieldContext_Lead_denialReason(ctx, field)
+	case "scoringTask":
+		return ec.fieldContext_Lead_scoringTask(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Lead_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Lead_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadAddress_id(ctx, field)
+	case "countryId":
+		return ec.fieldContext_LeadAddress_countryId(ctx, field)
+	case "postalCode":
+		return ec.fieldContext_LeadAddress_postalCode(ctx, field)
+	case "regionName":
+		return ec.fieldContext_LeadAddress_regionName(ctx, field)
+	case "localityName":
+		return ec.fieldContext_LeadAddress_localityName(ctx, field)
+	case "streetName":
+		return ec.fieldContext_LeadAddress_streetName(ctx, field)
+	case "houseNo":
+		return ec.fieldContext_LeadAddress_houseNo(ctx, field)
+	case "buildingNo":
+		return ec.fieldContext_LeadAddress_buildingNo(ctx, field)
+	case "blockNo":
+		return ec.fieldContext_LeadAddress_blockNo(ctx, field)
+	case "apartmentNo":
+		return ec.fieldContext_LeadAddress_apartmentNo(ctx, field)
+	case "fullAddressText":
+		return ec.fieldContext_LeadAddress_fullAddressText(ctx, field)
+	case "oldAddressText":
+		return ec.fieldContext_LeadAddress_oldAddressText(ctx, field)
+	case "fiasId":
+		return ec.fieldContext_LeadAddress_fiasId(ctx, field)
+	case "fiasChain":
+		return ec.fieldContext_LeadAddress_fiasChain(ctx, field)
+	case "fiasChainText":
+		return ec.fieldContext_LeadAddress_fiasChainText(ctx, field)
+	case "housingType":
+		return ec.fieldContext_LeadAddress_housingType(ctx, field)
+	case "metroStation":
+		return ec.fieldContext_LeadAddress_metroStation(ctx, field)
+	case "telephone":
+		return ec.fieldContext_LeadAddress_telephone(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_LeadAddress_timeZone(ctx, field)
+	case "regDate":
+		return ec.fieldContext_LeadAddress_regDate(ctx, field)
+	case "attributes":
+		return ec.fieldContext_LeadAddress_attributes(ctx, field)
+	case "position":
+		return ec.fieldContext_LeadAddress_position(ctx, field)
+	case "purposeId":
+		return ec.fieldContext_LeadAddress_purposeId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadAddress", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeadConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeadConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadDebt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadDebt_id(ctx, field)
+	case "debtName":
+		return ec.fieldContext_LeadDebt_debtName(ctx, field)
+	case "bank":
+		return ec.fieldContext_LeadDebt_bank(ctx, field)
+	case "debtBankId":
+		return ec.fieldContext_LeadDebt_debtBankId(ctx, field)
+	case "contractNameAndDate":
+		return ec.fieldContext_LeadDebt_contractNameAndDate(ctx, field)
+	case "requisites":
+		return ec.fieldContext_LeadDebt_requisites(ctx, field)
+	case "debtAmount":
+		return ec.fieldContext_LeadDebt_debtAmount(ctx, field)
+	case "remainderDebt":
+		return ec.fieldContext_LeadDebt_remainderDebt(ctx, field)
+	case "monthlyPayment":
+		return ec.fieldContext_LeadDebt_monthlyPayment(ctx, field)
+	case "intRate":
+		return ec.fieldContext_LeadDebt_intRate(ctx, field)
+	case "paymentPeriodicity":
+		return ec.fieldContext_LeadDebt_paymentPeriodicity(ctx, field)
+	case "availabilityDelays":
+		return ec.fieldContext_LeadDebt_availabilityDelays(ctx, field)
+	case "lastFactPaymentDate":
+		return ec.fieldContext_LeadDebt_lastFactPaymentDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadDebt", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LeadEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LeadEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadExtraField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadExtraField_id(ctx, field)
+	case "key":
+		return ec.fieldContext_LeadExtraField_key(ctx, field)
+	case "value":
+		return ec.fieldContext_LeadExtraField_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadExtraField", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadFiasChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadFiasChain_id(ctx, field)
+	case "level":
+		return ec.fieldContext_LeadFiasChain_level(ctx, field)
+	case "name":
+		return ec.fieldContext_LeadFiasChain_name(ctx, field)
+	case "type":
+		return ec.fieldContext_LeadFiasChain_type(ctx, field)
+	case "settlement":
+		return ec.fieldContext_LeadFiasChain_settlement(ctx, field)
+	case "parents":
+		return ec.fieldContext_LeadFiasChain_parents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadFiasChain", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadGood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadGood_id(ctx, field)
+	case "name":
+		return ec.fieldContext_LeadGood_name(ctx, field)
+	case "article":
+		return ec.fieldContext_LeadGood_article(ctx, field)
+	case "description":
+		return ec.fieldContext_LeadGood_description(ctx, field)
+	case "quantity":
+		return ec.fieldContext_LeadGood_quantity(ctx, field)
+	case "amount":
+		return ec.fieldContext_LeadGood_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadGood", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadPassport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadPassport_id(ctx, field)
+	case "seria":
+		return ec.fieldContext_LeadPassport_seria(ctx, field)
+	case "no":
+		return ec.fieldContext_LeadPassport_no(ctx, field)
+	case "issueDate":
+		return ec.fieldContext_LeadPassport_issueDate(ctx, field)
+	case "manager":
+		return ec.fieldContext_LeadPassport_manager(ctx, field)
+	case "subdivisionCode":
+		return ec.fieldContext_LeadPassport_subdivisionCode(ctx, field)
+	case "closeDate":
+		return ec.fieldContext_LeadPassport_closeDate(ctx, field)
+	case "extraNumber":
+		return ec.fieldContext_LeadPassport_extraNumber(ctx, field)
+	case "complementaryDocTypeId":
+		return ec.fieldContext_LeadPassport_complementaryDocTypeId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadPassport", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadRelative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadRelative_id(ctx, field)
+	case "firstName":
+		return ec.fieldContext_LeadRelative_firstName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_LeadRelative_lastName(ctx, field)
+	case "patronymic":
+		return ec.fieldContext_LeadRelative_patronymic(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_LeadRelative_birthDate(ctx, field)
+	case "address":
+		return ec.fieldContext_LeadRelative_address(ctx, field)
+	case "email":
+		return ec.fieldContext_LeadRelative_email(ctx, field)
+	case "telephone":
+		return ec.fieldContext_LeadRelative_telephone(ctx, field)
+	case "workPlace":
+		return ec.fieldContext_LeadRelative_workPlace(ctx, field)
+	case "comments":
+		return ec.fieldContext_LeadRelative_comments(ctx, field)
+	case "rnn":
+		return ec.fieldContext_LeadRelative_rnn(ctx, field)
+	case "passport":
+		return ec.fieldContext_LeadRelative_passport(ctx, field)
+	case "collateralRelId":
+		return ec.fieldContext_LeadRelative_collateralRelId(ctx, field)
+	case "resident":
+		return ec.fieldContext_LeadRelative_resident(ctx, field)
+	case "verified":
+		return ec.fieldContext_LeadRelative_verified(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadRelative", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadRuleTask(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadRuleTask_id(ctx, field)
+	case "startDate":
+		return ec.fieldContext_LeadRuleTask_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_LeadRuleTask_endDate(ctx, field)
+	case "recommendation":
+		return ec.fieldContext_LeadRuleTask_recommendation(ctx, field)
+	case "ruleStep":
+		return ec.fieldContext_LeadRuleTask_ruleStep(ctx, field)
+	case "errorInfo":
+		return ec.fieldContext_LeadRuleTask_errorInfo(ctx, field)
+	case "options":
+		return ec.fieldContext_LeadRuleTask_options(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadRuleTask", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadScoringTask(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadScoringTask_id(ctx, field)
+	case "startDate":
+		return ec.fieldContext_LeadScoringTask_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_LeadScoringTask_endDate(ctx, field)
+	case "ruleStepSchemaId":
+		return ec.fieldContext_LeadScoringTask_ruleStepSchemaId(ctx, field)
+	case "finalRecommendation":
+		return ec.fieldContext_LeadScoringTask_finalRecommendation(ctx, field)
+	case "ruleTasks":
+		return ec.fieldContext_LeadScoringTask_ruleTasks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadScoringTask", field.Name)
+}
+
 func (ec *executionContext) childFields_Loan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6742,6 +10220,26 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Offer", field.Name)
 }
 
+func (ec *executionContext) childFields_OfferAmountRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maxValueRange":
+		return ec.fieldContext_OfferAmountRange_maxValueRange(ctx, field)
+	case "minValueRange":
+		return ec.fieldContext_OfferAmountRange_minValueRange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferAmountRange", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferTermRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maxValueRange":
+		return ec.fieldContext_OfferTermRange_maxValueRange(ctx, field)
+	case "minValueRange":
+		return ec.fieldContext_OfferTermRange_minValueRange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferTermRange", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -6818,6 +10316,204 @@ func (ec *executionContext) childFields_Payout(ctx context.Context, field graphq
 		return ec.fieldContext_Payout_eventTime(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Payout", field.Name)
+}
+
+func (ec *executionContext) childFields_PdpaConsent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "template":
+		return ec.fieldContext_PdpaConsent_template(ctx, field)
+	case "textSha256":
+		return ec.fieldContext_PdpaConsent_textSha256(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_PdpaConsent_signedAt(ctx, field)
+	case "signature":
+		return ec.fieldContext_PdpaConsent_signature(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PdpaConsent", field.Name)
+}
+
+func (ec *executionContext) childFields_PdpaTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PdpaTemplate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_PdpaTemplate_name(ctx, field)
+	case "version":
+		return ec.fieldContext_PdpaTemplate_version(ctx, field)
+	case "text":
+		return ec.fieldContext_PdpaTemplate_text(ctx, field)
+	case "active":
+		return ec.fieldContext_PdpaTemplate_active(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PdpaTemplate_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PdpaTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PreConsumption_id(ctx, field)
+	case "businessCode":
+		return ec.fieldContext_PreConsumption_businessCode(ctx, field)
+	case "name":
+		return ec.fieldContext_PreConsumption_name(ctx, field)
+	case "userEmployeeId":
+		return ec.fieldContext_PreConsumption_userEmployeeId(ctx, field)
+	case "departmentBizCode":
+		return ec.fieldContext_PreConsumption_departmentBizCode(ctx, field)
+	case "subsidiaryBizCode":
+		return ec.fieldContext_PreConsumption_subsidiaryBizCode(ctx, field)
+	case "amount":
+		return ec.fieldContext_PreConsumption_amount(ctx, field)
+	case "approvedAmount":
+		return ec.fieldContext_PreConsumption_approvedAmount(ctx, field)
+	case "currency":
+		return ec.fieldContext_PreConsumption_currency(ctx, field)
+	case "acceptCcy":
+		return ec.fieldContext_PreConsumption_acceptCcy(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_PreConsumption_submittedAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_PreConsumption_sentAt(ctx, field)
+	case "correlationPattern":
+		return ec.fieldContext_PreConsumption_correlationPattern(ctx, field)
+	case "formSubTypeBizCode":
+		return ec.fieldContext_PreConsumption_formSubTypeBizCode(ctx, field)
+	case "comments":
+		return ec.fieldContext_PreConsumption_comments(ctx, field)
+	case "handleList":
+		return ec.fieldContext_PreConsumption_handleList(ctx, field)
+	case "costTrackings":
+		return ec.fieldContext_PreConsumption_costTrackings(ctx, field)
+	case "expenses":
+		return ec.fieldContext_PreConsumption_expenses(ctx, field)
+	case "userLoans":
+		return ec.fieldContext_PreConsumption_userLoans(ctx, field)
+	case "customFormValues":
+		return ec.fieldContext_PreConsumption_customFormValues(ctx, field)
+	case "accompaniedUserList":
+		return ec.fieldContext_PreConsumption_accompaniedUserList(ctx, field)
+	case "revision":
+		return ec.fieldContext_PreConsumption_revision(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PreConsumption_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PreConsumption_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumption", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionCompanion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employeeId":
+		return ec.fieldContext_PreConsumptionCompanion_employeeId(ctx, field)
+	case "associateRuleName":
+		return ec.fieldContext_PreConsumptionCompanion_associateRuleName(ctx, field)
+	case "name":
+		return ec.fieldContext_PreConsumptionCompanion_name(ctx, field)
+	case "rank":
+		return ec.fieldContext_PreConsumptionCompanion_rank(ctx, field)
+	case "department":
+		return ec.fieldContext_PreConsumptionCompanion_department(ctx, field)
+	case "company":
+		return ec.fieldContext_PreConsumptionCompanion_company(ctx, field)
+	case "identityNo":
+		return ec.fieldContext_PreConsumptionCompanion_identityNo(ctx, field)
+	case "firstName":
+		return ec.fieldContext_PreConsumptionCompanion_firstName(ctx, field)
+	case "middleName":
+		return ec.fieldContext_PreConsumptionCompanion_middleName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_PreConsumptionCompanion_lastName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionCompanion", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PreConsumptionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PreConsumptionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionCostTracking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "costTrackingName":
+		return ec.fieldContext_PreConsumptionCostTracking_costTrackingName(ctx, field)
+	case "costTrackingItemBizCode":
+		return ec.fieldContext_PreConsumptionCostTracking_costTrackingItemBizCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionCostTracking", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PreConsumptionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PreConsumptionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionExpense(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "feeTypeBizCode":
+		return ec.fieldContext_PreConsumptionExpense_feeTypeBizCode(ctx, field)
+	case "amount":
+		return ec.fieldContext_PreConsumptionExpense_amount(ctx, field)
+	case "approvedAmount":
+		return ec.fieldContext_PreConsumptionExpense_approvedAmount(ctx, field)
+	case "currency":
+		return ec.fieldContext_PreConsumptionExpense_currency(ctx, field)
+	case "consumeTime":
+		return ec.fieldContext_PreConsumptionExpense_consumeTime(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionExpense", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionFormValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "identifier":
+		return ec.fieldContext_PreConsumptionFormValue_identifier(ctx, field)
+	case "value":
+		return ec.fieldContext_PreConsumptionFormValue_value(ctx, field)
+	case "detailFieldValues":
+		return ec.fieldContext_PreConsumptionFormValue_detailFieldValues(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionFormValue", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionLoan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "loanTypeBizCode":
+		return ec.fieldContext_PreConsumptionLoan_loanTypeBizCode(ctx, field)
+	case "loanAmount":
+		return ec.fieldContext_PreConsumptionLoan_loanAmount(ctx, field)
+	case "loanTypeMode":
+		return ec.fieldContext_PreConsumptionLoan_loanTypeMode(ctx, field)
+	case "currency":
+		return ec.fieldContext_PreConsumptionLoan_currency(ctx, field)
+	case "loanRepaymentDate":
+		return ec.fieldContext_PreConsumptionLoan_loanRepaymentDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionLoan", field.Name)
+}
+
+func (ec *executionContext) childFields_PreConsumptionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "businessCode":
+		return ec.fieldContext_PreConsumptionResult_businessCode(ctx, field)
+	case "accepted":
+		return ec.fieldContext_PreConsumptionResult_accepted(ctx, field)
+	case "reason":
+		return ec.fieldContext_PreConsumptionResult_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreConsumptionResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Prepayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6958,6 +10654,42 @@ func (ec *executionContext) childFields_Restrictions(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Restrictions", field.Name)
 }
 
+func (ec *executionContext) childFields_RuleStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RuleStep_id(ctx, field)
+	case "ruleStepTypeId":
+		return ec.fieldContext_RuleStep_ruleStepTypeId(ctx, field)
+	case "orderNo":
+		return ec.fieldContext_RuleStep_orderNo(ctx, field)
+	case "blocking":
+		return ec.fieldContext_RuleStep_blocking(ctx, field)
+	case "allowing":
+		return ec.fieldContext_RuleStep_allowing(ctx, field)
+	case "branchSchemaId":
+		return ec.fieldContext_RuleStep_branchSchemaId(ctx, field)
+	case "denialReasonId":
+		return ec.fieldContext_RuleStep_denialReasonId(ctx, field)
+	case "fields":
+		return ec.fieldContext_RuleStep_fields(ctx, field)
+	case "ruleStepSchemaId":
+		return ec.fieldContext_RuleStep_ruleStepSchemaId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleStep", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleStepField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RuleStepField_id(ctx, field)
+	case "stepTypeFieldId":
+		return ec.fieldContext_RuleStepField_stepTypeFieldId(ctx, field)
+	case "value":
+		return ec.fieldContext_RuleStepField_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleStepField", field.Name)
+}
+
 func (ec *executionContext) childFields_SchedulePayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "n":
@@ -6990,6 +10722,30 @@ func (ec *executionContext) childFields_SchedulePayment(ctx context.Context, fie
 		return ec.fieldContext_SchedulePayment_paidAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SchedulePayment", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoringRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ScoringRule_id(ctx, field)
+	case "orderNo":
+		return ec.fieldContext_ScoringRule_orderNo(ctx, field)
+	case "expression":
+		return ec.fieldContext_ScoringRule_expression(ctx, field)
+	case "description":
+		return ec.fieldContext_ScoringRule_description(ctx, field)
+	case "blocking":
+		return ec.fieldContext_ScoringRule_blocking(ctx, field)
+	case "allowing":
+		return ec.fieldContext_ScoringRule_allowing(ctx, field)
+	case "denialReason":
+		return ec.fieldContext_ScoringRule_denialReason(ctx, field)
+	case "recommendation":
+		return ec.fieldContext_ScoringRule_recommendation(ctx, field)
+	case "active":
+		return ec.fieldContext_ScoringRule_active(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoringRule", field.Name)
 }
 
 func (ec *executionContext) childFields_TransactionOrder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7670,6 +11426,20 @@ func (ec *executionContext) field_Mutation_createCustomerDocument_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCustomerFromLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7831,6 +11601,20 @@ func (ec *executionContext) field_Mutation_importIncomes_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_initiateCustomerOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InitiateCustomerOfferInput, error) {
+			return ec.unmarshalNInitiateCustomerOfferInput2lendgraphᚋgraphᚋmodelᚐInitiateCustomerOfferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8101,6 +11885,20 @@ func (ec *executionContext) field_Mutation_runAccrual_args(ctx context.Context, 
 		return nil, err
 	}
 	args["loanId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_scoreLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -8382,6 +12180,20 @@ func (ec *executionContext) field_Mutation_stopCustomerAccruals_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitPreConsumptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.PreConsumptionBatch, error) {
+			return ec.unmarshalNSubmitPreConsumptionsInput2lendgraphᚋlendingᚐPreConsumptionBatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateAddress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8522,6 +12334,50 @@ func (ec *executionContext) field_Mutation_updateFlagType_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.Lead, error) {
+			return ec.unmarshalNLeadInput2lendgraphᚋlendingᚐLead(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateScoringRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.ScoringRuleInput, error) {
+			return ec.unmarshalNScoringRuleInput2lendgraphᚋlendingᚐScoringRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_uploadApplicationFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8632,6 +12488,20 @@ func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_customerOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_customer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8720,6 +12590,50 @@ func (ec *executionContext) field_Query_documentType_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_lead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*store.LeadFilter, error) {
+			return ec.unmarshalOLeadFilter2ᚖlendgraphᚋstoreᚐLeadFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_loan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8756,6 +12670,50 @@ func (ec *executionContext) field_Query_loans_args(ctx context.Context, rawArgs 
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.LoanFilter, error) {
 			return ec.unmarshalOLoanFilter2ᚖlendgraphᚋgraphᚋmodelᚐLoanFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_preConsumption_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "businessCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["businessCode"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_preConsumptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*store.PreConsumptionFilter, error) {
+			return ec.unmarshalOPreConsumptionFilter2ᚖlendgraphᚋstoreᚐPreConsumptionFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12481,6 +16439,373 @@ func (ec *executionContext) fieldContext_CustomerFlag_updatedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Time")
 }
 
+func (ec *executionContext) _CustomerOffer_id(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOffer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOffer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOffer", field, true, false, "ID")
+}
+
+func (ec *executionContext) _CustomerOffer_customerOfferProcedure(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOffer_customerOfferProcedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procedure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.CustomerOfferProcedure) graphql.Marshaler {
+			return ec.marshalNCustomerOfferProcedure2lendgraphᚋlendingᚐCustomerOfferProcedure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOffer_customerOfferProcedure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerOffer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerOfferProcedure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerOffer_product(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOffer_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.CustomerOfferProduct) graphql.Marshaler {
+			return ec.marshalNCustomerOfferProduct2lendgraphᚋlendingᚐCustomerOfferProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOffer_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerOffer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerOfferProduct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerOffer_pdpa(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOffer_pdpa(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.PDPAConsent) graphql.Marshaler {
+			return ec.marshalNPdpaConsent2lendgraphᚋlendingᚐPDPAConsent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOffer_pdpa(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerOffer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PdpaConsent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerOffer_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOffer_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOffer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOffer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerOfferProcedure_customerId(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProcedure_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerOfferProcedure_customerOfferProcess(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProcedure_customerOfferProcess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerOfferProcess(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerOfferProcedure_processCode(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProcedure_processCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProcedure_processCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerOfferProcedure_employee(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProcedure_employee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployeeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProcedure_employee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerOfferProcedure_customerOfferId(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProcedure_customerOfferId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfferID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerOfferId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerOfferProcedure_customerOfferProcessNextTask(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProcedure_customerOfferProcessNextTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextTask, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerOfferProcessNextTask(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerOfferProduct_productId(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProduct_productId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProduct_productId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerOfferProduct", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerOfferProduct_amountConfiguration(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProduct_amountConfiguration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.AmountRange) graphql.Marshaler {
+			return ec.marshalNOfferAmountRange2lendgraphᚋlendingᚐAmountRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProduct_amountConfiguration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerOfferProduct",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferAmountRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerOfferProduct_termConfiguration(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerOfferProduct_termConfiguration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.TermRange) graphql.Marshaler {
+			return ec.marshalNOfferTermRange2lendgraphᚋlendingᚐTermRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerOfferProduct_termConfiguration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerOfferProduct",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferTermRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DocumentAttribute_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15005,6 +19330,3770 @@ func (ec *executionContext) fieldContext_IncomeImportResult_message(_ context.Co
 	return graphql.NewScalarFieldContext("IncomeImportResult", field, true, true, "String")
 }
 
+func (ec *executionContext) _Lead_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Lead_channel(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNLeadChannel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "LeadChannel")
+}
+
+func (ec *executionContext) _Lead_firstName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_lastName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_patronymic(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_patronymic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Patronymic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_patronymic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_mobilePhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MobilePhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_email(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_managerId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_managerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManagerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_managerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_amount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Lead_period(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_periodUnit(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_periodUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOPeriodUnit2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_periodUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "PeriodUnit")
+}
+
+func (ec *executionContext) _Lead_creditProductId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_creditProductId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreditProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_creditProductId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_birthDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_birthPlace(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_birthPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthPlace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_birthPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_birthCountryId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_birthCountryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthCountryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_birthCountryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_sexId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_sexId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SexID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_sexId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_inn(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_inn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.INN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_inn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_snils(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_snils(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SNILS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_snils(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_naturalPerson(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_naturalPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NaturalPerson, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_naturalPerson(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Lead_childrenCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_childrenCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChildrenCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_childrenCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_adultChildrenCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_adultChildrenCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdultChildrenCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_adultChildrenCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_dependentsCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_dependentsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DependentsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_dependentsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_passport(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_passport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passport, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadPassport) graphql.Marshaler {
+			return ec.marshalOLeadPassport2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_passport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadPassport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_addressData(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_addressData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddressData, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadAddress) graphql.Marshaler {
+			return ec.marshalOLeadAddress2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_addressData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_registrationAddressData(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_registrationAddressData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrationAddressData, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadAddress) graphql.Marshaler {
+			return ec.marshalOLeadAddress2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_registrationAddressData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_addresses(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_addresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Addresses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadAddress) graphql.Marshaler {
+			return ec.marshalNLeadAddress2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_relatives(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_relatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadRelative) graphql.Marshaler {
+			return ec.marshalNLeadRelative2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_relatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadRelative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_goods(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_goods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadGood) graphql.Marshaler {
+			return ec.marshalNLeadGood2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_goods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadGood(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_meanIncome(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_meanIncome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanIncome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_meanIncome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Lead_averageMonthlyCost(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_averageMonthlyCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageMonthlyCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_averageMonthlyCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Lead_monthlyCreditPayment(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_monthlyCreditPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyCreditPayment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_monthlyCreditPayment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Lead_activeCreditsAmount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_activeCreditsAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCreditsAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_activeCreditsAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Lead_activeCreditsCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_activeCreditsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCreditsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_activeCreditsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_activeDelinquencyAmount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_activeDelinquencyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveDelinquencyAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_activeDelinquencyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
+}
+
+func (ec *executionContext) _Lead_closedCreditsCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_closedCreditsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedCreditsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_closedCreditsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_delinquencyCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_delinquencyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DelinquencyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_delinquencyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_payedDelinquencyCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_payedDelinquencyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayedDelinquencyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_payedDelinquencyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_writtenDelinquencyCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_writtenDelinquencyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WrittenDelinquencyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_writtenDelinquencyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_employerInn(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_employerInn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployerINN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_employerInn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_employerTitle(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_employerTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployerTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_employerTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_leadDebts(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_leadDebts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadDebts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadDebt) graphql.Marshaler {
+			return ec.marshalNLeadDebt2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_leadDebts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadDebt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_cardHolder(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_cardHolder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardHolder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_cardHolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_cardNumber(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_cardNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_cardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_validThruMonth(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_validThruMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidThruMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_validThruMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_validThruYear(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_validThruYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidThruYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_validThruYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_gettingMoneyMethodId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_gettingMoneyMethodId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GettingMoneyMethodID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_gettingMoneyMethodId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_howYouKnowId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_howYouKnowId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HowYouKnowID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_howYouKnowId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_shopId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_shopId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_shopId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_storeTypeId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_storeTypeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_storeTypeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_subdivisionId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_subdivisionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubdivisionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_subdivisionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Lead_registrationNumber(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_registrationNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrationNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_registrationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_title(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_approvedByScorista(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_approvedByScorista(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedByScorista, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_approvedByScorista(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Lead_ipAndRegAddressMatch(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_ipAndRegAddressMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IPAndRegAddressMatch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_ipAndRegAddressMatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Lead_ipAndRegionMatch(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_ipAndRegionMatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IPAndRegionMatch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_ipAndRegionMatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Lead_mobilePhoneCheck(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_mobilePhoneCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MobilePhoneCheck, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_mobilePhoneCheck(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Lead_rosfinmonitoringCheck(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_rosfinmonitoringCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RosfinmonitoringCheck, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_rosfinmonitoringCheck(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Lead_ufmsCheck(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_ufmsCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UFMSCheck, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_ufmsCheck(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Lead_extraFields(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_extraFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadExtraField) graphql.Marshaler {
+			return ec.marshalNLeadExtraField2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_extraFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadExtraField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_clientId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Lead_currentStatus(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_currentStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOLeadStatus2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_currentStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "LeadStatus")
+}
+
+func (ec *executionContext) _Lead_denialReason(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_denialReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DenialReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_denialReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lead_scoringTask(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_scoringTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().ScoringTask(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadScoring) graphql.Marshaler {
+			return ec.marshalOLeadScoringTask2ᚖlendgraphᚋlendingᚐLeadScoring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_scoringTask(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadScoringTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Lead_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Lead_updatedAt(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadAddress_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadAddress_countryId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_countryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_countryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadAddress_postalCode(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_postalCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostalCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_regionName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_regionName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegionName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_regionName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_localityName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_localityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocalityName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_localityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_streetName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_streetName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StreetName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_streetName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_houseNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_houseNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_houseNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_buildingNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_buildingNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuildingNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_buildingNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_blockNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_blockNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_blockNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_apartmentNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_apartmentNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApartmentNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_apartmentNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_fullAddressText(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_fullAddressText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullAddressText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_fullAddressText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_oldAddressText(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_oldAddressText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldAddressText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_oldAddressText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_fiasId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_fiasId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiasID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_fiasId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_fiasChain(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_fiasChain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiasChain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadFiasChain) graphql.Marshaler {
+			return ec.marshalOLeadFiasChain2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_fiasChain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadFiasChain(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadAddress_fiasChainText(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_fiasChainText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiasChainText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_fiasChainText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_housingType(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_housingType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HousingType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_housingType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_metroStation(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_metroStation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MetroStation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_metroStation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_telephone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_telephone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Telephone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_telephone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_timeZone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_regDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_regDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_regDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadAddress_attributes(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Map")
+}
+
+func (ec *executionContext) _LeadAddress_position(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadAddress_purposeId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadAddress_purposeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PurposeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadAddress_purposeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LeadEdge) graphql.Marshaler {
+			return ec.marshalNLeadEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐLeadEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LeadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadDebt_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadDebt_debtName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_debtName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DebtName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_debtName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadDebt_bank(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_bank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_bank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadDebt_debtBankId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_debtBankId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DebtBankID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_debtBankId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadDebt_contractNameAndDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_contractNameAndDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractNameAndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_contractNameAndDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadDebt_requisites(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_requisites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requisites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_requisites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadDebt_debtAmount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_debtAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DebtAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_debtAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LeadDebt_remainderDebt(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_remainderDebt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemainderDebt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_remainderDebt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LeadDebt_monthlyPayment(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_monthlyPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyPayment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_monthlyPayment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LeadDebt_intRate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_intRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_intRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _LeadDebt_paymentPeriodicity(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_paymentPeriodicity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentPeriodicity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_paymentPeriodicity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadDebt_availabilityDelays(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_availabilityDelays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailabilityDelays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_availabilityDelays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadDebt_lastFactPaymentDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadDebt_lastFactPaymentDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastFactPaymentDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadDebt_lastFactPaymentDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LeadEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LeadEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadExtraField_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadExtraField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadExtraField_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadExtraField_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadExtraField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadExtraField_key(ctx context.Context, field graphql.CollectedField, obj *lending.LeadExtraField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadExtraField_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadExtraField_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadExtraField", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadExtraField_value(ctx context.Context, field graphql.CollectedField, obj *lending.LeadExtraField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadExtraField_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadExtraField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadExtraField", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadFiasChain_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadFiasChain_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadFiasChain_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadFiasChain_level(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadFiasChain_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadFiasChain_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadFiasChain_name(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadFiasChain_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadFiasChain_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadFiasChain_type(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadFiasChain_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadFiasChain_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadFiasChain_settlement(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadFiasChain_settlement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settlement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadFiasChain_settlement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeadFiasChain_parents(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadFiasChain_parents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadFiasChain) graphql.Marshaler {
+			return ec.marshalOLeadFiasChain2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadFiasChain_parents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadFiasChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadFiasChain(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadGood_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadGood_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadGood_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadGood_name(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadGood_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadGood_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadGood_article(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadGood_article(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Article, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadGood_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadGood_description(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadGood_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadGood_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadGood_quantity(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadGood_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadGood_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadGood_amount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadGood_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadGood_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "Money")
+}
+
+func (ec *executionContext) _LeadPassport_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadPassport_seria(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_seria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seria, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_seria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadPassport_no(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadPassport_issueDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_issueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_issueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadPassport_manager(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_manager(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manager, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadPassport_subdivisionCode(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_subdivisionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubdivisionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_subdivisionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadPassport_closeDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_closeDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CloseDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_closeDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadPassport_extraNumber(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_extraNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_extraNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadPassport_complementaryDocTypeId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadPassport_complementaryDocTypeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComplementaryDocTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadPassport_complementaryDocTypeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadRelative_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadRelative_firstName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_lastName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_patronymic(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_patronymic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Patronymic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_patronymic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_birthDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_address(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_email(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_telephone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_telephone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Telephone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_telephone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_workPlace(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_workPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkPlace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_workPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_comments(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_comments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_rnn(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_rnn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RNN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_rnn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRelative_passport(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_passport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passport, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadPassport) graphql.Marshaler {
+			return ec.marshalOLeadPassport2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_passport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadRelative",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadPassport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadRelative_collateralRelId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_collateralRelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollateralRelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_collateralRelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadRelative_resident(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_resident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resident, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_resident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeadRelative_verified(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRelative_verified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRelative_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeadRuleTask_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRuleTask_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRuleTask_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeadRuleTask_startDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRuleTask_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRuleTask_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadRuleTask_endDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRuleTask_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRuleTask_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadRuleTask_recommendation(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRuleTask_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRuleTask_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRuleTask_ruleStep(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRuleTask_ruleStep(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleStep, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lending.RuleStep) graphql.Marshaler {
+			return ec.marshalNRuleStep2lendgraphᚋlendingᚐRuleStep(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRuleTask_ruleStep(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadRuleTask",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadRuleTask_errorInfo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRuleTask_errorInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRuleTask_errorInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadRuleTask_options(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadRuleTask_options(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Options, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadRuleTask_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadScoringTask_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadScoringTask_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadScoringTask_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeadScoringTask_startDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadScoringTask_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadScoringTask_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadScoringTask_endDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadScoringTask_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadScoringTask_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadScoringTask_ruleStepSchemaId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadScoringTask_ruleStepSchemaId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleStepSchemaID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadScoringTask_ruleStepSchemaId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadScoringTask_finalRecommendation(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadScoringTask_finalRecommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinalRecommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadScoringTask_finalRecommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadScoringTask_ruleTasks(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadScoringTask_ruleTasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleTasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadRuleTask) graphql.Marshaler {
+			return ec.marshalNLeadRuleTask2ᚕlendgraphᚋlendingᚐLeadRuleTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadScoringTask_ruleTasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadScoringTask",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadRuleTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Loan_id(ctx context.Context, field graphql.CollectedField, obj *store.Loan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17385,6 +25474,316 @@ func (ec *executionContext) fieldContext_Mutation_runAccrual(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_initiateCustomerOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_initiateCustomerOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InitiateCustomerOffer(ctx, fc.Args["input"].(model.InitiateCustomerOfferInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.CustomerOffer
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.CustomerOffer
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
+			return ec.marshalNCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_initiateCustomerOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerOffer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_initiateCustomerOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLead(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.Lead))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCustomerFromLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCustomerFromLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCustomerFromLead(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCustomerFromLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCustomerFromLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scoreLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_scoreLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ScoreLead(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_scoreLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scoreLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateScoringRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateScoringRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateScoringRule(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.ScoringRuleInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.ScoringRuleEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.ScoringRuleEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ScoringRuleEntry) graphql.Marshaler {
+			return ec.marshalNScoringRule2ᚖlendgraphᚋstoreᚐScoringRuleEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateScoringRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoringRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateScoringRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_stopAccruals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18495,6 +26894,68 @@ func (ec *executionContext) fieldContext_Mutation_repayLoan(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_repayLoan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitPreConsumptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitPreConsumptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitPreConsumptions(ctx, fc.Args["input"].(lending.PreConsumptionBatch))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*lending.PreConsumptionResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*lending.PreConsumptionResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*lending.PreConsumptionResult) graphql.Marshaler {
+			return ec.marshalNPreConsumptionResult2ᚕᚖlendgraphᚋlendingᚐPreConsumptionResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitPreConsumptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitPreConsumptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20421,6 +28882,98 @@ func (ec *executionContext) fieldContext_Offer_totalAmount(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "Money")
 }
 
+func (ec *executionContext) _OfferAmountRange_maxValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.AmountRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAmountRange_maxValueRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAmountRange_maxValueRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAmountRange", field, false, false, "Money")
+}
+
+func (ec *executionContext) _OfferAmountRange_minValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.AmountRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAmountRange_minValueRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAmountRange_minValueRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAmountRange", field, false, false, "Money")
+}
+
+func (ec *executionContext) _OfferTermRange_maxValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.TermRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferTermRange_maxValueRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNTermCode2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferTermRange_maxValueRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferTermRange", field, false, false, "TermCode")
+}
+
+func (ec *executionContext) _OfferTermRange_minValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.TermRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferTermRange_minValueRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNTermCode2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferTermRange_minValueRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferTermRange", field, false, false, "TermCode")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20920,6 +29473,1614 @@ func (ec *executionContext) _Payout_eventTime(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Payout_eventTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PdpaConsent_template(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaConsent_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Template, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.PDPATemplate) graphql.Marshaler {
+			return ec.marshalNPdpaTemplate2lendgraphᚋstoreᚐPDPATemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaConsent_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PdpaConsent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PdpaTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PdpaConsent_textSha256(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaConsent_textSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TextSHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaConsent_textSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaConsent", field, false, false, "String")
+}
+
+func (ec *executionContext) _PdpaConsent_signedAt(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaConsent_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaConsent_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaConsent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PdpaConsent_signature(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaConsent_signature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PdpaConsent().Signature(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Blob) graphql.Marshaler {
+			return ec.marshalNFileContent2ᚖlendgraphᚋstoreᚐBlob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaConsent_signature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PdpaConsent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FileContent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PdpaTemplate_id(ctx context.Context, field graphql.CollectedField, obj *store.PDPATemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaTemplate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaTemplate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PdpaTemplate_name(ctx context.Context, field graphql.CollectedField, obj *store.PDPATemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaTemplate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _PdpaTemplate_version(ctx context.Context, field graphql.CollectedField, obj *store.PDPATemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaTemplate_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaTemplate_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaTemplate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PdpaTemplate_text(ctx context.Context, field graphql.CollectedField, obj *store.PDPATemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaTemplate_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _PdpaTemplate_active(ctx context.Context, field graphql.CollectedField, obj *store.PDPATemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaTemplate_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaTemplate_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaTemplate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PdpaTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.PDPATemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PdpaTemplate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PdpaTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PdpaTemplate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PreConsumption_id(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PreConsumption_businessCode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_businessCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BusinessCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_businessCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_name(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_userEmployeeId(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_userEmployeeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserEmployeeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_userEmployeeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_departmentBizCode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_departmentBizCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentBizCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_departmentBizCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_subsidiaryBizCode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_subsidiaryBizCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubsidiaryBizCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_subsidiaryBizCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_amount(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PreConsumption_approvedAmount(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_approvedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_approvedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PreConsumption_currency(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_acceptCcy(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_acceptCcy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptCcy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_acceptCcy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_submittedAt(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PreConsumption_sentAt(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PreConsumption_correlationPattern(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_correlationPattern(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrelationPattern, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOPreConsumptionCorrelationPattern2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_correlationPattern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "PreConsumptionCorrelationPattern")
+}
+
+func (ec *executionContext) _PreConsumption_formSubTypeBizCode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_formSubTypeBizCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormSubTypeBizCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_formSubTypeBizCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_comments(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_comments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumption_handleList(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_handleList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PreConsumption().HandleList(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_handleList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, true, true, "String")
+}
+
+func (ec *executionContext) _PreConsumption_costTrackings(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_costTrackings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostTrackings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.PreConsumptionCostTracking) graphql.Marshaler {
+			return ec.marshalNPreConsumptionCostTracking2ᚕlendgraphᚋstoreᚐPreConsumptionCostTrackingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_costTrackings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionCostTracking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumption_expenses(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_expenses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expenses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.PreConsumptionExpense) graphql.Marshaler {
+			return ec.marshalNPreConsumptionExpense2ᚕlendgraphᚋstoreᚐPreConsumptionExpenseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_expenses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionExpense(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumption_userLoans(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_userLoans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserLoans, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.PreConsumptionLoan) graphql.Marshaler {
+			return ec.marshalNPreConsumptionLoan2ᚕlendgraphᚋstoreᚐPreConsumptionLoanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_userLoans(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionLoan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumption_customFormValues(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_customFormValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomFormValues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.PreConsumptionFormValue) graphql.Marshaler {
+			return ec.marshalNPreConsumptionFormValue2ᚕlendgraphᚋstoreᚐPreConsumptionFormValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_customFormValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionFormValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumption_accompaniedUserList(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_accompaniedUserList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccompaniedUserList, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.PreConsumptionCompanion) graphql.Marshaler {
+			return ec.marshalNPreConsumptionCompanion2ᚕlendgraphᚋstoreᚐPreConsumptionCompanionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_accompaniedUserList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionCompanion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumption_revision(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PreConsumption_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PreConsumption_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumption_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumption_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumption", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_employeeId(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_employeeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployeeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_employeeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_associateRuleName(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_associateRuleName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssociateRuleName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_associateRuleName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_name(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_rank(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_department(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_department(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Department, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_company(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Company, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_identityNo(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_identityNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_identityNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_firstName(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_middleName(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_middleName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MiddleName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_middleName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCompanion_lastName(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCompanion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCompanion_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCompanion_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCompanion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PreConsumptionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PreConsumptionEdge) graphql.Marshaler {
+			return ec.marshalNPreConsumptionEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐPreConsumptionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumptionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumptionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PreConsumptionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumptionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumptionCostTracking_costTrackingName(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCostTracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCostTracking_costTrackingName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostTrackingName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCostTracking_costTrackingName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCostTracking", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionCostTracking_costTrackingItemBizCode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionCostTracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionCostTracking_costTrackingItemBizCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostTrackingItemBizCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionCostTracking_costTrackingItemBizCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionCostTracking", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PreConsumptionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PreConsumptionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PreConsumption) graphql.Marshaler {
+			return ec.marshalNPreConsumption2ᚖlendgraphᚋstoreᚐPreConsumption(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PreConsumptionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PreConsumptionExpense_feeTypeBizCode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionExpense) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionExpense_feeTypeBizCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FeeTypeBizCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionExpense_feeTypeBizCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionExpense", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionExpense_amount(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionExpense) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionExpense_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionExpense_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionExpense", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PreConsumptionExpense_approvedAmount(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionExpense) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionExpense_approvedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionExpense_approvedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionExpense", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PreConsumptionExpense_currency(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionExpense) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionExpense_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionExpense_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionExpense", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionExpense_consumeTime(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionExpense) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionExpense_consumeTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsumeTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionExpense_consumeTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionExpense", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PreConsumptionFormValue_identifier(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionFormValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionFormValue_identifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Identifier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionFormValue_identifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionFormValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionFormValue_value(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionFormValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionFormValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionFormValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionFormValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionFormValue_detailFieldValues(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionFormValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionFormValue_detailFieldValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PreConsumptionFormValue().DetailFieldValues(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2ᚕmapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionFormValue_detailFieldValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionFormValue", field, true, true, "Map")
+}
+
+func (ec *executionContext) _PreConsumptionLoan_loanTypeBizCode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionLoan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionLoan_loanTypeBizCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoanTypeBizCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionLoan_loanTypeBizCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionLoan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionLoan_loanAmount(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionLoan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionLoan_loanAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoanAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionLoan_loanAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionLoan", field, false, false, "Money")
+}
+
+func (ec *executionContext) _PreConsumptionLoan_loanTypeMode(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionLoan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionLoan_loanTypeMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoanTypeMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNPreConsumptionLoanMode2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionLoan_loanTypeMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionLoan", field, false, false, "PreConsumptionLoanMode")
+}
+
+func (ec *executionContext) _PreConsumptionLoan_currency(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionLoan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionLoan_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionLoan_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionLoan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionLoan_loanRepaymentDate(ctx context.Context, field graphql.CollectedField, obj *store.PreConsumptionLoan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionLoan_loanRepaymentDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoanRepaymentDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionLoan_loanRepaymentDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionLoan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PreConsumptionResult_businessCode(ctx context.Context, field graphql.CollectedField, obj *lending.PreConsumptionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionResult_businessCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BusinessCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionResult_businessCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _PreConsumptionResult_accepted(ctx context.Context, field graphql.CollectedField, obj *lending.PreConsumptionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionResult_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionResult_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PreConsumptionResult_reason(ctx context.Context, field graphql.CollectedField, obj *lending.PreConsumptionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreConsumptionResult_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreConsumptionResult_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreConsumptionResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _Prepayment_id(ctx context.Context, field graphql.CollectedField, obj *store.PrepaymentRequest) (ret graphql.Marshaler) {
@@ -21857,6 +32018,292 @@ func (ec *executionContext) fieldContext_Query_loans(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_customerOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerOffer(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.CustomerOffer
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.CustomerOffer
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
+			return ec.marshalOCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerOffer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pdpaTemplates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pdpaTemplates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PdpaTemplates(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.PDPATemplate
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.PDPATemplate
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.PDPATemplate) graphql.Marshaler {
+			return ec.marshalNPdpaTemplate2ᚕᚖlendgraphᚋstoreᚐPDPATemplateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pdpaTemplates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PdpaTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Lead(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.LeadRecord
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+			return ec.marshalOLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leads(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Leads(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*store.LeadFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				if err != nil {
+					var zeroVal *model.LeadConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.LeadConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
+			return ec.marshalNLeadConnection2ᚖlendgraphᚋgraphᚋmodelᚐLeadConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scoringRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scoringRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ScoringRules(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.ScoringRuleEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.ScoringRuleEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ScoringRuleEntry) graphql.Marshaler {
+			return ec.marshalNScoringRule2ᚕᚖlendgraphᚋstoreᚐScoringRuleEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scoringRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoringRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_loan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22175,6 +32622,130 @@ func (ec *executionContext) fieldContext_Query_transactionOrders(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_transactionOrders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_preConsumption(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_preConsumption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PreConsumption(ctx, fc.Args["businessCode"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.PreConsumption
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.PreConsumption
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PreConsumption) graphql.Marshaler {
+			return ec.marshalOPreConsumption2ᚖlendgraphᚋstoreᚐPreConsumption(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_preConsumption(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumption(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_preConsumption_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_preConsumptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_preConsumptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PreConsumptions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*store.PreConsumptionFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.PreConsumptionConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.PreConsumptionConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PreConsumptionConnection) graphql.Marshaler {
+			return ec.marshalNPreConsumptionConnection2ᚖlendgraphᚋgraphᚋmodelᚐPreConsumptionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_preConsumptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreConsumptionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_preConsumptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22952,6 +33523,291 @@ func (ec *executionContext) fieldContext_Restrictions_flags(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _RuleStep_id(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleStep_ruleStepTypeId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_ruleStepTypeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleStepTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_ruleStepTypeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleStep_orderNo(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_orderNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_orderNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleStep_blocking(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_blocking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_blocking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RuleStep_allowing(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_allowing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allowing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_allowing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RuleStep_branchSchemaId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_branchSchemaId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BranchSchemaID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_branchSchemaId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleStep_denialReasonId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_denialReasonId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DenialReasonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_denialReasonId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleStep_fields(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lending.RuleStepField) graphql.Marshaler {
+			return ec.marshalNRuleStepField2ᚕlendgraphᚋlendingᚐRuleStepFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RuleStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleStepField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RuleStep_ruleStepSchemaId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStep_ruleStepSchemaId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleStepSchemaID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStep_ruleStepSchemaId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleStepField_id(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStepField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStepField_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStepField_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStepField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleStepField_stepTypeFieldId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStepField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStepField_stepTypeFieldId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepTypeFieldID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStepField_stepTypeFieldId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStepField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleStepField_value(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStepField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleStepField_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleStepField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleStepField", field, false, false, "String")
+}
+
 func (ec *executionContext) _SchedulePayment_n(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23272,6 +34128,213 @@ func (ec *executionContext) _SchedulePayment_paidAt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_SchedulePayment_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ScoringRule_id(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ScoringRule_orderNo(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_orderNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_orderNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScoringRule_expression(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_expression(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expression, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_expression(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScoringRule_description(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScoringRule_blocking(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_blocking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_blocking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ScoringRule_allowing(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_allowing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allowing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_allowing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ScoringRule_denialReason(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_denialReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DenialReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_denialReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScoringRule_recommendation(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScoringRule_active(ctx context.Context, field graphql.CollectedField, obj *store.ScoringRuleEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoringRule_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoringRule_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoringRule", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Subscription_applicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -27278,6 +38341,1364 @@ func UnmarshalFlagTypeInput(ctx context.Context, raw any) (lending.FlagTypeInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInitiateCustomerOfferInput(ctx context.Context, obj any) (model.InitiateCustomerOfferInput, error) {
+	var it model.InitiateCustomerOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "process", "employeeId", "productId", "pdpaTemplateId", "signature"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "process":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("process"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Process = data
+		case "employeeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employeeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployeeID = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "pdpaTemplateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pdpaTemplateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PdpaTemplateID = data
+		case "signature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signature"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signature = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInitiateCustomerOfferInput unmarshals raw into the InitiateCustomerOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInitiateCustomerOfferInput(ctx context.Context, raw any) (model.InitiateCustomerOfferInput, error) {
+	var out model.InitiateCustomerOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiateCustomerOfferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadAddressInput(ctx context.Context, obj any) (lending.LeadAddress, error) {
+	var it lending.LeadAddress
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "countryId", "postalCode", "regionName", "localityName", "streetName", "houseNo", "buildingNo", "blockNo", "apartmentNo", "fullAddressText", "oldAddressText", "fiasId", "fiasChain", "fiasChainText", "housingType", "metroStation", "telephone", "timeZone", "regDate", "attributes", "position", "purposeId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "countryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryID = data
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = data
+		case "regionName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionName = data
+		case "localityName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("localityName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocalityName = data
+		case "streetName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("streetName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StreetName = data
+		case "houseNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("houseNo"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseNo = data
+		case "buildingNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buildingNo"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuildingNo = data
+		case "blockNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blockNo"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlockNo = data
+		case "apartmentNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apartmentNo"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApartmentNo = data
+		case "fullAddressText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullAddressText"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullAddressText = data
+		case "oldAddressText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("oldAddressText"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OldAddressText = data
+		case "fiasId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fiasId"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiasID = data
+		case "fiasChain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fiasChain"))
+			data, err := ec.unmarshalOLeadFiasChainInput2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiasChain = data
+		case "fiasChainText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fiasChainText"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiasChainText = data
+		case "housingType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("housingType"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HousingType = data
+		case "metroStation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metroStation"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetroStation = data
+		case "telephone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("telephone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Telephone = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "regDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegDate = data
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "purposeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purposeId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PurposeID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadAddressInput unmarshals raw into the LeadAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadAddressInput(ctx context.Context, raw any) (lending.LeadAddress, error) {
+	var out lending.LeadAddress
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadDebtInput(ctx context.Context, obj any) (lending.LeadDebt, error) {
+	var it lending.LeadDebt
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "debtName", "bank", "debtBankId", "contractNameAndDate", "requisites", "debtAmount", "remainderDebt", "monthlyPayment", "intRate", "paymentPeriodicity", "availabilityDelays", "lastFactPaymentDate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "debtName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debtName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebtName = data
+		case "bank":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bank"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bank = data
+		case "debtBankId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debtBankId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebtBankID = data
+		case "contractNameAndDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractNameAndDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractNameAndDate = data
+		case "requisites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requisites"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requisites = data
+		case "debtAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debtAmount"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebtAmount = data
+		case "remainderDebt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remainderDebt"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemainderDebt = data
+		case "monthlyPayment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyPayment"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyPayment = data
+		case "intRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intRate"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntRate = data
+		case "paymentPeriodicity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentPeriodicity"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentPeriodicity = data
+		case "availabilityDelays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availabilityDelays"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailabilityDelays = data
+		case "lastFactPaymentDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastFactPaymentDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastFactPaymentDate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadDebtInput unmarshals raw into the LeadDebtInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadDebtInput(ctx context.Context, raw any) (lending.LeadDebt, error) {
+	var out lending.LeadDebt
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadDebtInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadExtraFieldInput(ctx context.Context, obj any) (lending.LeadExtraField, error) {
+	var it lending.LeadExtraField
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "key", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadExtraFieldInput unmarshals raw into the LeadExtraFieldInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadExtraFieldInput(ctx context.Context, raw any) (lending.LeadExtraField, error) {
+	var out lending.LeadExtraField
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadExtraFieldInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadFiasChainInput(ctx context.Context, obj any) (lending.LeadFiasChain, error) {
+	var it lending.LeadFiasChain
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "level", "name", "type", "settlement", "parents"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "settlement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settlement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Settlement = data
+		case "parents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parents"))
+			data, err := ec.unmarshalOLeadFiasChainInput2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parents = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadFiasChainInput unmarshals raw into the LeadFiasChainInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadFiasChainInput(ctx context.Context, raw any) (lending.LeadFiasChain, error) {
+	var out lending.LeadFiasChain
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadFiasChainInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadFilter(ctx context.Context, obj any) (store.LeadFilter, error) {
+	var it store.LeadFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channel", "lastName", "mobilePhone", "createdFrom", "createdBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOLeadChannel2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "mobilePhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mobilePhone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MobilePhone = data
+		case "createdFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedFrom = data
+		case "createdBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBefore = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadFilter unmarshals raw into the LeadFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadFilter(ctx context.Context, raw any) (store.LeadFilter, error) {
+	var out store.LeadFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadGoodInput(ctx context.Context, obj any) (lending.LeadGood, error) {
+	var it lending.LeadGood
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "article", "description", "quantity", "amount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "article":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("article"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Article = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadGoodInput unmarshals raw into the LeadGoodInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadGoodInput(ctx context.Context, raw any) (lending.LeadGood, error) {
+	var out lending.LeadGood
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadGoodInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any) (lending.Lead, error) {
+	var it lending.Lead
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channel", "firstName", "lastName", "patronymic", "mobilePhone", "email", "managerId", "amount", "period", "periodUnit", "creditProductId", "birthDate", "birthPlace", "birthCountryId", "sexId", "inn", "snils", "naturalPerson", "childrenCount", "adultChildrenCount", "dependentsCount", "passport", "addressData", "registrationAddressData", "addresses", "relatives", "goods", "meanIncome", "averageMonthlyCost", "monthlyCreditPayment", "activeCreditsAmount", "activeCreditsCount", "activeDelinquencyAmount", "closedCreditsCount", "delinquencyCount", "payedDelinquencyCount", "writtenDelinquencyCount", "employerInn", "employerTitle", "leadDebts", "cardHolder", "cardNumber", "validThruMonth", "validThruYear", "gettingMoneyMethodId", "howYouKnowId", "shopId", "storeTypeId", "subdivisionId", "registrationNumber", "title", "approvedByScorista", "ipAndRegAddressMatch", "ipAndRegionMatch", "mobilePhoneCheck", "rosfinmonitoringCheck", "ufmsCheck", "extraFields"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNLeadChannel2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "patronymic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("patronymic"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Patronymic = data
+		case "mobilePhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mobilePhone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MobilePhone = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "managerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("managerId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManagerID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "periodUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodUnit"))
+			data, err := ec.unmarshalOPeriodUnit2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodUnit = data
+		case "creditProductId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditProductId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditProductID = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "birthPlace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthPlace"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthPlace = data
+		case "birthCountryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthCountryId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthCountryID = data
+		case "sexId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sexId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SexID = data
+		case "inn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inn"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.INN = data
+		case "snils":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("snils"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SNILS = data
+		case "naturalPerson":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("naturalPerson"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NaturalPerson = data
+		case "childrenCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childrenCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChildrenCount = data
+		case "adultChildrenCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adultChildrenCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdultChildrenCount = data
+		case "dependentsCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependentsCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DependentsCount = data
+		case "passport":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passport"))
+			data, err := ec.unmarshalOLeadPassportInput2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passport = data
+		case "addressData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressData"))
+			data, err := ec.unmarshalOLeadAddressInput2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressData = data
+		case "registrationAddressData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationAddressData"))
+			data, err := ec.unmarshalOLeadAddressInput2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationAddressData = data
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOLeadAddressInput2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		case "relatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relatives"))
+			data, err := ec.unmarshalOLeadRelativeInput2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relatives = data
+		case "goods":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goods"))
+			data, err := ec.unmarshalOLeadGoodInput2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Goods = data
+		case "meanIncome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meanIncome"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeanIncome = data
+		case "averageMonthlyCost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("averageMonthlyCost"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AverageMonthlyCost = data
+		case "monthlyCreditPayment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyCreditPayment"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyCreditPayment = data
+		case "activeCreditsAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeCreditsAmount"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveCreditsAmount = data
+		case "activeCreditsCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeCreditsCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveCreditsCount = data
+		case "activeDelinquencyAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeDelinquencyAmount"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveDelinquencyAmount = data
+		case "closedCreditsCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedCreditsCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedCreditsCount = data
+		case "delinquencyCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delinquencyCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DelinquencyCount = data
+		case "payedDelinquencyCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payedDelinquencyCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayedDelinquencyCount = data
+		case "writtenDelinquencyCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writtenDelinquencyCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WrittenDelinquencyCount = data
+		case "employerInn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerInn"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerINN = data
+		case "employerTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerTitle"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerTitle = data
+		case "leadDebts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadDebts"))
+			data, err := ec.unmarshalOLeadDebtInput2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadDebts = data
+		case "cardHolder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cardHolder"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CardHolder = data
+		case "cardNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cardNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CardNumber = data
+		case "validThruMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validThruMonth"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidThruMonth = data
+		case "validThruYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validThruYear"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidThruYear = data
+		case "gettingMoneyMethodId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gettingMoneyMethodId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GettingMoneyMethodID = data
+		case "howYouKnowId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("howYouKnowId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HowYouKnowID = data
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "storeTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeTypeId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreTypeID = data
+		case "subdivisionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subdivisionId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubdivisionID = data
+		case "registrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumber = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "approvedByScorista":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByScorista"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByScorista = data
+		case "ipAndRegAddressMatch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipAndRegAddressMatch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IPAndRegAddressMatch = data
+		case "ipAndRegionMatch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipAndRegionMatch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IPAndRegionMatch = data
+		case "mobilePhoneCheck":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mobilePhoneCheck"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MobilePhoneCheck = data
+		case "rosfinmonitoringCheck":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rosfinmonitoringCheck"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RosfinmonitoringCheck = data
+		case "ufmsCheck":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ufmsCheck"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UFMSCheck = data
+		case "extraFields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraFields"))
+			data, err := ec.unmarshalOLeadExtraFieldInput2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraFields = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadInput unmarshals raw into the LeadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadInput(ctx context.Context, raw any) (lending.Lead, error) {
+	var out lending.Lead
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadPassportInput(ctx context.Context, obj any) (lending.LeadPassport, error) {
+	var it lending.LeadPassport
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "seria", "no", "issueDate", "manager", "subdivisionCode", "closeDate", "extraNumber", "complementaryDocTypeId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "seria":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seria"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seria = data
+		case "no":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("no"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.No = data
+		case "issueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueDate = data
+		case "manager":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("manager"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Manager = data
+		case "subdivisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subdivisionCode"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubdivisionCode = data
+		case "closeDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closeDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CloseDate = data
+		case "extraNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraNumber = data
+		case "complementaryDocTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complementaryDocTypeId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComplementaryDocTypeID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadPassportInput unmarshals raw into the LeadPassportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadPassportInput(ctx context.Context, raw any) (lending.LeadPassport, error) {
+	var out lending.LeadPassport
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadPassportInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadRelativeInput(ctx context.Context, obj any) (lending.LeadRelative, error) {
+	var it lending.LeadRelative
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "firstName", "lastName", "patronymic", "birthDate", "address", "email", "telephone", "workPlace", "comments", "rnn", "passport", "collateralRelId", "resident", "verified"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "patronymic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("patronymic"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Patronymic = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "telephone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("telephone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Telephone = data
+		case "workPlace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workPlace"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkPlace = data
+		case "comments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comments"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comments = data
+		case "rnn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rnn"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RNN = data
+		case "passport":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passport"))
+			data, err := ec.unmarshalOLeadPassportInput2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passport = data
+		case "collateralRelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collateralRelId"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollateralRelID = data
+		case "resident":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resident"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resident = data
+		case "verified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verified"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Verified = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadRelativeInput unmarshals raw into the LeadRelativeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadRelativeInput(ctx context.Context, raw any) (lending.LeadRelative, error) {
+	var out lending.LeadRelative
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadRelativeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLoanFilter(ctx context.Context, obj any) (model.LoanFilter, error) {
 	var it model.LoanFilter
 	if obj == nil {
@@ -27418,6 +39839,566 @@ func UnmarshalPostPaymentInput(ctx context.Context, raw any) (lending.PaymentPos
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPreConsumptionCompanionInput(ctx context.Context, obj any) (lending.PreConsumptionCompanionInput, error) {
+	var it lending.PreConsumptionCompanionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employeeId", "associateRuleName", "name", "rank", "department", "company", "identityNo", "firstName", "middleName", "lastName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employeeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employeeId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployeeID = data
+		case "associateRuleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("associateRuleName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssociateRuleName = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "rank":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rank"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rank = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = data
+		case "identityNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identityNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentityNo = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPreConsumptionCompanionInput unmarshals raw into the PreConsumptionCompanionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPreConsumptionCompanionInput(ctx context.Context, raw any) (lending.PreConsumptionCompanionInput, error) {
+	var out lending.PreConsumptionCompanionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionCompanionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPreConsumptionCostTrackingInput(ctx context.Context, obj any) (lending.PreConsumptionCostTrackingInput, error) {
+	var it lending.PreConsumptionCostTrackingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"costTrackingName", "costTrackingItemBizCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "costTrackingName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costTrackingName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostTrackingName = data
+		case "costTrackingItemBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costTrackingItemBizCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostTrackingItemBizCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPreConsumptionCostTrackingInput unmarshals raw into the PreConsumptionCostTrackingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPreConsumptionCostTrackingInput(ctx context.Context, raw any) (lending.PreConsumptionCostTrackingInput, error) {
+	var out lending.PreConsumptionCostTrackingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionCostTrackingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPreConsumptionExpenseInput(ctx context.Context, obj any) (lending.PreConsumptionExpenseInput, error) {
+	var it lending.PreConsumptionExpenseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"feeTypeBizCode", "amount", "approvedAmount", "consumeTime"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "feeTypeBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feeTypeBizCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeeTypeBizCode = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "approvedAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAmount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAmount = data
+		case "consumeTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consumeTime"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsumeTime = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPreConsumptionExpenseInput unmarshals raw into the PreConsumptionExpenseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPreConsumptionExpenseInput(ctx context.Context, raw any) (lending.PreConsumptionExpenseInput, error) {
+	var out lending.PreConsumptionExpenseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionExpenseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPreConsumptionFilter(ctx context.Context, obj any) (store.PreConsumptionFilter, error) {
+	var it store.PreConsumptionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userEmployeeId", "departmentBizCode", "subsidiaryBizCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userEmployeeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userEmployeeId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserEmployeeID = data
+		case "departmentBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentBizCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentBizCode = data
+		case "subsidiaryBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subsidiaryBizCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubsidiaryBizCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPreConsumptionFilter unmarshals raw into the PreConsumptionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPreConsumptionFilter(ctx context.Context, raw any) (store.PreConsumptionFilter, error) {
+	var out store.PreConsumptionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPreConsumptionFormValueInput(ctx context.Context, obj any) (lending.PreConsumptionFormValueInput, error) {
+	var it lending.PreConsumptionFormValueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"identifier", "value", "detailFieldValues"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "detailFieldValues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detailFieldValues"))
+			data, err := ec.unmarshalOMap2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DetailFieldValues = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPreConsumptionFormValueInput unmarshals raw into the PreConsumptionFormValueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPreConsumptionFormValueInput(ctx context.Context, raw any) (lending.PreConsumptionFormValueInput, error) {
+	var out lending.PreConsumptionFormValueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionFormValueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPreConsumptionInput(ctx context.Context, obj any) (lending.PreConsumptionInput, error) {
+	var it lending.PreConsumptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"businessCode", "name", "userEmployeeId", "departmentBizCode", "subsidiaryBizCode", "costTrackings", "amount", "approvedAmount", "submittedAt", "expenses", "userLoans", "handleList", "correlationPattern", "formSubTypeBizCode", "comments", "customFormValues", "accompaniedUserList", "acceptCcy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "businessCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessCode = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "userEmployeeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userEmployeeId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserEmployeeID = data
+		case "departmentBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentBizCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentBizCode = data
+		case "subsidiaryBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subsidiaryBizCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubsidiaryBizCode = data
+		case "costTrackings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costTrackings"))
+			data, err := ec.unmarshalOPreConsumptionCostTrackingInput2ᚕlendgraphᚋlendingᚐPreConsumptionCostTrackingInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostTrackings = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "approvedAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAmount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAmount = data
+		case "submittedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedAt = data
+		case "expenses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expenses"))
+			data, err := ec.unmarshalOPreConsumptionExpenseInput2ᚕlendgraphᚋlendingᚐPreConsumptionExpenseInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expenses = data
+		case "userLoans":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userLoans"))
+			data, err := ec.unmarshalOPreConsumptionLoanInput2ᚕlendgraphᚋlendingᚐPreConsumptionLoanInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserLoans = data
+		case "handleList":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handleList"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandleList = data
+		case "correlationPattern":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("correlationPattern"))
+			data, err := ec.unmarshalOPreConsumptionCorrelationPattern2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CorrelationPattern = data
+		case "formSubTypeBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formSubTypeBizCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormSubTypeBizCode = data
+		case "comments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comments"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comments = data
+		case "customFormValues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customFormValues"))
+			data, err := ec.unmarshalOPreConsumptionFormValueInput2ᚕlendgraphᚋlendingᚐPreConsumptionFormValueInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomFormValues = data
+		case "accompaniedUserList":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accompaniedUserList"))
+			data, err := ec.unmarshalOPreConsumptionCompanionInput2ᚕlendgraphᚋlendingᚐPreConsumptionCompanionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccompaniedUserList = data
+		case "acceptCcy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptCcy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptCcy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPreConsumptionInput unmarshals raw into the PreConsumptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPreConsumptionInput(ctx context.Context, raw any) (lending.PreConsumptionInput, error) {
+	var out lending.PreConsumptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPreConsumptionLoanInput(ctx context.Context, obj any) (lending.PreConsumptionLoanInput, error) {
+	var it lending.PreConsumptionLoanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"loanTypeBizCode", "loanAmount", "loanTypeMode", "currency", "loanRepaymentDate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "loanTypeBizCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanTypeBizCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanTypeBizCode = data
+		case "loanAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanAmount"))
+			data, err := ec.unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanAmount = data
+		case "loanTypeMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanTypeMode"))
+			data, err := ec.unmarshalOPreConsumptionLoanMode2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanTypeMode = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "loanRepaymentDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loanRepaymentDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoanRepaymentDate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPreConsumptionLoanInput unmarshals raw into the PreConsumptionLoanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPreConsumptionLoanInput(ctx context.Context, raw any) (lending.PreConsumptionLoanInput, error) {
+	var out lending.PreConsumptionLoanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionLoanInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRequestOtpInput(ctx context.Context, obj any) (model.RequestOtpInput, error) {
 	var it model.RequestOtpInput
 	if obj == nil {
@@ -27530,6 +40511,97 @@ func UnmarshalRequestPrepaymentInput(ctx context.Context, raw any) (model.Reques
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputScoringRuleInput(ctx context.Context, obj any) (lending.ScoringRuleInput, error) {
+	var it lending.ScoringRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderNo", "expression", "description", "blocking", "allowing", "denialReason", "recommendation", "active"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderNo"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderNo = data
+		case "expression":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expression"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expression = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "blocking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blocking"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Blocking = data
+		case "allowing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowing"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Allowing = data
+		case "denialReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("denialReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DenialReason = data
+		case "recommendation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recommendation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recommendation = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScoringRuleInput unmarshals raw into the ScoringRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScoringRuleInput(ctx context.Context, raw any) (lending.ScoringRuleInput, error) {
+	var out lending.ScoringRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScoringRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSelectOfferInput(ctx context.Context, obj any) (model.SelectOfferInput, error) {
 	var it model.SelectOfferInput
 	if obj == nil {
@@ -27625,6 +40697,55 @@ func (ec *executionContext) unmarshalInputSignApplicationInput(ctx context.Conte
 func UnmarshalSignApplicationInput(ctx context.Context, raw any) (model.SignApplicationInput, error) {
 	var out model.SignApplicationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitPreConsumptionsInput(ctx context.Context, obj any) (lending.PreConsumptionBatch, error) {
+	var it lending.PreConsumptionBatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timestamp", "data"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timestamp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timestamp"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timestamp = data
+		case "data":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("data"))
+			data, err := ec.unmarshalNPreConsumptionInput2ᚕlendgraphᚋlendingᚐPreConsumptionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Data = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitPreConsumptionsInput unmarshals raw into the SubmitPreConsumptionsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitPreConsumptionsInput(ctx context.Context, raw any) (lending.PreConsumptionBatch, error) {
+	var out lending.PreConsumptionBatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitPreConsumptionsInput", raw, &out)
 	return out, err
 }
 
@@ -28923,6 +42044,160 @@ func (ec *executionContext) _CustomerFlag(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var customerOfferImplementors = []string{"CustomerOffer"}
+
+func (ec *executionContext) _CustomerOffer(ctx context.Context, sel ast.SelectionSet, obj *lending.CustomerOffer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerOfferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerOffer")
+		case "id":
+			out.Values[i] = ec._CustomerOffer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerOfferProcedure":
+			out.Values[i] = ec._CustomerOffer_customerOfferProcedure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "product":
+			out.Values[i] = ec._CustomerOffer_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pdpa":
+			out.Values[i] = ec._CustomerOffer_pdpa(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CustomerOffer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerOfferProcedureImplementors = []string{"CustomerOfferProcedure"}
+
+func (ec *executionContext) _CustomerOfferProcedure(ctx context.Context, sel ast.SelectionSet, obj *lending.CustomerOfferProcedure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerOfferProcedureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerOfferProcedure")
+		case "customerId":
+			out.Values[i] = ec._CustomerOfferProcedure_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerOfferProcess":
+			out.Values[i] = ec._CustomerOfferProcedure_customerOfferProcess(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processCode":
+			out.Values[i] = ec._CustomerOfferProcedure_processCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "employee":
+			out.Values[i] = ec._CustomerOfferProcedure_employee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerOfferId":
+			out.Values[i] = ec._CustomerOfferProcedure_customerOfferId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerOfferProcessNextTask":
+			out.Values[i] = ec._CustomerOfferProcedure_customerOfferProcessNextTask(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerOfferProductImplementors = []string{"CustomerOfferProduct"}
+
+func (ec *executionContext) _CustomerOfferProduct(ctx context.Context, sel ast.SelectionSet, obj *lending.CustomerOfferProduct) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerOfferProductImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerOfferProduct")
+		case "productId":
+			out.Values[i] = ec._CustomerOfferProduct_productId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountConfiguration":
+			out.Values[i] = ec._CustomerOfferProduct_amountConfiguration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "termConfiguration":
+			out.Values[i] = ec._CustomerOfferProduct_termConfiguration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var documentAttributeImplementors = []string{"DocumentAttribute"}
 
 func (ec *executionContext) _DocumentAttribute(ctx context.Context, sel ast.SelectionSet, obj *store.DocumentAttribute) graphql.Marshaler {
@@ -29836,6 +43111,1128 @@ func (ec *executionContext) _IncomeImportResult(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var leadImplementors = []string{"Lead"}
+
+func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Lead")
+		case "id":
+			out.Values[i] = ec._Lead_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.Values[i] = ec._Lead_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstName":
+			out.Values[i] = ec._Lead_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastName":
+			out.Values[i] = ec._Lead_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "patronymic":
+			out.Values[i] = ec._Lead_patronymic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mobilePhone":
+			out.Values[i] = ec._Lead_mobilePhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Lead_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "managerId":
+			out.Values[i] = ec._Lead_managerId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._Lead_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._Lead_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodUnit":
+			out.Values[i] = ec._Lead_periodUnit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "creditProductId":
+			out.Values[i] = ec._Lead_creditProductId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthDate":
+			out.Values[i] = ec._Lead_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthPlace":
+			out.Values[i] = ec._Lead_birthPlace(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthCountryId":
+			out.Values[i] = ec._Lead_birthCountryId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sexId":
+			out.Values[i] = ec._Lead_sexId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inn":
+			out.Values[i] = ec._Lead_inn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "snils":
+			out.Values[i] = ec._Lead_snils(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "naturalPerson":
+			out.Values[i] = ec._Lead_naturalPerson(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "childrenCount":
+			out.Values[i] = ec._Lead_childrenCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "adultChildrenCount":
+			out.Values[i] = ec._Lead_adultChildrenCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dependentsCount":
+			out.Values[i] = ec._Lead_dependentsCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passport":
+			out.Values[i] = ec._Lead_passport(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addressData":
+			out.Values[i] = ec._Lead_addressData(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrationAddressData":
+			out.Values[i] = ec._Lead_registrationAddressData(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addresses":
+			out.Values[i] = ec._Lead_addresses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relatives":
+			out.Values[i] = ec._Lead_relatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "goods":
+			out.Values[i] = ec._Lead_goods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meanIncome":
+			out.Values[i] = ec._Lead_meanIncome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "averageMonthlyCost":
+			out.Values[i] = ec._Lead_averageMonthlyCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monthlyCreditPayment":
+			out.Values[i] = ec._Lead_monthlyCreditPayment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activeCreditsAmount":
+			out.Values[i] = ec._Lead_activeCreditsAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activeCreditsCount":
+			out.Values[i] = ec._Lead_activeCreditsCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activeDelinquencyAmount":
+			out.Values[i] = ec._Lead_activeDelinquencyAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedCreditsCount":
+			out.Values[i] = ec._Lead_closedCreditsCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "delinquencyCount":
+			out.Values[i] = ec._Lead_delinquencyCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payedDelinquencyCount":
+			out.Values[i] = ec._Lead_payedDelinquencyCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "writtenDelinquencyCount":
+			out.Values[i] = ec._Lead_writtenDelinquencyCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employerInn":
+			out.Values[i] = ec._Lead_employerInn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employerTitle":
+			out.Values[i] = ec._Lead_employerTitle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leadDebts":
+			out.Values[i] = ec._Lead_leadDebts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cardHolder":
+			out.Values[i] = ec._Lead_cardHolder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cardNumber":
+			out.Values[i] = ec._Lead_cardNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validThruMonth":
+			out.Values[i] = ec._Lead_validThruMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validThruYear":
+			out.Values[i] = ec._Lead_validThruYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gettingMoneyMethodId":
+			out.Values[i] = ec._Lead_gettingMoneyMethodId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "howYouKnowId":
+			out.Values[i] = ec._Lead_howYouKnowId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopId":
+			out.Values[i] = ec._Lead_shopId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeTypeId":
+			out.Values[i] = ec._Lead_storeTypeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subdivisionId":
+			out.Values[i] = ec._Lead_subdivisionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrationNumber":
+			out.Values[i] = ec._Lead_registrationNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Lead_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedByScorista":
+			out.Values[i] = ec._Lead_approvedByScorista(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ipAndRegAddressMatch":
+			out.Values[i] = ec._Lead_ipAndRegAddressMatch(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ipAndRegionMatch":
+			out.Values[i] = ec._Lead_ipAndRegionMatch(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mobilePhoneCheck":
+			out.Values[i] = ec._Lead_mobilePhoneCheck(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rosfinmonitoringCheck":
+			out.Values[i] = ec._Lead_rosfinmonitoringCheck(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ufmsCheck":
+			out.Values[i] = ec._Lead_ufmsCheck(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extraFields":
+			out.Values[i] = ec._Lead_extraFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientId":
+			out.Values[i] = ec._Lead_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currentStatus":
+			out.Values[i] = ec._Lead_currentStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "denialReason":
+			out.Values[i] = ec._Lead_denialReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scoringTask":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_scoringTask(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Lead_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Lead_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadAddressImplementors = []string{"LeadAddress"}
+
+func (ec *executionContext) _LeadAddress(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadAddress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadAddress")
+		case "id":
+			out.Values[i] = ec._LeadAddress_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "countryId":
+			out.Values[i] = ec._LeadAddress_countryId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "postalCode":
+			out.Values[i] = ec._LeadAddress_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "regionName":
+			out.Values[i] = ec._LeadAddress_regionName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "localityName":
+			out.Values[i] = ec._LeadAddress_localityName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "streetName":
+			out.Values[i] = ec._LeadAddress_streetName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "houseNo":
+			out.Values[i] = ec._LeadAddress_houseNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "buildingNo":
+			out.Values[i] = ec._LeadAddress_buildingNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "blockNo":
+			out.Values[i] = ec._LeadAddress_blockNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "apartmentNo":
+			out.Values[i] = ec._LeadAddress_apartmentNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fullAddressText":
+			out.Values[i] = ec._LeadAddress_fullAddressText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "oldAddressText":
+			out.Values[i] = ec._LeadAddress_oldAddressText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fiasId":
+			out.Values[i] = ec._LeadAddress_fiasId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fiasChain":
+			out.Values[i] = ec._LeadAddress_fiasChain(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fiasChainText":
+			out.Values[i] = ec._LeadAddress_fiasChainText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "housingType":
+			out.Values[i] = ec._LeadAddress_housingType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "metroStation":
+			out.Values[i] = ec._LeadAddress_metroStation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "telephone":
+			out.Values[i] = ec._LeadAddress_telephone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._LeadAddress_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "regDate":
+			out.Values[i] = ec._LeadAddress_regDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attributes":
+			out.Values[i] = ec._LeadAddress_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._LeadAddress_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "purposeId":
+			out.Values[i] = ec._LeadAddress_purposeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadConnectionImplementors = []string{"LeadConnection"}
+
+func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LeadConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadConnection")
+		case "edges":
+			out.Values[i] = ec._LeadConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeadConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadDebtImplementors = []string{"LeadDebt"}
+
+func (ec *executionContext) _LeadDebt(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadDebt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadDebtImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadDebt")
+		case "id":
+			out.Values[i] = ec._LeadDebt_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "debtName":
+			out.Values[i] = ec._LeadDebt_debtName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bank":
+			out.Values[i] = ec._LeadDebt_bank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "debtBankId":
+			out.Values[i] = ec._LeadDebt_debtBankId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contractNameAndDate":
+			out.Values[i] = ec._LeadDebt_contractNameAndDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requisites":
+			out.Values[i] = ec._LeadDebt_requisites(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "debtAmount":
+			out.Values[i] = ec._LeadDebt_debtAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "remainderDebt":
+			out.Values[i] = ec._LeadDebt_remainderDebt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "monthlyPayment":
+			out.Values[i] = ec._LeadDebt_monthlyPayment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "intRate":
+			out.Values[i] = ec._LeadDebt_intRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "paymentPeriodicity":
+			out.Values[i] = ec._LeadDebt_paymentPeriodicity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "availabilityDelays":
+			out.Values[i] = ec._LeadDebt_availabilityDelays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastFactPaymentDate":
+			out.Values[i] = ec._LeadDebt_lastFactPaymentDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadEdgeImplementors = []string{"LeadEdge"}
+
+func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LeadEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadEdge")
+		case "cursor":
+			out.Values[i] = ec._LeadEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LeadEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadExtraFieldImplementors = []string{"LeadExtraField"}
+
+func (ec *executionContext) _LeadExtraField(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadExtraField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadExtraFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadExtraField")
+		case "id":
+			out.Values[i] = ec._LeadExtraField_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._LeadExtraField_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._LeadExtraField_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadFiasChainImplementors = []string{"LeadFiasChain"}
+
+func (ec *executionContext) _LeadFiasChain(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadFiasChain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadFiasChainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadFiasChain")
+		case "id":
+			out.Values[i] = ec._LeadFiasChain_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._LeadFiasChain_level(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._LeadFiasChain_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._LeadFiasChain_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "settlement":
+			out.Values[i] = ec._LeadFiasChain_settlement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "parents":
+			out.Values[i] = ec._LeadFiasChain_parents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadGoodImplementors = []string{"LeadGood"}
+
+func (ec *executionContext) _LeadGood(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadGood) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadGoodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadGood")
+		case "id":
+			out.Values[i] = ec._LeadGood_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._LeadGood_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "article":
+			out.Values[i] = ec._LeadGood_article(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._LeadGood_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._LeadGood_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._LeadGood_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadPassportImplementors = []string{"LeadPassport"}
+
+func (ec *executionContext) _LeadPassport(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadPassport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadPassportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadPassport")
+		case "id":
+			out.Values[i] = ec._LeadPassport_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "seria":
+			out.Values[i] = ec._LeadPassport_seria(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._LeadPassport_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueDate":
+			out.Values[i] = ec._LeadPassport_issueDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "manager":
+			out.Values[i] = ec._LeadPassport_manager(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subdivisionCode":
+			out.Values[i] = ec._LeadPassport_subdivisionCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "closeDate":
+			out.Values[i] = ec._LeadPassport_closeDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "extraNumber":
+			out.Values[i] = ec._LeadPassport_extraNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "complementaryDocTypeId":
+			out.Values[i] = ec._LeadPassport_complementaryDocTypeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadRelativeImplementors = []string{"LeadRelative"}
+
+func (ec *executionContext) _LeadRelative(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadRelative) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadRelativeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadRelative")
+		case "id":
+			out.Values[i] = ec._LeadRelative_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstName":
+			out.Values[i] = ec._LeadRelative_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastName":
+			out.Values[i] = ec._LeadRelative_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "patronymic":
+			out.Values[i] = ec._LeadRelative_patronymic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "birthDate":
+			out.Values[i] = ec._LeadRelative_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._LeadRelative_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._LeadRelative_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "telephone":
+			out.Values[i] = ec._LeadRelative_telephone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workPlace":
+			out.Values[i] = ec._LeadRelative_workPlace(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "comments":
+			out.Values[i] = ec._LeadRelative_comments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rnn":
+			out.Values[i] = ec._LeadRelative_rnn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "passport":
+			out.Values[i] = ec._LeadRelative_passport(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "collateralRelId":
+			out.Values[i] = ec._LeadRelative_collateralRelId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resident":
+			out.Values[i] = ec._LeadRelative_resident(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verified":
+			out.Values[i] = ec._LeadRelative_verified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadRuleTaskImplementors = []string{"LeadRuleTask"}
+
+func (ec *executionContext) _LeadRuleTask(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadRuleTask) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadRuleTaskImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadRuleTask")
+		case "id":
+			out.Values[i] = ec._LeadRuleTask_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._LeadRuleTask_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endDate":
+			out.Values[i] = ec._LeadRuleTask_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recommendation":
+			out.Values[i] = ec._LeadRuleTask_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleStep":
+			out.Values[i] = ec._LeadRuleTask_ruleStep(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorInfo":
+			out.Values[i] = ec._LeadRuleTask_errorInfo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "options":
+			out.Values[i] = ec._LeadRuleTask_options(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadScoringTaskImplementors = []string{"LeadScoringTask"}
+
+func (ec *executionContext) _LeadScoringTask(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadScoring) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadScoringTaskImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadScoringTask")
+		case "id":
+			out.Values[i] = ec._LeadScoringTask_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._LeadScoringTask_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endDate":
+			out.Values[i] = ec._LeadScoringTask_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleStepSchemaId":
+			out.Values[i] = ec._LeadScoringTask_ruleStepSchemaId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finalRecommendation":
+			out.Values[i] = ec._LeadScoringTask_finalRecommendation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleTasks":
+			out.Values[i] = ec._LeadScoringTask_ruleTasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loanImplementors = []string{"Loan"}
 
 func (ec *executionContext) _Loan(ctx context.Context, sel ast.SelectionSet, obj *store.Loan) graphql.Marshaler {
@@ -30360,6 +44757,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "initiateCustomerOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_initiateCustomerOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCustomerFromLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCustomerFromLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scoreLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scoreLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateScoringRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateScoringRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "stopAccruals":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_stopAccruals(ctx, field)
@@ -30482,6 +44914,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "repayLoan":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_repayLoan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitPreConsumptions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitPreConsumptions(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -30767,6 +45206,82 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var offerAmountRangeImplementors = []string{"OfferAmountRange"}
+
+func (ec *executionContext) _OfferAmountRange(ctx context.Context, sel ast.SelectionSet, obj *lending.AmountRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerAmountRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferAmountRange")
+		case "maxValueRange":
+			out.Values[i] = ec._OfferAmountRange_maxValueRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minValueRange":
+			out.Values[i] = ec._OfferAmountRange_minValueRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var offerTermRangeImplementors = []string{"OfferTermRange"}
+
+func (ec *executionContext) _OfferTermRange(ctx context.Context, sel ast.SelectionSet, obj *lending.TermRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerTermRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferTermRange")
+		case "maxValueRange":
+			out.Values[i] = ec._OfferTermRange_maxValueRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minValueRange":
+			out.Values[i] = ec._OfferTermRange_minValueRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -31022,6 +45537,647 @@ func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "eventTime":
 			out.Values[i] = ec._Payout_eventTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pdpaConsentImplementors = []string{"PdpaConsent"}
+
+func (ec *executionContext) _PdpaConsent(ctx context.Context, sel ast.SelectionSet, obj *lending.PDPAConsent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pdpaConsentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PdpaConsent")
+		case "template":
+			out.Values[i] = ec._PdpaConsent_template(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "textSha256":
+			out.Values[i] = ec._PdpaConsent_textSha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signedAt":
+			out.Values[i] = ec._PdpaConsent_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signature":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PdpaConsent_signature(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pdpaTemplateImplementors = []string{"PdpaTemplate"}
+
+func (ec *executionContext) _PdpaTemplate(ctx context.Context, sel ast.SelectionSet, obj *store.PDPATemplate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pdpaTemplateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PdpaTemplate")
+		case "id":
+			out.Values[i] = ec._PdpaTemplate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._PdpaTemplate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._PdpaTemplate_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._PdpaTemplate_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._PdpaTemplate_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._PdpaTemplate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionImplementors = []string{"PreConsumption"}
+
+func (ec *executionContext) _PreConsumption(ctx context.Context, sel ast.SelectionSet, obj *store.PreConsumption) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumption")
+		case "id":
+			out.Values[i] = ec._PreConsumption_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "businessCode":
+			out.Values[i] = ec._PreConsumption_businessCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._PreConsumption_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userEmployeeId":
+			out.Values[i] = ec._PreConsumption_userEmployeeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departmentBizCode":
+			out.Values[i] = ec._PreConsumption_departmentBizCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subsidiaryBizCode":
+			out.Values[i] = ec._PreConsumption_subsidiaryBizCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._PreConsumption_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedAmount":
+			out.Values[i] = ec._PreConsumption_approvedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.Values[i] = ec._PreConsumption_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptCcy":
+			out.Values[i] = ec._PreConsumption_acceptCcy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._PreConsumption_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentAt":
+			out.Values[i] = ec._PreConsumption_sentAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "correlationPattern":
+			out.Values[i] = ec._PreConsumption_correlationPattern(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "formSubTypeBizCode":
+			out.Values[i] = ec._PreConsumption_formSubTypeBizCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comments":
+			out.Values[i] = ec._PreConsumption_comments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handleList":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PreConsumption_handleList(ctx, field, obj)
+				})
+		case "costTrackings":
+			out.Values[i] = ec._PreConsumption_costTrackings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expenses":
+			out.Values[i] = ec._PreConsumption_expenses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userLoans":
+			out.Values[i] = ec._PreConsumption_userLoans(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customFormValues":
+			out.Values[i] = ec._PreConsumption_customFormValues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accompaniedUserList":
+			out.Values[i] = ec._PreConsumption_accompaniedUserList(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.Values[i] = ec._PreConsumption_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PreConsumption_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PreConsumption_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionCompanionImplementors = []string{"PreConsumptionCompanion"}
+
+func (ec *executionContext) _PreConsumptionCompanion(ctx context.Context, sel ast.SelectionSet, obj *store.PreConsumptionCompanion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionCompanionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionCompanion")
+		case "employeeId":
+			out.Values[i] = ec._PreConsumptionCompanion_employeeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "associateRuleName":
+			out.Values[i] = ec._PreConsumptionCompanion_associateRuleName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._PreConsumptionCompanion_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._PreConsumptionCompanion_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "department":
+			out.Values[i] = ec._PreConsumptionCompanion_department(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "company":
+			out.Values[i] = ec._PreConsumptionCompanion_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "identityNo":
+			out.Values[i] = ec._PreConsumptionCompanion_identityNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstName":
+			out.Values[i] = ec._PreConsumptionCompanion_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "middleName":
+			out.Values[i] = ec._PreConsumptionCompanion_middleName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastName":
+			out.Values[i] = ec._PreConsumptionCompanion_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionConnectionImplementors = []string{"PreConsumptionConnection"}
+
+func (ec *executionContext) _PreConsumptionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PreConsumptionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionConnection")
+		case "edges":
+			out.Values[i] = ec._PreConsumptionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PreConsumptionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionCostTrackingImplementors = []string{"PreConsumptionCostTracking"}
+
+func (ec *executionContext) _PreConsumptionCostTracking(ctx context.Context, sel ast.SelectionSet, obj *store.PreConsumptionCostTracking) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionCostTrackingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionCostTracking")
+		case "costTrackingName":
+			out.Values[i] = ec._PreConsumptionCostTracking_costTrackingName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costTrackingItemBizCode":
+			out.Values[i] = ec._PreConsumptionCostTracking_costTrackingItemBizCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionEdgeImplementors = []string{"PreConsumptionEdge"}
+
+func (ec *executionContext) _PreConsumptionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PreConsumptionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionEdge")
+		case "cursor":
+			out.Values[i] = ec._PreConsumptionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PreConsumptionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionExpenseImplementors = []string{"PreConsumptionExpense"}
+
+func (ec *executionContext) _PreConsumptionExpense(ctx context.Context, sel ast.SelectionSet, obj *store.PreConsumptionExpense) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionExpenseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionExpense")
+		case "feeTypeBizCode":
+			out.Values[i] = ec._PreConsumptionExpense_feeTypeBizCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._PreConsumptionExpense_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approvedAmount":
+			out.Values[i] = ec._PreConsumptionExpense_approvedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._PreConsumptionExpense_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consumeTime":
+			out.Values[i] = ec._PreConsumptionExpense_consumeTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionFormValueImplementors = []string{"PreConsumptionFormValue"}
+
+func (ec *executionContext) _PreConsumptionFormValue(ctx context.Context, sel ast.SelectionSet, obj *store.PreConsumptionFormValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionFormValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionFormValue")
+		case "identifier":
+			out.Values[i] = ec._PreConsumptionFormValue_identifier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._PreConsumptionFormValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detailFieldValues":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PreConsumptionFormValue_detailFieldValues(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionLoanImplementors = []string{"PreConsumptionLoan"}
+
+func (ec *executionContext) _PreConsumptionLoan(ctx context.Context, sel ast.SelectionSet, obj *store.PreConsumptionLoan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionLoanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionLoan")
+		case "loanTypeBizCode":
+			out.Values[i] = ec._PreConsumptionLoan_loanTypeBizCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loanAmount":
+			out.Values[i] = ec._PreConsumptionLoan_loanAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loanTypeMode":
+			out.Values[i] = ec._PreConsumptionLoan_loanTypeMode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._PreConsumptionLoan_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loanRepaymentDate":
+			out.Values[i] = ec._PreConsumptionLoan_loanRepaymentDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var preConsumptionResultImplementors = []string{"PreConsumptionResult"}
+
+func (ec *executionContext) _PreConsumptionResult(ctx context.Context, sel ast.SelectionSet, obj *lending.PreConsumptionResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreConsumptionResult")
+		case "businessCode":
+			out.Values[i] = ec._PreConsumptionResult_businessCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._PreConsumptionResult_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._PreConsumptionResult_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31404,6 +46560,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_loans(ctx, field)
 				})
+		case "customerOffer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerOffer(ctx, field)
+				})
+		case "pdpaTemplates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pdpaTemplates(ctx, field)
+				})
+		case "lead":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lead(ctx, field)
+				})
+		case "leads":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leads(ctx, field)
+				})
+		case "scoringRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scoringRules(ctx, field)
+				})
 		case "loan":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -31439,6 +46625,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_transactionOrders(ctx, field)
+				})
+		case "preConsumption":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_preConsumption(ctx, field)
+				})
+		case "preConsumptions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_preConsumptions(ctx, field)
 				})
 		case "customers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -31657,6 +46855,122 @@ func (ec *executionContext) _Restrictions(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var ruleStepImplementors = []string{"RuleStep"}
+
+func (ec *executionContext) _RuleStep(ctx context.Context, sel ast.SelectionSet, obj *lending.RuleStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleStep")
+		case "id":
+			out.Values[i] = ec._RuleStep_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleStepTypeId":
+			out.Values[i] = ec._RuleStep_ruleStepTypeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderNo":
+			out.Values[i] = ec._RuleStep_orderNo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocking":
+			out.Values[i] = ec._RuleStep_blocking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowing":
+			out.Values[i] = ec._RuleStep_allowing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "branchSchemaId":
+			out.Values[i] = ec._RuleStep_branchSchemaId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "denialReasonId":
+			out.Values[i] = ec._RuleStep_denialReasonId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._RuleStep_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleStepSchemaId":
+			out.Values[i] = ec._RuleStep_ruleStepSchemaId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleStepFieldImplementors = []string{"RuleStepField"}
+
+func (ec *executionContext) _RuleStepField(ctx context.Context, sel ast.SelectionSet, obj *lending.RuleStepField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleStepFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleStepField")
+		case "id":
+			out.Values[i] = ec._RuleStepField_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stepTypeFieldId":
+			out.Values[i] = ec._RuleStepField_stepTypeFieldId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._RuleStepField_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var schedulePaymentImplementors = []string{"SchedulePayment"}
 
 func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.SelectionSet, obj *lending.ScheduleLine) graphql.Marshaler {
@@ -31736,6 +47050,79 @@ func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.Select
 		case "paidAt":
 			out.Values[i] = ec._SchedulePayment_paidAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scoringRuleImplementors = []string{"ScoringRule"}
+
+func (ec *executionContext) _ScoringRule(ctx context.Context, sel ast.SelectionSet, obj *store.ScoringRuleEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoringRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoringRule")
+		case "id":
+			out.Values[i] = ec._ScoringRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderNo":
+			out.Values[i] = ec._ScoringRule_orderNo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expression":
+			out.Values[i] = ec._ScoringRule_expression(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ScoringRule_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocking":
+			out.Values[i] = ec._ScoringRule_blocking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowing":
+			out.Values[i] = ec._ScoringRule_allowing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "denialReason":
+			out.Values[i] = ec._ScoringRule_denialReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recommendation":
+			out.Values[i] = ec._ScoringRule_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._ScoringRule_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -32943,6 +48330,22 @@ func (ec *executionContext) unmarshalNCustomerInput2lendgraphᚋlendingᚐCustom
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx context.Context, sel ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerOffer!")
+		return graphql.Null
+	}
+	return ec._CustomerOffer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerOfferProcedure2lendgraphᚋlendingᚐCustomerOfferProcedure(ctx context.Context, sel ast.SelectionSet, v lending.CustomerOfferProcedure) graphql.Marshaler {
+	return ec._CustomerOfferProcedure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerOfferProduct2lendgraphᚋlendingᚐCustomerOfferProduct(ctx context.Context, sel ast.SelectionSet, v lending.CustomerOfferProduct) graphql.Marshaler {
+	return ec._CustomerOfferProduct(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNCustomerSearch2lendgraphᚋstoreᚐCustomerMatch(ctx context.Context, v any) (store.CustomerMatch, error) {
 	res, err := ec.unmarshalInputCustomerSearch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33178,6 +48581,14 @@ func (ec *executionContext) unmarshalNExtServiceDataInput2lendgraphᚋlendingᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNFileContent2ᚖlendgraphᚋstoreᚐBlob(ctx context.Context, sel ast.SelectionSet, v *store.Blob) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FileContent!")
+		return graphql.Null
+	}
+	return ec._FileContent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFinancialSource2ᚕᚖlendgraphᚋstoreᚐFinancialSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FinancialSource) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33359,6 +48770,11 @@ func (ec *executionContext) marshalNIncomeImportResult2ᚖlendgraphᚋlendingᚐ
 	return ec._IncomeImportResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNInitiateCustomerOfferInput2lendgraphᚋgraphᚋmodelᚐInitiateCustomerOfferInput(ctx context.Context, v any) (model.InitiateCustomerOfferInput, error) {
+	res, err := ec.unmarshalInputInitiateCustomerOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33385,6 +48801,219 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx context.Context, sel ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Lead!")
+		return graphql.Null
+	}
+	return ec._Lead(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadAddress2lendgraphᚋlendingᚐLeadAddress(ctx context.Context, sel ast.SelectionSet, v lending.LeadAddress) graphql.Marshaler {
+	return ec._LeadAddress(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadAddress2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadAddress) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadAddress2lendgraphᚋlendingᚐLeadAddress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeadAddressInput2lendgraphᚋlendingᚐLeadAddress(ctx context.Context, v any) (lending.LeadAddress, error) {
+	res, err := ec.unmarshalInputLeadAddressInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLeadChannel2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadChannel2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LeadChannel!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNLeadConnection2ᚖlendgraphᚋgraphᚋmodelᚐLeadConnection(ctx context.Context, sel ast.SelectionSet, v *model.LeadConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadConnection!")
+		return graphql.Null
+	}
+	return ec._LeadConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadDebt2lendgraphᚋlendingᚐLeadDebt(ctx context.Context, sel ast.SelectionSet, v lending.LeadDebt) graphql.Marshaler {
+	return ec._LeadDebt(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadDebt2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadDebt) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadDebt2lendgraphᚋlendingᚐLeadDebt(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeadDebtInput2lendgraphᚋlendingᚐLeadDebt(ctx context.Context, v any) (lending.LeadDebt, error) {
+	res, err := ec.unmarshalInputLeadDebtInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐLeadEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LeadEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadEdge2ᚖlendgraphᚋgraphᚋmodelᚐLeadEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeadEdge2ᚖlendgraphᚋgraphᚋmodelᚐLeadEdge(ctx context.Context, sel ast.SelectionSet, v *model.LeadEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadEdge!")
+		return graphql.Null
+	}
+	return ec._LeadEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadExtraField2lendgraphᚋlendingᚐLeadExtraField(ctx context.Context, sel ast.SelectionSet, v lending.LeadExtraField) graphql.Marshaler {
+	return ec._LeadExtraField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadExtraField2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadExtraField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadExtraField2lendgraphᚋlendingᚐLeadExtraField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeadExtraFieldInput2lendgraphᚋlendingᚐLeadExtraField(ctx context.Context, v any) (lending.LeadExtraField, error) {
+	res, err := ec.unmarshalInputLeadExtraFieldInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadFiasChain2lendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, sel ast.SelectionSet, v lending.LeadFiasChain) graphql.Marshaler {
+	return ec._LeadFiasChain(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNLeadFiasChainInput2lendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, v any) (lending.LeadFiasChain, error) {
+	res, err := ec.unmarshalInputLeadFiasChainInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadGood2lendgraphᚋlendingᚐLeadGood(ctx context.Context, sel ast.SelectionSet, v lending.LeadGood) graphql.Marshaler {
+	return ec._LeadGood(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadGood2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadGood) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadGood2lendgraphᚋlendingᚐLeadGood(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeadGoodInput2lendgraphᚋlendingᚐLeadGood(ctx context.Context, v any) (lending.LeadGood, error) {
+	res, err := ec.unmarshalInputLeadGoodInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLeadInput2lendgraphᚋlendingᚐLead(ctx context.Context, v any) (lending.Lead, error) {
+	res, err := ec.unmarshalInputLeadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadRelative2lendgraphᚋlendingᚐLeadRelative(ctx context.Context, sel ast.SelectionSet, v lending.LeadRelative) graphql.Marshaler {
+	return ec._LeadRelative(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadRelative2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadRelative) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadRelative2lendgraphᚋlendingᚐLeadRelative(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeadRelativeInput2lendgraphᚋlendingᚐLeadRelative(ctx context.Context, v any) (lending.LeadRelative, error) {
+	res, err := ec.unmarshalInputLeadRelativeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadRuleTask2lendgraphᚋlendingᚐLeadRuleTask(ctx context.Context, sel ast.SelectionSet, v lending.LeadRuleTask) graphql.Marshaler {
+	return ec._LeadRuleTask(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadRuleTask2ᚕlendgraphᚋlendingᚐLeadRuleTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadRuleTask) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadRuleTask2lendgraphᚋlendingᚐLeadRuleTask(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLoan2ᚕᚖlendgraphᚋstoreᚐLoanᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Loan) graphql.Marshaler {
@@ -33501,6 +49130,35 @@ func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNMap2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMap2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMap2ᚕmapᚄ(ctx context.Context, sel ast.SelectionSet, v []map[string]any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNMap2map(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
 	res, err := scalars.UnmarshalMoney(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33509,6 +49167,24 @@ func (ec *executionContext) unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimal�
 func (ec *executionContext) marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
 	_ = sel
 	res := scalars.MarshalMoney(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Money!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
+	res, err := scalars.UnmarshalMoney(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Money!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalars.MarshalMoney(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Money!")
 	}
@@ -33537,6 +49213,14 @@ func (ec *executionContext) marshalNOffer2ᚖlendgraphᚋstoreᚐOffer(ctx conte
 		return graphql.Null
 	}
 	return ec._Offer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferAmountRange2lendgraphᚋlendingᚐAmountRange(ctx context.Context, sel ast.SelectionSet, v lending.AmountRange) graphql.Marshaler {
+	return ec._OfferAmountRange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOfferTermRange2lendgraphᚋlendingᚐTermRange(ctx context.Context, sel ast.SelectionSet, v lending.TermRange) graphql.Marshaler {
+	return ec._OfferTermRange(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -33619,9 +49303,263 @@ func (ec *executionContext) marshalNPaymentProviderRule2ᚖlendgraphᚋstoreᚐP
 	return ec._PaymentProviderRule(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPdpaConsent2lendgraphᚋlendingᚐPDPAConsent(ctx context.Context, sel ast.SelectionSet, v lending.PDPAConsent) graphql.Marshaler {
+	return ec._PdpaConsent(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPdpaTemplate2lendgraphᚋstoreᚐPDPATemplate(ctx context.Context, sel ast.SelectionSet, v store.PDPATemplate) graphql.Marshaler {
+	return ec._PdpaTemplate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPdpaTemplate2ᚕᚖlendgraphᚋstoreᚐPDPATemplateᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.PDPATemplate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPdpaTemplate2ᚖlendgraphᚋstoreᚐPDPATemplate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPdpaTemplate2ᚖlendgraphᚋstoreᚐPDPATemplate(ctx context.Context, sel ast.SelectionSet, v *store.PDPATemplate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PdpaTemplate!")
+		return graphql.Null
+	}
+	return ec._PdpaTemplate(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPostPaymentInput2lendgraphᚋlendingᚐPaymentPosting(ctx context.Context, v any) (lending.PaymentPosting, error) {
 	res, err := ec.unmarshalInputPostPaymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPreConsumption2ᚖlendgraphᚋstoreᚐPreConsumption(ctx context.Context, sel ast.SelectionSet, v *store.PreConsumption) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PreConsumption!")
+		return graphql.Null
+	}
+	return ec._PreConsumption(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionCompanion2lendgraphᚋstoreᚐPreConsumptionCompanion(ctx context.Context, sel ast.SelectionSet, v store.PreConsumptionCompanion) graphql.Marshaler {
+	return ec._PreConsumptionCompanion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionCompanion2ᚕlendgraphᚋstoreᚐPreConsumptionCompanionᚄ(ctx context.Context, sel ast.SelectionSet, v []store.PreConsumptionCompanion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreConsumptionCompanion2lendgraphᚋstoreᚐPreConsumptionCompanion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionCompanionInput2lendgraphᚋlendingᚐPreConsumptionCompanionInput(ctx context.Context, v any) (lending.PreConsumptionCompanionInput, error) {
+	res, err := ec.unmarshalInputPreConsumptionCompanionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPreConsumptionConnection2ᚖlendgraphᚋgraphᚋmodelᚐPreConsumptionConnection(ctx context.Context, sel ast.SelectionSet, v *model.PreConsumptionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PreConsumptionConnection!")
+		return graphql.Null
+	}
+	return ec._PreConsumptionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionCostTracking2lendgraphᚋstoreᚐPreConsumptionCostTracking(ctx context.Context, sel ast.SelectionSet, v store.PreConsumptionCostTracking) graphql.Marshaler {
+	return ec._PreConsumptionCostTracking(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionCostTracking2ᚕlendgraphᚋstoreᚐPreConsumptionCostTrackingᚄ(ctx context.Context, sel ast.SelectionSet, v []store.PreConsumptionCostTracking) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreConsumptionCostTracking2lendgraphᚋstoreᚐPreConsumptionCostTracking(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionCostTrackingInput2lendgraphᚋlendingᚐPreConsumptionCostTrackingInput(ctx context.Context, v any) (lending.PreConsumptionCostTrackingInput, error) {
+	res, err := ec.unmarshalInputPreConsumptionCostTrackingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPreConsumptionEdge2ᚕᚖlendgraphᚋgraphᚋmodelᚐPreConsumptionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PreConsumptionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreConsumptionEdge2ᚖlendgraphᚋgraphᚋmodelᚐPreConsumptionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPreConsumptionEdge2ᚖlendgraphᚋgraphᚋmodelᚐPreConsumptionEdge(ctx context.Context, sel ast.SelectionSet, v *model.PreConsumptionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PreConsumptionEdge!")
+		return graphql.Null
+	}
+	return ec._PreConsumptionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionExpense2lendgraphᚋstoreᚐPreConsumptionExpense(ctx context.Context, sel ast.SelectionSet, v store.PreConsumptionExpense) graphql.Marshaler {
+	return ec._PreConsumptionExpense(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionExpense2ᚕlendgraphᚋstoreᚐPreConsumptionExpenseᚄ(ctx context.Context, sel ast.SelectionSet, v []store.PreConsumptionExpense) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreConsumptionExpense2lendgraphᚋstoreᚐPreConsumptionExpense(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionExpenseInput2lendgraphᚋlendingᚐPreConsumptionExpenseInput(ctx context.Context, v any) (lending.PreConsumptionExpenseInput, error) {
+	res, err := ec.unmarshalInputPreConsumptionExpenseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPreConsumptionFormValue2lendgraphᚋstoreᚐPreConsumptionFormValue(ctx context.Context, sel ast.SelectionSet, v store.PreConsumptionFormValue) graphql.Marshaler {
+	return ec._PreConsumptionFormValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionFormValue2ᚕlendgraphᚋstoreᚐPreConsumptionFormValueᚄ(ctx context.Context, sel ast.SelectionSet, v []store.PreConsumptionFormValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreConsumptionFormValue2lendgraphᚋstoreᚐPreConsumptionFormValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionFormValueInput2lendgraphᚋlendingᚐPreConsumptionFormValueInput(ctx context.Context, v any) (lending.PreConsumptionFormValueInput, error) {
+	res, err := ec.unmarshalInputPreConsumptionFormValueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionInput2lendgraphᚋlendingᚐPreConsumptionInput(ctx context.Context, v any) (lending.PreConsumptionInput, error) {
+	res, err := ec.unmarshalInputPreConsumptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionInput2ᚕlendgraphᚋlendingᚐPreConsumptionInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.PreConsumptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPreConsumptionInput2lendgraphᚋlendingᚐPreConsumptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPreConsumptionLoan2lendgraphᚋstoreᚐPreConsumptionLoan(ctx context.Context, sel ast.SelectionSet, v store.PreConsumptionLoan) graphql.Marshaler {
+	return ec._PreConsumptionLoan(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPreConsumptionLoan2ᚕlendgraphᚋstoreᚐPreConsumptionLoanᚄ(ctx context.Context, sel ast.SelectionSet, v []store.PreConsumptionLoan) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreConsumptionLoan2lendgraphᚋstoreᚐPreConsumptionLoan(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionLoanInput2lendgraphᚋlendingᚐPreConsumptionLoanInput(ctx context.Context, v any) (lending.PreConsumptionLoanInput, error) {
+	res, err := ec.unmarshalInputPreConsumptionLoanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPreConsumptionLoanMode2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPreConsumptionLoanMode2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PreConsumptionLoanMode!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNPreConsumptionResult2ᚕᚖlendgraphᚋlendingᚐPreConsumptionResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.PreConsumptionResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreConsumptionResult2ᚖlendgraphᚋlendingᚐPreConsumptionResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPreConsumptionResult2ᚖlendgraphᚋlendingᚐPreConsumptionResult(ctx context.Context, sel ast.SelectionSet, v *lending.PreConsumptionResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PreConsumptionResult!")
+		return graphql.Null
+	}
+	return ec._PreConsumptionResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPrepayment2ᚕᚖlendgraphᚋstoreᚐPrepaymentRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.PrepaymentRequest) graphql.Marshaler {
@@ -33826,6 +49764,30 @@ func (ec *executionContext) marshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx co
 	return ret
 }
 
+func (ec *executionContext) marshalNRuleStep2lendgraphᚋlendingᚐRuleStep(ctx context.Context, sel ast.SelectionSet, v lending.RuleStep) graphql.Marshaler {
+	return ec._RuleStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleStepField2lendgraphᚋlendingᚐRuleStepField(ctx context.Context, sel ast.SelectionSet, v lending.RuleStepField) graphql.Marshaler {
+	return ec._RuleStepField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleStepField2ᚕlendgraphᚋlendingᚐRuleStepFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.RuleStepField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleStepField2lendgraphᚋlendingᚐRuleStepField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐScheduleLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.ScheduleLine) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33848,6 +49810,35 @@ func (ec *executionContext) marshalNSchedulePayment2ᚖlendgraphᚋlendingᚐSch
 		return graphql.Null
 	}
 	return ec._SchedulePayment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNScoringRule2ᚕᚖlendgraphᚋstoreᚐScoringRuleEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ScoringRuleEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScoringRule2ᚖlendgraphᚋstoreᚐScoringRuleEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScoringRule2ᚖlendgraphᚋstoreᚐScoringRuleEntry(ctx context.Context, sel ast.SelectionSet, v *store.ScoringRuleEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScoringRule!")
+		return graphql.Null
+	}
+	return ec._ScoringRule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScoringRuleInput2lendgraphᚋlendingᚐScoringRuleInput(ctx context.Context, v any) (lending.ScoringRuleInput, error) {
+	res, err := ec.unmarshalInputScoringRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSelectOfferInput2lendgraphᚋgraphᚋmodelᚐSelectOfferInput(ctx context.Context, v any) (model.SelectOfferInput, error) {
@@ -33874,6 +49865,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -33888,6 +49908,25 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 	res := graphql.MarshalString(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNSubmitPreConsumptionsInput2lendgraphᚋlendingᚐPreConsumptionBatch(ctx context.Context, v any) (lending.PreConsumptionBatch, error) {
+	res, err := ec.unmarshalInputSubmitPreConsumptionsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTermCode2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTermCode2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TermCode!")
 	}
 	return res
 }
@@ -34250,6 +50289,13 @@ func (ec *executionContext) marshalOCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx
 	return ec._Customer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx context.Context, sel ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CustomerOffer(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -34443,6 +50489,24 @@ func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalOID2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalars.UnmarshalInt64ID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalars.MarshalInt64ID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -34479,6 +50543,242 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt64(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx context.Context, sel ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Lead(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLeadAddress2ᚖlendgraphᚋlendingᚐLeadAddress(ctx context.Context, sel ast.SelectionSet, v *lending.LeadAddress) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeadAddressInput2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx context.Context, v any) ([]lending.LeadAddress, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.LeadAddress, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadAddressInput2lendgraphᚋlendingᚐLeadAddress(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeadAddressInput2ᚖlendgraphᚋlendingᚐLeadAddress(ctx context.Context, v any) (*lending.LeadAddress, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeadAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeadChannel2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeadChannel2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOLeadDebtInput2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx context.Context, v any) ([]lending.LeadDebt, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.LeadDebt, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadDebtInput2lendgraphᚋlendingᚐLeadDebt(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeadExtraFieldInput2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx context.Context, v any) ([]lending.LeadExtraField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.LeadExtraField, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadExtraFieldInput2lendgraphᚋlendingᚐLeadExtraField(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeadFiasChain2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadFiasChain) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadFiasChain2lendgraphᚋlendingᚐLeadFiasChain(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLeadFiasChain2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, sel ast.SelectionSet, v *lending.LeadFiasChain) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadFiasChain(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeadFiasChainInput2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx context.Context, v any) ([]lending.LeadFiasChain, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.LeadFiasChain, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadFiasChainInput2lendgraphᚋlendingᚐLeadFiasChain(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeadFiasChainInput2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, v any) (*lending.LeadFiasChain, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeadFiasChainInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeadFilter2ᚖlendgraphᚋstoreᚐLeadFilter(ctx context.Context, v any) (*store.LeadFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeadFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeadGoodInput2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx context.Context, v any) ([]lending.LeadGood, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.LeadGood, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadGoodInput2lendgraphᚋlendingᚐLeadGood(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeadPassport2ᚖlendgraphᚋlendingᚐLeadPassport(ctx context.Context, sel ast.SelectionSet, v *lending.LeadPassport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadPassport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeadPassportInput2ᚖlendgraphᚋlendingᚐLeadPassport(ctx context.Context, v any) (*lending.LeadPassport, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeadPassportInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeadRelativeInput2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx context.Context, v any) ([]lending.LeadRelative, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.LeadRelative, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadRelativeInput2lendgraphᚋlendingᚐLeadRelative(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeadScoringTask2ᚖlendgraphᚋlendingᚐLeadScoring(ctx context.Context, sel ast.SelectionSet, v *lending.LeadScoring) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadScoringTask(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeadStatus2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeadStatus2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) marshalOLoan2ᚖlendgraphᚋstoreᚐLoan(ctx context.Context, sel ast.SelectionSet, v *store.Loan) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34510,6 +50810,41 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	_ = ctx
 	res := graphql.MarshalMap(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOMap2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMap2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMap2ᚕmapᚄ(ctx context.Context, sel ast.SelectionSet, v []map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNMap2map(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
@@ -34549,6 +50884,154 @@ func (ec *executionContext) marshalOPayout2ᚖlendgraphᚋstoreᚐTransactionOrd
 		return graphql.Null
 	}
 	return ec._Payout(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPeriodUnit2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPeriodUnit2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
+func (ec *executionContext) marshalOPreConsumption2ᚖlendgraphᚋstoreᚐPreConsumption(ctx context.Context, sel ast.SelectionSet, v *store.PreConsumption) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PreConsumption(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionCompanionInput2ᚕlendgraphᚋlendingᚐPreConsumptionCompanionInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionCompanionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.PreConsumptionCompanionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPreConsumptionCompanionInput2lendgraphᚋlendingᚐPreConsumptionCompanionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionCorrelationPattern2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPreConsumptionCorrelationPattern2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionCostTrackingInput2ᚕlendgraphᚋlendingᚐPreConsumptionCostTrackingInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionCostTrackingInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.PreConsumptionCostTrackingInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPreConsumptionCostTrackingInput2lendgraphᚋlendingᚐPreConsumptionCostTrackingInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionExpenseInput2ᚕlendgraphᚋlendingᚐPreConsumptionExpenseInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionExpenseInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.PreConsumptionExpenseInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPreConsumptionExpenseInput2lendgraphᚋlendingᚐPreConsumptionExpenseInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionFilter2ᚖlendgraphᚋstoreᚐPreConsumptionFilter(ctx context.Context, v any) (*store.PreConsumptionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPreConsumptionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionFormValueInput2ᚕlendgraphᚋlendingᚐPreConsumptionFormValueInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionFormValueInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.PreConsumptionFormValueInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPreConsumptionFormValueInput2lendgraphᚋlendingᚐPreConsumptionFormValueInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionLoanInput2ᚕlendgraphᚋlendingᚐPreConsumptionLoanInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionLoanInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]lending.PreConsumptionLoanInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPreConsumptionLoanInput2lendgraphᚋlendingᚐPreConsumptionLoanInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPreConsumptionLoanMode2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPreConsumptionLoanMode2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOProlongationTerms2ᚖlendgraphᚋbillingᚐProlongationQuote(ctx context.Context, sel ast.SelectionSet, v *billing.ProlongationQuote) graphql.Marshaler {

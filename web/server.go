@@ -59,6 +59,9 @@ func (s *Server) Handler() http.Handler {
 	r.Post("/auth/otp", s.requestOTP)
 
 	s.partnerRoutes(r)
+	s.leadRoutes(r)
+	s.preconsumeRoutes(r)
+	s.customerOfferRoutes(r)
 	r.Route("/pfs", s.partnerRoutes) // the platform gateway's prefix, as the demo's URLs have it
 
 	r.Handle("/graphql", s.graphql())

@@ -78,6 +78,35 @@ type CustomerEdge struct {
 	Node   *store.Customer `json:"node"`
 }
 
+// A customer's loan application as an employee records it (a GraphQL multipart request). Errors name
+// the fields as the REST route does: customerOfferProcedure.customerId, customerOfferProcedure.customerOfferProcess,
+// customerOfferProcedure.employee, product.productId, pdpa.pdpaTemplateId, pdpa.signature.
+type InitiateCustomerOfferInput struct {
+	// The customer's numeric id.
+	CustomerID string `json:"customerId"`
+	// The process code, e.g. MICRO_LOAN.
+	Process string `json:"process"`
+	// Any active employee; the caller is recorded as the actor.
+	EmployeeID string `json:"employeeId"`
+	// The loan product's code, an integer (e.g. 1800).
+	ProductID      string `json:"productId"`
+	PdpaTemplateID string `json:"pdpaTemplateId"`
+	// The signature, a PNG image of at most 512 KiB.
+	Signature graphql.Upload `json:"signature"`
+}
+
+// A page of leads, highest id first.
+type LeadConnection struct {
+	Edges    []*LeadEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+// A lead and its cursor.
+type LeadEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *lending.LeadRecord `json:"node"`
+}
+
 type LoanConnection struct {
 	Edges    []*LoanEdge `json:"edges"`
 	PageInfo *PageInfo   `json:"pageInfo"`
@@ -105,6 +134,17 @@ type PageInfo struct {
 	HasNextPage bool `json:"hasNextPage"`
 	// Pass it as `after` for the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+type PreConsumptionConnection struct {
+	Edges    []*PreConsumptionEdge `json:"edges"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+}
+
+// A pre-consumption request and its cursor.
+type PreConsumptionEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *store.PreConsumption `json:"node"`
 }
 
 type Query struct {

@@ -1,0 +1,71 @@
+package resolvers
+
+import (
+	"context"
+	"lendgraph/auth"
+	"lendgraph/graph"
+	"lendgraph/graph/model"
+	"lendgraph/lending"
+	"lendgraph/store"
+)
+
+func (r *leadResolver) ScoringTask(ctx context.Context, obj *lending.LeadRecord) (*lending.LeadScoring, error) {
+	return r.Lending.LeadScoring(ctx, *obj)
+}
+
+func (r *mutationResolver) UpdateLead(ctx context.Context, id string, input lending.Lead) (*lending.LeadRecord, error) {
+	return pointer(r.Lending.PutLead(ctx, auth.Caller(ctx), id, input))
+}
+
+func (r *mutationResolver) CreateCustomerFromLead(ctx context.Context, id string) (*lending.LeadRecord, error) {
+	return pointer(r.Lending.CreateCustomerFromLead(ctx, auth.Caller(ctx), id))
+}
+
+func (r *mutationResolver) ScoreLead(ctx context.Context, id string) (*lending.LeadRecord, error) {
+	return pointer(r.Lending.ScoreLead(ctx, auth.Caller(ctx), id))
+}
+
+func (r *mutationResolver) UpdateScoringRule(ctx context.Context, id string, input lending.ScoringRuleInput) (*store.ScoringRuleEntry, error) {
+	return pointer(r.Lending.UpdateScoringRule(ctx, auth.Caller(ctx), id, input))
+}
+
+func (r *queryResolver) Lead(ctx context.Context, id string) (*lending.LeadRecord, error) {
+	l, err := r.Lending.Lead(ctx, auth.Caller(ctx), id)
+	if lending.ErrorCode(err) == lending.CodeNotFound {
+		return nil, nil
+	}
+	return pointer(l, err)
+}
+
+func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error) {
+	f := store.LeadFilter{}
+	if filter != nil {
+		f = *filter
+	}
+	f.Limit = 20
+	if first != nil {
+		f.Limit = *first
+	}
+	afterID, err := cursorID(after)
+	if err != nil {
+		return nil, err
+	}
+	f.AfterID = afterID
+	page, err := r.Lending.Leads(ctx, auth.Caller(ctx), f)
+	if err != nil {
+		return nil, err
+	}
+	edges, info := edgesOf(page.Items, page.HasNext, func(l *lending.LeadRecord) int64 { return l.ID },
+		func(cursor string, l *lending.LeadRecord) *model.LeadEdge {
+			return &model.LeadEdge{Cursor: cursor, Node: l}
+		})
+	return &model.LeadConnection{Edges: edges, PageInfo: info}, nil
+}
+
+func (r *queryResolver) ScoringRules(ctx context.Context) ([]*store.ScoringRuleEntry, error) {
+	return pointers(r.Lending.ScoringRules(ctx, auth.Caller(ctx)))
+}
+
+func (r *Resolver) Lead() graph.LeadResolver { return &leadResolver{r} }
+
+type leadResolver struct{ *Resolver }

@@ -1,0 +1,68 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/json"
+	"lendgraph/auth"
+	"lendgraph/graph"
+	"lendgraph/graph/model"
+	"lendgraph/lending"
+	"lendgraph/store"
+)
+
+func (r *mutationResolver) SubmitPreConsumptions(ctx context.Context, input lending.PreConsumptionBatch) ([]*lending.PreConsumptionResult, error) {
+	return pointers(r.Lending.SubmitPreConsumptions(ctx, auth.Caller(ctx), input))
+}
+
+func (r *preConsumptionResolver) HandleList(ctx context.Context, obj *store.PreConsumption) ([]string, error) {
+	return obj.HandleList, nil
+}
+
+func (r *preConsumptionFormValueResolver) DetailFieldValues(ctx context.Context, obj *store.PreConsumptionFormValue) ([]map[string]any, error) {
+	var rows []map[string]any
+	return rows, json.Unmarshal(obj.DetailFieldValues, &rows)
+}
+
+func (r *queryResolver) PreConsumption(ctx context.Context, businessCode string) (*store.PreConsumption, error) {
+	p, err := r.Lending.PreConsumption(ctx, auth.Caller(ctx), businessCode)
+	if lending.ErrorCode(err) == lending.CodeNotFound {
+		return nil, nil
+	}
+	return pointer(p, err)
+}
+
+func (r *queryResolver) PreConsumptions(ctx context.Context, first *int, after *string, filter *store.PreConsumptionFilter) (*model.PreConsumptionConnection, error) {
+	f := store.PreConsumptionFilter{}
+	if filter != nil {
+		f = *filter
+	}
+	f.Limit = 20
+	if first != nil {
+		f.Limit = *first
+	}
+	afterID, err := cursorID(after)
+	if err != nil {
+		return nil, err
+	}
+	f.AfterID = afterID
+	page, err := r.Lending.PreConsumptions(ctx, auth.Caller(ctx), f)
+	if err != nil {
+		return nil, err
+	}
+	edges, info := edgesOf(page.Items, page.HasNext, func(p *store.PreConsumption) int64 { return p.ID },
+		func(cursor string, p *store.PreConsumption) *model.PreConsumptionEdge {
+			return &model.PreConsumptionEdge{Cursor: cursor, Node: p}
+		})
+	return &model.PreConsumptionConnection{Edges: edges, PageInfo: info}, nil
+}
+
+func (r *Resolver) PreConsumption() graph.PreConsumptionResolver { return &preConsumptionResolver{r} }
+
+func (r *Resolver) PreConsumptionFormValue() graph.PreConsumptionFormValueResolver {
+	return &preConsumptionFormValueResolver{r}
+}
+
+type (
+	preConsumptionResolver          struct{ *Resolver }
+	preConsumptionFormValueResolver struct{ *Resolver }
+)

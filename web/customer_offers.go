@@ -1,0 +1,77 @@
+package web
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"lendgraph/auth"
+	"lendgraph/lending"
+)
+
+// customerOfferRoutes mounts the route an employee records a customer's loan application by.
+func (s *Server) customerOfferRoutes(r chi.Router) {
+	r.Post("/customerOffer/loan/initiate", s.initiateCustomerOffer)
+}
+
+// initiateCustomerOffer takes a multipart form: the seed's dotted field names, the signature a
+// PNG file part. It answers the recorded application in the seed's shape.
+func (s *Server) initiateCustomerOffer(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Authorize(r.Context(), lending.RoleEmployee)
+	if err == nil {
+		err = parseMultipart(r)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	form := r.MultipartForm
+	first := func(name string) string {
+		if v := form.Value[name]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	req := lending.CustomerOfferRequest{
+		CustomerID:     first(lending.OfferFieldCustomerID),
+		Process:        first(lending.OfferFieldProcess),
+		EmployeeID:     first(lending.OfferFieldEmployee),
+		ProductID:      first(lending.OfferFieldProductID),
+		PDPATemplateID: first(lending.OfferFieldPDPATemplateID),
+	}
+	if files := form.File[lending.OfferFieldSignature]; len(files) > 0 {
+		f, err := files[0].Open()
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		defer f.Close()
+		req.Signature = f
+	}
+	offer, err := s.Lending.InitiateCustomerOffer(r.Context(), p, req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, offer)
+}
+
+// parseMultipart reads a multipart/form-data body: one over the body limit is TOO_LARGE, anything
+// unreadable INVALID.
+func parseMultipart(r *http.Request) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		return lending.Errorf(lending.CodeInvalid, "Content-Type must be multipart/form-data")
+	}
+	// the body limit bounds the form: parts within 1 MiB stay in memory, the handler removes any others
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
+		}
+		return lending.Errorf(lending.CodeInvalid, "malformed multipart body")
+	}
+	return nil
+}

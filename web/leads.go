@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/go-chi/chi/v5"
+
+	"lendgraph/auth"
+	"lendgraph/lending"
+)
+
+// leadRoutes mounts the lead routes of seeds 002 and 003, for partners (their own leads) and
+// employees (any).
+func (s *Server) leadRoutes(r chi.Router) {
+	r.Route("/bs-core/main/leads/{id}", func(r chi.Router) {
+		r.Put("/", s.putLead)
+		r.Post("/client", s.createClientFromLead)
+		r.Get("/scoring/info", s.leadScoringInfo)
+	})
+}
+
+// putLead saves the lead whole and answers its id, a bare integer.
+func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	var lead lending.Lead
+	if err == nil {
+		err = jsonFieldsOfLead(decodeJSON(r, &lead))
+	}
+	var saved lending.LeadRecord
+	if err == nil {
+		saved, err = s.Lending.PutLead(r.Context(), p, chi.URLParam(r, "id"), lead)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, saved.ID)
+}
+
+// jsonFieldsOfLead names the fields of a body's JSON type errors as the sender knows them:
+// encoding/json puts the Go names of the lead's embedded parts in its paths ("LeadDetails.period").
+func jsonFieldsOfLead(err error) error {
+	fields := lending.ErrorFields(err)
+	if len(fields) == 0 {
+		return err
+	}
+	for i, f := range fields {
+		steps := strings.Split(f.Field, ".")
+		fields[i].Field = strings.Join(slices.DeleteFunc(steps, func(s string) bool { return s != "" && unicode.IsUpper(rune(s[0])) }), ".")
+	}
+	return lending.Invalid(fields)
+}
+
+// createClientFromLead attaches the lead to its customer and answers the customer's id, a bare
+// integer.
+func (s *Server) createClientFromLead(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	var lead lending.LeadRecord
+	if err == nil {
+		lead, err = s.Lending.CreateCustomerFromLead(r.Context(), p, chi.URLParam(r, "id"))
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, *lead.ClientID)
+}
+
+// leadEnvelope is the answer of the bs-core routes that have one (seed 002).
+type leadEnvelope struct {
+	Status    string `json:"status"`
+	Timestamp int64  `json:"timestamp"` // epoch milliseconds
+	Data      any    `json:"data"`
+}
+
+// leadScoringInfo answers the lead with its newest scoring, in the seed's envelope.
+func (s *Server) leadScoringInfo(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	var info lending.LeadScoringInfo
+	if err == nil {
+		info, err = s.Lending.LeadScoringInfo(r.Context(), p, chi.URLParam(r, "id"))
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, leadEnvelope{Status: "ok", Timestamp: s.Lending.Now().UnixMilli(), Data: info})
+}
