@@ -114,19 +114,3 @@ func (q Queries) CustomerOfferByID(ctx context.Context, id int64) (CustomerOffer
 	err := q.get(ctx, &o, `SELECT `+customerOfferColumns+` FROM customer_offers WHERE id = $1`, id)
 	return o, err
 }
-
-// AddCustomerWithID stores a customer under a chosen id unless the id or the phone is taken; it
-// reports whether it added one. Demo data uses it to give records the ids a seed's example names.
-func (q Queries) AddCustomerWithID(ctx context.Context, c Customer) (bool, error) {
-	res, err := q.exec(ctx, `INSERT INTO customers (id, phone, first_name, last_name, middle_name) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT DO NOTHING`, c.ID, c.Phone, c.FirstName, c.LastName, c.MiddleName)
-	return inserted(res, err)
-}
-
-// AddEmployeeWithID stores an employee under a chosen id unless the id or the username is taken;
-// it reports whether it added one (demo data, as AddCustomerWithID).
-func (q Queries) AddEmployeeWithID(ctx context.Context, e Employee) (bool, error) {
-	res, err := q.exec(ctx, `INSERT INTO employees (id, username, password_hash, full_name) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING`, e.ID, e.Username, e.PasswordHash, e.FullName)
-	return inserted(res, err)
-}

@@ -116,3 +116,11 @@ func (q Queries) MatchCustomers(ctx context.Context, m CustomerMatch, afterID in
 		m.FirstName, m.MiddleName, m.LastName, m.BirthDate, m.Phone, m.Email, m.INN, m.PassportSeries, m.PassportNumber, afterID, limit)
 	return cs, err
 }
+
+// AddCustomerWithID stores a customer under a chosen id unless the id or the phone is taken; it
+// reports whether it added one. Demo data uses it to give records the ids a seed's example names.
+func (q Queries) AddCustomerWithID(ctx context.Context, c Customer) (bool, error) {
+	res, err := q.exec(ctx, `INSERT INTO customers (id, phone, first_name, last_name, middle_name) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, c.ID, c.Phone, c.FirstName, c.LastName, c.MiddleName)
+	return inserted(res, err)
+}

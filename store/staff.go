@@ -75,3 +75,11 @@ func (q Queries) AddPartner(ctx context.Context, p Partner) (bool, error) {
 		ON CONFLICT DO NOTHING`, p.Name, p.ClientID, p.SecretHash)
 	return inserted(res, err)
 }
+
+// AddEmployeeWithID stores an employee under a chosen id unless the id or the username is taken;
+// it reports whether it added one (demo data, as AddCustomerWithID).
+func (q Queries) AddEmployeeWithID(ctx context.Context, e Employee) (bool, error) {
+	res, err := q.exec(ctx, `INSERT INTO employees (id, username, password_hash, full_name) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, e.ID, e.Username, e.PasswordHash, e.FullName)
+	return inserted(res, err)
+}

@@ -161,3 +161,10 @@ func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
 	}
 	return current < target, nil
 }
+
+// LockKey holds a lock on key until the transaction ends: transactions that would each create the
+// same thing take turns.
+func (q Queries) LockKey(ctx context.Context, key string) error {
+	_, err := q.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key)
+	return err
+}

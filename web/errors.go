@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"lendgraph/lending"
@@ -18,9 +19,15 @@ type restError struct {
 	Fields    []lending.FieldError `json:"fields,omitempty"` // the bad fields of an INVALID request
 }
 
-// statusFor maps an error code to its HTTP status; codes not listed are client errors (400)
-// unless they are internal.
+// statusFor maps an error code to its HTTP status: a missing record (…_NOT_FOUND) is 404, one that
+// exists already (…_ALREADY_EXISTS) 409; other codes not listed are client errors (400).
 func statusFor(code lending.Code) int {
+	switch {
+	case strings.HasSuffix(string(code), "_NOT_FOUND"):
+		return http.StatusNotFound
+	case strings.HasSuffix(string(code), "_ALREADY_EXISTS"), strings.HasSuffix(string(code), "_ALREADY_EXIST"):
+		return http.StatusConflict
+	}
 	switch code {
 	case lending.CodeInternal:
 		return http.StatusInternalServerError

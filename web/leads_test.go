@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -604,6 +605,22 @@ func TestLeadToClientDedup(t *testing.T) {
 		assert.Equal(t, clientID, partner.mustClient(t, lead))
 	})
 
+	t.Run("two leads of one new person made customers at once: one customer", func(t *testing.T) {
+		q := newPerson()
+		leads := []int64{next(), next()}
+		for _, lead := range leads {
+			partner.mustPut(t, lead, q.lead(t, lead))
+		}
+		var wg sync.WaitGroup
+		ids := make([]int64, len(leads))
+		for i, lead := range leads {
+			wg.Go(func() { ids[i] = partner.mustClient(t, lead) })
+		}
+		wg.Wait()
+		assert.Equal(t, ids[0], ids[1])
+		assert.NotEqual(t, clientID, ids[0])
+	})
+
 	t.Run("any one differing: a new customer", func(t *testing.T) {
 		seen := map[int64]bool{clientID: true}
 		for name, change := range map[string]func(*person){
@@ -629,7 +646,7 @@ func TestLeadToClientDedup(t *testing.T) {
 		other.phone = p.phone
 		lead := next()
 		partner.mustPut(t, lead, other.lead(t, lead))
-		assertRESTError(t, partner.client(t, lead), http.StatusBadRequest, "CUSTOMER_ALREADY_EXISTS")
+		assertRESTError(t, partner.client(t, lead), http.StatusConflict, "CUSTOMER_ALREADY_EXISTS")
 		assert.Nil(t, partner.infoData(t, lead)["clientId"], "not attached")
 	})
 
