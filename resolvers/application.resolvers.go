@@ -160,23 +160,15 @@ func (r *mutationResolver) CancelApplication(ctx context.Context, input model.Ca
 }
 
 func (r *queryResolver) Application(ctx context.Context, id string) (*store.Application, error) {
-	app, err := r.Lending.Application(ctx, auth.Caller(ctx), id)
-	if lending.ErrorCode(err) == lending.CodeNotFound {
-		return nil, nil
-	}
-	return &app, err
+	return orNil(r.Lending.Application(ctx, auth.Caller(ctx), id))
 }
 
 func (r *queryResolver) Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error) {
-	f := store.ApplicationFilter{Limit: 20}
-	if first != nil {
-		f.Limit = *first
-	}
-	afterID, err := cursorID(after)
-	if err != nil {
+	var f store.ApplicationFilter
+	var err error
+	if f.Limit, f.AfterID, err = pageArgs(first, after); err != nil {
 		return nil, err
 	}
-	f.AfterID = afterID
 	partner := ""
 	if filter != nil {
 		for _, s := range filter.Status {

@@ -87,15 +87,11 @@ func (r *prepaymentResolver) Type(ctx context.Context, obj *store.PrepaymentRequ
 }
 
 func (r *queryResolver) Loans(ctx context.Context, first *int, after *string, filter *model.LoanFilter) (*model.LoanConnection, error) {
-	f := store.LoanFilter{Limit: 20}
-	if first != nil {
-		f.Limit = *first
-	}
-	afterID, err := cursorID(after)
-	if err != nil {
+	var f store.LoanFilter
+	var err error
+	if f.Limit, f.AfterID, err = pageArgs(first, after); err != nil {
 		return nil, err
 	}
-	f.AfterID = afterID
 	customer := ""
 	if filter != nil {
 		f.Statuses, f.Number, f.Overdue, customer = filter.Status, deref(filter.Number), filter.Overdue, deref(filter.CustomerID)

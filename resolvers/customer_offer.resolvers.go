@@ -21,11 +21,7 @@ func (r *pdpaConsentResolver) Signature(ctx context.Context, obj *lending.PDPACo
 }
 
 func (r *queryResolver) CustomerOffer(ctx context.Context, id string) (*lending.CustomerOffer, error) {
-	o, err := r.Lending.CustomerOffer(ctx, auth.Caller(ctx), id)
-	if lending.ErrorCode(err) == lending.CodeNotFound {
-		return nil, nil
-	}
-	return pointer(o, err)
+	return orNil(r.Lending.CustomerOffer(ctx, auth.Caller(ctx), id))
 }
 
 func (r *queryResolver) PdpaTemplates(ctx context.Context) ([]*store.PDPATemplate, error) {

@@ -92,6 +92,24 @@ func deref(s *string) string {
 	return *s
 }
 
+// pageArgs reads a list's page size (first; 20 when absent) and its cursor (after).
+func pageArgs(first *int, after *string) (int, int64, error) {
+	limit := 20
+	if first != nil {
+		limit = *first
+	}
+	afterID, err := cursorID(after)
+	return limit, afterID, err
+}
+
+// orNil answers a record that does not exist, or that the caller may not see, as null.
+func orNil[T any](v T, err error) (*T, error) {
+	if lending.ErrorCode(err) == lending.CodeNotFound {
+		return nil, nil
+	}
+	return pointer(v, err)
+}
+
 // cursorID reads the keyset cursor of a list: the id of the last row seen, or 0 for the start.
 func cursorID(after *string) (int64, error) {
 	if after == nil {

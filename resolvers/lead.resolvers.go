@@ -30,11 +30,7 @@ func (r *mutationResolver) UpdateScoringRule(ctx context.Context, id string, inp
 }
 
 func (r *queryResolver) Lead(ctx context.Context, id string) (*lending.LeadRecord, error) {
-	l, err := r.Lending.Lead(ctx, auth.Caller(ctx), id)
-	if lending.ErrorCode(err) == lending.CodeNotFound {
-		return nil, nil
-	}
-	return pointer(l, err)
+	return orNil(r.Lending.Lead(ctx, auth.Caller(ctx), id))
 }
 
 func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error) {
@@ -42,15 +38,10 @@ func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, fi
 	if filter != nil {
 		f = *filter
 	}
-	f.Limit = 20
-	if first != nil {
-		f.Limit = *first
-	}
-	afterID, err := cursorID(after)
-	if err != nil {
+	var err error
+	if f.Limit, f.AfterID, err = pageArgs(first, after); err != nil {
 		return nil, err
 	}
-	f.AfterID = afterID
 	page, err := r.Lending.Leads(ctx, auth.Caller(ctx), f)
 	if err != nil {
 		return nil, err

@@ -24,11 +24,7 @@ func (r *preConsumptionFormValueResolver) DetailFieldValues(ctx context.Context,
 }
 
 func (r *queryResolver) PreConsumption(ctx context.Context, businessCode string) (*store.PreConsumption, error) {
-	p, err := r.Lending.PreConsumption(ctx, auth.Caller(ctx), businessCode)
-	if lending.ErrorCode(err) == lending.CodeNotFound {
-		return nil, nil
-	}
-	return pointer(p, err)
+	return orNil(r.Lending.PreConsumption(ctx, auth.Caller(ctx), businessCode))
 }
 
 func (r *queryResolver) PreConsumptions(ctx context.Context, first *int, after *string, filter *store.PreConsumptionFilter) (*model.PreConsumptionConnection, error) {
@@ -36,15 +32,10 @@ func (r *queryResolver) PreConsumptions(ctx context.Context, first *int, after *
 	if filter != nil {
 		f = *filter
 	}
-	f.Limit = 20
-	if first != nil {
-		f.Limit = *first
-	}
-	afterID, err := cursorID(after)
-	if err != nil {
+	var err error
+	if f.Limit, f.AfterID, err = pageArgs(first, after); err != nil {
 		return nil, err
 	}
-	f.AfterID = afterID
 	page, err := r.Lending.PreConsumptions(ctx, auth.Caller(ctx), f)
 	if err != nil {
 		return nil, err

@@ -129,11 +129,7 @@ func (r *mutationResolver) ImportIncomes(ctx context.Context, file graphql.Uploa
 }
 
 func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error) {
-	limit := 20
-	if first != nil {
-		limit = *first
-	}
-	afterID, err := cursorID(after)
+	limit, afterID, err := pageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}

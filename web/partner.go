@@ -53,13 +53,9 @@ func (s *Server) requirePartner(next http.Handler) http.Handler {
 }
 
 func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
-	var raw map[string]any
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodeChecked(r, createApplicationFields)
+	if err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	if bad := checkFields(raw, createApplicationFields); len(bad) > 0 {
-		s.writeError(w, r, lending.Invalid(bad))
 		return
 	}
 	var req lending.CreateApplication

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"lendgraph/lending"
@@ -94,6 +95,19 @@ var createApplicationFields = []fieldRule{
 	{"ext_service_data", jsonArray, false},
 	{"ext_service_data[].service_type", jsonString, true},
 	{"ext_service_data[].service_data", jsonObject, true},
+}
+
+// decodeChecked reads a JSON object body and checks it against a field table, naming every bad
+// field.
+func decodeChecked(r *http.Request, rules []fieldRule) (map[string]any, error) {
+	var raw map[string]any
+	if err := decodeJSON(r, &raw); err != nil {
+		return nil, err
+	}
+	if bad := checkFields(raw, rules); len(bad) > 0 {
+		return nil, lending.Invalid(bad)
+	}
+	return raw, nil
 }
 
 // checkFields checks a decoded JSON document (numbers as json.Number) against a field table and

@@ -97,13 +97,9 @@ func (s *Server) submitPreConsumptions(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var raw map[string]any
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodeChecked(r, preConsumptionBatchFields)
+	if err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	if bad := checkFields(raw, preConsumptionBatchFields); len(bad) > 0 {
-		s.writeError(w, r, lending.Invalid(bad))
 		return
 	}
 	var batch lending.PreConsumptionBatch
