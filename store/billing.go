@@ -178,7 +178,7 @@ func (q Queries) Balance(ctx context.Context, customerID, loanID *int64) (full, 
 		Reserved decimal.Decimal `db:"reserved"`
 	}
 	err = q.get(ctx, &b, `
-		SELECT coalesce(sum(l.balance), 0) AS full, coalesce(sum(least(l.balance, p.amount)), 0) AS reserved
+		SELECT coalesce(sum(l.balance), 0) AS full, coalesce(sum(least(l.balance, coalesce(p.amount, 0))), 0) AS reserved
 		FROM loans l LEFT JOIN prepayments p ON p.loan_id = l.id AND p.state = 'NEW'
 		WHERE ($1::bigint IS NULL OR l.customer_id = $1) AND ($2::bigint IS NULL OR l.id = $2)`, customerID, loanID)
 	return b.Full, b.Reserved, err

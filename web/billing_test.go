@@ -222,6 +222,8 @@ func TestOverdueRepaymentAndFullRepayment(t *testing.T) {
 	// Money paid ahead waits on the balance; a full early repayment requested for today runs when
 	// the rest arrives, and closes the loan.
 	require.Empty(t, b.post(t, "100.00").Errors)
+	assert.Equal(t, map[string]any{"fullAmount": "100.00", "reservedAmount": "0.00", "freeAmount": "100.00"},
+		b.query(t, b.token, `balance { fullAmount reservedAmount freeAmount }`, nil)["balance"], "nothing is reserved without a request")
 	bounds := b.query(t, b.token, `prepaymentBounds { activationDate minPrepaymentAmount fullPrepaymentAmount interest }`, nil)["prepaymentBounds"].(map[string]any)
 	assert.Equal(t, day(0), bounds["activationDate"])
 	full := money(t, bounds["fullPrepaymentAmount"])
