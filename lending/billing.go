@@ -249,7 +249,7 @@ func (s *Service) RunAccrual(ctx context.Context, caller Principal, day time.Tim
 			guids = append(guids, *loanGUID)
 		} else {
 			var err error
-			if guids, err = q.LoansToAccrue(ctx, day.AddDate(0, 0, 1)); err != nil {
+			if guids, err = q.LoansToAccrue(ctx, day, -1); err != nil {
 				return nil, err
 			}
 		}
@@ -268,22 +268,26 @@ func (s *Service) RunAccrual(ctx context.Context, caller Principal, day time.Tim
 	})
 }
 
-// accrueDay is the daily job: every accruing loan up to the end of day, then the next day queued.
-func (s *Service) accrueDay(ctx context.Context, q store.Queries, day time.Time) error {
-	guids, err := q.LoansToAccrue(ctx, day.AddDate(0, 0, 1))
+// accrueDay is the daily job: the next batch of accruing loans up to the end of day; after the
+// last batch, the next day queued.
+func (s *Service) accrueDay(ctx context.Context, q store.Queries, day time.Time) (done bool, err error) {
+	guids, err := q.LoansToAccrue(ctx, day, s.AccrualBatch)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, g := range guids {
 		l, err := q.LockLoan(ctx, g)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if _, err := s.advance(ctx, q, l, day.AddDate(0, 0, 1), s.Now(), nil); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return s.queueNextAccrual(ctx, q, day)
+	if len(guids) == s.AccrualBatch {
+		return false, nil
+	}
+	return true, s.queueNextAccrual(ctx, q, day)
 }
 
 // queueNextAccrual queues the accrual of the day after day, to run once that day has ended.

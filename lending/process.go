@@ -61,9 +61,13 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if failure = s.runJob(ctx, q, job); failure != nil {
+		var done bool
+		if done, failure = s.runJob(ctx, q, job); failure != nil {
 			// the job's work rolls back; its failure is recorded after, outside this transaction
 			return failure
+		}
+		if !done { // the rest of its work goes on in another transaction
+			return q.RequeueJob(ctx, job.ID)
 		}
 		return q.FinishJob(ctx, job.ID)
 	})
@@ -77,24 +81,25 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 	return err == nil, err
 }
 
-func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) error {
+// runJob does a job's work, or a part of it: done tells whether it is all done.
+func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) (done bool, err error) {
 	if job.Kind == jobAccrue {
 		return s.accrueDay(ctx, q, *job.Day)
 	}
 	app, err := q.ApplicationByID(ctx, *job.ApplicationID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if app, err = q.LockApplication(ctx, app.GUID); err != nil {
-		return err
+		return false, err
 	}
 	switch job.Kind {
 	case jobProcess:
-		return s.process(ctx, q, &app)
+		return true, s.process(ctx, q, &app)
 	case jobTimeout:
-		return s.expire(ctx, q, &app)
+		return true, s.expire(ctx, q, &app)
 	}
-	return fmt.Errorf("unknown job kind %q", job.Kind)
+	return false, fmt.Errorf("unknown job kind %q", job.Kind)
 }
 
 // jobFailed schedules a retry with growing delay, or after the last attempt declines the

@@ -20,6 +20,9 @@ type Service struct {
 	ApplicationTimeout time.Duration
 	// Files keeps the bytes of document files.
 	Files FileStorage
+	// AccrualBatch is how many loans the daily job accrues in one transaction, so that it holds
+	// few loans locked at a time.
+	AccrualBatch int
 
 	wake chan struct{} // nudges this instance's job worker when work was just queued
 }
@@ -33,6 +36,7 @@ func NewService(st *store.Store, log *slog.Logger, applicationTimeout time.Durat
 		Lender:             `ООО МФК «Лендграф»`,
 		ApplicationTimeout: applicationTimeout,
 		Files:              DatabaseFiles{},
+		AccrualBatch:       100,
 		wake:               make(chan struct{}, 1),
 	}
 }

@@ -48,12 +48,12 @@ func (q Queries) Accruals(ctx context.Context, loanID int64, from, to time.Time)
 	return as, err
 }
 
-// LoansToAccrue returns the guids of the accruing loans (OPENED or PROLONGATION) not yet accrued
-// through day.
-func (q Queries) LoansToAccrue(ctx context.Context, day time.Time) ([]string, error) {
+// LoansToAccrue returns the guids of up to limit (all when negative) accruing loans (OPENED or
+// PROLONGATION) not yet accrued through day.
+func (q Queries) LoansToAccrue(ctx context.Context, day time.Time, limit int) ([]string, error) {
 	var guids []string
 	err := q.sel(ctx, &guids, `SELECT guid FROM loans WHERE status IN ('OPENED', 'PROLONGATION') AND accrued_through < $1
-		ORDER BY id`, day)
+		ORDER BY id LIMIT nullif($2, -1)`, day, limit)
 	return guids, err
 }
 

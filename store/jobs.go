@@ -37,6 +37,12 @@ func (q Queries) FinishJob(ctx context.Context, id int64) error {
 	return err
 }
 
+// RequeueJob leaves a job due now, for another transaction to go on with it.
+func (q Queries) RequeueJob(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, `UPDATE jobs SET run_at = now() WHERE id = $1`, id)
+	return err
+}
+
 // RetryJob records a failed attempt and when to try again.
 func (q Queries) RetryJob(ctx context.Context, id int64, failure string, runAt time.Time) error {
 	_, err := q.exec(ctx, `UPDATE jobs SET attempts = attempts + 1, last_error = $2, run_at = $3 WHERE id = $1`, id, failure, runAt)

@@ -509,10 +509,52 @@ func TestConcurrentPaymentsApplyOnce(t *testing.T) {
 	assert.Equal(t, accepted, orders, "a refused payment leaves no order")
 }
 
+// forgetAccrualJobs drops the accrual jobs other tests left, so that a day's job can be queued again.
+func forgetAccrualJobs(t *testing.T, app *apptest.App) {
+	t.Helper()
+	_, err := app.Store.DB.Exec(`DELETE FROM jobs WHERE kind = 'ACCRUE'`)
+	require.NoError(t, err)
+}
+
+// TestAccrualJobInBatches runs a day's accrual job by hand in batches of two loans: each batch
+// is a transaction of its own, and the job goes on until every loan is accrued, then queues the
+// next day.
+func TestAccrualJobInBatches(t *testing.T) {
+	var loans []borrower
+	t.Run("open three loans", func(t *testing.T) { // with a worker to score them, stopped after
+		app := apptest.Start(t)
+		for range 3 {
+			loans = append(loans, openLoanOn(t, app, day(-10), nil))
+		}
+	})
+	app := apptest.StartWithoutWorker(t) // the jobs below run only by hand
+	for i := range loans {
+		loans[i].app = app
+	}
+	lending := app.Server.Lending
+	lending.AccrualBatch = 2
+	forgetAccrualJobs(t, app)
+	require.NoError(t, app.Store.EnqueueAccrual(t.Context(), dateOf(t, day(-2)), time.Now()))
+	runs := 0
+	for {
+		ran, err := lending.RunNextJob(t.Context())
+		require.NoError(t, err)
+		if !ran {
+			break
+		}
+		runs++
+	}
+	assert.GreaterOrEqual(t, runs, 3, "two batches for day -2 at least, then day -1")
+	for _, b := range loans {
+		assert.Equal(t, day(-1), b.query(t, b.employee, `accruedThrough`, nil)["accruedThrough"], "the jobs go on to yesterday")
+	}
+}
+
 // TestDailyAccrualJob lets the worker accrue yesterday on every loan and queue the next day.
 func TestDailyAccrualJob(t *testing.T) {
 	first := apptest.Start(t)
 	b := openLoanOn(t, first, day(-10), nil)
+	forgetAccrualJobs(t, first)
 	apptest.Start(t, func(c *config.Config) { c.DailyAccrual = true })
 	require.Eventually(t, func() bool {
 		return b.query(t, b.employee, `accruedThrough`, nil)["accruedThrough"] == day(-1)
