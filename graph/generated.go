@@ -6968,18 +6968,19 @@ type LoanDebts {
   overdueDays: Int!
 }
 
+# What was paid and accrued is the customer's and the back office's to see, not the partner's.
 extend type SchedulePayment {
   "REGULAR, or PREPAYMENT / PROLONGATION for an early repayment or prolongation fee that cut a period short."
-  kind: String!
+  kind: String! @hasRole(roles: [CUSTOMER, EMPLOYEE])
   "PAID, OVERDUE, DUE (today) or PLANNED."
-  status: String!
-  interestAccrued: Money!
-  fineAccrued: Money!
-  principalPaid: Money!
-  interestPaid: Money!
-  finePaid: Money!
+  status: String! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  interestAccrued: Money! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  fineAccrued: Money! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  principalPaid: Money! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  interestPaid: Money! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  finePaid: Money! @hasRole(roles: [CUSTOMER, EMPLOYEE])
   "When the row was paid in full."
-  paidAt: Time
+  paidAt: Time @hasRole(roles: [CUSTOMER, EMPLOYEE])
 }
 
 "The money paid out on a loan."
@@ -33957,7 +33958,25 @@ func (ec *executionContext) _SchedulePayment_kind(ctx context.Context, field gra
 		func(ctx context.Context) (any, error) {
 			return obj.Kind, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -33980,7 +33999,25 @@ func (ec *executionContext) _SchedulePayment_status(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return obj.Status, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -34003,7 +34040,25 @@ func (ec *executionContext) _SchedulePayment_interestAccrued(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.InterestAccrued, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
 			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
@@ -34026,7 +34081,25 @@ func (ec *executionContext) _SchedulePayment_fineAccrued(ctx context.Context, fi
 		func(ctx context.Context) (any, error) {
 			return obj.FineAccrued, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
 			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
@@ -34049,7 +34122,25 @@ func (ec *executionContext) _SchedulePayment_principalPaid(ctx context.Context, 
 		func(ctx context.Context) (any, error) {
 			return obj.PrincipalPaid, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
 			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
@@ -34072,7 +34163,25 @@ func (ec *executionContext) _SchedulePayment_interestPaid(ctx context.Context, f
 		func(ctx context.Context) (any, error) {
 			return obj.InterestPaid, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
 			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
@@ -34095,7 +34204,25 @@ func (ec *executionContext) _SchedulePayment_finePaid(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.FinePaid, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal decimal.Decimal
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
 			return ec.marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
@@ -34118,7 +34245,25 @@ func (ec *executionContext) _SchedulePayment_paidAt(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return obj.PaidAt, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				if err != nil {
+					var zeroVal *time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *time.Time
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
 			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
 		},

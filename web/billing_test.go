@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -22,6 +23,7 @@ type borrower struct {
 	token    string // the customer's
 	employee string
 	loan     string // the loan guid
+	guid     string // its application's
 }
 
 // openLoanOn files the spec's application for a new customer (mutate changes it), signs it with
@@ -47,7 +49,7 @@ func openLoanOn(t *testing.T, app *apptest.App, confirmDate string, mutate func(
 	require.Equal(t, http.StatusOK, app.PostForm(t, "/auth/otp", url.Values{"phone_number": {phone}}, nil).Status)
 	token := app.Token(t, "/auth", url.Values{"grant_type": {"password"}, "phone_number": {phone}, "code": {smsCode(t, app, phone)}},
 		http.Header{"X-Device-Id": {"test-device"}})
-	return borrower{app: app, token: token, employee: employee, loan: loan["id"].(string)}
+	return borrower{app: app, token: token, employee: employee, loan: loan["id"].(string), guid: guid}
 }
 
 // query runs a loan query for token and returns the loan.
@@ -431,6 +433,13 @@ func TestBillingAccessByRoleAndOwner(t *testing.T) {
 		assert.Equal(t, "FORBIDDEN", app.GraphQL(t, partner, m, map[string]any{"id": b.loan}).Code(), name)
 	}
 	assert.Equal(t, "FORBIDDEN", app.GraphQL(t, b.token, `{ loans { edges { node { id } } } }`, nil).Code())
+
+	// the partner sees its application's loan schedule as planned, not what was paid
+	const schedule = `query($id: ID!) { application(id: $id) { loan { schedule { n dueDate amount %s } } } }`
+	assert.Len(t, gql(t, app, partner, fmt.Sprintf(schedule, ""), map[string]any{"id": b.guid})["application"].(map[string]any)["loan"].(map[string]any)["schedule"], 12)
+	for _, f := range []string{"status", "principalPaid", "fineAccrued", "paidAt"} {
+		assert.Equal(t, "FORBIDDEN", app.GraphQL(t, partner, fmt.Sprintf(schedule, f), map[string]any{"id": b.guid}).Code(), f)
+	}
 
 	me := gql(t, app, b.token, `{ me { loans { id } balance { fullAmount } customer { balance { freeAmount } } } }`, nil)["me"].(map[string]any)
 	require.Len(t, me["loans"], 1)
