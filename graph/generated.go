@@ -721,7 +721,7 @@ type ComplexityRoot struct {
 		PutCardIntegration           func(childComplexity int, cardID string, integrationCode string, externalCardUniqueID string) int
 		RejectDocumentFile           func(childComplexity int, fileID string, version int, invalidityReason string) int
 		RemoveFlag                   func(childComplexity int, flagID string) int
-		RepayLoan                    func(childComplexity int, loanID string, sourceID string, amount decimal.Decimal) int
+		RepayLoan                    func(childComplexity int, loanID string, sourceID string, amount decimal.Decimal, idempotencyKey *string) int
 		RequestOtp                   func(childComplexity int, input model.RequestOtpInput) int
 		RequestPrepayment            func(childComplexity int, input model.RequestPrepaymentInput) int
 		ResumeAccruals               func(childComplexity int, loanID string, reason string) int
@@ -1256,7 +1256,7 @@ type MutationResolver interface {
 	BindFinancialSource(ctx context.Context, sourceID string, providerID string, externalFinancialSource string) (*store.FinancialSource, error)
 	PostPayment(ctx context.Context, input lending.PaymentPosting) (*store.Loan, error)
 	AddFinancialSource(ctx context.Context, input lending.FinancialSourceInput) (*store.FinancialSource, error)
-	RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal) (*store.Loan, error)
+	RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal, idempotencyKey *string) (*store.Loan, error)
 	SubmitPreConsumptions(ctx context.Context, input lending.PreConsumptionBatch) ([]*lending.PreConsumptionResult, error)
 	CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error)
 	PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error)
@@ -4576,7 +4576,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RepayLoan(childComplexity, args["loanId"].(string), args["sourceId"].(string), args["amount"].(decimal.Decimal)), true
+		return e.ComplexityRoot.Mutation.RepayLoan(childComplexity, args["loanId"].(string), args["sourceId"].(string), args["amount"].(decimal.Decimal), args["idempotencyKey"].(*string)), true
 	case "Mutation.requestOtp":
 		if e.ComplexityRoot.Mutation.RequestOtp == nil {
 			break
@@ -8139,6 +8139,8 @@ input PostPaymentInput {
   comment: String
   "The provider's code: the one the MANUAL_PAYMENT rule names."
   paymentProvider: String!
+  "Sent again under the same key (1 to 100 characters), the posting is one payment."
+  idempotencyKey: String
 }
 
 extend type Customer {
@@ -8188,7 +8190,7 @@ extend type Mutation {
   "Add the caller's card or account: PENDING until the back office binds it to a provider."
   addFinancialSource(input: FinancialSourceInput!): FinancialSource! @hasRole(roles: [CUSTOMER])
   "Pay into a loan now from one of its customer's COMPLETED sources: the customer (own loan), or an employee for them."
-  repayLoan(loanId: ID!, sourceId: ID!, amount: Money!): Loan! @hasRole(roles: [CUSTOMER, EMPLOYEE])
+  repayLoan(loanId: ID!, sourceId: ID!, amount: Money!, "Sent again under the same key (1 to 100 characters), the repayment is one payment." idempotencyKey: String): Loan! @hasRole(roles: [CUSTOMER, EMPLOYEE])
 }
 `, BuiltIn: false},
 	{Name: "../schema/preconsumption.graphqls", Input: `# Pre-consumption (expense pre-approval) requests of the corporate expense system (seed 004): its
@@ -11814,6 +11816,14 @@ func (ec *executionContext) field_Mutation_repayLoan_args(ctx context.Context, r
 		return nil, err
 	}
 	args["amount"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
 	return args, nil
 }
 
@@ -26849,7 +26859,7 @@ func (ec *executionContext) _Mutation_repayLoan(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RepayLoan(ctx, fc.Args["loanId"].(string), fc.Args["sourceId"].(string), fc.Args["amount"].(decimal.Decimal))
+			return ec.Resolvers.Mutation().RepayLoan(ctx, fc.Args["loanId"].(string), fc.Args["sourceId"].(string), fc.Args["amount"].(decimal.Decimal), fc.Args["idempotencyKey"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -39918,7 +39928,7 @@ func (ec *executionContext) unmarshalInputPostPaymentInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"loanId", "amount", "currency", "eventTime", "comment", "paymentProvider"}
+	fieldsInOrder := [...]string{"loanId", "amount", "currency", "eventTime", "comment", "paymentProvider", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39967,6 +39977,13 @@ func (ec *executionContext) unmarshalInputPostPaymentInput(ctx context.Context, 
 				return it, err
 			}
 			it.PaymentProvider = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

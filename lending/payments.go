@@ -350,6 +350,7 @@ type TransactionOrderRequest struct {
 	// CompletedAt, when given, is when the money already moved: the order is COMPLETED; else NEW.
 	CompletedAt    *time.Time
 	AdditionalData map[string]string
+	IdempotencyKey *string
 }
 
 // createTransactionOrder stores an order after checking it: the provider by the operation's rule,
@@ -388,6 +389,7 @@ func (s *Service) createTransactionOrder(ctx context.Context, q store.Queries, o
 	order := store.TransactionOrder{
 		CustomerID: o.CustomerID, Process: o.Process, TypeID: t.ID, EntityType: o.EntityType, EntityGUID: o.EntityGUID,
 		Amount: o.Amount, Currency: o.Currency, Status: OrderNew, AdditionalData: data, ProviderID: provider.ID, CompletedAt: o.CompletedAt,
+		IdempotencyKey: o.IdempotencyKey,
 	}
 	if o.CompletedAt != nil {
 		order.Status = OrderCompleted
@@ -426,6 +428,30 @@ func (s *Service) createTransactionOrder(ctx context.Context, q store.Queries, o
 		return store.TransactionOrder{}, err
 	}
 	return q.InsertTransactionOrder(ctx, order)
+}
+
+// paidAlready tells whether a payment into the locked loan was made under key before: the same
+// payment sent again, which changes nothing. The key reused for another amount is a CONFLICT.
+func paidAlready(ctx context.Context, q store.Queries, loan store.Loan, key *string, amount decimal.Decimal) (bool, error) {
+	if key == nil {
+		return false, nil
+	}
+	o, err := q.OrderByKey(ctx, loan.GUID, *key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	case !o.Amount.Equal(amount):
+		return false, Errorf(CodeConflict, "idempotency key %q was used for a payment of %s into loan %s", *key, o.Amount.StringFixed(2), loan.GUID)
+	}
+	return true, nil
+}
+
+func (f *fieldErrors) idempotencyKey(key *string) {
+	if key != nil && (len(*key) < 1 || len(*key) > 100) {
+		f.add("idempotencyKey", "must be 1 to 100 characters")
+	}
 }
 
 func (f *fieldErrors) positiveMoney(field string, v decimal.Decimal) {
@@ -518,13 +544,14 @@ func (s *Service) TransactionOrders(ctx context.Context, caller Principal, custo
 // RepayLoan pays money into a loan from one of its customer's financial sources, now: by the
 // customer (their own loan and source) or an employee for them. The COMPLETED LOAN_REPAYMENT order
 // records the money; billing credits it to the loan.
-func (s *Service) RepayLoan(ctx context.Context, caller Principal, loanGUID, sourceGUID string, amount decimal.Decimal) (store.Loan, error) {
+func (s *Service) RepayLoan(ctx context.Context, caller Principal, loanGUID, sourceGUID string, amount decimal.Decimal, idempotencyKey *string) (store.Loan, error) {
 	if caller.Role != RoleCustomer && caller.Role != RoleEmployee {
 		return store.Loan{}, Errorf(CodeForbidden, "customers and employees repay loans")
 	}
 	var errs fieldErrors
 	errs.required("sourceId", sourceGUID)
 	errs.positiveMoney("amount", amount)
+	errs.idempotencyKey(idempotencyKey)
 	if len(errs) > 0 {
 		return store.Loan{}, Invalid(errs)
 	}
@@ -537,10 +564,15 @@ func (s *Service) RepayLoan(ctx context.Context, caller Principal, loanGUID, sou
 		if err := s.mayServiceLoan(ctx, q, caller, loan); err != nil {
 			return err
 		}
+		if again, err := paidAlready(ctx, q, loan, idempotencyKey, amount); err != nil || again {
+			out = loan
+			return err
+		}
 		now := s.Now()
 		order, err := s.createTransactionOrder(ctx, q, TransactionOrderRequest{
 			Operation: OperationLoanRepayment, Type: OperationLoanRepayment, Process: "REPAYMENT", CustomerID: loan.CustomerID,
 			From: sourceGUID, EntityType: EntityLoan, EntityGUID: loan.GUID, Amount: amount, Currency: RUB, CompletedAt: &now,
+			IdempotencyKey: idempotencyKey,
 		})
 		if err != nil {
 			return err
@@ -563,6 +595,8 @@ type PaymentPosting struct {
 	EventTime       time.Time       `json:"eventTime"`
 	Comment         *string         `json:"comment,omitempty"`
 	PaymentProvider string          `json:"paymentProvider"`
+	// IdempotencyKey makes the same posting sent again one payment.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // PostPayment records a payment into a loan at its event time: a COMPLETED MANUAL_PAYMENT order,
@@ -579,12 +613,16 @@ func (s *Service) PostPayment(ctx context.Context, caller Principal, p PaymentPo
 		errs.add("eventTime", "must not be in the future")
 	}
 	errs.required("paymentProvider", p.PaymentProvider)
+	errs.idempotencyKey(p.IdempotencyKey)
 	if len(errs) > 0 {
 		return store.Loan{}, Invalid(errs)
 	}
 	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Loan, error) {
 		loan, err := byGUID(ctx, p.LoanGUID, CodeLoanNotFound, "loan", q.LockLoan)
 		if err != nil {
+			return loan, err
+		}
+		if again, err := paidAlready(ctx, q, loan, p.IdempotencyKey, p.Amount); err != nil || again {
 			return loan, err
 		}
 		_, err = q.EntryByKey(ctx, store.PaymentProviders, p.PaymentProvider)
@@ -601,7 +639,7 @@ func (s *Service) PostPayment(ctx context.Context, caller Principal, p PaymentPo
 		order, err := s.createTransactionOrder(ctx, q, TransactionOrderRequest{
 			Operation: OperationManualPayment, Provider: p.PaymentProvider, Type: OperationManualPayment, Process: "MANUAL_POSTING",
 			CustomerID: loan.CustomerID, EntityType: EntityLoan, EntityGUID: loan.GUID, Amount: p.Amount, Currency: p.Currency,
-			CompletedAt: &p.EventTime, AdditionalData: data,
+			CompletedAt: &p.EventTime, AdditionalData: data, IdempotencyKey: p.IdempotencyKey,
 		})
 		if err != nil {
 			return loan, err

@@ -93,8 +93,8 @@ func (r *mutationResolver) AddFinancialSource(ctx context.Context, input lending
 	return pointer(r.Lending.AddFinancialSource(ctx, auth.Caller(ctx), input))
 }
 
-func (r *mutationResolver) RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal) (*store.Loan, error) {
-	return pointer(r.Lending.RepayLoan(ctx, auth.Caller(ctx), loanID, sourceID, amount))
+func (r *mutationResolver) RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal, idempotencyKey *string) (*store.Loan, error) {
+	return pointer(r.Lending.RepayLoan(ctx, auth.Caller(ctx), loanID, sourceID, amount, idempotencyKey))
 }
 
 func (r *paymentProviderRuleResolver) Provider(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error) {

@@ -277,6 +277,8 @@ type TransactionOrder struct {
 	CreatedAt               time.Time       `db:"created_at"`
 	UpdatedAt               time.Time       `db:"updated_at"`
 	CompletedAt             *time.Time      `db:"completed_at"`
+	// IdempotencyKey, when the caller gave one, makes the same payment sent again one payment.
+	IdempotencyKey *string `db:"idempotency_key"`
 }
 
 // orderSelect reads orders from rows: the table, or the rows a statement has just written.
@@ -284,7 +286,7 @@ func orderSelect(rows string) string {
 	return `SELECT o.id, o.guid, o.customer_id, c.guid AS customer_guid, o.process, o.type_id, t.name AS type,
 		o.from_financial_source_id, fs.guid AS from_financial_source_guid, o.to_financial_source_id, ts.guid AS to_financial_source_guid,
 		o.external_financial_source, o.entity_type, o.entity_guid, o.amount, o.currency, o.status, o.additional_data,
-		o.provider_id, p.code AS provider_code, o.created_at, o.updated_at, o.completed_at
+		o.provider_id, p.code AS provider_code, o.created_at, o.updated_at, o.completed_at, o.idempotency_key
 	FROM ` + rows + ` o
 	JOIN customers c ON c.id = o.customer_id
 	JOIN transaction_types t ON t.id = o.type_id
@@ -298,10 +300,11 @@ func (q Queries) InsertTransactionOrder(ctx context.Context, o TransactionOrder)
 	var out TransactionOrder
 	err := q.get(ctx, &out, `WITH written AS (
 		INSERT INTO transaction_orders (customer_id, process, type_id, from_financial_source_id, to_financial_source_id,
-			external_financial_source, entity_type, entity_guid, amount, currency, status, additional_data, provider_id, completed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *) `+orderSelect("written"),
+			external_financial_source, entity_type, entity_guid, amount, currency, status, additional_data, provider_id, completed_at,
+			idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *) `+orderSelect("written"),
 		o.CustomerID, o.Process, o.TypeID, o.FromSourceID, o.ToSourceID, o.ExternalFinancialSource, o.EntityType, o.EntityGUID,
-		o.Amount, o.Currency, o.Status, o.AdditionalData, o.ProviderID, o.CompletedAt)
+		o.Amount, o.Currency, o.Status, o.AdditionalData, o.ProviderID, o.CompletedAt, o.IdempotencyKey)
 	return out, err
 }
 
@@ -312,6 +315,13 @@ func (q Queries) SetTransactionOrderStatus(ctx context.Context, id int64, status
 	err := q.get(ctx, &out, `WITH written AS (
 		UPDATE transaction_orders SET status = $2, completed_at = $3, updated_at = now() WHERE id = $1 RETURNING *) `+orderSelect("written"),
 		id, status, completedAt)
+	return out, err
+}
+
+// OrderByKey returns the order made for an entity under an idempotency key.
+func (q Queries) OrderByKey(ctx context.Context, entityGUID, key string) (TransactionOrder, error) {
+	var out TransactionOrder
+	err := q.get(ctx, &out, orderSelect("transaction_orders")+` WHERE o.entity_guid = $1 AND o.idempotency_key = $2`, entityGUID, key)
 	return out, err
 }
 

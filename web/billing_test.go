@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -557,6 +558,37 @@ func TestAccrualJobInBatches(t *testing.T) {
 	for _, b := range loans {
 		assert.Equal(t, day(-1), b.query(t, b.employee, `accruedThrough`, nil)["accruedThrough"], "the jobs go on to yesterday")
 	}
+}
+
+// TestPaymentSentAgainIsOnePayment posts one payment eight times at once under one key, as a
+// retrying client would: it lands once, every attempt answers the loan, and the key reused for
+// another amount is refused.
+func TestPaymentSentAgainIsOnePayment(t *testing.T) {
+	app := apptest.Start(t)
+	b := openLoanOn(t, app, day(-10), nil)
+	post := `mutation($in: PostPaymentInput!) { postPayment(input: $in) { balance { fullAmount } } }`
+	in := func(amount string) map[string]any {
+		return map[string]any{"in": map[string]any{"loanId": b.loan, "amount": amount, "currency": "RUB", "idempotencyKey": "bank-ref-77",
+			"eventTime": time.Now().UTC().Format(time.RFC3339), "paymentProvider": "INTERNAL_DOP0"}}
+	}
+	var wg sync.WaitGroup
+	answers := make([]apptest.GQLResponse, 8)
+	for i := range answers {
+		wg.Go(func() { answers[i] = app.GraphQL(t, b.employee, post, in("1500.00")) })
+	}
+	wg.Wait()
+	for _, a := range answers {
+		require.Empty(t, a.Errors)
+		assert.Equal(t, "1500.00", a.Data["postPayment"].(map[string]any)["balance"].(map[string]any)["fullAmount"])
+	}
+	var orders int
+	require.NoError(t, app.Store.DB.Get(&orders, `SELECT count(*) FROM transaction_orders WHERE entity_guid = $1 AND idempotency_key = 'bank-ref-77'`, b.loan))
+	assert.Equal(t, 1, orders)
+	assert.Equal(t, "CONFLICT", app.GraphQL(t, b.employee, post, in("2000.00")).Code(), "the key of another payment")
+	long := in("1.00")
+	long["in"].(map[string]any)["idempotencyKey"] = strings.Repeat("k", 101)
+	assert.Equal(t, "INVALID", app.GraphQL(t, b.employee, post, long).Code())
+	assert.Equal(t, "1500.00", b.query(t, b.employee, `balance { fullAmount }`, nil)["balance"].(map[string]any)["fullAmount"])
 }
 
 // TestDailyAccrualJob lets the worker accrue yesterday on every loan and queue the next day.
