@@ -153,6 +153,13 @@ func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, co
 		if err := setLoanStatus(ctx, q, loan, LoanOpened, &opened, "", actorOf(caller)); err != nil {
 			return err
 		}
+		// a loan opened on a past day accrues its days up to today at once
+		if loan, err = q.LockLoan(ctx, loan.GUID); err != nil {
+			return err
+		}
+		if loan, err = s.advance(ctx, q, loan, today(s.Now()), s.Now(), nil); err != nil {
+			return err
+		}
 		return s.settlePayout(ctx, q, loan, OrderCompleted)
 	})
 }
