@@ -43,7 +43,7 @@ func createInput(guid, partnerRef string) map[string]any {
 const applicationFields = `application { id status partnerStatus message nextAction channel
 	offers { id term monthlyPayment annualRate } selectedOffer { id term } loan { status contractNumber } }`
 
-func gql(t *testing.T, app *apptest.App, token, query string, vars map[string]any) map[string]any {
+func gql(t testing.TB, app *apptest.App, token, query string, vars map[string]any) map[string]any {
 	t.Helper()
 	resp := app.GraphQL(t, token, query, vars)
 	require.Empty(t, resp.Errors, "%v", resp.Errors)

@@ -26,7 +26,7 @@ import (
 )
 
 // newApplication files the spec's example through REST and waits for the decision.
-func newApplication(t *testing.T, p partnerClient, mutate func(map[string]any)) string {
+func newApplication(t testing.TB, p partnerClient, mutate func(map[string]any)) string {
 	t.Helper()
 	guid := uuid.NewString()
 	resp := p.post(t, "/partner/api/v1/applications/create", createBody(t, guid, "ref-"+guid, mutate))

@@ -212,7 +212,7 @@ func TestRequestOTPMutation(t *testing.T) {
 }
 
 // smsCode reads the code of the newest SMS queued for phone.
-func smsCode(t *testing.T, app *apptest.App, phone string) string {
+func smsCode(t testing.TB, app *apptest.App, phone string) string {
 	t.Helper()
 	sms, err := app.Store.LatestSMS(context.Background(), phone)
 	require.NoError(t, err)

@@ -61,3 +61,18 @@ func BenchmarkPartnerStatus(b *testing.B) {
 		p.status(b, guid)
 	}
 }
+
+// BenchmarkLoanAccount measures the mobile app's view of a loan: what it owes, its balance, its
+// schedule with what was paid, the early repayment bounds and the prolongation terms.
+func BenchmarkLoanAccount(b *testing.B) {
+	app := apptest.Start(b)
+	loan := openLoanOn(b, app, day(-40), nil)
+	query := `query($id: ID!) { loan(id: $id) { status payment debts { mainDebt interest fine currentDebt overdueDays }
+		balance { fullAmount freeAmount } schedule { n dueDate amount status interestAccrued principalPaid }
+		prepaymentBounds { minPrepaymentAmount fullPrepaymentAmount } prolongationPossibility { status terms { price } } } }`
+	for b.Loop() {
+		if resp := app.GraphQL(b, loan.token, query, map[string]any{"id": loan.loan}); len(resp.Errors) > 0 {
+			b.Fatal(resp.Errors)
+		}
+	}
+}

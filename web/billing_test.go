@@ -28,7 +28,7 @@ type borrower struct {
 
 // openLoanOn files the spec's application for a new customer (mutate changes it), signs it with
 // the code sent by SMS and confirms it on confirmDate.
-func openLoanOn(t *testing.T, app *apptest.App, confirmDate string, mutate func(map[string]any)) borrower {
+func openLoanOn(t testing.TB, app *apptest.App, confirmDate string, mutate func(map[string]any)) borrower {
 	t.Helper()
 	p := partnerClient{app: app, token: app.PartnerToken(t)}
 	phone := newPhone()
@@ -53,7 +53,7 @@ func openLoanOn(t *testing.T, app *apptest.App, confirmDate string, mutate func(
 }
 
 // query runs a loan query for token and returns the loan.
-func (b borrower) query(t *testing.T, token, fields string, vars map[string]any) map[string]any {
+func (b borrower) query(t testing.TB, token, fields string, vars map[string]any) map[string]any {
 	t.Helper()
 	if vars == nil {
 		vars = map[string]any{}

@@ -61,7 +61,7 @@ func (p partnerClient) status(t testing.TB, guid string) map[string]any {
 }
 
 // waitStatus polls the status route, as a partner does, until it leaves PROCESSING.
-func (p partnerClient) waitStatus(t *testing.T, guid string) map[string]any {
+func (p partnerClient) waitStatus(t testing.TB, guid string) map[string]any {
 	t.Helper()
 	var st map[string]any
 	require.Eventually(t, func() bool {
