@@ -16,12 +16,7 @@ func (s *Service) Customer(ctx context.Context, guid string) (store.Customer, er
 
 // Employee returns the employee with the given id.
 func (s *Service) Employee(ctx context.Context, id string) (store.Employee, error) {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return store.Employee{}, Errorf(CodeNotFound, "employee %q not found", id)
-	}
-	e, err := s.Store.EmployeeByID(ctx, n)
-	return e, notFound(err, "employee %d not found", n)
+	return byID(ctx, id, CodeNotFound, "employee", s.Store.EmployeeByID)
 }
 
 // Partner returns the partner with the given name.
@@ -46,15 +41,22 @@ func (s *Service) CustomerByIDOrGUID(ctx context.Context, id, guid string) (stor
 	case guid != "":
 		return registryCustomer(ctx, s.Store.Queries, guid)
 	}
+	return byID(ctx, id, CodeCustomerNotFound, "customer", s.Store.CustomerByID)
+}
+
+// byID finds a record by its integer id, sent as text, with find: an id that is no integer or no
+// row's is a not-found error of code, naming what was looked for.
+func byID[T any](ctx context.Context, id string, code Code, what string, find func(context.Context, int64) (T, error)) (T, error) {
+	var zero T
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
-		return store.Customer{}, Errorf(CodeCustomerNotFound, "customer %s not found", id)
+		return zero, Errorf(code, "%s %s not found", what, id)
 	}
-	c, err := s.Store.CustomerByID(ctx, n)
+	v, err := find(ctx, n)
 	if errors.Is(err, store.ErrNotFound) {
-		return c, Errorf(CodeCustomerNotFound, "customer %s not found", id)
+		return v, Errorf(code, "%s %s not found", what, id)
 	}
-	return c, err
+	return v, err
 }
 
 // byGUID finds a record by guid with find: a malformed guid or no such row is a not-found error of

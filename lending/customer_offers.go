@@ -205,13 +205,9 @@ func (s *Service) CustomerOffer(ctx context.Context, caller Principal, id string
 	if caller.Role != RoleEmployee {
 		return CustomerOffer{}, Errorf(CodeForbidden, "only employees read customer offers")
 	}
-	n, err := strconv.ParseInt(id, 10, 64)
+	offer, err := byID(ctx, id, CodeNotFound, "customer offer", s.Store.CustomerOfferByID)
 	if err != nil {
-		return CustomerOffer{}, Errorf(CodeNotFound, "customer offer %s not found", id)
-	}
-	offer, err := s.Store.CustomerOfferByID(ctx, n)
-	if err != nil {
-		return CustomerOffer{}, notFound(err, "customer offer %d not found", n)
+		return CustomerOffer{}, err
 	}
 	process, err := s.Store.CustomerOfferProcess(ctx, offer.ProcessCode)
 	if err != nil {
@@ -278,15 +274,7 @@ func termBounds(codes []store.TermCode, minMonths, maxMonths int) (r TermRange, 
 
 // pdpaTemplate finds a consent template by its id, sent as a string.
 func pdpaTemplate(ctx context.Context, q store.Queries, id string) (store.PDPATemplate, error) {
-	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
-	if err != nil {
-		return store.PDPATemplate{}, Errorf(CodePDPATemplateNotFound, "PDPA template %s not found", id)
-	}
-	t, err := q.PDPATemplate(ctx, n)
-	if errors.Is(err, store.ErrNotFound) {
-		return t, Errorf(CodePDPATemplateNotFound, "PDPA template %d not found", n)
-	}
-	return t, err
+	return byID(ctx, strings.TrimSpace(id), CodePDPATemplateNotFound, "PDPA template", q.PDPATemplate)
 }
 
 // positiveInteger reads a required integer id sent as a string, recording what is wrong with it.

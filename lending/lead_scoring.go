@@ -3,7 +3,6 @@ package lending
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -287,14 +286,7 @@ var ruleRecommendations = []string{scoring.Good, scoring.Medium, scoring.Undefin
 // reads it; an expression the engine cannot compile is refused.
 func (s *Service) UpdateScoringRule(ctx context.Context, caller Principal, id string, in ScoringRuleInput) (store.ScoringRuleEntry, error) {
 	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.ScoringRuleEntry, error) {
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil {
-			return store.ScoringRuleEntry{}, Errorf(CodeNotFound, "scoring rule %s not found", id)
-		}
-		r, err := q.LockScoringRule(ctx, n)
-		if errors.Is(err, store.ErrNotFound) {
-			return r, Errorf(CodeNotFound, "scoring rule %s not found", id)
-		}
+		r, err := byID(ctx, id, CodeNotFound, "scoring rule", q.LockScoringRule)
 		if err != nil {
 			return r, err
 		}

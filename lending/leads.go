@@ -3,7 +3,6 @@ package lending
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/mail"
@@ -556,12 +555,8 @@ func (sc scope) seesLead(l store.Lead) bool {
 // visibleLead returns the lead id through find when the scope sees it; otherwise it is NOT_FOUND,
 // so that nobody learns of another's leads.
 func visibleLead(ctx context.Context, sc scope, id string, find func(context.Context, int64) (store.Lead, error)) (store.Lead, error) {
-	n, ok := leadID(id)
-	if !ok {
-		return store.Lead{}, Errorf(CodeNotFound, "lead %s not found", id)
-	}
-	l, err := find(ctx, n)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !sc.seesLead(l)) {
+	l, err := byID(ctx, id, CodeNotFound, "lead", find)
+	if err == nil && !sc.seesLead(l) {
 		return store.Lead{}, Errorf(CodeNotFound, "lead %s not found", id)
 	}
 	return l, err
