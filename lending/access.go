@@ -82,10 +82,18 @@ type Page[T any] struct {
 	HasNext bool
 }
 
+// pageSize checks how many items a page is asked to hold: 0 to 100.
+func pageSize(limit int) error {
+	if limit < 0 || limit > 100 {
+		return Errorf(CodeInvalid, "first must be between 0 and 100")
+	}
+	return nil
+}
+
 // readPage reads a page of limit (0..100) items, asking for one more to tell whether more follow.
 func readPage[T any](limit int, read func(limit int) ([]T, error)) (Page[T], error) {
-	if limit < 0 || limit > 100 {
-		return Page[T]{}, Errorf(CodeInvalid, "first must be between 0 and 100")
+	if err := pageSize(limit); err != nil {
+		return Page[T]{}, err
 	}
 	items, err := read(limit + 1)
 	if err != nil {

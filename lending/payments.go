@@ -218,12 +218,7 @@ func (in FinancialSourceInput) source() (store.FinancialSource, error) {
 		f.Type, f.SourceCard = SourceCard, c
 		errs.noCardNumber("card.", map[string]*string{"holder": c.Holder, "paymentSystemType": c.PaymentSystemType, "bankName": c.BankName,
 			"bin": c.BIN, "lastFourDigits": c.LastFourDigits})
-		masked := CardInput{BIN: c.BIN, LastFourDigits: c.LastFourDigits, ExpirationMonth: c.ExpirationMonth, ExpirationYear: c.ExpirationYear}
-		for _, rule := range cardFields {
-			if v := rule.value(masked); v != nil && !rule.pattern.MatchString(*v) {
-				errs.add("card."+rule.field, "%s", rule.message)
-			}
-		}
+		errs.cardShapes("card.", CardInput{BIN: c.BIN, LastFourDigits: c.LastFourDigits, ExpirationMonth: c.ExpirationMonth, ExpirationYear: c.ExpirationYear})
 		errs.currency("card.currencyCode", c.CurrencyCode)
 	default:
 		a := *in.Account
@@ -514,8 +509,8 @@ func (s *Service) TransactionOrders(ctx context.Context, caller Principal, custo
 	if caller.Role != RoleEmployee {
 		return nil, Errorf(CodeForbidden, "only employees list transaction orders")
 	}
-	if first < 0 || first > 100 {
-		return nil, Errorf(CodeInvalid, "first must be between 0 and 100")
+	if err := pageSize(first); err != nil {
+		return nil, err
 	}
 	f := store.OrderFilter{Limit: first}
 	if customerGUID != "" {

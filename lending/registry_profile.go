@@ -297,16 +297,21 @@ var cardFields = []struct {
 	{"expirationYear", "must be a year YYYY", regexp.MustCompile(`^[0-9]{4}$`), func(c CardInput) *string { return c.ExpirationYear }},
 }
 
+// cardShapes checks the masked data of a card against cardFields, naming fields after prefix.
+func (f *fieldErrors) cardShapes(prefix string, in CardInput) {
+	for _, c := range cardFields {
+		if v := c.value(in); v != nil && !c.pattern.MatchString(*v) {
+			f.add(prefix+c.field, "%s", c.message)
+		}
+	}
+}
+
 // CreateCard stores a customer's card. A field that carries what looks like a full card number is
 // refused before anything is written or logged.
 func (s *Service) CreateCard(ctx context.Context, caller Principal, customerGUID string, in CardInput) (store.Card, error) {
 	var errs fieldErrors
 	errs.noCardNumber("", map[string]*string{"nameOnCard": in.NameOnCard, "type": in.Type, "bankName": in.BankName, "bin": in.BIN, "lastFourDigits": in.LastFourDigits})
-	for _, c := range cardFields {
-		if v := c.value(in); v != nil && !c.pattern.MatchString(*v) {
-			errs.add(c.field, "%s", c.message)
-		}
-	}
+	errs.cardShapes("", in)
 	if len(errs) > 0 {
 		return store.Card{}, Invalid(errs)
 	}
