@@ -2,9 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
-	"strings"
-	"unicode"
 
 	"github.com/go-chi/chi/v5"
 
@@ -27,7 +24,7 @@ func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
 	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
 	var lead lending.Lead
 	if err == nil {
-		err = jsonFieldsOfLead(decodeJSON(r, &lead))
+		err = decodeJSON(r, &lead)
 	}
 	var saved lending.LeadRecord
 	if err == nil {
@@ -38,20 +35,6 @@ func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, saved.ID)
-}
-
-// jsonFieldsOfLead names the fields of a body's JSON type errors as the sender knows them:
-// encoding/json puts the Go names of the lead's embedded parts in its paths ("LeadDetails.period").
-func jsonFieldsOfLead(err error) error {
-	fields := lending.ErrorFields(err)
-	if len(fields) == 0 {
-		return err
-	}
-	for i, f := range fields {
-		steps := strings.Split(f.Field, ".")
-		fields[i].Field = strings.Join(slices.DeleteFunc(steps, func(s string) bool { return s != "" && unicode.IsUpper(rune(s[0])) }), ".")
-	}
-	return lending.Invalid(fields)
 }
 
 // createClientFromLead attaches the lead to its customer and answers the customer's id, a bare

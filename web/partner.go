@@ -6,8 +6,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5"
 
@@ -192,9 +194,16 @@ func decodeJSON(r *http.Request, dst any) error {
 	case errors.Is(err, io.EOF):
 		return lending.Errorf(lending.CodeInvalid, "a JSON body is required")
 	case errors.As(err, &typeErr):
-		return lending.Invalid([]lending.FieldError{{Field: typeErr.Field, Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}})
+		return lending.Invalid([]lending.FieldError{{Field: jsonPath(typeErr.Field), Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}})
 	}
 	return lending.Errorf(lending.CodeInvalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonPath is a type error's field path as the sender knows it: encoding/json puts the Go names of
+// embedded structs in it ("LeadDetails.period"), which no JSON name of ours starts with a capital.
+func jsonPath(field string) string {
+	steps := strings.Split(field, ".")
+	return strings.Join(slices.DeleteFunc(steps, func(s string) bool { return s != "" && unicode.IsUpper(rune(s[0])) }), ".")
 }
 
 func jsonKind(goKind string) string {
