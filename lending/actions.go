@@ -147,17 +147,11 @@ func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, co
 			return err
 		}
 		opened := time.Date(confirmDate.Year(), confirmDate.Month(), confirmDate.Day(), 0, 0, 0, 0, time.UTC)
-		if err := s.openSchedule(ctx, q, loan, opened); err != nil {
-			return err
-		}
 		if err := setLoanStatus(ctx, q, loan, LoanOpened, &opened, "", actorOf(caller)); err != nil {
 			return err
 		}
-		// a loan opened on a past day accrues its days up to today at once
-		if loan, err = q.LockLoan(ctx, loan.GUID); err != nil {
-			return err
-		}
-		if loan, err = s.advance(ctx, q, loan, today(s.Now()), s.Now(), nil); err != nil {
+		loan.Status = LoanOpened
+		if err := s.openSchedule(ctx, q, loan, opened); err != nil {
 			return err
 		}
 		return s.settlePayout(ctx, q, loan, OrderCompleted)

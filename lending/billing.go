@@ -47,6 +47,10 @@ func (s *Service) ledgerOf(ctx context.Context, q store.Queries, l store.Loan) (
 	if err != nil {
 		return nil, err
 	}
+	return newLedger(l, rows), nil
+}
+
+func newLedger(l store.Loan, rows []store.ScheduleRow) *ledger {
 	b := &billing.Loan{
 		Amount: l.Amount, AnnualRate: l.AnnualRate, PenaltyRate: l.PenaltyRate, Discount: l.DiscountValue.Decimal,
 		Stopped: l.AccrualsStopped, Balance: l.Balance, Payment: l.Payment.Decimal,
@@ -65,7 +69,7 @@ func (s *Service) ledgerOf(ctx context.Context, q store.Queries, l store.Loan) (
 			InterestPaid: r.InterestPaid, FinePaid: r.FinePaid, PaidAt: r.PaidAt,
 		})
 	}
-	return &ledger{loan: l, b: b}, nil
+	return &ledger{loan: l, b: b}
 }
 
 func scheduleRow(r billing.Row) store.ScheduleRow {
@@ -201,7 +205,8 @@ func loanRate(l store.Loan) decimal.Decimal {
 	return billing.Discounted(l.AnnualRate, l.DiscountValue.Decimal)
 }
 
-// openSchedule lays out a loan's schedule on the day it opens.
+// openSchedule lays out a loan's schedule on the day it opens and accrues its days up to today (a
+// loan opened on a past day), storing both at once.
 func (s *Service) openSchedule(ctx context.Context, q store.Queries, l store.Loan, opened time.Time) error {
 	plan, err := schedule.Annuity(schedule.Terms{Principal: l.Amount, AnnualRate: loanRate(l), Months: l.Term, Start: opened})
 	if err != nil {
@@ -211,12 +216,12 @@ func (s *Service) openSchedule(ctx context.Context, q store.Queries, l store.Loa
 	for i, p := range plan.Payments {
 		rows[i] = store.ScheduleRow{Kind: billing.Regular, DueDate: p.Date, Amount: p.Amount, Principal: p.Principal, Interest: p.Interest, Remaining: p.Remaining}
 	}
-	if err := q.SaveSchedule(ctx, l.ID, rows); err != nil {
-		return err
-	}
 	accrued := opened.AddDate(0, 0, -1)
-	l.AccruedThrough, l.Payment = &accrued, decimal.NewNullDecimal(plan.MonthlyPayment)
-	return q.SaveLoanBilling(ctx, l)
+	l.OpenedOn, l.AccruedThrough, l.Payment = &opened, &accrued, decimal.NewNullDecimal(plan.MonthlyPayment)
+	lg, at := newLedger(l, rows), s.Now()
+	accruals, ops := lg.b.Advance(today(at), at)
+	_, err = s.save(ctx, q, lg, accruals, ops, at)
+	return err
 }
 
 // receivePayment credits money paid towards a locked loan and settles what is due today; at is when
