@@ -26,8 +26,11 @@ const (
 // TestPhone returns test phone n (1…9).
 func TestPhone(n int) string { return fmt.Sprintf("7901000000%d", n) }
 
-// demoCustomers are the named customers behind the first test phones.
-var demoCustomers = []struct{ phone, first, last, middle string }{
+// NamedCustomer is a named demo customer behind one of the first test phones.
+type NamedCustomer struct{ Phone, First, Last, Middle string }
+
+// Customers are the named customers behind the first test phones.
+var Customers = []NamedCustomer{
 	{TestPhone(1), "Иван", "Иванов", "Иванович"},
 	{TestPhone(2), "Мария", "Петрова", "Сергеевна"},
 	{TestPhone(3), "Алексей", "Смирнов", "Павлович"},
@@ -187,8 +190,8 @@ func loadAccounts(ctx context.Context, st *store.Store) error {
 				return fmt.Errorf("demo test phone: %w", err)
 			}
 		}
-		for _, c := range demoCustomers {
-			if _, err := q.EnsureCustomer(ctx, c.phone, &c.first, &c.last, &c.middle); err != nil {
+		for _, c := range Customers {
+			if _, err := q.EnsureCustomer(ctx, c.Phone, &c.First, &c.Last, &c.Middle); err != nil {
 				return fmt.Errorf("demo customer: %w", err)
 			}
 		}

@@ -27,8 +27,8 @@ func loadPayments(ctx context.Context, st *store.Store) error {
 		if err != nil {
 			return fmt.Errorf("payment provider %s: %w", InternalProvider, err)
 		}
-		for i, dc := range demoCustomers {
-			c, err := q.EnsureCustomer(ctx, dc.phone, &dc.first, &dc.last, &dc.middle)
+		for i, dc := range Customers {
+			c, err := q.EnsureCustomer(ctx, dc.Phone, &dc.First, &dc.Last, &dc.Middle)
 			if err != nil {
 				return fmt.Errorf("demo customer: %w", err)
 			}

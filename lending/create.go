@@ -42,6 +42,9 @@ func (s *Service) CreatePartnerApplication(ctx context.Context, caller Principal
 		return store.Application{}, Invalid(errs)
 	}
 	phone, _ := NormalizePhone(req.Customer.Phone)
+	if _, err := s.applicantCustomer(ctx, s.Store.Queries, phone, req.Customer, req.CustomerDocuments); err != nil {
+		return store.Application{}, err
+	}
 	body, hash, err := canonical(req)
 	if err != nil {
 		return store.Application{}, err

@@ -28,6 +28,8 @@ const (
 	CodeOTPAttemptsExceeded Code = "OTP_ATTEMPTS_EXCEEDED"
 	CodeOTPNotRequested     Code = "OTP_NOT_REQUESTED"
 	CodeInvalidStatus       Code = "INVALID_STATUS"
+	// CodeIdentityMismatch: a partner's questionnaire names a known phone but another person.
+	CodeIdentityMismatch Code = "CUSTOMER_IDENTITY_MISMATCH"
 )
 
 // Error is an expected failure that a client may see: a code and a message safe to show.

@@ -144,6 +144,10 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 		return err
 	}
 	customer, err := s.applicant(ctx, q, app, req)
+	if ErrorCode(err) == CodeIdentityMismatch { // the registry changed since create
+		app.Reason = "identity mismatch: the phone belongs to another person"
+		return s.transition(ctx, q, app, ActionDecline, "system:identity")
+	}
 	if err != nil {
 		return err
 	}
@@ -175,21 +179,15 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 }
 
 // applicant returns the application's customer: the mobile applicant, or for a partner's
-// application the customer with its phone, created when new, with the questionnaire stored.
+// application the customer the identity rule (identity.go) finds, or a new one made of the
+// questionnaire; the questionnaire is stored with the application.
 func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.Application, req CreateApplication) (store.Customer, error) {
 	if app.CustomerID != nil {
 		return q.CustomerByID(ctx, *app.CustomerID)
 	}
 	a := req.Customer
-	c, err := s.findOrCreateCustomer(ctx, q, app.Phone, a)
+	c, err := s.partnerApplicant(ctx, q, app.Phone, a, req.CustomerDocuments)
 	if err != nil {
-		return store.Customer{}, err
-	}
-	var birth *time.Time
-	if d, err := time.Parse(time.DateOnly, a.BirthDate); err == nil {
-		birth = &d
-	}
-	if err := q.UpdateCustomerProfile(ctx, c.ID, a.FirstName, a.LastName, a.MiddleName, a.Email, a.Gender, birth); err != nil {
 		return store.Customer{}, err
 	}
 	x := store.Questionnaire{ApplicationID: app.ID, CustomerID: c.ID}
@@ -208,23 +206,30 @@ func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.App
 	if err := q.PutQuestionnaire(ctx, x); err != nil {
 		return store.Customer{}, err
 	}
-	return q.CustomerByID(ctx, c.ID)
+	return c, nil
 }
 
-// findOrCreateCustomer finds the applicant by the registry's matching rule (their phone, as login
-// or as their own contact; the login wins), or registers them.
-func (s *Service) findOrCreateCustomer(ctx context.Context, q store.Queries, phone string, a Applicant) (store.Customer, error) {
-	found, err := s.matchCustomers(ctx, q, store.CustomerMatch{Phone: phone}, 0, 10)
-	if err != nil {
-		return store.Customer{}, err
+// partnerApplicant is the customer a partner's questionnaire is about, registering a new one with
+// the questionnaire's personal data when the registry does not know them.
+func (s *Service) partnerApplicant(ctx context.Context, q store.Queries, phone string, a Applicant, docs []Document) (store.Customer, error) {
+	known, err := s.applicantCustomer(ctx, q, phone, a, docs)
+	if err != nil || known != nil {
+		return deref(known), err
 	}
-	if len(found) > 0 {
-		if i := indexOf(found, func(c store.Customer) bool { return c.Phone == phone }); i >= 0 {
-			return found[i], nil
-		}
-		return found[0], nil
+	var birth *time.Time
+	if d, err := time.Parse(time.DateOnly, a.BirthDate); err == nil {
+		birth = &d
 	}
-	return q.EnsureCustomer(ctx, phone, nonEmpty(a.FirstName), nonEmpty(a.LastName), nonEmpty(a.MiddleName))
+	c, ok, err := q.InsertCustomer(ctx, store.Customer{
+		Phone: phone, FirstName: nonEmpty(a.FirstName), LastName: nonEmpty(a.LastName), MiddleName: nonEmpty(a.MiddleName),
+		BirthDate: birth, Email: nonEmpty(a.Email), Gender: nonEmpty(a.Gender), AdditionalData: json.RawMessage(`{}`),
+	})
+	if err != nil || ok {
+		return c, err
+	}
+	// the phone became someone's login meanwhile: they must be the same person
+	known, err = s.applicantCustomer(ctx, q, phone, a, docs)
+	return deref(known), err
 }
 
 // scoringEnv is what rules see: the application and the customer, with the questionnaire's

@@ -247,11 +247,13 @@ func nonEmptyPtr(s *string) *string {
 	return s
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// deref is what p points at, or the zero value.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return *s
+	return *p
 }
 
 func indexOf[T any](items []T, match func(T) bool) int {

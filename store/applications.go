@@ -248,18 +248,6 @@ func (q Queries) PutQuestionnaire(ctx context.Context, x Questionnaire) error {
 	return err
 }
 
-// UpdateCustomerProfile fills a customer's personal data from a questionnaire, keeping what the
-// customer record already has.
-func (q Queries) UpdateCustomerProfile(ctx context.Context, id int64, first, last, middle, email, gender string, birth *time.Time) error {
-	_, err := q.exec(ctx, `
-		UPDATE customers SET
-			first_name = coalesce(first_name, nullif($2, '')), last_name = coalesce(last_name, nullif($3, '')),
-			middle_name = coalesce(middle_name, nullif($4, '')), email = coalesce(email, nullif($5, '')),
-			gender = coalesce(gender, nullif($6, '')), birth_date = coalesce(birth_date, $7), updated_at = now()
-		WHERE id = $1`, id, first, last, middle, email, gender, birth)
-	return err
-}
-
 // Offer is a loan offer computed for an application.
 type Offer struct {
 	ID             int64           `db:"id"`

@@ -124,3 +124,27 @@ func (q Queries) AddCustomerWithID(ctx context.Context, c Customer) (bool, error
 		ON CONFLICT DO NOTHING`, c.ID, c.Phone, c.FirstName, c.LastName, c.MiddleName)
 	return inserted(res, err)
 }
+
+// CustomerByPhone returns the customer whose login is phone.
+func (q Queries) CustomerByPhone(ctx context.Context, phone string) (Customer, error) {
+	var c Customer
+	err := q.get(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE phone = $1`, phone)
+	return c, err
+}
+
+// PassportNumber is the series and number of a passport the registry holds.
+type PassportNumber struct {
+	Series string `db:"series"`
+	Number string `db:"number"`
+}
+
+// Passports returns the series and numbers of a customer's PASSPORT documents, whatever their status.
+func (q Queries) Passports(ctx context.Context, customerID int64) ([]PassportNumber, error) {
+	var ps []PassportNumber
+	err := q.sel(ctx, &ps, `
+		SELECT coalesce(i.series, '') AS series, coalesce(i.number, '') AS number
+		FROM customer_documents d JOIN document_types t ON t.id = d.document_type_id
+		JOIN document_infos i ON i.document_id = d.id
+		WHERE d.customer_id = $1 AND t.name = 'PASSPORT' AND i.number IS NOT NULL`, customerID)
+	return ps, err
+}

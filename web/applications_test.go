@@ -35,6 +35,12 @@ func newApplication(t testing.TB, p partnerClient, mutate func(map[string]any)) 
 	return guid
 }
 
+// minorApplicant makes the applicant a new customer born in 2015, whom scoring declines.
+func minorApplicant(d map[string]any) {
+	c := d["customer"].(map[string]any)
+	c["phone"], c["birth_date"] = profPhone(), "2015-01-01"
+}
+
 func action(guid, name string) string { return "/partner/api/v1/applications/" + guid + "/" + name }
 
 func TestCreateIsIdempotent(t *testing.T) {
@@ -169,7 +175,7 @@ func TestActionsOutOfTurn(t *testing.T) {
 			require.Equal(t, http.StatusOK, p.post(t, action(guid, step.then), []byte(step.body)).Status)
 		}
 	}
-	declined := newApplication(t, p, func(d map[string]any) { d["customer"].(map[string]any)["birth_date"] = "2015-01-01" })
+	declined := newApplication(t, p, minorApplicant)
 	tryAll(declined, "DECLINED")
 	cancelled := newApplication(t, p, nil)
 	require.Equal(t, http.StatusOK, p.post(t, action(cancelled, "cancel"), []byte(`{"reason":"changed mind"}`)).Status)
@@ -274,7 +280,7 @@ func TestDeclineAndCancel(t *testing.T) {
 	app := apptest.Start(t)
 	p := partnerClient{app: app, token: app.PartnerToken(t)}
 
-	minor := newApplication(t, p, func(d map[string]any) { d["customer"].(map[string]any)["birth_date"] = "2015-01-01" })
+	minor := newApplication(t, p, minorApplicant)
 	st := p.status(t, minor)
 	assert.Equal(t, "DECLINED", st["status"])
 	assert.Equal(t, "UNDERAGE", st["message"])

@@ -39,7 +39,7 @@ func statusFor(code lending.Code) int {
 		return http.StatusNotFound
 	case lending.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case lending.CodeConflict, lending.CodeInvalidStatus:
+	case lending.CodeConflict, lending.CodeInvalidStatus, lending.CodeIdentityMismatch:
 		return http.StatusConflict
 	case lending.CodeTooManyRequests:
 		return http.StatusTooManyRequests

@@ -12,9 +12,17 @@ import (
 )
 
 // openLoan drives the spec's application for phone through to an opened loan and returns its guid.
+// A named demo customer's phone is filed under their names, as the identity rule wants.
 func openLoan(t *testing.T, app *apptest.App, p partnerClient, phone string) string {
 	t.Helper()
-	guid := newApplication(t, p, func(d map[string]any) { d["customer"].(map[string]any)["phone"] = phone })
+	guid := newApplication(t, p, func(d map[string]any) {
+		d["customer"].(map[string]any)["phone"] = phone
+		for _, c := range demo.Customers {
+			if c.Phone == phone {
+				identityApplicant(phone, c.First, c.Last, c.Middle)(d)
+			}
+		}
+	})
 	for _, step := range [][2]string{{"select_offer", ``}, {"send_otp", ``}, {"sign", `{"code":"1111"}`}, {"confirm", `{"confirm_date":"2026-11-01"}`}} {
 		require.Equal(t, http.StatusOK, p.post(t, action(guid, step[0]), []byte(step[1])).Status, step[0])
 	}
