@@ -238,6 +238,9 @@ func remarshal(raw map[string]any, dst any) error {
 		return err
 	}
 	if err := json.Unmarshal(b, dst); err != nil {
+		if at := badValuePath(b, dst); at != "" {
+			return lending.Invalid([]lending.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
+		}
 		return lending.Errorf(lending.CodeInvalid, "malformed request: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return nil
