@@ -93,16 +93,52 @@ type App struct {
 // Start serves lendgraph over HTTP on loopback with the default configuration, changed by tweaks,
 // with its event listener and job worker. It stops when the test ends.
 func Start(t testing.TB, tweaks ...func(*config.Config)) *App {
-	return start(t, true, tweaks)
+	return start(t, DatabaseURL, true, tweaks)
 }
 
 // StartWithoutWorker is Start with no job worker: applications stay where their jobs left them, as
 // after a crash, until another instance (or RunJobs) takes them up.
 func StartWithoutWorker(t testing.TB, tweaks ...func(*config.Config)) *App {
-	return start(t, false, tweaks)
+	return start(t, DatabaseURL, false, tweaks)
 }
 
-func start(t testing.TB, worker bool, tweaks []func(*config.Config)) *App {
+// StartOn is Start on the database at url, such as one of NewDatabase.
+func StartOn(t testing.TB, url string, tweaks ...func(*config.Config)) *App {
+	return start(t, url, true, tweaks)
+}
+
+// NewDatabase creates a database of the test's own on the test cluster, migrated and loaded with
+// demo data, for a test that does to it what others must not see (such as making it unreachable);
+// it is dropped when the test ends. It returns the database's name and URL.
+func NewDatabase(t testing.TB) (name, url string) {
+	t.Helper()
+	ctx := context.Background()
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	name = "test_" + hex.EncodeToString(suffix)
+	if err := pgcluster.CreateDatabase(ctx, AdminURL, name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pgcluster.DropDatabase(context.Background(), AdminURL, name) })
+	url, err := pgcluster.WithDatabase(AdminURL, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	return name, url
+}
+
+func start(t testing.TB, url string, worker bool, tweaks []func(*config.Config)) *App {
 	t.Helper()
 	cfg, err := config.FromEnv(func(string) string { return "" })
 	if err != nil {
@@ -113,7 +149,7 @@ func start(t testing.TB, worker bool, tweaks []func(*config.Config)) *App {
 		tweak(&cfg)
 	}
 	ctx := context.Background()
-	st, err := Open(ctx, DatabaseURL)
+	st, err := Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48514,7 +48514,7 @@ func (ec *executionContext) unmarshalNCustomerSearch2lendgraphᚋstoreᚐCustome
 }
 
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := scalars.UnmarshalDate(v)
+	res, err := scalars.UnmarshalDate(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48524,11 +48524,11 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
-	res, err := scalars.UnmarshalDecimal(v)
+	res, err := scalars.UnmarshalDecimal(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48538,11 +48538,11 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
-	res, err := scalars.UnmarshalDecimal(v)
+	res, err := scalars.UnmarshalDecimal(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48556,7 +48556,7 @@ func (ec *executionContext) marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNDictionaryStatus2string(ctx context.Context, v any) (string, error) {
@@ -48881,7 +48881,7 @@ func (ec *executionContext) unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTy
 }
 
 func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
-	res, err := scalars.UnmarshalInt64ID(v)
+	res, err := scalars.UnmarshalInt64ID(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48891,7 +48891,7 @@ func (ec *executionContext) marshalNID2int64(ctx context.Context, sel ast.Select
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -49275,7 +49275,7 @@ func (ec *executionContext) marshalNLoanUpdate2ᚖlendgraphᚋstoreᚐLoanUpdate
 }
 
 func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
-	res, err := graphql.UnmarshalMap(v)
+	res, err := scalars.UnmarshalMap(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -49285,11 +49285,11 @@ func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalMap(v)
+	res := scalars.MarshalMap(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Map!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNMap2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
@@ -49322,7 +49322,7 @@ func (ec *executionContext) marshalNMap2ᚕmapᚄ(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) unmarshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
-	res, err := scalars.UnmarshalMoney(v)
+	res, err := scalars.UnmarshalMoney(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -49332,11 +49332,11 @@ func (ec *executionContext) marshalNMoney2githubᚗcomᚋshopspringᚋdecimalᚐ
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Money!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNMoney2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
-	res, err := scalars.UnmarshalMoney(v)
+	res, err := scalars.UnmarshalMoney(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -49350,7 +49350,7 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋshopspringᚋdecimal
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Money!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNOffer2ᚕᚖlendgraphᚋstoreᚐOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Offer) graphql.Marshaler {
@@ -50094,21 +50094,21 @@ func (ec *executionContext) marshalNTermCode2string(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalars.UnmarshalTime(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := scalars.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalars.UnmarshalTime(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -50118,11 +50118,11 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalTime(*v)
+	res := scalars.MarshalTime(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNTransactionOrder2ᚕᚖlendgraphᚋstoreᚐTransactionOrderᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.TransactionOrder) graphql.Marshaler {
@@ -50188,17 +50188,17 @@ func (ec *executionContext) marshalNTransactionType2ᚖlendgraphᚋstoreᚐPayme
 }
 
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
-	res, err := graphql.UnmarshalUpload(v)
+	res, err := scalars.UnmarshalUpload(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalUpload(v)
+	res := scalars.MarshalUpload(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNUploadApplicationFileInput2lendgraphᚋgraphᚋmodelᚐUploadApplicationFileInput(ctx context.Context, v any) (model.UploadApplicationFileInput, error) {
@@ -50462,7 +50462,7 @@ func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := scalars.UnmarshalDate(v)
+	res, err := scalars.UnmarshalDate(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -50471,16 +50471,15 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := scalars.MarshalDate(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := scalars.UnmarshalDecimal(v)
+	res, err := scalars.UnmarshalDecimal(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -50489,9 +50488,8 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := scalars.MarshalDecimal(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalODeviceInput2ᚖlendgraphᚋlendingᚐDevice(ctx context.Context, v any) (*lending.Device, error) {
@@ -50655,7 +50653,7 @@ func (ec *executionContext) unmarshalOID2ᚖint64(ctx context.Context, v any) (*
 	if v == nil {
 		return nil, nil
 	}
-	res, err := scalars.UnmarshalInt64ID(v)
+	res, err := scalars.UnmarshalInt64ID(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -50664,9 +50662,8 @@ func (ec *executionContext) marshalOID2ᚖint64(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := scalars.MarshalInt64ID(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -50960,7 +50957,7 @@ func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[s
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalMap(v)
+	res, err := scalars.UnmarshalMap(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -50969,9 +50966,8 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
-	res := graphql.MarshalMap(v)
-	return res
+	res := scalars.MarshalMap(v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOMap2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
@@ -51013,7 +51009,7 @@ func (ec *executionContext) unmarshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecim
 	if v == nil {
 		return nil, nil
 	}
-	res, err := scalars.UnmarshalMoney(v)
+	res, err := scalars.UnmarshalMoney(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -51022,9 +51018,8 @@ func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋshopspringᚋdecimal
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := scalars.MarshalMoney(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalOOffer2ᚖlendgraphᚋstoreᚐOffer(ctx context.Context, sel ast.SelectionSet, v *store.Offer) graphql.Marshaler {
@@ -51272,7 +51267,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalars.UnmarshalTime(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -51281,9 +51276,8 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
-	res := graphql.MarshalTime(*v)
-	return res
+	res := scalars.MarshalTime(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

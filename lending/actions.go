@@ -136,7 +136,9 @@ func (s *Service) contract(ctx context.Context, q store.Queries, app store.Appli
 }
 
 // Confirm records that the partner handed over the goods: the loan opens on confirmDate with its
-// payment schedule, and the application is complete.
+// payment schedule, and the application is complete. The date is a day from the one the contract
+// was signed to today (the service's clock), both as the date's own offset tells days; any other
+// is INVALID naming confirm_date.
 func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, confirmDate time.Time) (store.Application, error) {
 	if confirmDate.IsZero() {
 		return store.Application{}, Invalid(fieldErrors{{Field: "confirm_date", Message: "is required"}})
@@ -144,6 +146,9 @@ func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, co
 	return s.act(ctx, caller, guid, ActionConfirm, func(q store.Queries, app *store.Application) error {
 		loan, err := q.LoanByApplication(ctx, app.ID)
 		if err != nil {
+			return err
+		}
+		if err := confirmDateProblem(confirmDate, loan.CreatedAt, s.Now()); err != nil {
 			return err
 		}
 		opened := time.Date(confirmDate.Year(), confirmDate.Month(), confirmDate.Day(), 0, 0, 0, 0, time.UTC)
@@ -156,6 +161,27 @@ func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, co
 		}
 		return s.settlePayout(ctx, q, loan, OrderCompleted)
 	})
+}
+
+// confirmDateProblem refuses a confirm date before the day the contract was signed or after
+// today, each day read in the date's own time zone (UTC for a plain date).
+func confirmDateProblem(confirmDate, signedAt, now time.Time) error {
+	loc := confirmDate.Location()
+	day := dayOf(confirmDate, loc)
+	signed, today := dayOf(signedAt, loc), dayOf(now, loc)
+	switch {
+	case day.Before(signed):
+		return Invalid(fieldErrors{{Field: "confirm_date", Message: "must not be before the day the contract was signed, " + signed.Format(time.DateOnly)}})
+	case day.After(today):
+		return Invalid(fieldErrors{{Field: "confirm_date", Message: "must not be after today, " + today.Format(time.DateOnly)}})
+	}
+	return nil
+}
+
+// dayOf is the calendar day of t in loc, as a UTC midnight.
+func dayOf(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // Cancel ends an unfinished application with a reason; a loan already signed is cancelled with its

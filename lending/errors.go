@@ -5,6 +5,8 @@ package lending
 import (
 	"errors"
 	"fmt"
+
+	"lendgraph/store"
 )
 
 // Code is a stable error code, shown to clients as GraphQL extensions.code and REST "type".
@@ -20,6 +22,8 @@ const (
 	CodeUnauthenticated Code = "UNAUTHENTICATED"
 	CodeTooLarge        Code = "TOO_LARGE"
 	CodeTooManyRequests Code = "TOO_MANY_REQUESTS"
+	// CodeUnavailable is a temporary outage: the database cannot be reached. Try again later.
+	CodeUnavailable Code = "UNAVAILABLE"
 
 	CodeMethodNotAllowed Code = "METHOD_NOT_ALLOWED"
 
@@ -46,20 +50,31 @@ func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of err, or CodeInternal when err carries none.
+// ErrorCode returns the code of err: its own, CodeUnavailable when the database could not be
+// reached (store.ErrUnavailable), or CodeInternal when it carries none.
 func ErrorCode(err error) Code {
 	var e *Error
-	if errors.As(err, &e) {
+	switch {
+	case errors.As(err, &e):
 		return e.Code
+	case errors.Is(err, store.ErrUnavailable):
+		return CodeUnavailable
 	}
 	return CodeInternal
 }
 
-// ErrorMessage returns the message a client may see: the coded error's own, or "internal error".
+// unavailableMessage is what a client reads of a database outage; the cause is only logged.
+const unavailableMessage = "the service is temporarily unavailable, try again later"
+
+// ErrorMessage returns the message a client may see: the coded error's own, the outage's, or
+// "internal error".
 func ErrorMessage(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	switch {
+	case errors.As(err, &e):
 		return e.Message
+	case errors.Is(err, store.ErrUnavailable):
+		return unavailableMessage
 	}
 	return "internal error"
 }
@@ -71,4 +86,21 @@ func ErrorFields(err error) []FieldError {
 		return e.Fields
 	}
 	return nil
+}
+
+// RenameField returns err with its field from named to instead, for an edge that spells the field
+// otherwise (GraphQL's confirmDate for the partner API's confirm_date); other errors as they are.
+func RenameField(err error, from, to string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInvalid || len(e.Fields) == 0 {
+		return err
+	}
+	fields := make([]FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Field == from {
+			f.Field = to
+		}
+		fields[i] = f
+	}
+	return Invalid(fields)
 }

@@ -152,7 +152,8 @@ func (r *mutationResolver) SignApplication(ctx context.Context, input model.Sign
 }
 
 func (r *mutationResolver) ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate))
+	app, err := r.Lending.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate)
+	return payload(app, lending.RenameField(err, "confirm_date", "confirmDate"))
 }
 
 func (r *mutationResolver) CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error) {

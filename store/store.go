@@ -46,10 +46,11 @@ type Queries struct {
 
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string, opt Options) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+	pqConnector, err := pq.NewConnector(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db := sqlx.NewDb(sql.OpenDB(connector{pqConnector}), "postgres")
 	db.SetMaxOpenConns(opt.MaxOpenConns)
 	db.SetMaxIdleConns(opt.MaxIdleConns)
 	db.SetConnMaxLifetime(opt.ConnMaxLifetime)
@@ -94,14 +95,14 @@ func (s *Store) Listen(channel string, onEvent func(pq.ListenerEventType, error)
 func (s *Store) Tx(ctx context.Context, fn func(q Queries) error) error {
 	tx, err := s.DB.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", classify(err))
 	}
 	if err := fn(Queries{ext: tx, timeout: s.timeout, statements: s.statements}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", classify(err))
 	}
 	return nil
 }
@@ -117,14 +118,14 @@ func (q Queries) get(ctx context.Context, dest any, query string, args ...any) e
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
-	return err
+	return classify(err)
 }
 
 func (q Queries) sel(ctx context.Context, dest any, query string, args ...any) error {
 	q.statements.Add(1)
 	ctx, cancel := context.WithTimeout(ctx, q.timeout)
 	defer cancel()
-	return sqlx.SelectContext(ctx, q.ext, dest, query, args...)
+	return classify(sqlx.SelectContext(ctx, q.ext, dest, query, args...))
 }
 
 // stringArray passes a Go slice as a PostgreSQL text[] (never NULL).
@@ -139,7 +140,8 @@ func (q Queries) exec(ctx context.Context, query string, args ...any) (sql.Resul
 	q.statements.Add(1)
 	ctx, cancel := context.WithTimeout(ctx, q.timeout)
 	defer cancel()
-	return q.ext.ExecContext(ctx, query, args...)
+	res, err := q.ext.ExecContext(ctx, query, args...)
+	return res, classify(err)
 }
 
 // Migrate applies every pending migration. Goose holds a PostgreSQL advisory lock meanwhile,

@@ -90,7 +90,7 @@ func TestDemoFlowGraphQL(t *testing.T) {
 	a = step(`mutation($id: ID!) { signApplication(input: {applicationId: $id, code: "1111"}) { `+applicationFields+` } }`, map[string]any{})
 	assert.Equal(t, "SIGNED", a["status"])
 	assert.Equal(t, "NEW", a["loan"].(map[string]any)["status"])
-	a = step(`mutation($id: ID!) { confirmApplication(input: {applicationId: $id, confirmDate: "2024-11-22T10:00:00Z"}) { `+applicationFields+` } }`, map[string]any{})
+	a = step(`mutation($id: ID!) { confirmApplication(input: {applicationId: $id, confirmDate: "`+time.Now().UTC().Format(time.RFC3339)+`"}) { `+applicationFields+` } }`, map[string]any{})
 	assert.Equal(t, "COMPLETED", a["status"])
 	assert.Equal(t, "OPENED", a["loan"].(map[string]any)["status"])
 	assert.Equal(t, "none", a["nextAction"])
@@ -135,7 +135,7 @@ func TestMobileApplication(t *testing.T) {
 	} {
 		gql(t, app, customer, m, map[string]any{"id": id})
 	}
-	confirm := `mutation($id: ID!) { confirmApplication(input: {applicationId: $id, confirmDate: "2026-11-22T00:00:00Z"}) { application { status } } }`
+	confirm := `mutation($id: ID!) { confirmApplication(input: {applicationId: $id, confirmDate: "` + day(0) + `T00:00:00Z"}) { application { status } } }`
 	assert.Equal(t, "FORBIDDEN", app.GraphQL(t, customer, confirm, map[string]any{"id": id}).Code())
 	done := gql(t, app, app.EmployeeToken(t), confirm, map[string]any{"id": id})
 	assert.Equal(t, "COMPLETED", done["confirmApplication"].(map[string]any)["application"].(map[string]any)["status"])

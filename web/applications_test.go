@@ -129,7 +129,7 @@ var partnerActions = []struct{ name, body string }{
 	{"select_offer", `{}`},
 	{"send_otp", `{}`},
 	{"sign", `{"code":"1111"}`},
-	{"confirm", `{"confirm_date":"2024-11-22"}`},
+	{"confirm", `{"confirm_date":"` + day(0) + `"}`},
 	{"cancel", `{"reason":"out of turn"}`},
 }
 
@@ -167,7 +167,7 @@ func TestActionsOutOfTurn(t *testing.T) {
 		{"APPROVED", "select_offer", `{}`},
 		{"OFFER_SELECTED", "send_otp", `{}`},
 		{"OTP_SENT", "sign", `{"code":"1111"}`},
-		{"SIGNED", "confirm", `{"confirm_date":"2024-11-22"}`},
+		{"SIGNED", "confirm", `{"confirm_date":"` + day(0) + `"}`},
 		{"COMPLETED", "", ""},
 	} {
 		tryAll(guid, step.status)
@@ -225,6 +225,9 @@ func TestLoanScheduleAndContract(t *testing.T) {
 	p := partnerClient{app: app, token: app.PartnerToken(t)}
 	guid := newApplication(t, p, nil)
 	for _, step := range [][2]string{{"select_offer", ``}, {"send_otp", ``}, {"sign", `{"code":"1111"}`}, {"confirm", `{"confirm_date":"2024-11-22T10:00:00.52Z"}`}} {
+		if step[0] == "confirm" {
+			signedOn(t, app, guid, "2024-11-22") // a loan of that day, whose schedule the test knows
+		}
 		resp := p.post(t, action(guid, step[0]), []byte(step[1]))
 		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", step[0], resp.Body)
 	}

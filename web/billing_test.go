@@ -41,6 +41,7 @@ func openLoanOn(t testing.TB, app *apptest.App, confirmDate string, mutate func(
 	require.Equal(t, http.StatusOK, p.post(t, action(guid, "select_offer"), nil).Status)
 	require.Equal(t, http.StatusOK, p.post(t, action(guid, "send_otp"), nil).Status)
 	require.Equal(t, http.StatusOK, p.post(t, action(guid, "sign"), []byte(`{"code":"`+smsCode(t, app, phone)+`"}`)).Status)
+	signedOn(t, app, guid, confirmDate) // confirm takes no day before the signing
 	require.Equal(t, http.StatusOK, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"`+confirmDate+`"}`)).Status)
 	employee := app.EmployeeToken(t)
 	loan := gql(t, app, employee, `query($id: ID!) { application(id: $id) { loan { id status } } }`, map[string]any{"id": guid})["application"].(map[string]any)["loan"].(map[string]any)

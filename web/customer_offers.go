@@ -60,7 +60,7 @@ func (s *Server) initiateCustomerOffer(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseMultipart reads a multipart/form-data body: one over the body limit is TOO_LARGE, anything
-// unreadable INVALID.
+// unreadable INVALID, and so is a value the database cannot store, naming its field.
 func parseMultipart(r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
 		return lending.Errorf(lending.CodeInvalid, "Content-Type must be multipart/form-data")
@@ -72,6 +72,10 @@ func parseMultipart(r *http.Request) error {
 			return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
 		}
 		return lending.Errorf(lending.CodeInvalid, "malformed multipart body")
+	}
+	if bad := formProblems(r.MultipartForm.Value); len(bad) > 0 {
+		_ = r.MultipartForm.RemoveAll()
+		return lending.Invalid(bad)
 	}
 	return nil
 }

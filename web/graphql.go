@@ -52,6 +52,7 @@ func (s *Server) graphql() http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.SetDisableSuggestion(s.Config.Production())
+	srv.Use(textArguments{})
 	srv.Use(depthLimit{max: s.Config.GraphQLMaxDepth})
 	srv.Use(extension.FixedComplexityLimit(s.Config.GraphQLMaxComplexity))
 	srv.Use(operationMetrics{s})
@@ -99,6 +100,9 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		if len(domainErr.Fields) > 0 {
 			gqlErr.Extensions = map[string]any{"fields": domainErr.Fields}
 		}
+	case lending.ErrorCode(err) == lending.CodeUnavailable: // the database could not be reached
+		s.Log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
+		code, gqlErr.Message = lending.CodeUnavailable, lending.ErrorMessage(err)
 	case fromGraphQL(err):
 		if c, ok := gqlErr.Extensions["code"].(string); ok {
 			code = lending.Code(c)

@@ -23,7 +23,7 @@ func openLoan(t *testing.T, app *apptest.App, p partnerClient, phone string) str
 			}
 		}
 	})
-	for _, step := range [][2]string{{"select_offer", ``}, {"send_otp", ``}, {"sign", `{"code":"1111"}`}, {"confirm", `{"confirm_date":"2026-11-01"}`}} {
+	for _, step := range [][2]string{{"select_offer", ``}, {"send_otp", ``}, {"sign", `{"code":"1111"}`}, {"confirm", `{"confirm_date":"` + day(0) + `"}`}} {
 		require.Equal(t, http.StatusOK, p.post(t, action(guid, step[0]), []byte(step[1])).Status, step[0])
 	}
 	data := gql(t, app, app.EmployeeToken(t), `query($id: ID!) { application(id: $id) { loan { id status } } }`, map[string]any{"id": guid})

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -81,20 +84,40 @@ func newTraceID(r *http.Request) string {
 	return hex.EncodeToString(b)
 }
 
-// limitBody refuses a request body over the configured size (uploads have their own): at once when
-// the declared length is too big, and as a read error when a body without a length grows too big.
+// limitBody refuses a request body over the configured size with 413 TOO_LARGE (uploads have their
+// own limit): at once when the declared length is too big; a body without a declared length
+// (chunked) is read here, up to the limit, so that one too big is refused as such whatever the
+// handler would make of a body cut short (GraphQL's transport calls it malformed JSON). An upload's
+// body is left to stream, bounded as a read error.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.Config.MaxBodyBytes
-		if isUpload(r) {
+		upload := isUpload(r)
+		if upload {
 			limit = s.Config.MaxUploadBytes
 		}
+		tooLarge := lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", limit)
 		if r.ContentLength > limit {
-			s.writeError(w, r, lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", limit))
+			s.writeError(w, r, tooLarge)
 			return
 		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.ContentLength < 0 && !upload {
+			body, err := io.ReadAll(r.Body)
+			var tooBig *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooBig):
+				s.writeError(w, r, tooLarge)
+				return
+			case err != nil:
+				s.writeError(w, r, lending.Errorf(lending.CodeInvalid, "request body could not be read"))
+				return
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 		}
 		next.ServeHTTP(w, r)
 	})

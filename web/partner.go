@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -173,21 +174,28 @@ func (s *Server) writeDone(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, http.StatusOK, struct{}{})
 }
 
-// decodeJSON reads a JSON body into dst: a body too large is TOO_LARGE, anything unreadable INVALID.
+// decodeJSON reads a JSON body into dst: a body too large is TOO_LARGE, anything unreadable INVALID,
+// and so is a string the database cannot store (a NUL character, invalid UTF-8), naming its field.
 func decodeJSON(r *http.Request, dst any) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		return lending.Errorf(lending.CodeInvalid, "Content-Type must be application/json")
 	}
-	dec := json.NewDecoder(r.Body)
-	dec.UseNumber()
-	err := dec.Decode(dst)
-	var tooBig *http.MaxBytesError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		if dec.More() {
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		if bad := jsonTextProblems(body); len(bad) > 0 {
+			return lending.Invalid(bad)
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err = dec.Decode(dst); err == nil && dec.More() {
 			return lending.Errorf(lending.CodeInvalid, "malformed JSON: more than one value")
 		}
+	}
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case err == nil:
 		return nil
 	case errors.As(err, &tooBig):
 		return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
@@ -195,6 +203,11 @@ func decodeJSON(r *http.Request, dst any) error {
 		return lending.Errorf(lending.CodeInvalid, "a JSON body is required")
 	case errors.As(err, &typeErr):
 		return lending.Invalid([]lending.FieldError{{Field: jsonPath(typeErr.Field), Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}})
+	case !errors.As(err, &syntaxErr) && !errors.Is(err, io.ErrUnexpectedEOF):
+		// a value its Go type refused by an error of its own, which does not say where
+		if at := badValuePath(body, dst); at != "" {
+			return lending.Invalid([]lending.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
+		}
 	}
 	return lending.Errorf(lending.CodeInvalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
@@ -225,6 +238,9 @@ func remarshal(raw map[string]any, dst any) error {
 		return err
 	}
 	if err := json.Unmarshal(b, dst); err != nil {
+		if at := badValuePath(b, dst); at != "" {
+			return lending.Invalid([]lending.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
+		}
 		return lending.Errorf(lending.CodeInvalid, "malformed request: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return nil

@@ -115,7 +115,23 @@ func decodeChecked(r *http.Request, rules []fieldRule) (map[string]any, error) {
 // parent is not reported again.
 func checkFields(doc map[string]any, rules []fieldRule) []lending.FieldError {
 	var bad []lending.FieldError
+	lists := map[string]bool{} // the lists of objects whose elements are checked
 	for _, rule := range rules {
+		for i := strings.Index(rule.path, "[]."); i >= 0; i = nextList(rule.path, i) {
+			list := rule.path[:i]
+			if lists[list] {
+				continue
+			}
+			lists[list] = true
+			visit(doc, strings.Split(list, "."), "", func(at string, v any, _ bool) {
+				elements, _ := v.([]any)
+				for i, el := range elements {
+					if _, ok := el.(map[string]any); !ok {
+						bad = append(bad, lending.FieldError{Field: fmt.Sprintf("%s[%d]", at, i), Message: "must be an object"})
+					}
+				}
+			})
+		}
 		visit(doc, strings.Split(rule.path, "."), "", func(at string, v any, present bool) {
 			switch {
 			case !present || v == nil:
@@ -128,6 +144,14 @@ func checkFields(doc map[string]any, rules []fieldRule) []lending.FieldError {
 		})
 	}
 	return bad
+}
+
+// nextList is the place of the list step after the one at i in a field table's path, or -1.
+func nextList(path string, i int) int {
+	if j := strings.Index(path[i+3:], "[]."); j >= 0 {
+		return i + 3 + j
+	}
+	return -1
 }
 
 // visit calls fn with the value at path below v, for each element where the path says [].

@@ -318,7 +318,7 @@ func TestPaymentsPayoutOrder(t *testing.T) {
 	assert.Nil(t, order["completedAt"])
 	assert.Nil(t, regObj(gql(t, app, emp, payoutDate, map[string]any{"id": loanID})["loan"])["payoutDate"], "not paid out before the goods are handed over")
 
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"2026-11-01"}`)).Status)
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"`+day(0)+`"}`)).Status)
 	confirmed := regObj(payOrdersOf(t, app, emp, loanID)[0])
 	assert.Equal(t, order["id"], confirmed["id"])
 	assert.Equal(t, "COMPLETED", confirmed["status"])

@@ -276,7 +276,7 @@ func TestPreConsumeRules(t *testing.T) {
 			`expenses[0].approvedAmount: is required`},
 		{map[string]any{"expenses": []any{map[string]any{"feeTypeBizCode": "2003_01", "amount": -5, "approvedAmount": 0}}},
 			`expenses[0].amount: must be ≥ 0`},
-		{map[string]any{"expenses": []any{7}}, `expenses: must be an object`},
+		{map[string]any{"expenses": []any{7}}, `expenses[0]: must be an object`},
 		{loan(map[string]any{"loanTypeBizCode": "0099", "loanAmount": 5, "currency": "EUR", "loanRepaymentDate": 1702592000000}),
 			`userLoans[0].loanTypeBizCode: loan type "0099" does not exist`},
 		{loan(map[string]any{"loanTypeBizCode": "0001", "loanAmount": 5, "loanTypeMode": "BOTH", "currency": "EUR"}),

@@ -46,7 +46,7 @@ func TestSubscriptionFollowsTheFlow(t *testing.T) {
 	conn = subscribe(t, watched, employee, map[string]any{"applicationId": guid, "after": cursor})
 	expect("OTP_SENT", "CONFIRMATION", "Enter OTP code")
 	expect("SIGNED", "CONFIRMATION", "Contract is signed. Transfer of product")
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"2024-11-22"}`)).Status)
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"`+day(0)+`"}`)).Status)
 	expect("COMPLETED", "COMPLETED", "")
 }
 

@@ -91,7 +91,8 @@ func tokenForm(r *http.Request, grantType string) error {
 	return nil
 }
 
-// parseForm reads an application/x-www-form-urlencoded body.
+// parseForm reads an application/x-www-form-urlencoded body; a value the database cannot store (a
+// NUL character, invalid UTF-8) is INVALID naming its field.
 func parseForm(r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		return lending.Errorf(lending.CodeInvalid, "Content-Type must be application/x-www-form-urlencoded")
@@ -102,6 +103,9 @@ func parseForm(r *http.Request) error {
 			return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
 		}
 		return lending.Errorf(lending.CodeInvalid, "malformed form body")
+	}
+	if bad := formProblems(r.PostForm); len(bad) > 0 {
+		return lending.Invalid(bad)
 	}
 	return nil
 }
