@@ -99,6 +99,12 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		if len(domainErr.Fields) > 0 {
 			gqlErr.Extensions = map[string]any{"fields": domainErr.Fields}
 		}
+		if wait := lending.RetryAfterSeconds(domainErr); wait > 0 {
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			gqlErr.Extensions["retryAfter"] = wait
+		}
 	case fromGraphQL(err):
 		if c, ok := gqlErr.Extensions["code"].(string); ok {
 			code = lending.Code(c)
@@ -113,10 +119,15 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr.Extensions = map[string]any{}
 	}
 	s.Metrics.Errors.WithLabelValues("graphql", string(code)).Inc()
-	if code == lending.CodeInvalidStatus {
+	switch code {
+	case lending.CodeInvalidStatus:
 		// GraphQL clients know an action out of turn as a CONFLICT; the precise type stays beside it
 		gqlErr.Extensions["type"] = string(code)
 		code = lending.CodeConflict
+	case lending.CodeOTPLocked:
+		// and a locked phone as TOO_MANY_REQUESTS, with retryAfter
+		gqlErr.Extensions["type"] = string(code)
+		code = lending.CodeTooManyRequests
 	}
 	gqlErr.Extensions["code"] = string(code)
 	gqlErr.Extensions["traceId"] = logging.TraceID(ctx)
