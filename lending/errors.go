@@ -36,7 +36,7 @@ const (
 	// CodeTooManyCodeFields refuses a GraphQL operation that selects more than one field sending
 	// or checking a code (alias batching).
 	CodeTooManyCodeFields Code = "TOO_MANY_CODE_FIELDS"
-	CodeInvalidStatus       Code = "INVALID_STATUS"
+	CodeInvalidStatus     Code = "INVALID_STATUS"
 )
 
 // Error is an expected failure that a client may see: a code and a message safe to show.
