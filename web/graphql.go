@@ -53,6 +53,7 @@ func (s *Server) graphql() http.Handler {
 	}
 	srv.SetDisableSuggestion(s.Config.Production())
 	srv.Use(depthLimit{max: s.Config.GraphQLMaxDepth})
+	srv.Use(codeFieldLimit{})
 	srv.Use(extension.FixedComplexityLimit(s.Config.GraphQLMaxComplexity))
 	srv.Use(operationMetrics{s})
 	// each operation gets its loaders: batching within it, nothing cached across operations of a
