@@ -62,6 +62,7 @@ func (s *Server) Handler() http.Handler {
 	s.leadRoutes(r)
 	s.preconsumeRoutes(r)
 	s.customerOfferRoutes(r)
+	s.otpAdminRoutes(r)
 	r.Route("/pfs", s.partnerRoutes) // the platform gateway's prefix, as the demo's URLs have it
 
 	r.Handle("/graphql", s.graphql())
