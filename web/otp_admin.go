@@ -58,7 +58,7 @@ var otpRESTFields = map[string]string{
 	"ttlSeconds": "settings.ttl", "attemptsPerCode": "settings.max_attempts", "smsTemplate": "settings.template",
 	"resendIntervalSeconds": "settings.resend_interval", "failureLimit": "settings.failure_limit",
 	"failureWindowSeconds": "settings.failure_window",
-	"byPhone": "rule.constraints.phone", "byDeviceId": "rule.constraints.device_id", "ipMask": "rule.ip.mask",
+	"byPhone":              "rule.constraints.phone", "byDeviceId": "rule.constraints.device_id", "ipMask": "rule.ip.mask",
 	"requests": "rule.requests.count", "intervalSeconds": "rule.time.interval",
 	"phone": "phone_number", "code": "code",
 }

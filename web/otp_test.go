@@ -361,9 +361,9 @@ func TestOTPAdmin(t *testing.T) {
 	t.Run("bad input names the field", func(t *testing.T) {
 		for query, fields := range map[string][]string{
 			`mutation { createOtpPurpose(input: {name: "bad name", codeLength: 3, ttlSeconds: 5, attemptsPerCode: 0, smsTemplate: "no code"}) { purpose { name } } }`: {"attemptsPerCode", "codeLength", "name", "smsTemplate", "ttlSeconds"},
-			`mutation { updateOtpPurpose(input: {name: "AUTH", failureWindowSeconds: 1, resendIntervalSeconds: -1}) { purpose { name } } }`:                             {"failureWindowSeconds", "resendIntervalSeconds"},
-			`mutation { createOtpRule(input: {purpose: "AUTH", ipMask: "300.1.1.1/8", requests: 0, intervalSeconds: 10}) { rule { id } } }`:                             {"ipMask", "requests"},
-			`mutation { addOtpException(input: {phone: "12345", code: "12"}) { exception { code } } }`:                                                                     {"phone", "code"},
+			`mutation { updateOtpPurpose(input: {name: "AUTH", failureWindowSeconds: 1, resendIntervalSeconds: -1}) { purpose { name } } }`:                           {"failureWindowSeconds", "resendIntervalSeconds"},
+			`mutation { createOtpRule(input: {purpose: "AUTH", ipMask: "300.1.1.1/8", requests: 0, intervalSeconds: 10}) { rule { id } } }`:                           {"ipMask", "requests"},
+			`mutation { addOtpException(input: {phone: "12345", code: "12"}) { exception { code } } }`:                                                                {"phone", "code"},
 		} {
 			resp := app.GraphQL(t, emp, query, nil)
 			require.Equal(t, "INVALID", resp.Code(), query)
