@@ -54,13 +54,23 @@ func (s *Server) otpAdmin(fn func(r *http.Request, caller lending.Principal) (an
 
 // otpRESTFields names the domain's fields as the spec's bodies do.
 var otpRESTFields = map[string]string{
-	"name": "name", "title": "title", "enabled": "is_enabled", "codeLength": "settings.otp_length",
-	"ttlSeconds": "settings.ttl", "attemptsPerCode": "settings.max_attempts", "smsTemplate": "settings.template",
-	"resendIntervalSeconds": "settings.resend_interval", "failureLimit": "settings.failure_limit",
-	"failureWindowSeconds": "settings.failure_window",
-	"byPhone":              "rule.constraints.phone", "byDeviceId": "rule.constraints.device_id", "ipMask": "rule.ip.mask",
-	"requests": "rule.requests.count", "intervalSeconds": "rule.time.interval",
-	"phone": "phone_number", "code": "code",
+	"name":                  "name",
+	"title":                 "title",
+	"enabled":               "is_enabled",
+	"codeLength":            "settings.otp_length",
+	"ttlSeconds":            "settings.ttl",
+	"attemptsPerCode":       "settings.max_attempts",
+	"smsTemplate":           "settings.template",
+	"resendIntervalSeconds": "settings.resend_interval",
+	"failureLimit":          "settings.failure_limit",
+	"failureWindowSeconds":  "settings.failure_window",
+	"byPhone":               "rule.constraints.phone",
+	"byDeviceId":            "rule.constraints.device_id",
+	"ipMask":                "rule.ip.mask",
+	"requests":              "rule.requests.count",
+	"intervalSeconds":       "rule.time.interval",
+	"phone":                 "phone_number",
+	"code":                  "code",
 }
 
 func restFieldNames(err error) error {
