@@ -11,6 +11,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"lendgraph/store"
 )
@@ -45,8 +47,8 @@ func (s *Service) RequestOTP(ctx context.Context, rawPhone, deviceID string) (OT
 	if err != nil {
 		return OTPIssued{}, err
 	}
-	if len(deviceID) > 200 {
-		return OTPIssued{}, Invalid([]FieldError{{Field: "deviceId", Message: "must be at most 200 characters"}})
+	if len(deviceID) > 200 || !printable(deviceID) {
+		return OTPIssued{}, Invalid([]FieldError{{Field: "deviceId", Message: "must be at most 200 printable characters"}})
 	}
 	var issued OTPIssued
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
@@ -371,6 +373,11 @@ func netmaskBits(a netip.Addr) (int, bool) {
 		ones++
 	}
 	return ones, v == 0
+}
+
+// printable tells whether s is UTF-8 without control characters (NUL cannot be stored at all).
+func printable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 func ceilSeconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"lendgraph/store"
 )
@@ -86,6 +87,9 @@ func (s *Service) OTPPurpose(ctx context.Context, caller Principal, name string)
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
+	if !purposeName.MatchString(name) {
+		return store.OTPSettings{}, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
+	}
 	p, err := s.Store.OTPSettingsFor(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		err = Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
@@ -127,6 +131,12 @@ func (s *Service) CreateOTPPurpose(ctx context.Context, caller Principal, in OTP
 
 // UpdateOTPPurpose changes the settings given.
 func (s *Service) UpdateOTPPurpose(ctx context.Context, caller Principal, in OTPPurposeInput) (store.OTPSettings, error) {
+	if err := employeeOnly(caller); err != nil {
+		return store.OTPSettings{}, err
+	}
+	if !purposeName.MatchString(in.Name) {
+		return store.OTPSettings{}, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", in.Name)
+	}
 	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPSettings, error) {
 		p, err := q.OTPPurposeForUpdate(ctx, in.Name)
 		if errors.Is(err, store.ErrNotFound) {
@@ -155,8 +165,8 @@ func (s *Service) SetOTPPurposeEnabled(ctx context.Context, caller Principal, na
 // apply checks the fields given and writes them into p.
 func (in OTPPurposeInput) apply(p *store.OTPSettings, errs *fieldErrors) {
 	if in.Title != nil {
-		if len([]rune(*in.Title)) > 200 {
-			errs.add("title", "must be at most 200 characters")
+		if len([]rune(*in.Title)) > 200 || !printable(*in.Title) {
+			errs.add("title", "must be at most 200 printable characters")
 		}
 		p.Title = *in.Title
 	}
@@ -173,8 +183,8 @@ func (in OTPPurposeInput) apply(p *store.OTPSettings, errs *fieldErrors) {
 		switch t := *in.SMSTemplate; {
 		case !strings.Contains(t, "{code}"):
 			errs.add("smsTemplate", "must contain {code}")
-		case len([]rune(t)) > 500:
-			errs.add("smsTemplate", "must be at most 500 characters")
+		case len([]rune(t)) > 500 || !utf8.ValidString(t) || strings.ContainsRune(t, 0):
+			errs.add("smsTemplate", "must be at most 500 characters, without NUL")
 		default:
 			p.SMSTemplate = t
 		}
@@ -221,6 +231,9 @@ func (s *Service) CreateOTPRule(ctx context.Context, caller Principal, in OTPRul
 	}
 	r := store.OTPRule{Purpose: in.Purpose, Enabled: true}
 	var errs fieldErrors
+	if !purposeName.MatchString(in.Purpose) {
+		errs.add("purpose", "must name a purpose: upper-case letters, digits and _")
+	}
 	if in.Requests == nil {
 		errs.add("requests", "is required")
 	}

@@ -68,6 +68,7 @@ var otpRESTFields = map[string]string{
 	"byDeviceId":            "rule.constraints.device_id",
 	"ipMask":                "rule.ip.mask",
 	"requests":              "rule.requests.count",
+	"purpose":               "rule.project",
 	"intervalSeconds":       "rule.time.interval",
 	"phone":                 "phone_number",
 	"code":                  "code",
