@@ -377,9 +377,9 @@ func TestOTPAdmin(t *testing.T) {
 	t.Run("NUL and other control characters are refused by name", func(t *testing.T) {
 		for query, field := range map[string]string{
 			`mutation($s: String!) { createOtpRule(input: {purpose: $s, requests: 1, intervalSeconds: 10}) { rule { id } } }`: "purpose",
-			`mutation($s: String!) { updateOtpPurpose(input: {name: "AUTH", title: $s}) { purpose { name } } }`:             "title",
-			`mutation($s: String!) { updateOtpPurpose(input: {name: "AUTH", smsTemplate: $s}) { purpose { name } } }`:       "smsTemplate",
-			`mutation($s: String!) { requestOtp(input: {phone: "79990000000", deviceId: $s}) { phone } }`:                   "deviceId",
+			`mutation($s: String!) { updateOtpPurpose(input: {name: "AUTH", title: $s}) { purpose { name } } }`:               "title",
+			`mutation($s: String!) { updateOtpPurpose(input: {name: "AUTH", smsTemplate: $s}) { purpose { name } } }`:         "smsTemplate",
+			`mutation($s: String!) { requestOtp(input: {phone: "79990000000", deviceId: $s}) { phone } }`:                     "deviceId",
 		} {
 			resp := app.GraphQL(t, emp, query, map[string]any{"s": "A\u0000 {code}"})
 			require.Equal(t, "INVALID", resp.Code(), "%s: %v", query, resp.Errors)
