@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"sync"
@@ -88,6 +89,8 @@ type App struct {
 	Server *web.Server
 	Store  *store.Store
 	Logs   *Logs
+
+	client *http.Client // nil: http.DefaultClient
 }
 
 // Start serves lendgraph over HTTP on loopback with the default configuration, changed by tweaks,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,7 +40,11 @@ func (a *App) Do(t testing.TB, method, path string, body io.Reader, header http.
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := a.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +54,15 @@ func (a *App) Do(t testing.TB, method, path string, body io.Reader, header http.
 		t.Fatal(err)
 	}
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// From returns the app as seen by a caller at ip, a loopback address other than 127.0.0.1 (all of
+// 127.0.0.0/8 is the machine's own), for tests of limits by the caller's address.
+func (a *App) From(ip string) *App {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	b := *a
+	b.client = &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 100}}
+	return &b
 }
 
 // PostForm posts an application/x-www-form-urlencoded body; header adds request headers.

@@ -3,8 +3,10 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -40,6 +42,10 @@ type Config struct {
 	GraphQLMaxDepth      int
 	GraphQLMaxComplexity int
 	LogLevel             string
+
+	// TrustedProxies are the networks of the load balancers in front: from them the caller's
+	// address is the last X-Forwarded-For hop not in these networks. Empty: the peer's address.
+	TrustedProxies []netip.Prefix
 }
 
 // Production tells whether the service runs in production mode.
@@ -76,6 +82,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		LogLevel:             r.str("LOG_LEVEL", "info"),
 	}
 	c.DemoData = r.bool("DEMO_DATA", !c.Production())
+	c.TrustedProxies = r.prefixes("TRUSTED_PROXIES")
 	switch {
 	case r.err != nil:
 		return Config{}, r.err
@@ -129,6 +136,28 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 		r.fail(name, v, "a positive duration such as 30s or 5m")
 	}
 	return d
+}
+
+// prefixes reads a comma-separated list of networks (CIDR) or single addresses.
+func (r *reader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, part := range strings.Split(r.getenv(name), ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			a, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				r.fail(name, part, "networks such as 10.0.0.0/8,192.168.1.10")
+				continue
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out
 }
 
 func (r *reader) bool(name string, def bool) bool {

@@ -54,6 +54,7 @@ type ResolverRoot interface {
 	Lead() LeadResolver
 	Loan() LoanResolver
 	Mutation() MutationResolver
+	OtpPurpose() OtpPurposeResolver
 	PaymentProviderRule() PaymentProviderRuleResolver
 	PdpaConsent() PdpaConsentResolver
 	PreConsumption() PreConsumptionResolver
@@ -279,6 +280,10 @@ type ComplexityRoot struct {
 		Amounts   func(childComplexity int) int
 		ProductID func(childComplexity int) int
 		Terms     func(childComplexity int) int
+	}
+
+	DeleteOtpRulePayload struct {
+		ID func(childComplexity int) int
 	}
 
 	DocumentAttribute struct {
@@ -691,6 +696,7 @@ type ComplexityRoot struct {
 		AddEmployment                func(childComplexity int, customerID string, input lending.EmploymentInput) int
 		AddFinancialSource           func(childComplexity int, input lending.FinancialSourceInput) int
 		AddFlag                      func(childComplexity int, customerID string, flagType string, flagReason string) int
+		AddOtpException              func(childComplexity int, input lending.OTPExceptionInput) int
 		ApplyForLoan                 func(childComplexity int, input model.ApplyForLoanInput) int
 		AttachDocumentFile           func(childComplexity int, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) int
 		BindFinancialSource          func(childComplexity int, sourceID string, providerID string, externalFinancialSource string) int
@@ -707,10 +713,15 @@ type ComplexityRoot struct {
 		CreateDocumentType           func(childComplexity int, input lending.DocumentTypeInput) int
 		CreateFlagReason             func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
 		CreateFlagType               func(childComplexity int, input lending.FlagTypeInput) int
+		CreateOtpPurpose             func(childComplexity int, input lending.OTPPurposeInput) int
+		CreateOtpRule                func(childComplexity int, input lending.OTPRuleInput) int
 		CreatePaymentOperation       func(childComplexity int, code string) int
 		CreatePaymentProvider        func(childComplexity int, code string) int
 		CreatePaymentProviderRule    func(childComplexity int, providerID string, operationID string) int
 		CreateTransactionType        func(childComplexity int, name string) int
+		DeleteOtpRule                func(childComplexity int, input lending.OTPRuleInput) int
+		DisableOtpPurpose            func(childComplexity int, input model.OtpPurposeNameInput) int
+		EnableOtpPurpose             func(childComplexity int, input model.OtpPurposeNameInput) int
 		ImportIncomes                func(childComplexity int, file graphql.Upload) int
 		InitiateCustomerOffer        func(childComplexity int, input model.InitiateCustomerOfferInput) int
 		PatchCustomer                func(childComplexity int, id string, input lending.CustomerInput) int
@@ -721,6 +732,7 @@ type ComplexityRoot struct {
 		PutCardIntegration           func(childComplexity int, cardID string, integrationCode string, externalCardUniqueID string) int
 		RejectDocumentFile           func(childComplexity int, fileID string, version int, invalidityReason string) int
 		RemoveFlag                   func(childComplexity int, flagID string) int
+		RemoveOtpException           func(childComplexity int, input model.RemoveOtpExceptionInput) int
 		RepayLoan                    func(childComplexity int, loanID string, sourceID string, amount decimal.Decimal, idempotencyKey *string) int
 		RequestOtp                   func(childComplexity int, input model.RequestOtpInput) int
 		RequestPrepayment            func(childComplexity int, input model.RequestPrepaymentInput) int
@@ -748,6 +760,8 @@ type ComplexityRoot struct {
 		UpdateFlagReason             func(childComplexity int, id string, input lending.FlagReasonInput) int
 		UpdateFlagType               func(childComplexity int, id string, input lending.FlagTypeInput) int
 		UpdateLead                   func(childComplexity int, id string, input lending.Lead) int
+		UpdateOtpPurpose             func(childComplexity int, input lending.OTPPurposeInput) int
+		UpdateOtpRule                func(childComplexity int, input lending.OTPRuleInput) int
 		UpdateScoringRule            func(childComplexity int, id string, input lending.ScoringRuleInput) int
 		UploadApplicationFile        func(childComplexity int, input model.UploadApplicationFileInput) int
 	}
@@ -771,6 +785,49 @@ type ComplexityRoot struct {
 	OfferTermRange struct {
 		Max func(childComplexity int) int
 		Min func(childComplexity int) int
+	}
+
+	OtpException struct {
+		Code  func(childComplexity int) int
+		Phone func(childComplexity int) int
+	}
+
+	OtpExceptionPayload struct {
+		Exception func(childComplexity int) int
+	}
+
+	OtpPurpose struct {
+		Enabled              func(childComplexity int) int
+		FailureLimit         func(childComplexity int) int
+		FailureWindowSeconds func(childComplexity int) int
+		GuessingDays         func(childComplexity int) int
+		Length               func(childComplexity int) int
+		MaxAttempts          func(childComplexity int) int
+		Purpose              func(childComplexity int) int
+		ResendSeconds        func(childComplexity int) int
+		Rules                func(childComplexity int) int
+		SMSTemplate          func(childComplexity int) int
+		TTLSeconds           func(childComplexity int) int
+		Title                func(childComplexity int) int
+	}
+
+	OtpPurposePayload struct {
+		Purpose func(childComplexity int) int
+	}
+
+	OtpRule struct {
+		ByDevice        func(childComplexity int) int
+		ByPhone         func(childComplexity int) int
+		Enabled         func(childComplexity int) int
+		ID              func(childComplexity int) int
+		IPMask          func(childComplexity int) int
+		IntervalSeconds func(childComplexity int) int
+		MaxRequests     func(childComplexity int) int
+		Purpose         func(childComplexity int) int
+	}
+
+	OtpRulePayload struct {
+		Rule func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -975,6 +1032,10 @@ type ComplexityRoot struct {
 		Loan                 func(childComplexity int, id string) int
 		Loans                func(childComplexity int, first *int, after *string, filter *model.LoanFilter) int
 		Me                   func(childComplexity int) int
+		OtpExceptions        func(childComplexity int) int
+		OtpPurpose           func(childComplexity int, name string) int
+		OtpPurposes          func(childComplexity int) int
+		OtpRules             func(childComplexity int, purpose string) int
 		PaymentOperations    func(childComplexity int) int
 		PaymentProviderRules func(childComplexity int) int
 		PaymentProviders     func(childComplexity int) int
@@ -984,6 +1045,10 @@ type ComplexityRoot struct {
 		ScoringRules         func(childComplexity int) int
 		TransactionOrders    func(childComplexity int, customerID *string, loanID *string, first *int, before *string) int
 		TransactionTypes     func(childComplexity int) int
+	}
+
+	RemoveOtpExceptionPayload struct {
+		Phone func(childComplexity int) int
 	}
 
 	Repayment struct {
@@ -1244,6 +1309,15 @@ type MutationResolver interface {
 	ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	CloseHopelessLoan(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	SetLoanAcknowledgement(ctx context.Context, loanID string, status string) (*store.Loan, error)
+	CreateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error)
+	UpdateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error)
+	EnableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error)
+	DisableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error)
+	CreateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error)
+	UpdateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error)
+	DeleteOtpRule(ctx context.Context, input lending.OTPRuleInput) (*lending.OTPRuleInput, error)
+	AddOtpException(ctx context.Context, input lending.OTPExceptionInput) (*model.OtpExceptionPayload, error)
+	RemoveOtpException(ctx context.Context, input model.RemoveOtpExceptionInput) (*model.RemoveOtpExceptionPayload, error)
 	CreatePaymentProvider(ctx context.Context, code string) (*store.PaymentEntry, error)
 	SetPaymentProviderStatus(ctx context.Context, id string, status string) (*store.PaymentEntry, error)
 	CreatePaymentOperation(ctx context.Context, code string) (*store.PaymentEntry, error)
@@ -1287,6 +1361,10 @@ type MutationResolver interface {
 	RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error)
 	PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error)
 }
+type OtpPurposeResolver interface {
+	GuessingDays(ctx context.Context, obj *store.OTPSettings) (float64, error)
+	Rules(ctx context.Context, obj *store.OTPSettings) ([]*store.OTPRule, error)
+}
 type PaymentProviderRuleResolver interface {
 	Provider(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error)
 	Operation(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error)
@@ -1314,6 +1392,10 @@ type QueryResolver interface {
 	Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error)
 	ScoringRules(ctx context.Context) ([]*store.ScoringRuleEntry, error)
 	Loan(ctx context.Context, id string) (*store.Loan, error)
+	OtpPurposes(ctx context.Context) ([]*store.OTPSettings, error)
+	OtpPurpose(ctx context.Context, name string) (*store.OTPSettings, error)
+	OtpRules(ctx context.Context, purpose string) ([]*store.OTPRule, error)
+	OtpExceptions(ctx context.Context) ([]*store.OTPException, error)
 	PaymentProviders(ctx context.Context) ([]*store.PaymentEntry, error)
 	PaymentOperations(ctx context.Context) ([]*store.PaymentEntry, error)
 	PaymentProviderRules(ctx context.Context) ([]*store.PaymentProviderRule, error)
@@ -2258,6 +2340,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerOfferProduct.Terms(childComplexity), true
+
+	case "DeleteOtpRulePayload.id":
+		if e.ComplexityRoot.DeleteOtpRulePayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteOtpRulePayload.ID(childComplexity), true
 
 	case "DocumentAttribute.createdAt":
 		if e.ComplexityRoot.DocumentAttribute.CreatedAt == nil {
@@ -4236,6 +4325,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddFlag(childComplexity, args["customerId"].(string), args["flagType"].(string), args["flagReason"].(string)), true
+	case "Mutation.addOtpException":
+		if e.ComplexityRoot.Mutation.AddOtpException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addOtpException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddOtpException(childComplexity, args["input"].(lending.OTPExceptionInput)), true
 	case "Mutation.applyForLoan":
 		if e.ComplexityRoot.Mutation.ApplyForLoan == nil {
 			break
@@ -4412,6 +4512,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFlagType(childComplexity, args["input"].(lending.FlagTypeInput)), true
+	case "Mutation.createOtpPurpose":
+		if e.ComplexityRoot.Mutation.CreateOtpPurpose == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOtpPurpose_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOtpPurpose(childComplexity, args["input"].(lending.OTPPurposeInput)), true
+	case "Mutation.createOtpRule":
+		if e.ComplexityRoot.Mutation.CreateOtpRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOtpRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOtpRule(childComplexity, args["input"].(lending.OTPRuleInput)), true
 	case "Mutation.createPaymentOperation":
 		if e.ComplexityRoot.Mutation.CreatePaymentOperation == nil {
 			break
@@ -4456,6 +4578,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTransactionType(childComplexity, args["name"].(string)), true
+	case "Mutation.deleteOtpRule":
+		if e.ComplexityRoot.Mutation.DeleteOtpRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOtpRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOtpRule(childComplexity, args["input"].(lending.OTPRuleInput)), true
+	case "Mutation.disableOtpPurpose":
+		if e.ComplexityRoot.Mutation.DisableOtpPurpose == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableOtpPurpose_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableOtpPurpose(childComplexity, args["input"].(model.OtpPurposeNameInput)), true
+	case "Mutation.enableOtpPurpose":
+		if e.ComplexityRoot.Mutation.EnableOtpPurpose == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enableOtpPurpose_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnableOtpPurpose(childComplexity, args["input"].(model.OtpPurposeNameInput)), true
 	case "Mutation.importIncomes":
 		if e.ComplexityRoot.Mutation.ImportIncomes == nil {
 			break
@@ -4566,6 +4721,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveFlag(childComplexity, args["flagId"].(string)), true
+	case "Mutation.removeOtpException":
+		if e.ComplexityRoot.Mutation.RemoveOtpException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeOtpException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveOtpException(childComplexity, args["input"].(model.RemoveOtpExceptionInput)), true
 	case "Mutation.repayLoan":
 		if e.ComplexityRoot.Mutation.RepayLoan == nil {
 			break
@@ -4863,6 +5029,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateLead(childComplexity, args["id"].(string), args["input"].(lending.Lead)), true
+	case "Mutation.updateOtpPurpose":
+		if e.ComplexityRoot.Mutation.UpdateOtpPurpose == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOtpPurpose_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOtpPurpose(childComplexity, args["input"].(lending.OTPPurposeInput)), true
+	case "Mutation.updateOtpRule":
+		if e.ComplexityRoot.Mutation.UpdateOtpRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOtpRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOtpRule(childComplexity, args["input"].(lending.OTPRuleInput)), true
 	case "Mutation.updateScoringRule":
 		if e.ComplexityRoot.Mutation.UpdateScoringRule == nil {
 			break
@@ -4960,6 +5148,162 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OfferTermRange.Min(childComplexity), true
+
+	case "OtpException.code":
+		if e.ComplexityRoot.OtpException.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpException.Code(childComplexity), true
+	case "OtpException.phone":
+		if e.ComplexityRoot.OtpException.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpException.Phone(childComplexity), true
+
+	case "OtpExceptionPayload.exception":
+		if e.ComplexityRoot.OtpExceptionPayload.Exception == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpExceptionPayload.Exception(childComplexity), true
+
+	case "OtpPurpose.enabled":
+		if e.ComplexityRoot.OtpPurpose.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.Enabled(childComplexity), true
+	case "OtpPurpose.failureLimit":
+		if e.ComplexityRoot.OtpPurpose.FailureLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.FailureLimit(childComplexity), true
+	case "OtpPurpose.failureWindowSeconds":
+		if e.ComplexityRoot.OtpPurpose.FailureWindowSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.FailureWindowSeconds(childComplexity), true
+	case "OtpPurpose.guessingDays":
+		if e.ComplexityRoot.OtpPurpose.GuessingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.GuessingDays(childComplexity), true
+	case "OtpPurpose.codeLength":
+		if e.ComplexityRoot.OtpPurpose.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.Length(childComplexity), true
+	case "OtpPurpose.attemptsPerCode":
+		if e.ComplexityRoot.OtpPurpose.MaxAttempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.MaxAttempts(childComplexity), true
+	case "OtpPurpose.name":
+		if e.ComplexityRoot.OtpPurpose.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.Purpose(childComplexity), true
+	case "OtpPurpose.resendIntervalSeconds":
+		if e.ComplexityRoot.OtpPurpose.ResendSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.ResendSeconds(childComplexity), true
+	case "OtpPurpose.rules":
+		if e.ComplexityRoot.OtpPurpose.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.Rules(childComplexity), true
+	case "OtpPurpose.smsTemplate":
+		if e.ComplexityRoot.OtpPurpose.SMSTemplate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.SMSTemplate(childComplexity), true
+	case "OtpPurpose.ttlSeconds":
+		if e.ComplexityRoot.OtpPurpose.TTLSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.TTLSeconds(childComplexity), true
+	case "OtpPurpose.title":
+		if e.ComplexityRoot.OtpPurpose.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurpose.Title(childComplexity), true
+
+	case "OtpPurposePayload.purpose":
+		if e.ComplexityRoot.OtpPurposePayload.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpPurposePayload.Purpose(childComplexity), true
+
+	case "OtpRule.byDeviceId":
+		if e.ComplexityRoot.OtpRule.ByDevice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.ByDevice(childComplexity), true
+	case "OtpRule.byPhone":
+		if e.ComplexityRoot.OtpRule.ByPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.ByPhone(childComplexity), true
+	case "OtpRule.enabled":
+		if e.ComplexityRoot.OtpRule.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.Enabled(childComplexity), true
+	case "OtpRule.id":
+		if e.ComplexityRoot.OtpRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.ID(childComplexity), true
+	case "OtpRule.ipMask":
+		if e.ComplexityRoot.OtpRule.IPMask == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.IPMask(childComplexity), true
+	case "OtpRule.intervalSeconds":
+		if e.ComplexityRoot.OtpRule.IntervalSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.IntervalSeconds(childComplexity), true
+	case "OtpRule.requests":
+		if e.ComplexityRoot.OtpRule.MaxRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.MaxRequests(childComplexity), true
+	case "OtpRule.purpose":
+		if e.ComplexityRoot.OtpRule.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRule.Purpose(childComplexity), true
+
+	case "OtpRulePayload.rule":
+		if e.ComplexityRoot.OtpRulePayload.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtpRulePayload.Rule(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -5837,6 +6181,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.otpExceptions":
+		if e.ComplexityRoot.Query.OtpExceptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.OtpExceptions(childComplexity), true
+	case "Query.otpPurpose":
+		if e.ComplexityRoot.Query.OtpPurpose == nil {
+			break
+		}
+
+		args, err := ec.field_Query_otpPurpose_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OtpPurpose(childComplexity, args["name"].(string)), true
+	case "Query.otpPurposes":
+		if e.ComplexityRoot.Query.OtpPurposes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.OtpPurposes(childComplexity), true
+	case "Query.otpRules":
+		if e.ComplexityRoot.Query.OtpRules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_otpRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OtpRules(childComplexity, args["purpose"].(string)), true
 	case "Query.paymentOperations":
 		if e.ComplexityRoot.Query.PaymentOperations == nil {
 			break
@@ -5906,6 +6284,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TransactionTypes(childComplexity), true
+
+	case "RemoveOtpExceptionPayload.phone":
+		if e.ComplexityRoot.RemoveOtpExceptionPayload.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveOtpExceptionPayload.Phone(childComplexity), true
 
 	case "Repayment.amount":
 		if e.ComplexityRoot.Repayment.Amount == nil {
@@ -6411,6 +6796,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConfirmApplicationInput", ec.unmarshalInputConfirmApplicationInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateApplicationInput", ec.unmarshalInputCreateApplicationInput),
+			graphql.NewInputUnmarshaler("CreateOtpPurposeInput", ec.unmarshalInputCreateOtpPurposeInput),
+			graphql.NewInputUnmarshaler("CreateOtpRuleInput", ec.unmarshalInputCreateOtpRuleInput),
 			graphql.NewInputUnmarshaler("CustomerContactInput", ec.unmarshalInputCustomerContactInput),
 			graphql.NewInputUnmarshaler("CustomerEmploymentInput", ec.unmarshalInputCustomerEmploymentInput),
 			graphql.NewInputUnmarshaler("CustomerInput", ec.unmarshalInputCustomerInput),
@@ -6438,6 +6825,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LeadPassportInput", ec.unmarshalInputLeadPassportInput),
 			graphql.NewInputUnmarshaler("LeadRelativeInput", ec.unmarshalInputLeadRelativeInput),
 			graphql.NewInputUnmarshaler("LoanFilter", ec.unmarshalInputLoanFilter),
+			graphql.NewInputUnmarshaler("OtpExceptionInput", ec.unmarshalInputOtpExceptionInput),
+			graphql.NewInputUnmarshaler("OtpPurposeNameInput", ec.unmarshalInputOtpPurposeNameInput),
+			graphql.NewInputUnmarshaler("OtpRuleIdInput", ec.unmarshalInputOtpRuleIdInput),
 			graphql.NewInputUnmarshaler("PostPaymentInput", ec.unmarshalInputPostPaymentInput),
 			graphql.NewInputUnmarshaler("PreConsumptionCompanionInput", ec.unmarshalInputPreConsumptionCompanionInput),
 			graphql.NewInputUnmarshaler("PreConsumptionCostTrackingInput", ec.unmarshalInputPreConsumptionCostTrackingInput),
@@ -6446,12 +6836,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PreConsumptionFormValueInput", ec.unmarshalInputPreConsumptionFormValueInput),
 			graphql.NewInputUnmarshaler("PreConsumptionInput", ec.unmarshalInputPreConsumptionInput),
 			graphql.NewInputUnmarshaler("PreConsumptionLoanInput", ec.unmarshalInputPreConsumptionLoanInput),
+			graphql.NewInputUnmarshaler("RemoveOtpExceptionInput", ec.unmarshalInputRemoveOtpExceptionInput),
 			graphql.NewInputUnmarshaler("RequestOtpInput", ec.unmarshalInputRequestOtpInput),
 			graphql.NewInputUnmarshaler("RequestPrepaymentInput", ec.unmarshalInputRequestPrepaymentInput),
 			graphql.NewInputUnmarshaler("ScoringRuleInput", ec.unmarshalInputScoringRuleInput),
 			graphql.NewInputUnmarshaler("SelectOfferInput", ec.unmarshalInputSelectOfferInput),
 			graphql.NewInputUnmarshaler("SignApplicationInput", ec.unmarshalInputSignApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitPreConsumptionsInput", ec.unmarshalInputSubmitPreConsumptionsInput),
+			graphql.NewInputUnmarshaler("UpdateOtpPurposeInput", ec.unmarshalInputUpdateOtpPurposeInput),
+			graphql.NewInputUnmarshaler("UpdateOtpRuleInput", ec.unmarshalInputUpdateOtpRuleInput),
 			graphql.NewInputUnmarshaler("UploadApplicationFileInput", ec.unmarshalInputUploadApplicationFileInput),
 		)
 	}
@@ -6926,9 +7319,9 @@ extend type Mutation {
   "Choose an offer (…/select_offer)."
   selectOffer(input: SelectOfferInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER])
   "Send the customer the signing code (…/send_otp); again to resend."
-  sendOtp(input: ApplicationActionInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER])
+  sendOtp(input: ApplicationActionInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER]) @sendsCode
   "Sign with the code (…/sign)."
-  signApplication(input: SignApplicationInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER])
+  signApplication(input: SignApplicationInput!): ApplicationPayload! @hasRole(roles: [PARTNER, CUSTOMER]) @sendsCode
   "Confirm the goods were handed over (…/confirm)."
   confirmApplication(input: ConfirmApplicationInput!): ApplicationPayload! @hasRole(roles: [PARTNER, EMPLOYEE])
   "Cancel (…/cancel)."
@@ -7188,7 +7581,7 @@ type Query {
 
 type Mutation {
   "Sends a one-time sign-in code to a phone by SMS. Exchange it for a token at POST /auth."
-  requestOtp(input: RequestOtpInput!): RequestOtpPayload!
+  requestOtp(input: RequestOtpInput!): RequestOtpPayload! @sendsCode
 }
 `, BuiltIn: false},
 	{Name: "../schema/customer.graphqls", Input: `"""
@@ -7935,6 +8328,258 @@ type RequestOtpPayload {
   codeLength: Int!
   "How many wrong codes are allowed before a new one must be requested."
   attemptsLeft: Int!
+}
+
+"""
+Marks a field that sends or checks a one-time code. An operation may select at most one such field
+(counting every alias and fragment); one selecting more is refused before anything runs, with
+extensions.code TOO_MANY_CODE_FIELDS, so aliases cannot multiply SMS or guesses.
+"""
+directive @sendsCode on FIELD_DEFINITION
+
+"""
+An OTP purpose (the OTP service's project): what codes of one kind look like and how often they may
+be sent and tried. AUTH signs customers in, SIGN signs loan contracts.
+"""
+type OtpPurpose {
+  "The purpose's code, e.g. AUTH: upper-case letters, digits and _."
+  name: String!
+  "What it is for, for people."
+  title: String!
+  "Whether codes are sent at all; a disabled purpose answers OTP_DISABLED."
+  enabled: Boolean!
+  "Digits of a code (4–8). Exception phones keep their fixed codes."
+  codeLength: Int!
+  "Seconds a code is accepted after it is sent."
+  ttlSeconds: Int!
+  "Wrong codes accepted per code before a new one is needed."
+  attemptsPerCode: Int!
+  "Seconds a phone waits between two codes (exception phones do not)."
+  resendIntervalSeconds: Int!
+  "Wrong codes per phone within failureWindowSeconds, whatever new codes it gets, before the phone is locked (OTP_LOCKED)."
+  failureLimit: Int!
+  "The window of failureLimit, in seconds; the lock ends when the oldest counted wrong code leaves it."
+  failureWindowSeconds: Int!
+  "The SMS text; {code} is replaced by the code."
+  smsTemplate: String!
+  """
+  Days a guesser needs on average at the most the limits allow: half the code space
+  (10^codeLength / 2 guesses) at failureLimit guesses per failureWindowSeconds.
+  """
+  guessingDays: Float!
+  "The request-limiting rules, oldest first."
+  rules: [OtpRule!]!
+}
+
+"""
+A request-limiting rule of a purpose: a code is refused (TOO_MANY_REQUESTS, with retryAfter) when
+` + "`" + `requests` + "`" + ` codes of the purpose were sent within ` + "`" + `intervalSeconds` + "`" + ` to requests sharing the keys the
+rule turns on. Exception phones are not limited and not counted.
+"""
+type OtpRule {
+  "The rule's id."
+  id: ID!
+  "The purpose it limits."
+  purpose: String!
+  "Count by phone."
+  byPhone: Boolean!
+  "Count by device id (X-Device-Id); requests without one are not limited by this rule."
+  byDeviceId: Boolean!
+  """
+  Count by the caller's address: empty for none; a CIDR network or address (192.22.22.12/32,
+  10.0.0.0/255.0.0.0) counts requests from inside it together; a netmask alone (255.255.255.255,
+  255.255.255.0) counts each caller's address or network on its own (IPv6 callers: twice the bits).
+  """
+  ipMask: String!
+  "How many codes the interval allows."
+  requests: Int!
+  "The interval, in seconds."
+  intervalSeconds: Int!
+  "Whether the rule is applied."
+  enabled: Boolean!
+}
+
+"""
+A phone that always receives the same code and is not limited by the purposes' rules (test and
+demo numbers). Wrong codes still count against its budget.
+"""
+type OtpException {
+  "The phone, normalized (7XXXXXXXXXX)."
+  phone: String!
+  "Its fixed code: 4–8 digits."
+  code: String!
+}
+
+"A new purpose. Left out: title empty, enabled, no resend interval, 10 wrong codes per day."
+input CreateOtpPurposeInput {
+  "Upper-case letters, digits and _, starting with a letter; at most 32."
+  name: String!
+  "What it is for, for people; at most 200 characters."
+  title: String
+  "Whether codes are sent; default true."
+  enabled: Boolean
+  "Digits of a code: 4–8."
+  codeLength: Int!
+  "Seconds a code is accepted: 10–86400."
+  ttlSeconds: Int!
+  "Wrong codes accepted per code: 1–10."
+  attemptsPerCode: Int!
+  "Seconds between two codes to a phone: 0–86400; default 0."
+  resendIntervalSeconds: Int
+  "Wrong codes per phone within the window before a lock: 1–1000; default 10."
+  failureLimit: Int
+  "The window of failureLimit in seconds: 60–31536000; default 86400."
+  failureWindowSeconds: Int
+  "The SMS text: must hold {code}; at most 500 characters."
+  smsTemplate: String!
+}
+
+"Changes to a purpose: the fields given replace its settings (bounds as at creation)."
+input UpdateOtpPurposeInput {
+  "The purpose to change."
+  name: String!
+  "What it is for, for people; at most 200 characters."
+  title: String
+  "Whether codes are sent."
+  enabled: Boolean
+  "Digits of a code: 4–8."
+  codeLength: Int
+  "Seconds a code is accepted: 10–86400."
+  ttlSeconds: Int
+  "Wrong codes accepted per code: 1–10."
+  attemptsPerCode: Int
+  "Seconds between two codes to a phone: 0–86400."
+  resendIntervalSeconds: Int
+  "Wrong codes per phone within the window before a lock: 1–1000."
+  failureLimit: Int
+  "The window of failureLimit in seconds: 60–31536000."
+  failureWindowSeconds: Int
+  "The SMS text: must hold {code}; at most 500 characters."
+  smsTemplate: String
+}
+
+"Names a purpose."
+input OtpPurposeNameInput {
+  "The purpose's code, e.g. AUTH."
+  name: String!
+}
+
+"A new rule of a purpose. Left out: no key turned on, no IP mask, enabled."
+input CreateOtpRuleInput {
+  "The purpose it limits."
+  purpose: String!
+  "Count by phone; default false."
+  byPhone: Boolean
+  "Count by device id; default false."
+  byDeviceId: Boolean
+  "Empty (default), a CIDR network or address, or a netmask (see OtpRule.ipMask)."
+  ipMask: String
+  "1–1000000."
+  requests: Int!
+  "1–2592000 (30 days)."
+  intervalSeconds: Int!
+  "Whether the rule is applied; default true."
+  enabled: Boolean
+}
+
+"Changes to a rule: the fields given replace its own."
+input UpdateOtpRuleInput {
+  "The rule to change."
+  id: ID!
+  "Count by phone."
+  byPhone: Boolean
+  "Count by device id."
+  byDeviceId: Boolean
+  "Empty, a CIDR network or address, or a netmask (see OtpRule.ipMask)."
+  ipMask: String
+  "Codes the interval allows: 1–1000000."
+  requests: Int
+  "The interval in seconds: 1–2592000."
+  intervalSeconds: Int
+  "Whether the rule is applied."
+  enabled: Boolean
+}
+
+"Names a rule."
+input OtpRuleIdInput {
+  "The rule's id."
+  id: ID!
+}
+
+"A phone to exempt, with its fixed code; an exempt phone's code is replaced."
+input OtpExceptionInput {
+  "11 digits starting with 7 or 8; spaces, +, -, and parentheses are ignored."
+  phone: String!
+  "4–8 digits."
+  code: String!
+}
+
+"Names an exempt phone."
+input RemoveOtpExceptionInput {
+  "The exempt phone, as given at addOtpException or normalized."
+  phone: String!
+}
+
+"A purpose after a change."
+type OtpPurposePayload {
+  "The purpose as it is now."
+  purpose: OtpPurpose!
+}
+
+"A rule after a change."
+type OtpRulePayload {
+  "The rule as it is now."
+  rule: OtpRule!
+}
+
+"The id of a deleted rule."
+type DeleteOtpRulePayload {
+  "The deleted rule's id."
+  id: ID!
+}
+
+"An exception after a change."
+type OtpExceptionPayload {
+  "The exempt phone and its code."
+  exception: OtpException!
+}
+
+"The phone whose exemption ended."
+type RemoveOtpExceptionPayload {
+  "The phone, normalized."
+  phone: String!
+}
+
+extend type Query {
+  "Every OTP purpose with its settings and rules."
+  otpPurposes: [OtpPurpose!]! @hasRole(roles: [EMPLOYEE])
+  "One OTP purpose, or null."
+  otpPurpose(name: String!): OtpPurpose @hasRole(roles: [EMPLOYEE])
+  "The rules of a purpose, oldest first (OTP_PURPOSE_NOT_FOUND for an unknown one)."
+  otpRules(purpose: String!): [OtpRule!]! @hasRole(roles: [EMPLOYEE])
+  "The exempt phones and their fixed codes."
+  otpExceptions: [OtpException!]! @hasRole(roles: [EMPLOYEE])
+}
+
+extend type Mutation {
+  "Add a purpose (OTP_PURPOSE_ALREADY_EXISTS when the name is taken)."
+  createOtpPurpose(input: CreateOtpPurposeInput!): OtpPurposePayload! @hasRole(roles: [EMPLOYEE])
+  "Change a purpose's settings."
+  updateOtpPurpose(input: UpdateOtpPurposeInput!): OtpPurposePayload! @hasRole(roles: [EMPLOYEE])
+  "Send codes of a purpose again."
+  enableOtpPurpose(input: OtpPurposeNameInput!): OtpPurposePayload! @hasRole(roles: [EMPLOYEE])
+  "Stop sending codes of a purpose (OTP_DISABLED to whoever asks); codes already sent still check."
+  disableOtpPurpose(input: OtpPurposeNameInput!): OtpPurposePayload! @hasRole(roles: [EMPLOYEE])
+  "Add a request-limiting rule to a purpose."
+  createOtpRule(input: CreateOtpRuleInput!): OtpRulePayload! @hasRole(roles: [EMPLOYEE])
+  "Change a rule (OTP_RULE_NOT_FOUND for an unknown id)."
+  updateOtpRule(input: UpdateOtpRuleInput!): OtpRulePayload! @hasRole(roles: [EMPLOYEE])
+  "Delete a rule."
+  deleteOtpRule(input: OtpRuleIdInput!): DeleteOtpRulePayload! @hasRole(roles: [EMPLOYEE])
+  "Exempt a phone with a fixed code."
+  addOtpException(input: OtpExceptionInput!): OtpExceptionPayload! @hasRole(roles: [EMPLOYEE])
+  "End a phone's exemption (OTP_EXCEPTION_NOT_FOUND when it had none)."
+  removeOtpException(input: RemoveOtpExceptionInput!): RemoveOtpExceptionPayload! @hasRole(roles: [EMPLOYEE])
 }
 `, BuiltIn: false},
 	{Name: "../schema/payment.graphqls", Input: `# Payments (spec: payment-service): the providers that move money, which provider serves which
@@ -9395,6 +10040,14 @@ func (ec *executionContext) childFields_CustomerOfferProduct(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type CustomerOfferProduct", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteOtpRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeleteOtpRulePayload_id(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteOtpRulePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DocumentAttribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10243,6 +10896,92 @@ func (ec *executionContext) childFields_OfferTermRange(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type OfferTermRange", field.Name)
 }
 
+func (ec *executionContext) childFields_OtpException(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phone":
+		return ec.fieldContext_OtpException_phone(ctx, field)
+	case "code":
+		return ec.fieldContext_OtpException_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OtpException", field.Name)
+}
+
+func (ec *executionContext) childFields_OtpExceptionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "exception":
+		return ec.fieldContext_OtpExceptionPayload_exception(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OtpExceptionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OtpPurpose(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_OtpPurpose_name(ctx, field)
+	case "title":
+		return ec.fieldContext_OtpPurpose_title(ctx, field)
+	case "enabled":
+		return ec.fieldContext_OtpPurpose_enabled(ctx, field)
+	case "codeLength":
+		return ec.fieldContext_OtpPurpose_codeLength(ctx, field)
+	case "ttlSeconds":
+		return ec.fieldContext_OtpPurpose_ttlSeconds(ctx, field)
+	case "attemptsPerCode":
+		return ec.fieldContext_OtpPurpose_attemptsPerCode(ctx, field)
+	case "resendIntervalSeconds":
+		return ec.fieldContext_OtpPurpose_resendIntervalSeconds(ctx, field)
+	case "failureLimit":
+		return ec.fieldContext_OtpPurpose_failureLimit(ctx, field)
+	case "failureWindowSeconds":
+		return ec.fieldContext_OtpPurpose_failureWindowSeconds(ctx, field)
+	case "smsTemplate":
+		return ec.fieldContext_OtpPurpose_smsTemplate(ctx, field)
+	case "guessingDays":
+		return ec.fieldContext_OtpPurpose_guessingDays(ctx, field)
+	case "rules":
+		return ec.fieldContext_OtpPurpose_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OtpPurpose", field.Name)
+}
+
+func (ec *executionContext) childFields_OtpPurposePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "purpose":
+		return ec.fieldContext_OtpPurposePayload_purpose(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OtpPurposePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OtpRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OtpRule_id(ctx, field)
+	case "purpose":
+		return ec.fieldContext_OtpRule_purpose(ctx, field)
+	case "byPhone":
+		return ec.fieldContext_OtpRule_byPhone(ctx, field)
+	case "byDeviceId":
+		return ec.fieldContext_OtpRule_byDeviceId(ctx, field)
+	case "ipMask":
+		return ec.fieldContext_OtpRule_ipMask(ctx, field)
+	case "requests":
+		return ec.fieldContext_OtpRule_requests(ctx, field)
+	case "intervalSeconds":
+		return ec.fieldContext_OtpRule_intervalSeconds(ctx, field)
+	case "enabled":
+		return ec.fieldContext_OtpRule_enabled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OtpRule", field.Name)
+}
+
+func (ec *executionContext) childFields_OtpRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_OtpRulePayload_rule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OtpRulePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -10613,6 +11352,14 @@ func (ec *executionContext) childFields_ProviderFinancialSource(ctx context.Cont
 		return ec.fieldContext_ProviderFinancialSource_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderFinancialSource", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveOtpExceptionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phone":
+		return ec.fieldContext_RemoveOtpExceptionPayload_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveOtpExceptionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Repayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11201,6 +11948,20 @@ func (ec *executionContext) field_Mutation_addFlag_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addOtpException_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.OTPExceptionInput, error) {
+			return ec.unmarshalNOtpExceptionInput2lendgraphᚋlendingᚐOTPExceptionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_applyForLoan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11529,6 +12290,34 @@ func (ec *executionContext) field_Mutation_createFlagType_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createOtpPurpose_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
+			return ec.unmarshalNCreateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createOtpRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+			return ec.unmarshalNCreateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPaymentOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11590,6 +12379,48 @@ func (ec *executionContext) field_Mutation_createTransactionType_args(ctx contex
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteOtpRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+			return ec.unmarshalNOtpRuleIdInput2lendgraphᚋlendingᚐOTPRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disableOtpPurpose_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OtpPurposeNameInput, error) {
+			return ec.unmarshalNOtpPurposeNameInput2lendgraphᚋgraphᚋmodelᚐOtpPurposeNameInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enableOtpPurpose_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OtpPurposeNameInput, error) {
+			return ec.unmarshalNOtpPurposeNameInput2lendgraphᚋgraphᚋmodelᚐOtpPurposeNameInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -11786,6 +12617,20 @@ func (ec *executionContext) field_Mutation_removeFlag_args(ctx context.Context, 
 		return nil, err
 	}
 	args["flagId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeOtpException_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveOtpExceptionInput, error) {
+			return ec.unmarshalNRemoveOtpExceptionInput2lendgraphᚋgraphᚋmodelᚐRemoveOtpExceptionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -12367,6 +13212,34 @@ func (ec *executionContext) field_Mutation_updateLead_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateOtpPurpose_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
+			return ec.unmarshalNUpdateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateOtpRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+			return ec.unmarshalNUpdateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateScoringRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12686,6 +13559,34 @@ func (ec *executionContext) field_Query_loans_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_otpPurpose_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_otpRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg0
 	return args, nil
 }
 
@@ -16815,6 +17716,29 @@ func (ec *executionContext) fieldContext_CustomerOfferProduct_termConfiguration(
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DeleteOtpRulePayload_id(ctx context.Context, field graphql.CollectedField, obj *lending.OTPRuleInput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteOtpRulePayload_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteOtpRulePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteOtpRulePayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DocumentAttribute_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentAttribute) (ret graphql.Marshaler) {
@@ -26105,6 +27029,564 @@ func (ec *executionContext) fieldContext_Mutation_setLoanAcknowledgement(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createOtpPurpose(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createOtpPurpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateOtpPurpose(ctx, fc.Args["input"].(lending.OTPPurposeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OtpPurposePayload) graphql.Marshaler {
+			return ec.marshalNOtpPurposePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpPurposePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createOtpPurpose(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpPurposePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createOtpPurpose_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOtpPurpose(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOtpPurpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOtpPurpose(ctx, fc.Args["input"].(lending.OTPPurposeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OtpPurposePayload) graphql.Marshaler {
+			return ec.marshalNOtpPurposePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpPurposePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOtpPurpose(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpPurposePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOtpPurpose_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enableOtpPurpose(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enableOtpPurpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnableOtpPurpose(ctx, fc.Args["input"].(model.OtpPurposeNameInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OtpPurposePayload) graphql.Marshaler {
+			return ec.marshalNOtpPurposePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpPurposePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enableOtpPurpose(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpPurposePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enableOtpPurpose_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disableOtpPurpose(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disableOtpPurpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisableOtpPurpose(ctx, fc.Args["input"].(model.OtpPurposeNameInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.OtpPurposePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OtpPurposePayload) graphql.Marshaler {
+			return ec.marshalNOtpPurposePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpPurposePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disableOtpPurpose(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpPurposePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disableOtpPurpose_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createOtpRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createOtpRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateOtpRule(ctx, fc.Args["input"].(lending.OTPRuleInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.OtpRulePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.OtpRulePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OtpRulePayload) graphql.Marshaler {
+			return ec.marshalNOtpRulePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpRulePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createOtpRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createOtpRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOtpRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOtpRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOtpRule(ctx, fc.Args["input"].(lending.OTPRuleInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.OtpRulePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.OtpRulePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OtpRulePayload) graphql.Marshaler {
+			return ec.marshalNOtpRulePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpRulePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOtpRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOtpRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteOtpRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteOtpRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteOtpRule(ctx, fc.Args["input"].(lending.OTPRuleInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *lending.OTPRuleInput
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *lending.OTPRuleInput
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *lending.OTPRuleInput) graphql.Marshaler {
+			return ec.marshalNDeleteOtpRulePayload2ᚖlendgraphᚋlendingᚐOTPRuleInput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteOtpRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteOtpRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteOtpRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addOtpException(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addOtpException(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddOtpException(ctx, fc.Args["input"].(lending.OTPExceptionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.OtpExceptionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.OtpExceptionPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OtpExceptionPayload) graphql.Marshaler {
+			return ec.marshalNOtpExceptionPayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpExceptionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addOtpException(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpExceptionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addOtpException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeOtpException(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeOtpException(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveOtpException(ctx, fc.Args["input"].(model.RemoveOtpExceptionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *model.RemoveOtpExceptionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.RemoveOtpExceptionPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveOtpExceptionPayload) graphql.Marshaler {
+			return ec.marshalNRemoveOtpExceptionPayload2ᚖlendgraphᚋgraphᚋmodelᚐRemoveOtpExceptionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeOtpException(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveOtpExceptionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeOtpException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPaymentProvider(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28983,6 +30465,617 @@ func (ec *executionContext) _OfferTermRange_minValueRange(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_OfferTermRange_minValueRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferTermRange", field, false, false, "TermCode")
+}
+
+func (ec *executionContext) _OtpException_phone(ctx context.Context, field graphql.CollectedField, obj *store.OTPException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpException_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpException_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpException", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtpException_code(ctx context.Context, field graphql.CollectedField, obj *store.OTPException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpException_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpException_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpException", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtpExceptionPayload_exception(ctx context.Context, field graphql.CollectedField, obj *model.OtpExceptionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpExceptionPayload_exception(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exception, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.OTPException) graphql.Marshaler {
+			return ec.marshalNOtpException2ᚖlendgraphᚋstoreᚐOTPException(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpExceptionPayload_exception(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtpExceptionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpException(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtpPurpose_name(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtpPurpose_title(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtpPurpose_enabled(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OtpPurpose_codeLength(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_codeLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_codeLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpPurpose_ttlSeconds(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_ttlSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTLSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_ttlSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpPurpose_attemptsPerCode(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_attemptsPerCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxAttempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_attemptsPerCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpPurpose_resendIntervalSeconds(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_resendIntervalSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResendSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_resendIntervalSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpPurpose_failureLimit(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_failureLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailureLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_failureLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpPurpose_failureWindowSeconds(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_failureWindowSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailureWindowSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_failureWindowSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpPurpose_smsTemplate(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_smsTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SMSTemplate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_smsTemplate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtpPurpose_guessingDays(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_guessingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtpPurpose().GuessingDays(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_guessingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpPurpose", field, true, true, "Float")
+}
+
+func (ec *executionContext) _OtpPurpose_rules(ctx context.Context, field graphql.CollectedField, obj *store.OTPSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurpose_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtpPurpose().Rules(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.OTPRule) graphql.Marshaler {
+			return ec.marshalNOtpRule2ᚕᚖlendgraphᚋstoreᚐOTPRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurpose_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtpPurpose",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtpPurposePayload_purpose(ctx context.Context, field graphql.CollectedField, obj *model.OtpPurposePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpPurposePayload_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.OTPSettings) graphql.Marshaler {
+			return ec.marshalNOtpPurpose2ᚖlendgraphᚋstoreᚐOTPSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpPurposePayload_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtpPurposePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpPurpose(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtpRule_id(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OtpRule_purpose(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtpRule_byPhone(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_byPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByPhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_byPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OtpRule_byDeviceId(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_byDeviceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByDevice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_byDeviceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OtpRule_ipMask(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_ipMask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IPMask, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_ipMask(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtpRule_requests(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxRequests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpRule_intervalSeconds(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_intervalSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntervalSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_intervalSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OtpRule_enabled(ctx context.Context, field graphql.CollectedField, obj *store.OTPRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRule_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRule_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtpRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OtpRulePayload_rule(ctx context.Context, field graphql.CollectedField, obj *model.OtpRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtpRulePayload_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.OTPRule) graphql.Marshaler {
+			return ec.marshalNOtpRule2ᚖlendgraphᚋstoreᚐOTPRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtpRulePayload_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtpRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpRule(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -32377,6 +34470,230 @@ func (ec *executionContext) fieldContext_Query_loan(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_otpPurposes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_otpPurposes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().OtpPurposes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.OTPSettings
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.OTPSettings
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.OTPSettings) graphql.Marshaler {
+			return ec.marshalNOtpPurpose2ᚕᚖlendgraphᚋstoreᚐOTPSettingsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_otpPurposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpPurpose(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_otpPurpose(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_otpPurpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OtpPurpose(ctx, fc.Args["name"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal *store.OTPSettings
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.OTPSettings
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.OTPSettings) graphql.Marshaler {
+			return ec.marshalOOtpPurpose2ᚖlendgraphᚋstoreᚐOTPSettings(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_otpPurpose(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpPurpose(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_otpPurpose_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_otpRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_otpRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OtpRules(ctx, fc.Args["purpose"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.OTPRule
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.OTPRule
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.OTPRule) graphql.Marshaler {
+			return ec.marshalNOtpRule2ᚕᚖlendgraphᚋstoreᚐOTPRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_otpRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_otpRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_otpExceptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_otpExceptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().OtpExceptions(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				if err != nil {
+					var zeroVal []*store.OTPException
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.OTPException
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.OTPException) graphql.Marshaler {
+			return ec.marshalNOtpException2ᚕᚖlendgraphᚋstoreᚐOTPExceptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_otpExceptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtpException(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_paymentProviders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33247,6 +35564,29 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RemoveOtpExceptionPayload_phone(ctx context.Context, field graphql.CollectedField, obj *model.RemoveOtpExceptionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveOtpExceptionPayload_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveOtpExceptionPayload_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveOtpExceptionPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _Repayment_type(ctx context.Context, field graphql.CollectedField, obj *store.LoanOperation) (ret graphql.Marshaler) {
@@ -37176,6 +39516,195 @@ func UnmarshalCreateApplicationInput(ctx context.Context, raw any) (lending.Crea
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateOtpPurposeInput(ctx context.Context, obj any) (lending.OTPPurposeInput, error) {
+	var it lending.OTPPurposeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "title", "enabled", "codeLength", "ttlSeconds", "attemptsPerCode", "resendIntervalSeconds", "failureLimit", "failureWindowSeconds", "smsTemplate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "codeLength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLength"))
+			data, err := ec.unmarshalNInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLength = data
+		case "ttlSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttlSeconds"))
+			data, err := ec.unmarshalNInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TTLSeconds = data
+		case "attemptsPerCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attemptsPerCode"))
+			data, err := ec.unmarshalNInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttemptsPerCode = data
+		case "resendIntervalSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resendIntervalSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResendIntervalSeconds = data
+		case "failureLimit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failureLimit"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FailureLimit = data
+		case "failureWindowSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failureWindowSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FailureWindowSeconds = data
+		case "smsTemplate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("smsTemplate"))
+			data, err := ec.unmarshalNString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SMSTemplate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateOtpPurposeInput unmarshals raw into the CreateOtpPurposeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateOtpPurposeInput(ctx context.Context, raw any) (lending.OTPPurposeInput, error) {
+	var out lending.OTPPurposeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOtpPurposeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateOtpRuleInput(ctx context.Context, obj any) (lending.OTPRuleInput, error) {
+	var it lending.OTPRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"purpose", "byPhone", "byDeviceId", "ipMask", "requests", "intervalSeconds", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "byPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byPhone"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByPhone = data
+		case "byDeviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byDeviceId"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByDeviceID = data
+		case "ipMask":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipMask"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IPMask = data
+		case "requests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requests"))
+			data, err := ec.unmarshalNInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requests = data
+		case "intervalSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalSeconds"))
+			data, err := ec.unmarshalNInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalSeconds = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateOtpRuleInput unmarshals raw into the CreateOtpRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateOtpRuleInput(ctx context.Context, raw any) (lending.OTPRuleInput, error) {
+	var out lending.OTPRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOtpRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCustomerContactInput(ctx context.Context, obj any) (lending.ContactInput, error) {
 	var it lending.ContactInput
 	if obj == nil {
@@ -39917,6 +42446,139 @@ func UnmarshalLoanFilter(ctx context.Context, raw any) (model.LoanFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOtpExceptionInput(ctx context.Context, obj any) (lending.OTPExceptionInput, error) {
+	var it lending.OTPExceptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phone", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOtpExceptionInput unmarshals raw into the OtpExceptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOtpExceptionInput(ctx context.Context, raw any) (lending.OTPExceptionInput, error) {
+	var out lending.OTPExceptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OtpExceptionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOtpPurposeNameInput(ctx context.Context, obj any) (model.OtpPurposeNameInput, error) {
+	var it model.OtpPurposeNameInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOtpPurposeNameInput unmarshals raw into the OtpPurposeNameInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOtpPurposeNameInput(ctx context.Context, raw any) (model.OtpPurposeNameInput, error) {
+	var out model.OtpPurposeNameInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OtpPurposeNameInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOtpRuleIdInput(ctx context.Context, obj any) (lending.OTPRuleInput, error) {
+	var it lending.OTPRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOtpRuleIdInput unmarshals raw into the OtpRuleIdInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOtpRuleIdInput(ctx context.Context, raw any) (lending.OTPRuleInput, error) {
+	var out lending.OTPRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OtpRuleIdInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPostPaymentInput(ctx context.Context, obj any) (lending.PaymentPosting, error) {
 	var it lending.PaymentPosting
 	if obj == nil {
@@ -40561,6 +43223,48 @@ func UnmarshalPreConsumptionLoanInput(ctx context.Context, raw any) (lending.Pre
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRemoveOtpExceptionInput(ctx context.Context, obj any) (model.RemoveOtpExceptionInput, error) {
+	var it model.RemoveOtpExceptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveOtpExceptionInput unmarshals raw into the RemoveOtpExceptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveOtpExceptionInput(ctx context.Context, raw any) (model.RemoveOtpExceptionInput, error) {
+	var out model.RemoveOtpExceptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveOtpExceptionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRequestOtpInput(ctx context.Context, obj any) (model.RequestOtpInput, error) {
 	var it model.RequestOtpInput
 	if obj == nil {
@@ -40908,6 +43612,195 @@ func (ec *executionContext) unmarshalInputSubmitPreConsumptionsInput(ctx context
 func UnmarshalSubmitPreConsumptionsInput(ctx context.Context, raw any) (lending.PreConsumptionBatch, error) {
 	var out lending.PreConsumptionBatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitPreConsumptionsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateOtpPurposeInput(ctx context.Context, obj any) (lending.OTPPurposeInput, error) {
+	var it lending.OTPPurposeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "title", "enabled", "codeLength", "ttlSeconds", "attemptsPerCode", "resendIntervalSeconds", "failureLimit", "failureWindowSeconds", "smsTemplate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "codeLength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLength"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLength = data
+		case "ttlSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttlSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TTLSeconds = data
+		case "attemptsPerCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attemptsPerCode"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttemptsPerCode = data
+		case "resendIntervalSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resendIntervalSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResendIntervalSeconds = data
+		case "failureLimit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failureLimit"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FailureLimit = data
+		case "failureWindowSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failureWindowSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FailureWindowSeconds = data
+		case "smsTemplate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("smsTemplate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SMSTemplate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateOtpPurposeInput unmarshals raw into the UpdateOtpPurposeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateOtpPurposeInput(ctx context.Context, raw any) (lending.OTPPurposeInput, error) {
+	var out lending.OTPPurposeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOtpPurposeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateOtpRuleInput(ctx context.Context, obj any) (lending.OTPRuleInput, error) {
+	var it lending.OTPRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "byPhone", "byDeviceId", "ipMask", "requests", "intervalSeconds", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "byPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byPhone"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByPhone = data
+		case "byDeviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byDeviceId"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByDeviceID = data
+		case "ipMask":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipMask"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IPMask = data
+		case "requests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requests"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requests = data
+		case "intervalSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalSeconds = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateOtpRuleInput unmarshals raw into the UpdateOtpRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateOtpRuleInput(ctx context.Context, raw any) (lending.OTPRuleInput, error) {
+	var out lending.OTPRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOtpRuleInput", raw, &out)
 	return out, err
 }
 
@@ -42340,6 +45233,39 @@ func (ec *executionContext) _CustomerOfferProduct(ctx context.Context, sel ast.S
 			}
 		case "termConfiguration":
 			out.Values[i] = ec._CustomerOfferProduct_termConfiguration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteOtpRulePayloadImplementors = []string{"DeleteOtpRulePayload"}
+
+func (ec *executionContext) _DeleteOtpRulePayload(ctx context.Context, sel ast.SelectionSet, obj *lending.OTPRuleInput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteOtpRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteOtpRulePayload")
+		case "id":
+			out.Values[i] = ec._DeleteOtpRulePayload_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44989,6 +47915,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createOtpPurpose":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createOtpPurpose(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOtpPurpose":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOtpPurpose(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableOtpPurpose":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enableOtpPurpose(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disableOtpPurpose":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disableOtpPurpose(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createOtpRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createOtpRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOtpRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOtpRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteOtpRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteOtpRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addOtpException":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addOtpException(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeOtpException":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeOtpException(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPaymentProvider":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPaymentProvider(ctx, field)
@@ -45424,6 +48413,301 @@ func (ec *executionContext) _OfferTermRange(ctx context.Context, sel ast.Selecti
 			}
 		case "minValueRange":
 			out.Values[i] = ec._OfferTermRange_minValueRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otpExceptionImplementors = []string{"OtpException"}
+
+func (ec *executionContext) _OtpException(ctx context.Context, sel ast.SelectionSet, obj *store.OTPException) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otpExceptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtpException")
+		case "phone":
+			out.Values[i] = ec._OtpException_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._OtpException_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otpExceptionPayloadImplementors = []string{"OtpExceptionPayload"}
+
+func (ec *executionContext) _OtpExceptionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OtpExceptionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otpExceptionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtpExceptionPayload")
+		case "exception":
+			out.Values[i] = ec._OtpExceptionPayload_exception(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otpPurposeImplementors = []string{"OtpPurpose"}
+
+func (ec *executionContext) _OtpPurpose(ctx context.Context, sel ast.SelectionSet, obj *store.OTPSettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otpPurposeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtpPurpose")
+		case "name":
+			out.Values[i] = ec._OtpPurpose_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._OtpPurpose_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enabled":
+			out.Values[i] = ec._OtpPurpose_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "codeLength":
+			out.Values[i] = ec._OtpPurpose_codeLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ttlSeconds":
+			out.Values[i] = ec._OtpPurpose_ttlSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attemptsPerCode":
+			out.Values[i] = ec._OtpPurpose_attemptsPerCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resendIntervalSeconds":
+			out.Values[i] = ec._OtpPurpose_resendIntervalSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failureLimit":
+			out.Values[i] = ec._OtpPurpose_failureLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failureWindowSeconds":
+			out.Values[i] = ec._OtpPurpose_failureWindowSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "smsTemplate":
+			out.Values[i] = ec._OtpPurpose_smsTemplate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "guessingDays":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtpPurpose_guessingDays(ctx, field, obj)
+				})
+		case "rules":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtpPurpose_rules(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otpPurposePayloadImplementors = []string{"OtpPurposePayload"}
+
+func (ec *executionContext) _OtpPurposePayload(ctx context.Context, sel ast.SelectionSet, obj *model.OtpPurposePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otpPurposePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtpPurposePayload")
+		case "purpose":
+			out.Values[i] = ec._OtpPurposePayload_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otpRuleImplementors = []string{"OtpRule"}
+
+func (ec *executionContext) _OtpRule(ctx context.Context, sel ast.SelectionSet, obj *store.OTPRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otpRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtpRule")
+		case "id":
+			out.Values[i] = ec._OtpRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._OtpRule_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byPhone":
+			out.Values[i] = ec._OtpRule_byPhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byDeviceId":
+			out.Values[i] = ec._OtpRule_byDeviceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ipMask":
+			out.Values[i] = ec._OtpRule_ipMask(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requests":
+			out.Values[i] = ec._OtpRule_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "intervalSeconds":
+			out.Values[i] = ec._OtpRule_intervalSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enabled":
+			out.Values[i] = ec._OtpRule_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otpRulePayloadImplementors = []string{"OtpRulePayload"}
+
+func (ec *executionContext) _OtpRulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.OtpRulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otpRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtpRulePayload")
+		case "rule":
+			out.Values[i] = ec._OtpRulePayload_rule(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -46758,6 +50042,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_loan(ctx, field)
 				})
+		case "otpPurposes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_otpPurposes(ctx, field)
+				})
+		case "otpPurpose":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_otpPurpose(ctx, field)
+				})
+		case "otpRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_otpRules(ctx, field)
+				})
+		case "otpExceptions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_otpExceptions(ctx, field)
+				})
 		case "paymentProviders":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -46855,6 +50163,39 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeOtpExceptionPayloadImplementors = []string{"RemoveOtpExceptionPayload"}
+
+func (ec *executionContext) _RemoveOtpExceptionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveOtpExceptionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeOtpExceptionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveOtpExceptionPayload")
+		case "phone":
+			out.Values[i] = ec._RemoveOtpExceptionPayload_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -48369,6 +51710,16 @@ func (ec *executionContext) unmarshalNCreateApplicationInput2lendgraphᚋlending
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
+	res, err := ec.unmarshalInputCreateOtpPurposeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+	res, err := ec.unmarshalInputCreateOtpRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx context.Context, sel ast.SelectionSet, v *store.Customer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Customer!")
@@ -48557,6 +51908,14 @@ func (ec *executionContext) marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNDeleteOtpRulePayload2ᚖlendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, sel ast.SelectionSet, v *lending.OTPRuleInput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteOtpRulePayload!")
+		return graphql.Null
+	}
+	return ec._DeleteOtpRulePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDictionaryStatus2string(ctx context.Context, v any) (string, error) {
@@ -48880,6 +52239,20 @@ func (ec *executionContext) unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTy
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
 	res, err := scalars.UnmarshalInt64ID(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48959,6 +52332,24 @@ func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int
 func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚖint(ctx context.Context, v any) (*int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Int!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalInt(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -49383,6 +52774,117 @@ func (ec *executionContext) marshalNOfferAmountRange2lendgraphᚋlendingᚐAmoun
 
 func (ec *executionContext) marshalNOfferTermRange2lendgraphᚋlendingᚐTermRange(ctx context.Context, sel ast.SelectionSet, v lending.TermRange) graphql.Marshaler {
 	return ec._OfferTermRange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOtpException2ᚕᚖlendgraphᚋstoreᚐOTPExceptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.OTPException) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOtpException2ᚖlendgraphᚋstoreᚐOTPException(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOtpException2ᚖlendgraphᚋstoreᚐOTPException(ctx context.Context, sel ast.SelectionSet, v *store.OTPException) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OtpException!")
+		return graphql.Null
+	}
+	return ec._OtpException(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOtpExceptionInput2lendgraphᚋlendingᚐOTPExceptionInput(ctx context.Context, v any) (lending.OTPExceptionInput, error) {
+	res, err := ec.unmarshalInputOtpExceptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOtpExceptionPayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpExceptionPayload(ctx context.Context, sel ast.SelectionSet, v *model.OtpExceptionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OtpExceptionPayload!")
+		return graphql.Null
+	}
+	return ec._OtpExceptionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOtpPurpose2ᚕᚖlendgraphᚋstoreᚐOTPSettingsᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.OTPSettings) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOtpPurpose2ᚖlendgraphᚋstoreᚐOTPSettings(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOtpPurpose2ᚖlendgraphᚋstoreᚐOTPSettings(ctx context.Context, sel ast.SelectionSet, v *store.OTPSettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OtpPurpose!")
+		return graphql.Null
+	}
+	return ec._OtpPurpose(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOtpPurposeNameInput2lendgraphᚋgraphᚋmodelᚐOtpPurposeNameInput(ctx context.Context, v any) (model.OtpPurposeNameInput, error) {
+	res, err := ec.unmarshalInputOtpPurposeNameInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOtpPurposePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpPurposePayload(ctx context.Context, sel ast.SelectionSet, v *model.OtpPurposePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OtpPurposePayload!")
+		return graphql.Null
+	}
+	return ec._OtpPurposePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOtpRule2ᚕᚖlendgraphᚋstoreᚐOTPRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.OTPRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOtpRule2ᚖlendgraphᚋstoreᚐOTPRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOtpRule2ᚖlendgraphᚋstoreᚐOTPRule(ctx context.Context, sel ast.SelectionSet, v *store.OTPRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OtpRule!")
+		return graphql.Null
+	}
+	return ec._OtpRule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOtpRuleIdInput2lendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+	res, err := ec.unmarshalInputOtpRuleIdInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOtpRulePayload2ᚖlendgraphᚋgraphᚋmodelᚐOtpRulePayload(ctx context.Context, sel ast.SelectionSet, v *model.OtpRulePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OtpRulePayload!")
+		return graphql.Null
+	}
+	return ec._OtpRulePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖlendgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -49822,6 +53324,19 @@ func (ec *executionContext) marshalNProviderFinancialSource2ᚖlendgraphᚋstore
 	return ec._ProviderFinancialSource(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRemoveOtpExceptionInput2lendgraphᚋgraphᚋmodelᚐRemoveOtpExceptionInput(ctx context.Context, v any) (model.RemoveOtpExceptionInput, error) {
+	res, err := ec.unmarshalInputRemoveOtpExceptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveOtpExceptionPayload2ᚖlendgraphᚋgraphᚋmodelᚐRemoveOtpExceptionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveOtpExceptionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveOtpExceptionPayload!")
+		return graphql.Null
+	}
+	return ec._RemoveOtpExceptionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRepayment2lendgraphᚋstoreᚐLoanOperation(ctx context.Context, sel ast.SelectionSet, v store.LoanOperation) graphql.Marshaler {
 	return ec._Repayment(ctx, sel, &v)
 }
@@ -50185,6 +53700,16 @@ func (ec *executionContext) marshalNTransactionType2ᚖlendgraphᚋstoreᚐPayme
 		return graphql.Null
 	}
 	return ec._TransactionType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
+	res, err := ec.unmarshalInputUpdateOtpPurposeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+	res, err := ec.unmarshalInputUpdateOtpRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
@@ -51027,6 +54552,13 @@ func (ec *executionContext) marshalOOffer2ᚖlendgraphᚋstoreᚐOffer(ctx conte
 		return graphql.Null
 	}
 	return ec._Offer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOtpPurpose2ᚖlendgraphᚋstoreᚐOTPSettings(ctx context.Context, sel ast.SelectionSet, v *store.OTPSettings) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OtpPurpose(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPartner2ᚖlendgraphᚋstoreᚐPartner(ctx context.Context, sel ast.SelectionSet, v *store.Partner) graphql.Marshaler {

@@ -50,7 +50,7 @@ func (s *Service) Sign(ctx context.Context, caller Principal, guid, code string)
 		return store.Application{}, Invalid(fieldErrors{{Field: "code", Message: "is required"}})
 	}
 	return s.act(ctx, caller, guid, ActionSign, func(q store.Queries, app *store.Application) error {
-		verdict, err := checkOTP(ctx, q, PurposeSign, app.Phone, app.GUID, code, s.Now())
+		verdict, err := s.checkOTP(ctx, q, PurposeSign, app.Phone, app.GUID, code)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ package lending
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"lendgraph/store"
 )
@@ -31,7 +32,15 @@ const (
 	CodeOTPExpired          Code = "OTP_EXPIRED"
 	CodeOTPAttemptsExceeded Code = "OTP_ATTEMPTS_EXCEEDED"
 	CodeOTPNotRequested     Code = "OTP_NOT_REQUESTED"
-	CodeInvalidStatus       Code = "INVALID_STATUS"
+	// CodeOTPLocked refuses codes of a phone that has used up its budget of wrong codes; it is a
+	// TOO_MANY_REQUESTS with a time to retry.
+	CodeOTPLocked Code = "OTP_LOCKED"
+	// CodeOTPDisabled refuses codes of a purpose an employee has switched off.
+	CodeOTPDisabled Code = "OTP_DISABLED"
+	// CodeTooManyCodeFields refuses a GraphQL operation that selects more than one field sending
+	// or checking a code (alias batching).
+	CodeTooManyCodeFields Code = "TOO_MANY_CODE_FIELDS"
+	CodeInvalidStatus     Code = "INVALID_STATUS"
 	// CodeIdentityMismatch: a partner's questionnaire names a known phone but another person.
 	CodeIdentityMismatch Code = "CUSTOMER_IDENTITY_MISMATCH"
 )
@@ -41,6 +50,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []FieldError // the bad fields of an INVALID request, when known
+	// RetryAfter is when a refused request (TOO_MANY_REQUESTS, OTP_LOCKED) may be tried again;
+	// REST sends it as Retry-After, GraphQL as extensions.retryAfter, both in whole seconds.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
@@ -48,6 +60,22 @@ func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 // Errorf returns an *Error with a formatted message.
 func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Throttled returns a refusal to be retried after wait: code TOO_MANY_REQUESTS or a specific one
+// such as OTP_LOCKED.
+func Throttled(code Code, wait time.Duration, format string, args ...any) error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), RetryAfter: wait}
+}
+
+// RetryAfterSeconds returns in whole seconds (rounded up, at least 1) when a refused request may be
+// tried again, or 0 when err says nothing of it.
+func RetryAfterSeconds(err error) int {
+	var e *Error
+	if !errors.As(err, &e) || e.RetryAfter <= 0 {
+		return 0
+	}
+	return int((e.RetryAfter + time.Second - 1) / time.Second)
 }
 
 // ErrorCode returns the code of err: its own, CodeUnavailable when the database could not be

@@ -24,7 +24,7 @@ func (s *Service) SignInCustomer(ctx context.Context, rawPhone, code, deviceID s
 	var customer store.Customer
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
-		verdict, err = checkOTP(ctx, q, PurposeAuth, phone, "", code, s.Now())
+		verdict, err = s.checkOTP(ctx, q, PurposeAuth, phone, "", code)
 		if err != nil || verdict != nil {
 			return err
 		}

@@ -140,3 +140,17 @@ func edgesOf[T any, E any](items []T, hasNext bool, id func(*T) int64, edge func
 	}
 	return edges, info
 }
+
+func purposePayload(p store.OTPSettings, err error) (*model.OtpPurposePayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.OtpPurposePayload{Purpose: &p}, nil
+}
+
+func rulePayload(rule store.OTPRule, err error) (*model.OtpRulePayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.OtpRulePayload{Rule: &rule}, nil
+}

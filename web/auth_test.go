@@ -151,6 +151,9 @@ func TestCustomerOTPAttempts(t *testing.T) {
 	require.NoError(t, app.Store.DB.GetContext(ctx, &customers, `SELECT count(*) FROM customers WHERE phone = $1`, phone))
 	assert.Zero(t, customers, "no customer before a successful sign-in")
 
+	// a new code after the resend interval
+	_, err := app.Store.DB.ExecContext(ctx, `UPDATE otp_codes SET created_at = created_at - interval '2 minutes' WHERE phone = $1`, phone)
+	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, app.PostForm(t, "/auth/otp", url.Values{"phone_number": {phone}}, device).Status)
 	token := app.Token(t, "/auth", customerForm(phone, smsCode(t, app, phone)), device)
 	me := app.GraphQL(t, token, meQuery, nil)
@@ -205,10 +208,10 @@ func TestRequestOTPMutation(t *testing.T) {
 	require.Empty(t, resp.Errors)
 	out := resp.Data["requestOtp"].(map[string]any)
 	assert.Equal(t, phone, out["phone"])
-	assert.EqualValues(t, 4, out["codeLength"])
+	assert.EqualValues(t, 6, out["codeLength"], "sign-in codes have 6 digits")
 	assert.EqualValues(t, 3, out["attemptsLeft"])
 	assert.NotEmpty(t, out["expiresAt"])
-	assert.Regexp(t, `^\d{4}$`, smsCode(t, app, phone))
+	assert.Regexp(t, `^\d{6}$`, smsCode(t, app, phone))
 }
 
 // smsCode reads the code of the newest SMS queued for phone.

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,8 +42,10 @@ func statusFor(code lending.Code) int {
 		return http.StatusMethodNotAllowed
 	case lending.CodeConflict, lending.CodeInvalidStatus, lending.CodeIdentityMismatch:
 		return http.StatusConflict
-	case lending.CodeTooManyRequests:
+	case lending.CodeTooManyRequests, lending.CodeOTPLocked:
 		return http.StatusTooManyRequests
+	case lending.CodeOTPDisabled:
+		return http.StatusForbidden
 	case lending.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case lending.CodeUnavailable:
@@ -69,6 +72,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	s.Metrics.Errors.WithLabelValues("rest", string(code)).Inc()
 	if code == lending.CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lendgraph"`)
+	}
+	if wait := lending.RetryAfterSeconds(err); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
 	}
 	writeJSON(w, statusFor(code), restError{
 		TraceID:   logging.TraceID(r.Context()),

@@ -54,6 +54,7 @@ func (s *Server) graphql() http.Handler {
 	srv.SetDisableSuggestion(s.Config.Production())
 	srv.Use(textArguments{})
 	srv.Use(depthLimit{max: s.Config.GraphQLMaxDepth})
+	srv.Use(codeFieldLimit{})
 	srv.Use(extension.FixedComplexityLimit(s.Config.GraphQLMaxComplexity))
 	srv.Use(operationMetrics{s})
 	// each operation gets its loaders: batching within it, nothing cached across operations of a
@@ -100,6 +101,12 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		if len(domainErr.Fields) > 0 {
 			gqlErr.Extensions = map[string]any{"fields": domainErr.Fields}
 		}
+		if wait := lending.RetryAfterSeconds(domainErr); wait > 0 {
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			gqlErr.Extensions["retryAfter"] = wait
+		}
 	case lending.ErrorCode(err) == lending.CodeUnavailable: // the database could not be reached
 		s.Log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
 		code, gqlErr.Message = lending.CodeUnavailable, lending.ErrorMessage(err)
@@ -117,10 +124,15 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr.Extensions = map[string]any{}
 	}
 	s.Metrics.Errors.WithLabelValues("graphql", string(code)).Inc()
-	if code == lending.CodeInvalidStatus {
+	switch code {
+	case lending.CodeInvalidStatus:
 		// GraphQL clients know an action out of turn as a CONFLICT; the precise type stays beside it
 		gqlErr.Extensions["type"] = string(code)
 		code = lending.CodeConflict
+	case lending.CodeOTPLocked:
+		// and a locked phone as TOO_MANY_REQUESTS, with retryAfter
+		gqlErr.Extensions["type"] = string(code)
+		code = lending.CodeTooManyRequests
 	}
 	gqlErr.Extensions["code"] = string(code)
 	gqlErr.Extensions["traceId"] = logging.TraceID(ctx)

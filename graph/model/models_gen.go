@@ -129,6 +129,30 @@ type LoanFilter struct {
 type Mutation struct {
 }
 
+// An exception after a change.
+type OtpExceptionPayload struct {
+	// The exempt phone and its code.
+	Exception *store.OTPException `json:"exception"`
+}
+
+// Names a purpose.
+type OtpPurposeNameInput struct {
+	// The purpose's code, e.g. AUTH.
+	Name string `json:"name"`
+}
+
+// A purpose after a change.
+type OtpPurposePayload struct {
+	// The purpose as it is now.
+	Purpose *store.OTPSettings `json:"purpose"`
+}
+
+// A rule after a change.
+type OtpRulePayload struct {
+	// The rule as it is now.
+	Rule *store.OTPRule `json:"rule"`
+}
+
 // Where a page ends.
 type PageInfo struct {
 	HasNextPage bool `json:"hasNextPage"`
@@ -148,6 +172,18 @@ type PreConsumptionEdge struct {
 }
 
 type Query struct {
+}
+
+// Names an exempt phone.
+type RemoveOtpExceptionInput struct {
+	// The exempt phone, as given at addOtpException or normalized.
+	Phone string `json:"phone"`
+}
+
+// The phone whose exemption ended.
+type RemoveOtpExceptionPayload struct {
+	// The phone, normalized.
+	Phone string `json:"phone"`
 }
 
 // A request for a sign-in code.

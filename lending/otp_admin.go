@@ -1,0 +1,373 @@
+package lending
+
+import (
+	"context"
+	"errors"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"lendgraph/store"
+)
+
+// Codes of the OTP service's settings.
+const (
+	CodeOTPPurposeNotFound      Code = "OTP_PURPOSE_NOT_FOUND"
+	CodeOTPPurposeAlreadyExists Code = "OTP_PURPOSE_ALREADY_EXISTS"
+	CodeOTPRuleNotFound         Code = "OTP_RULE_NOT_FOUND"
+	CodeOTPExceptionNotFound    Code = "OTP_EXCEPTION_NOT_FOUND"
+)
+
+// GuessingDays is how many days, on average, a guesser needs to hit a code of a purpose at the
+// most its limits allow. Whatever codes it gets, a phone may enter FailureLimit wrong codes per
+// FailureWindowSeconds; a guess hits with probability 1/10^Length, so half the code space,
+// 10^Length / 2 guesses, is a generous expectation for the guesser. AUTH by default: 10^6 / 2 /
+// 10 per day = 50,000 days, 137 years; the target is more than 365.
+func GuessingDays(p store.OTPSettings) float64 {
+	guesses := math.Pow(10, float64(p.Length)) / 2
+	return guesses / float64(p.FailureLimit) * float64(p.FailureWindowSeconds) / 86400
+}
+
+// OTPPurposeInput creates or changes a purpose; nil fields keep what is there (or the default).
+type OTPPurposeInput struct {
+	Name                  string
+	Title                 *string
+	Enabled               *bool
+	CodeLength            *int
+	TTLSeconds            *int
+	AttemptsPerCode       *int
+	ResendIntervalSeconds *int
+	FailureLimit          *int
+	FailureWindowSeconds  *int
+	SMSTemplate           *string
+}
+
+// OTPRuleInput creates (Purpose) or changes (ID) a rule; nil fields keep what is there (or the default).
+type OTPRuleInput struct {
+	ID              int64
+	Purpose         string
+	ByPhone         *bool
+	ByDeviceID      *bool
+	IPMask          *string
+	Requests        *int
+	IntervalSeconds *int
+	Enabled         *bool
+}
+
+// OTPExceptionInput exempts a phone with a fixed code.
+type OTPExceptionInput struct {
+	Phone string
+	Code  string
+}
+
+var (
+	purposeName = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,31}$`)
+	fixedCode   = regexp.MustCompile(`^[0-9]{4,8}$`)
+)
+
+func employeeOnly(caller Principal) error {
+	if caller.Role != RoleEmployee {
+		return Errorf(CodeForbidden, "only employees manage one-time codes")
+	}
+	return nil
+}
+
+// OTPPurposes lists every purpose.
+func (s *Service) OTPPurposes(ctx context.Context, caller Principal) ([]store.OTPSettings, error) {
+	if err := employeeOnly(caller); err != nil {
+		return nil, err
+	}
+	return s.Store.OTPPurposes(ctx)
+}
+
+// OTPPurpose returns one purpose.
+func (s *Service) OTPPurpose(ctx context.Context, caller Principal, name string) (store.OTPSettings, error) {
+	if err := employeeOnly(caller); err != nil {
+		return store.OTPSettings{}, err
+	}
+	if !purposeName.MatchString(name) {
+		return store.OTPSettings{}, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
+	}
+	p, err := s.Store.OTPSettingsFor(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		err = Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
+	}
+	return p, err
+}
+
+// CreateOTPPurpose adds a purpose.
+func (s *Service) CreateOTPPurpose(ctx context.Context, caller Principal, in OTPPurposeInput) (store.OTPSettings, error) {
+	if err := employeeOnly(caller); err != nil {
+		return store.OTPSettings{}, err
+	}
+	p := store.OTPSettings{Purpose: in.Name, Enabled: true, FailureLimit: 10, FailureWindowSeconds: 86400}
+	var errs fieldErrors
+	if !purposeName.MatchString(in.Name) {
+		errs.add("name", "must be upper-case letters, digits and _, starting with a letter, at most 32")
+	}
+	for field, missing := range map[string]bool{"codeLength": in.CodeLength == nil, "ttlSeconds": in.TTLSeconds == nil,
+		"attemptsPerCode": in.AttemptsPerCode == nil, "smsTemplate": in.SMSTemplate == nil} {
+		if missing {
+			errs.add(field, "is required")
+		}
+	}
+	in.apply(&p, &errs)
+	if len(errs) > 0 {
+		return store.OTPSettings{}, Invalid(sortFields(errs))
+	}
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPSettings, error) {
+		ok, err := q.InsertOTPPurpose(ctx, p)
+		if err == nil && !ok {
+			err = Errorf(CodeOTPPurposeAlreadyExists, "OTP purpose %s exists already", p.Purpose)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createOtpPurpose", "otp_purpose", p.Purpose, p)
+		}
+		return p, err
+	})
+}
+
+// UpdateOTPPurpose changes the settings given.
+func (s *Service) UpdateOTPPurpose(ctx context.Context, caller Principal, in OTPPurposeInput) (store.OTPSettings, error) {
+	if err := employeeOnly(caller); err != nil {
+		return store.OTPSettings{}, err
+	}
+	if !purposeName.MatchString(in.Name) {
+		return store.OTPSettings{}, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", in.Name)
+	}
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPSettings, error) {
+		p, err := q.OTPPurposeForUpdate(ctx, in.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return p, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", in.Name)
+		}
+		if err != nil {
+			return p, err
+		}
+		var errs fieldErrors
+		in.apply(&p, &errs)
+		if len(errs) > 0 {
+			return p, Invalid(sortFields(errs))
+		}
+		if err := q.UpdateOTPPurpose(ctx, p); err != nil {
+			return p, err
+		}
+		return p, s.audit(ctx, q, caller, "updateOtpPurpose", "otp_purpose", p.Purpose, in)
+	})
+}
+
+// SetOTPPurposeEnabled switches sending codes of a purpose on or off.
+func (s *Service) SetOTPPurposeEnabled(ctx context.Context, caller Principal, name string, enabled bool) (store.OTPSettings, error) {
+	return s.UpdateOTPPurpose(ctx, caller, OTPPurposeInput{Name: name, Enabled: &enabled})
+}
+
+// apply checks the fields given and writes them into p.
+func (in OTPPurposeInput) apply(p *store.OTPSettings, errs *fieldErrors) {
+	if in.Title != nil {
+		if len([]rune(*in.Title)) > 200 || !printable(*in.Title) {
+			errs.add("title", "must be at most 200 printable characters")
+		}
+		p.Title = *in.Title
+	}
+	if in.Enabled != nil {
+		p.Enabled = *in.Enabled
+	}
+	bounded(errs, "codeLength", in.CodeLength, 4, 8, &p.Length)
+	bounded(errs, "ttlSeconds", in.TTLSeconds, 10, 86400, &p.TTLSeconds)
+	bounded(errs, "attemptsPerCode", in.AttemptsPerCode, 1, 10, &p.MaxAttempts)
+	bounded(errs, "resendIntervalSeconds", in.ResendIntervalSeconds, 0, 86400, &p.ResendSeconds)
+	bounded(errs, "failureLimit", in.FailureLimit, 1, 1000, &p.FailureLimit)
+	bounded(errs, "failureWindowSeconds", in.FailureWindowSeconds, 60, 31536000, &p.FailureWindowSeconds)
+	if in.SMSTemplate != nil {
+		switch t := *in.SMSTemplate; {
+		case !strings.Contains(t, "{code}"):
+			errs.add("smsTemplate", "must contain {code}")
+		case len([]rune(t)) > 500 || !utf8.ValidString(t) || strings.ContainsRune(t, 0):
+			errs.add("smsTemplate", "must be at most 500 characters, without NUL")
+		default:
+			p.SMSTemplate = t
+		}
+	}
+}
+
+func bounded(errs *fieldErrors, field string, v *int, lo, hi int, dst *int) {
+	if v == nil {
+		return
+	}
+	if *v < lo || *v > hi {
+		errs.add(field, "must be between %d and %d", lo, hi)
+		return
+	}
+	*dst = *v
+}
+
+// sortFields orders field errors by name, so that a message is the same for the same request.
+func sortFields(errs fieldErrors) []FieldError {
+	out := []FieldError(errs)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Field < out[j-1].Field; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// OTPRules lists a purpose's rules.
+func (s *Service) OTPRules(ctx context.Context, caller Principal, purpose string) ([]store.OTPRule, error) {
+	if err := employeeOnly(caller); err != nil {
+		return nil, err
+	}
+	if _, err := s.OTPPurpose(ctx, caller, purpose); err != nil {
+		return nil, err
+	}
+	return s.Store.OTPRules(ctx, purpose, false)
+}
+
+// CreateOTPRule adds a rule to a purpose.
+func (s *Service) CreateOTPRule(ctx context.Context, caller Principal, in OTPRuleInput) (store.OTPRule, error) {
+	if err := employeeOnly(caller); err != nil {
+		return store.OTPRule{}, err
+	}
+	r := store.OTPRule{Purpose: in.Purpose, Enabled: true}
+	var errs fieldErrors
+	if !purposeName.MatchString(in.Purpose) {
+		errs.add("purpose", "must name a purpose: upper-case letters, digits and _")
+	}
+	if in.Requests == nil {
+		errs.add("requests", "is required")
+	}
+	if in.IntervalSeconds == nil {
+		errs.add("intervalSeconds", "is required")
+	}
+	in.apply(&r, &errs)
+	if len(errs) > 0 {
+		return r, Invalid(sortFields(errs))
+	}
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPRule, error) {
+		if _, err := q.OTPPurposeForUpdate(ctx, in.Purpose); errors.Is(err, store.ErrNotFound) {
+			return r, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", in.Purpose)
+		} else if err != nil {
+			return r, err
+		}
+		out, err := q.InsertOTPRule(ctx, r)
+		if err == nil {
+			err = s.audit(ctx, q, caller, "createOtpRule", "otp_rule", strconv.FormatInt(out.ID, 10), out)
+		}
+		return out, err
+	})
+}
+
+// UpdateOTPRule changes the fields given of a rule.
+func (s *Service) UpdateOTPRule(ctx context.Context, caller Principal, in OTPRuleInput) (store.OTPRule, error) {
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPRule, error) {
+		r, err := q.OTPRuleForUpdate(ctx, in.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return r, Errorf(CodeOTPRuleNotFound, "no OTP rule %d", in.ID)
+		}
+		if err != nil {
+			return r, err
+		}
+		var errs fieldErrors
+		in.apply(&r, &errs)
+		if len(errs) > 0 {
+			return r, Invalid(sortFields(errs))
+		}
+		out, err := q.UpdateOTPRule(ctx, r)
+		if err == nil {
+			err = s.audit(ctx, q, caller, "updateOtpRule", "otp_rule", strconv.FormatInt(out.ID, 10), out)
+		}
+		return out, err
+	})
+}
+
+// DeleteOTPRule removes a rule.
+func (s *Service) DeleteOTPRule(ctx context.Context, caller Principal, id int64) error {
+	_, err := employeeWrite(s, ctx, caller, func(q store.Queries) (struct{}, error) {
+		err := q.DeleteOTPRule(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return struct{}{}, Errorf(CodeOTPRuleNotFound, "no OTP rule %d", id)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "deleteOtpRule", "otp_rule", strconv.FormatInt(id, 10), nil)
+		}
+		return struct{}{}, err
+	})
+	return err
+}
+
+func (in OTPRuleInput) apply(r *store.OTPRule, errs *fieldErrors) {
+	if in.ByPhone != nil {
+		r.ByPhone = *in.ByPhone
+	}
+	if in.ByDeviceID != nil {
+		r.ByDevice = *in.ByDeviceID
+	}
+	if in.IPMask != nil {
+		mask := strings.TrimSpace(*in.IPMask)
+		if _, err := ParseIPMask(mask); mask != "" && err != nil {
+			errs.add("ipMask", "must be empty, a CIDR network (192.22.22.0/24), an address or a netmask (255.255.255.255)")
+		} else {
+			r.IPMask = mask
+		}
+	}
+	bounded(errs, "requests", in.Requests, 1, 1000000, &r.MaxRequests)
+	bounded(errs, "intervalSeconds", in.IntervalSeconds, 1, 2592000, &r.IntervalSeconds)
+	if in.Enabled != nil {
+		r.Enabled = *in.Enabled
+	}
+}
+
+// OTPExceptions lists the exempt phones.
+func (s *Service) OTPExceptions(ctx context.Context, caller Principal) ([]store.OTPException, error) {
+	if err := employeeOnly(caller); err != nil {
+		return nil, err
+	}
+	return s.Store.OTPExceptions(ctx)
+}
+
+// PutOTPException exempts a phone with a fixed code, or changes its code.
+func (s *Service) PutOTPException(ctx context.Context, caller Principal, in OTPExceptionInput) (store.OTPException, error) {
+	if err := employeeOnly(caller); err != nil {
+		return store.OTPException{}, err
+	}
+	var errs fieldErrors
+	phone, err := NormalizePhone(in.Phone)
+	if err != nil {
+		errs.add("phone", "%s", ErrorMessage(err))
+	}
+	if !fixedCode.MatchString(in.Code) {
+		errs.add("code", "must be 4 to 8 digits")
+	}
+	if len(errs) > 0 {
+		return store.OTPException{}, Invalid(errs)
+	}
+	e := store.OTPException{Phone: phone, Code: in.Code}
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPException, error) {
+		if err := q.PutOTPException(ctx, e); err != nil {
+			return e, err
+		}
+		return e, s.audit(ctx, q, caller, "addOtpException", "otp_exception", phone, nil)
+	})
+}
+
+// RemoveOTPException ends a phone's exemption.
+func (s *Service) RemoveOTPException(ctx context.Context, caller Principal, rawPhone string) (string, error) {
+	if err := employeeOnly(caller); err != nil {
+		return "", err
+	}
+	phone, err := NormalizePhone(rawPhone)
+	if err != nil {
+		return "", Invalid([]FieldError{{Field: "phone", Message: ErrorMessage(err)}})
+	}
+	return employeeWrite(s, ctx, caller, func(q store.Queries) (string, error) {
+		err := q.RemoveOTPException(ctx, phone)
+		if errors.Is(err, store.ErrNotFound) {
+			return phone, Errorf(CodeOTPExceptionNotFound, "phone %s is not an exception", phone)
+		}
+		if err == nil {
+			err = s.audit(ctx, q, caller, "removeOtpException", "otp_exception", phone, nil)
+		}
+		return phone, err
+	})
+}
