@@ -44,6 +44,7 @@ type Config struct {
 	GraphQLMaxAliases    int
 	GraphQLMaxFields     int // fields an operation expands to once its fragments are inlined
 	GraphQLMaxDirectives int
+	GraphQLMaxRepeats    int // times one field may be selected under the same response path
 	LogLevel             string
 }
 
@@ -83,6 +84,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		GraphQLMaxAliases:    r.int("GRAPHQL_MAX_ALIASES", 30),
 		GraphQLMaxFields:     r.int("GRAPHQL_MAX_FIELDS", 1000),
 		GraphQLMaxDirectives: r.int("GRAPHQL_MAX_DIRECTIVES", 50),
+		GraphQLMaxRepeats:    r.int("GRAPHQL_MAX_REPEATS", 20),
 		LogLevel:             r.str("LOG_LEVEL", "info"),
 	}
 	c.DemoData = r.bool("DEMO_DATA", !c.Production())

@@ -40,6 +40,7 @@ const (
 	codeTooManyAliases     lending.Code = "TOO_MANY_ALIASES"
 	codeTooManyFields      lending.Code = "TOO_MANY_FIELDS"
 	codeTooManyDirectives  lending.Code = "TOO_MANY_DIRECTIVES"
+	codeTooManyRepeats     lending.Code = "TOO_MANY_REPEATS"
 	codeComplexityExceeded lending.Code = "COMPLEXITY_LIMIT_EXCEEDED"
 	codeCancelled          lending.Code = "CANCELLED"
 	codeTimeout            lending.Code = "TIMEOUT"
@@ -54,7 +55,7 @@ func (s *Server) useCostLimits(srv interface {
 }, cache graphql.Cache[*ast.QueryDocument]) {
 	c := s.Config
 	srv.Use(operationShape{maxTokens: c.GraphQLMaxTokens, maxAliases: c.GraphQLMaxAliases, maxFields: c.GraphQLMaxFields,
-		maxDirectives: c.GraphQLMaxDirectives, cache: cache})
+		maxDirectives: c.GraphQLMaxDirectives, maxRepeats: c.GraphQLMaxRepeats, cache: cache})
 	srv.Use(&listCost{max: c.GraphQLMaxComplexity, assumed: max(c.GraphQLListSize, 1)})
 	srv.Use(clientGone{log: s.Log})
 }
@@ -80,11 +81,14 @@ func satMul(a, b int64) int64 {
 }
 
 // operationShape refuses, before parsing and validation, a query with too many tokens, or that
-// expands to too many fields, aliases or directives, or whose fragments spread themselves. A limit
-// of 0 is no limit.
+// expands to too many fields, aliases or directives, or whose fragments spread themselves; and,
+// once its fields are known to be few enough to inline, one that selects the same field (the same
+// response name under the same path) too many times: validation compares every two such fields
+// (OverlappingFieldsCanBeMerged), so 990 repeats of one field cost it half a million comparisons.
+// A limit of 0 is no limit; the repeats are only counted under a field limit.
 type operationShape struct {
-	maxTokens, maxAliases, maxFields, maxDirectives int
-	cache                                           graphql.Cache[*ast.QueryDocument] // validated documents: they fit
+	maxTokens, maxAliases, maxFields, maxDirectives, maxRepeats int
+	cache                                                       graphql.Cache[*ast.QueryDocument] // validated documents: they fit
 }
 
 var _ interface {
@@ -123,8 +127,67 @@ func (o operationShape) MutateOperationParameters(ctx context.Context, params *g
 		return refusal(codeTooManyAliases, "operation has %s aliases, which exceeds the limit of %d", count(s.aliases), o.maxAliases)
 	case o.maxDirectives > 0 && s.directives > int64(o.maxDirectives):
 		return refusal(codeTooManyDirectives, "operation has %s directives, which exceeds the limit of %d", count(s.directives), o.maxDirectives)
+	case o.maxFields > 0 && o.maxRepeats > 0:
+		if path, n := mostRepeated(doc); n > o.maxRepeats {
+			return refusal(codeTooManyRepeats, "operation selects %s %d times, which exceeds the limit of %d", path, n, o.maxRepeats)
+		}
 	}
 	return nil
+}
+
+// mostRepeated finds the field an operation or fragment selects most often under one response path,
+// fragments inlined (which the field limit makes safe). It returns that path and how often.
+func mostRepeated(doc *ast.QueryDocument) (string, int) {
+	fragments := make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
+	for _, f := range doc.Fragments {
+		fragments[f.Name] = f
+	}
+	var most struct {
+		path string
+		n    int
+	}
+	type node struct {
+		n        int
+		children map[string]*node
+	}
+	var inline func(at *node, path string, set ast.SelectionSet)
+	inline = func(at *node, path string, set ast.SelectionSet) {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				name := sel.Alias
+				if name == "" {
+					name = sel.Name
+				}
+				if at.children == nil {
+					at.children = map[string]*node{}
+				}
+				child := at.children[name]
+				if child == nil {
+					child = &node{}
+					at.children[name] = child
+				}
+				child.n++
+				if child.n > most.n {
+					most.path, most.n = path+name, child.n
+				}
+				inline(child, path+name+".", sel.SelectionSet)
+			case *ast.InlineFragment:
+				inline(at, path, sel.SelectionSet)
+			case *ast.FragmentSpread:
+				if def := fragments[sel.Name]; def != nil {
+					inline(at, path, def.SelectionSet)
+				}
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		inline(&node{}, "", op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		inline(&node{}, "", f.SelectionSet)
+	}
+	return most.path, most.n
 }
 
 // count writes n, or "too many to count" once it reached costCeiling.
