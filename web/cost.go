@@ -466,15 +466,15 @@ type skippedKey struct{}
 func (g clientGone) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	skipped := new(atomic.Int64)
 	resp := next(context.WithValue(ctx, skippedKey{}, skipped))
-	if ctx.Err() != nil && graphql.HasOperationContext(ctx) {
-		op := graphql.GetOperationContext(ctx)
-		name := op.OperationName
-		if op.Operation != nil {
-			name = op.Operation.Name
-		}
-		g.log.InfoContext(ctx, "graphql operation stopped: the request is over", "operation", name,
-			"reason", ctx.Err().Error(), "fields_not_resolved", skipped.Load())
+	if ctx.Err() == nil || !graphql.HasOperationContext(ctx) {
+		return resp
 	}
+	op := graphql.GetOperationContext(ctx)
+	if op.Operation == nil || (op.Operation.Operation == ast.Subscription && skipped.Load() == 0) {
+		return resp // a subscription ends by its context: nothing left undone
+	}
+	g.log.InfoContext(ctx, "graphql operation stopped: the request is over", "operation", op.Operation.Name,
+		"reason", ctx.Err().Error(), "fields_not_resolved", skipped.Load())
 	return resp
 }
 

@@ -109,6 +109,7 @@ func TestNestedListsRefusedBeforeSQL(t *testing.T) {
 	assert.Greater(t, resp.Errors[0].Extensions["cost"], float64(1_000_000), "100 applications, each with 100, each with 100")
 	assert.Nil(t, resp.Data)
 	assert.Equal(t, before, app.Store.Statements(), "refused before any statement")
+	assert.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", app.GraphQL(t, "", nestedLists, nil).Code(), "without a token too")
 
 	// one level of it is what the app asks
 	resp = app.GraphQL(t, token, `{ me { customer { applications { id status } } } }`, nil)

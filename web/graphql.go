@@ -142,7 +142,8 @@ func fromGraphQL(err error) bool {
 	return false
 }
 
-// depthLimit refuses operations nested deeper than max fields.
+// depthLimit refuses operations nested deeper than max fields. It follows fragment spreads without
+// memory, so it only ever sees operations whose expansion operationShape (cost.go) has bounded.
 type depthLimit struct{ max int }
 
 var _ interface {
