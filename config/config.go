@@ -40,7 +40,13 @@ type Config struct {
 	MaxUploadBytes       int64
 	WSReadLimit          int64
 	GraphQLMaxDepth      int
-	GraphQLMaxComplexity int
+	GraphQLMaxComplexity int // list-aware cost: each field 1, times the size of the lists around it
+	GraphQLListSize      int // items assumed in a list without a size argument (lists of paged types: 100)
+	GraphQLMaxTokens     int
+	GraphQLMaxAliases    int
+	GraphQLMaxFields     int // fields an operation expands to once its fragments are inlined
+	GraphQLMaxDirectives int
+	GraphQLMaxRepeats    int // times one field may be selected under the same response path
 	LogLevel             string
 
 	// TrustedProxies are the networks of the load balancers in front: from them the caller's
@@ -78,7 +84,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		MaxUploadBytes:       int64(r.int("MAX_UPLOAD_BYTES", 10<<20)),
 		WSReadLimit:          int64(r.int("WS_READ_LIMIT", 64<<10)),
 		GraphQLMaxDepth:      r.int("GRAPHQL_MAX_DEPTH", 15),
-		GraphQLMaxComplexity: r.int("GRAPHQL_MAX_COMPLEXITY", 500),
+		GraphQLMaxComplexity: r.int("GRAPHQL_MAX_COMPLEXITY", 20000),
+		GraphQLListSize:      r.int("GRAPHQL_LIST_SIZE", 5),
+		GraphQLMaxTokens:     r.int("GRAPHQL_MAX_TOKENS", 5000),
+		GraphQLMaxAliases:    r.int("GRAPHQL_MAX_ALIASES", 30),
+		GraphQLMaxFields:     r.int("GRAPHQL_MAX_FIELDS", 1000),
+		GraphQLMaxDirectives: r.int("GRAPHQL_MAX_DIRECTIVES", 50),
+		GraphQLMaxRepeats:    r.int("GRAPHQL_MAX_REPEATS", 20),
 		LogLevel:             r.str("LOG_LEVEL", "info"),
 	}
 	c.DemoData = r.bool("DEMO_DATA", !c.Production())

@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/google/uuid"
@@ -73,6 +77,51 @@ func BenchmarkLoanAccount(b *testing.B) {
 	for b.Loop() {
 		if resp := app.GraphQL(b, loan.token, query, map[string]any{"id": loan.loan}); len(resp.Errors) > 0 {
 			b.Fatal(resp.Errors)
+		}
+	}
+}
+
+// BenchmarkFragmentBomb measures refusing the issue's fragment bomb (60 levels, 2^60 fields once
+// inlined, 2.4 KB) through the server's handler, without a token: the target is under 10 ms.
+func BenchmarkFragmentBomb(b *testing.B) {
+	benchmarkRefusal(b, "", fragmentBomb(60), "TOO_MANY_FIELDS")
+}
+
+// BenchmarkNestedListsRefused measures refusing a customer's applications of applications of
+// applications, before any lookup.
+func BenchmarkNestedListsRefused(b *testing.B) {
+	app := apptest.Start(b)
+	benchmarkRefusalOn(b, app, app.CustomerToken(b, demo.TestPhone(2)), nestedLists, "COMPLEXITY_LIMIT_EXCEEDED")
+}
+
+// BenchmarkAliasFlood measures refusing 125 aliases of applications(first: 100).
+func BenchmarkAliasFlood(b *testing.B) {
+	benchmarkRefusal(b, "", aliased(125, "applications(first: 100) { edges { node { id } } }"), "TOO_MANY_ALIASES")
+}
+
+func benchmarkRefusal(b *testing.B, token, query, code string) {
+	benchmarkRefusalOn(b, apptest.Start(b), token, query, code)
+}
+
+// benchmarkRefusalOn posts query to the server's handler in process (no network) and checks it
+// is refused with code.
+func benchmarkRefusalOn(b *testing.B, app *apptest.App, token, query, code string) {
+	handler := app.Server.Handler()
+	body, err := json.Marshal(map[string]any{"query": query})
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := []byte(`"code":"` + code + `"`)
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if !bytes.Contains(rec.Body.Bytes(), want) {
+			b.Fatalf("not refused with %s: %s", code, rec.Body)
 		}
 	}
 }

@@ -44,7 +44,8 @@ func (s *Server) graphql() http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: s.Config.MaxUploadBytes, MaxMemory: 1 << 20})
 
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if s.Config.Production() {
 		srv.Use(noIntrospection{})
@@ -52,10 +53,10 @@ func (s *Server) graphql() http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.SetDisableSuggestion(s.Config.Production())
-	srv.Use(textArguments{})
+	s.useCostLimits(srv, queries) // before anything that walks the query: see cost.go
 	srv.Use(depthLimit{max: s.Config.GraphQLMaxDepth})
+	srv.Use(textArguments{})
 	srv.Use(codeFieldLimit{})
-	srv.Use(extension.FixedComplexityLimit(s.Config.GraphQLMaxComplexity))
 	srv.Use(operationMetrics{s})
 	// each operation gets its loaders: batching within it, nothing cached across operations of a
 	// WebSocket connection
@@ -117,6 +118,10 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 			code = lending.CodeInvalid
 		}
 	default:
+		if over, message, ok := requestOver(ctx); ok { // the client has gone: logged once, in cost.go
+			code, gqlErr.Message = over, message
+			break
+		}
 		s.Log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
 		gqlErr.Message = "internal error"
 	}
@@ -153,7 +158,8 @@ func fromGraphQL(err error) bool {
 	return false
 }
 
-// depthLimit refuses operations nested deeper than max fields.
+// depthLimit refuses operations nested deeper than max fields. It follows fragment spreads without
+// memory, so it only ever sees operations whose expansion operationShape (cost.go) has bounded.
 type depthLimit struct{ max int }
 
 var _ interface {

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -70,20 +69,16 @@ func TestDepthLimit(t *testing.T) {
 	})
 }
 
+// TestComplexityLimit: a list multiplies its fields' cost by its size, here first from a variable.
 func TestComplexityLimit(t *testing.T) {
 	app := apptest.Start(t)
 	token := app.PartnerToken(t)
-	aliases := func(n int) string {
-		var b strings.Builder
-		b.WriteString("{")
-		for i := range n {
-			fmt.Fprintf(&b, " a%d: me { role subject partner { name } }", i)
-		}
-		return b.String() + " }"
-	}
-	require.Empty(t, app.GraphQL(t, token, aliases(100), nil).Errors) // 400
-	resp := app.GraphQL(t, token, aliases(130), nil)                  // 520
+	// each alias: applications 1 + edges (1 + n × node (1 + id + four lists of 5 assumed items, 6 each)) = 2 + 26n
+	query := "query($n: Int) " + aliased(10, "applications(first: $n) { edges { node { id cart { name } offers { amount } files { id } events { status } } } }")
+	require.Empty(t, app.GraphQL(t, token, query, map[string]any{"n": 50}).Errors) // 13 020
+	resp := app.GraphQL(t, token, query, map[string]any{"n": 100})                 // 26 020
 	require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", resp.Code())
+	assert.Equal(t, "operation costs 26020, which exceeds the limit of 20000 (each field costs 1, times the size of the lists around it)", resp.Errors[0].Message)
 	assert.Nil(t, resp.Data)
 }
 
