@@ -124,7 +124,9 @@ func start(t testing.TB, worker bool, tweaks []func(*config.Config)) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Config = srv.HTTPServer(srv.Handler()) // the binary's timeouts
+	ts.Start()
 	t.Cleanup(ts.Close)
 	bg, stop := context.WithCancel(ctx)
 	stopped := make(chan struct{})
