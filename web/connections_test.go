@@ -68,7 +68,9 @@ func TestConnSlowBodyIsClosed(t *testing.T) {
 		resp := app.GraphQL(t, "", `{ __typename }`, nil)
 		require.Empty(t, resp.Errors)
 		assert.Equal(t, "Query", resp.Data["__typename"])
-		closedByServer(t, conn)
+		answer := closedByServer(t, conn)
+		assert.True(t, strings.HasPrefix(answer, "HTTP/1.1 408 "), "%s", answer)
+		assert.Contains(t, answer, `"type":"REQUEST_TIMEOUT"`)
 	})
 	t.Run("trickling", func(t *testing.T) {
 		conn := rawConn(t, app)
@@ -88,7 +90,8 @@ func TestConnSlowBodyIsClosed(t *testing.T) {
 				}
 			}
 		}()
-		closedByServer(t, conn)
+		answer := closedByServer(t, conn)
+		assert.True(t, strings.HasPrefix(answer, "HTTP/1.1 408 "), "%s", answer)
 	})
 	t.Run("slow headers", func(t *testing.T) {
 		conn := rawConn(t, app)
@@ -215,6 +218,34 @@ func TestConnWebSocketOutlivesHTTPTimeouts(t *testing.T) {
 		}
 	}
 
+	t.Run("graphql-ws: a client that answers ping frames stays, one that does not is closed", func(t *testing.T) {
+		app := apptest.Start(t, func(c *config.Config) { c.WSPingInterval = 200 * time.Millisecond })
+		token := app.PartnerToken(t)
+		init := func() *websocket.Conn {
+			conn := dial(t, app, "graphql-ws")
+			require.NoError(t, conn.WriteJSON(wsMessage{Type: "connection_init", Payload: map[string]any{"token": token}}))
+			require.Equal(t, "connection_ack", next(t, conn).Type)
+			return conn
+		}
+		reading, idle := init(), init()
+		// the reading client answers ping frames as it reads (gorilla's default ping handler)
+		for until := time.Now().Add(time.Second); time.Now().Before(until); {
+			var m wsMessage
+			require.NoError(t, reading.ReadJSON(&m))
+			require.Equal(t, "ka", m.Type)
+		}
+		require.NoError(t, reading.WriteJSON(wsMessage{ID: "1", Type: "start", Payload: map[string]any{"query": "{ me { role } }"}}))
+		assert.Equal(t, "data", next(t, reading).Type, "alive after five ping intervals")
+
+		// the idle one read nothing meanwhile, so answered no ping
+		var err error
+		for err == nil {
+			var m wsMessage
+			err = idle.ReadJSON(&m)
+		}
+		var netErr net.Error
+		assert.False(t, errors.As(err, &netErr) && netErr.Timeout(), "the server closed the connection: %v", err)
+	})
 	t.Run("a client that answers no ping is closed", func(t *testing.T) {
 		app := apptest.Start(t, func(c *config.Config) { c.WSPingInterval = 200 * time.Millisecond })
 		conn := subscribe(t, app, app.PartnerToken(t), map[string]any{})

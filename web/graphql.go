@@ -32,7 +32,7 @@ func (s *Server) graphql() http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(root.Config()))
 	readLimit := s.Config.WSReadLimit
 	srv.AddTransport(countedWebsocket{active: s.Metrics.WebSocketsActive, Websocket: transport.Websocket{
-		Implementation:        gorillaWebsocket{initTimeout: s.Config.WSInitTimeout}, // closes with 4408, not gqlgen's 1002
+		Implementation:        gorillaWebsocket{initTimeout: s.Config.WSInitTimeout, pingInterval: s.Config.WSPingInterval},
 		InitFunc:              s.websocketInit,
 		KeepAlivePingInterval: s.Config.WSPingInterval,
 		PingPongInterval:      s.Config.WSPingInterval,

@@ -22,7 +22,12 @@ import (
 // A connection must send connection_init within initTimeout, else it is closed with 4408
 // (graphql-transport-ws's "Connection initialisation timeout"); gqlgen's own init timeout would
 // close it with 1002, so its InitTimeout stays 0 and wsConnection keeps the timer.
-type gorillaWebsocket struct{ initTimeout time.Duration }
+//
+// Once initialised, a connection that stops answering pings is closed after two ping intervals:
+// gqlgen pings graphql-transport-ws connections itself (PingPongInterval); the older graphql-ws
+// protocol has no ping of its own, so those connections get WebSocket ping frames, which browsers
+// and client libraries answer by themselves.
+type gorillaWebsocket struct{ initTimeout, pingInterval time.Duration }
 
 var _ transport.WebsocketImplementation = gorillaWebsocket{}
 
@@ -40,6 +45,9 @@ func (g gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt tra
 	// the connection lives as long as it answers pings, each write bounded by writeTimeout
 	_ = conn.NetConn().SetDeadline(time.Time{})
 	if ws := wsConnectionFrom(r.Context()); ws != nil {
+		if sp := conn.Subprotocol(); g.pingInterval > 0 && (sp == "" || sp == "graphql-ws") {
+			ws.pingFrames(conn, g.pingInterval)
+		}
 		ws.awaitInit(conn, g.initTimeout)
 	}
 	return gorillaConn{conn}, nil
@@ -56,6 +64,8 @@ type wsConnection struct {
 	mu            sync.Mutex
 	state         wsState
 	initTimer     *time.Timer
+	pinger        func() // started once initialised; nil when gqlgen pings
+	done          chan struct{}
 	subscriptions int
 }
 
@@ -104,6 +114,28 @@ func (ws *wsConnection) awaitInit(conn *websocket.Conn, timeout time.Duration) {
 	})
 }
 
+// pingFrames makes conn, once initialised, send a ping frame every interval and close when no pong
+// has come for two intervals.
+func (ws *wsConnection) pingFrames(conn *websocket.Conn, interval time.Duration) {
+	// the pong handler runs on the reading goroutine, inside gqlgen's reads
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(2 * interval)) })
+	ws.pinger = func() {
+		_ = conn.SetReadDeadline(time.Now().Add(2 * interval))
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ws.done:
+				return
+			case <-tick.C:
+				if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)) != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
 // initialised records the connection_init; false when it came after the timeout had closed the
 // connection.
 func (ws *wsConnection) initialised() bool {
@@ -114,17 +146,21 @@ func (ws *wsConnection) initialised() bool {
 		if ws.initTimer != nil {
 			ws.initTimer.Stop()
 		}
+		if ws.pinger != nil {
+			go ws.pinger()
+		}
 	}
 	return ws.state == wsInitialised
 }
 
-// stop ends the init timer of a connection that has ended.
+// stop ends the timers of a connection that has ended.
 func (ws *wsConnection) stop() {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if ws.initTimer != nil {
 		ws.initTimer.Stop()
 	}
+	close(ws.done)
 }
 
 // countedWebsocket keeps the gauge of open WebSocket connections: Do returns when one ends. Each
@@ -137,7 +173,7 @@ type countedWebsocket struct {
 func (t countedWebsocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	t.active.Inc()
 	defer t.active.Dec()
-	ws := &wsConnection{}
+	ws := &wsConnection{done: make(chan struct{})}
 	defer ws.stop()
 	initFunc := t.InitFunc
 	t.InitFunc = func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
