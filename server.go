@@ -94,7 +94,7 @@ func run() error {
 	background := make(chan struct{})
 	go func() { srv.Background(ctx, cfg.JobWorker); close(background) }()
 	log.Info("serving", "addr", ln.Addr().String(), "env", cfg.Env)
-	err = serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout)
+	err = serve(ctx, ln, srv.HTTPServer(srv.Handler()), cfg.ShutdownTimeout)
 	<-background // the job in hand finishes or rolls back before the database goes
 	log.Info("stopped serving")
 	return err
@@ -115,17 +115,12 @@ func signingKey(cfg config.Config) (*ecdsa.PrivateKey, error) {
 	return auth.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt-signing-key.pem"))
 }
 
-// serve answers HTTP on ln until ctx ends, then drains requests within timeout and closes
-// WebSocket connections.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, timeout time.Duration) error {
+// serve answers HTTP on ln with httpSrv (its handler and connection timeouts) until ctx ends, then
+// drains requests within timeout and closes WebSocket connections.
+func serve(ctx context.Context, ln net.Listener, httpSrv *http.Server, timeout time.Duration) error {
 	base, closeConnections := context.WithCancel(context.Background())
 	defer closeConnections()
-	httpSrv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return base },
-	}
+	httpSrv.BaseContext = func(net.Listener) context.Context { return base }
 	// Shutdown does not track hijacked (WebSocket) connections: ending their context closes them.
 	httpSrv.RegisterOnShutdown(closeConnections)
 

@@ -34,7 +34,7 @@ func TestGracefulShutdown(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serve(ctx, ln, mux, 5*time.Second) }()
+	go func() { served <- serve(ctx, ln, app.Server.HTTPServer(mux), 5*time.Second) }()
 
 	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
 	ws, _, err := d.Dial("ws://"+ln.Addr().String()+"/graphql", nil)

@@ -163,7 +163,9 @@ func start(t testing.TB, url string, worker bool, tweaks []func(*config.Config))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Config = srv.HTTPServer(srv.Handler()) // the binary's timeouts
+	ts.Start()
 	t.Cleanup(ts.Close)
 	bg, stop := context.WithCancel(ctx)
 	stopped := make(chan struct{})

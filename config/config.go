@@ -52,6 +52,17 @@ type Config struct {
 	// TrustedProxies are the networks of the load balancers in front: from them the caller's
 	// address is the last X-Forwarded-For hop not in these networks. Empty: the peer's address.
 	TrustedProxies []netip.Prefix
+
+	// Connections: every HTTP connection has deadlines; WebSockets have their own (see web).
+	HTTPReadHeaderTimeout  time.Duration // a request's headers must arrive within it
+	HTTPBodyTimeout        time.Duration // a request's whole body must arrive within it
+	HTTPUploadTimeout      time.Duration // the same for file uploads
+	HTTPWriteTimeout       time.Duration // a (non-WebSocket) response must be written within it of the request's start
+	HTTPIdleTimeout        time.Duration // a keep-alive connection without a request is closed after it
+	WSInitTimeout          time.Duration // a WebSocket without connection_init within it is closed with 4408
+	WSPingInterval         time.Duration // a WebSocket that answers no ping within twice it is closed
+	WSMaxSubscriptions     int           // open subscriptions per WebSocket connection; 0: no limit
+	MaxCallerSubscriptions int           // open subscriptions per caller (role and subject) on an instance; 0: no limit
 }
 
 // Production tells whether the service runs in production mode.
@@ -92,6 +103,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		GraphQLMaxDirectives: r.int("GRAPHQL_MAX_DIRECTIVES", 50),
 		GraphQLMaxRepeats:    r.int("GRAPHQL_MAX_REPEATS", 20),
 		LogLevel:             r.str("LOG_LEVEL", "info"),
+
+		HTTPReadHeaderTimeout:  r.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second),
+		HTTPBodyTimeout:        r.duration("HTTP_BODY_TIMEOUT", 30*time.Second),
+		HTTPUploadTimeout:      r.duration("HTTP_UPLOAD_TIMEOUT", 2*time.Minute),
+		HTTPWriteTimeout:       r.duration("HTTP_WRITE_TIMEOUT", 60*time.Second),
+		HTTPIdleTimeout:        r.duration("HTTP_IDLE_TIMEOUT", 2*time.Minute),
+		WSInitTimeout:          r.duration("WS_INIT_TIMEOUT", 10*time.Second),
+		WSPingInterval:         r.duration("WS_PING_INTERVAL", 15*time.Second),
+		WSMaxSubscriptions:     r.int("WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20),
+		MaxCallerSubscriptions: r.int("MAX_SUBSCRIPTIONS_PER_CALLER", 100),
 	}
 	c.DemoData = r.bool("DEMO_DATA", !c.Production())
 	c.TrustedProxies = r.prefixes("TRUSTED_PROXIES")

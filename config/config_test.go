@@ -21,6 +21,15 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, ".data", c.DataDir)
 	assert.Equal(t, time.Hour, c.TokenTTL)
 	assert.Equal(t, 5*time.Second, c.DBQueryTimeout)
+	assert.Equal(t, 10*time.Second, c.HTTPReadHeaderTimeout)
+	assert.Equal(t, 30*time.Second, c.HTTPBodyTimeout)
+	assert.Equal(t, 2*time.Minute, c.HTTPUploadTimeout)
+	assert.Equal(t, time.Minute, c.HTTPWriteTimeout)
+	assert.Equal(t, 2*time.Minute, c.HTTPIdleTimeout)
+	assert.Equal(t, 10*time.Second, c.WSInitTimeout)
+	assert.Equal(t, 15*time.Second, c.WSPingInterval)
+	assert.Equal(t, 20, c.WSMaxSubscriptions)
+	assert.Equal(t, 100, c.MaxCallerSubscriptions)
 }
 
 func TestProduction(t *testing.T) {

@@ -32,11 +32,10 @@ func (s *Server) graphql() http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(root.Config()))
 	readLimit := s.Config.WSReadLimit
 	srv.AddTransport(countedWebsocket{active: s.Metrics.WebSocketsActive, Websocket: transport.Websocket{
-		Implementation:        gorillaWebsocket{},
+		Implementation:        gorillaWebsocket{initTimeout: s.Config.WSInitTimeout, pingInterval: s.Config.WSPingInterval},
 		InitFunc:              s.websocketInit,
-		InitTimeout:           10 * time.Second,
-		KeepAlivePingInterval: 15 * time.Second,
-		PingPongInterval:      15 * time.Second,
+		KeepAlivePingInterval: s.Config.WSPingInterval,
+		PingPongInterval:      s.Config.WSPingInterval,
 		PayloadReadLimit:      &readLimit,
 	}})
 	srv.AddTransport(transport.Options{})
@@ -58,6 +57,7 @@ func (s *Server) graphql() http.Handler {
 	srv.Use(textArguments{})
 	srv.Use(codeFieldLimit{})
 	srv.Use(operationMetrics{s})
+	srv.Use(s.subscriptionLimits()) // WebSocket only, and capped per connection and per caller
 	// each operation gets its loaders: batching within it, nothing cached across operations of a
 	// WebSocket connection
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

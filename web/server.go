@@ -45,7 +45,7 @@ func (s *Server) Background(ctx context.Context, worker bool) {
 // Handler mounts every route.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.Tokens.Authenticate, s.observe, s.limitBody, s.checkText, s.clientIP)
+	r.Use(s.Tokens.Authenticate, s.observe, s.connectionDeadlines, s.limitBody, s.checkText, s.clientIP)
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

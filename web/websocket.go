@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -16,11 +18,20 @@ import (
 //
 // Any origin may connect: callers authenticate with a token in connection_init, never with
 // cookies, so a foreign page gains nothing by opening a socket.
-type gorillaWebsocket struct{}
+//
+// A connection must send connection_init within initTimeout, else it is closed with 4408
+// (graphql-transport-ws's "Connection initialisation timeout"); gqlgen's own init timeout would
+// close it with 1002, so its InitTimeout stays 0 and wsConnection keeps the timer.
+//
+// Once initialised, a connection that stops answering pings is closed after two ping intervals:
+// gqlgen pings graphql-transport-ws connections itself (PingPongInterval); the older graphql-ws
+// protocol has no ping of its own, so those connections get WebSocket ping frames, which browsers
+// and client libraries answer by themselves.
+type gorillaWebsocket struct{ initTimeout, pingInterval time.Duration }
 
 var _ transport.WebsocketImplementation = gorillaWebsocket{}
 
-func (gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+func (g gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
 	upgrader := websocket.Upgrader{
 		Subprotocols:     opt.Subprotocols,
 		HandshakeTimeout: 10 * time.Second,
@@ -30,10 +41,130 @@ func (gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt trans
 	if err != nil {
 		return nil, err
 	}
+	// the request's body and write deadlines (connectionDeadlines) end with the upgrade: from here
+	// the connection lives as long as it answers pings, each write bounded by writeTimeout
+	_ = conn.NetConn().SetDeadline(time.Time{})
+	if ws := wsConnectionFrom(r.Context()); ws != nil {
+		if sp := conn.Subprotocol(); g.pingInterval > 0 && (sp == "" || sp == "graphql-ws") {
+			ws.pingFrames(conn, g.pingInterval)
+		}
+		ws.awaitInit(conn, g.initTimeout)
+	}
 	return gorillaConn{conn}, nil
 }
 
-// countedWebsocket keeps the gauge of open WebSocket connections: Do returns when one ends.
+// wsCloseInitTimeout is graphql-transport-ws's close code for a connection that sent no
+// connection_init in time.
+const wsCloseInitTimeout = 4408
+
+// wsConnection is what the server keeps of one WebSocket connection: whether it has initialised,
+// and its open subscriptions (subscriptionLimits). Every operation over the connection has it in
+// its context; an operation without one came over plain HTTP.
+type wsConnection struct {
+	mu            sync.Mutex
+	state         wsState
+	initTimer     *time.Timer
+	pinger        func() // started once initialised; nil when gqlgen pings
+	done          chan struct{}
+	subscriptions int
+}
+
+type wsState int
+
+const (
+	wsAwaitingInit wsState = iota
+	wsInitialised
+	wsInitTimedOut
+)
+
+type wsConnectionKey struct{}
+
+func withWSConnection(ctx context.Context, ws *wsConnection) context.Context {
+	return context.WithValue(ctx, wsConnectionKey{}, ws)
+}
+
+// wsConnectionFrom is the WebSocket connection an operation came over, or nil over plain HTTP.
+func wsConnectionFrom(ctx context.Context) *wsConnection {
+	ws, _ := ctx.Value(wsConnectionKey{}).(*wsConnection)
+	return ws
+}
+
+// awaitInit closes conn with 4408 unless initialised is called within timeout.
+func (ws *wsConnection) awaitInit(conn *websocket.Conn, timeout time.Duration) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if timeout <= 0 || ws.state != wsAwaitingInit {
+		return
+	}
+	ws.initTimer = time.AfterFunc(timeout, func() {
+		ws.mu.Lock()
+		timedOut := ws.state == wsAwaitingInit
+		if timedOut {
+			ws.state = wsInitTimedOut
+		}
+		ws.mu.Unlock()
+		if !timedOut {
+			return
+		}
+		// WriteControl may run beside gqlgen's reader; the expired read deadline then wakes that
+		// reader, which closes the connection (its own close frame is not sent: one was)
+		_ = conn.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(wsCloseInitTimeout, "Connection initialisation timeout"), time.Now().Add(writeTimeout))
+		_ = conn.SetReadDeadline(time.Now())
+	})
+}
+
+// pingFrames makes conn, once initialised, send a ping frame every interval and close when no pong
+// has come for two intervals.
+func (ws *wsConnection) pingFrames(conn *websocket.Conn, interval time.Duration) {
+	// the pong handler runs on the reading goroutine, inside gqlgen's reads
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(2 * interval)) })
+	ws.pinger = func() {
+		_ = conn.SetReadDeadline(time.Now().Add(2 * interval))
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ws.done:
+				return
+			case <-tick.C:
+				if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)) != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// initialised records the connection_init; false when it came after the timeout had closed the
+// connection.
+func (ws *wsConnection) initialised() bool {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.state == wsAwaitingInit {
+		ws.state = wsInitialised
+		if ws.initTimer != nil {
+			ws.initTimer.Stop()
+		}
+		if ws.pinger != nil {
+			go ws.pinger()
+		}
+	}
+	return ws.state == wsInitialised
+}
+
+// stop ends the timers of a connection that has ended.
+func (ws *wsConnection) stop() {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.initTimer != nil {
+		ws.initTimer.Stop()
+	}
+	close(ws.done)
+}
+
+// countedWebsocket keeps the gauge of open WebSocket connections: Do returns when one ends. Each
+// connection's operations carry its wsConnection in their context.
 type countedWebsocket struct {
 	transport.Websocket
 	active prometheus.Gauge
@@ -42,7 +173,19 @@ type countedWebsocket struct {
 func (t countedWebsocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	t.active.Inc()
 	defer t.active.Dec()
-	t.Websocket.Do(w, r, exec)
+	ws := &wsConnection{done: make(chan struct{})}
+	defer ws.stop()
+	initFunc := t.InitFunc
+	t.InitFunc = func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		if !ws.initialised() {
+			return ctx, nil, errors.New("connection initialisation timeout") // closed already, with 4408
+		}
+		if initFunc == nil {
+			return ctx, nil, nil
+		}
+		return initFunc(ctx, payload)
+	}
+	t.Websocket.Do(w, r.WithContext(withWSConnection(r.Context(), ws)), exec)
 }
 
 // writeTimeout bounds each write, so a peer that stops reading cannot hold a writer forever.
