@@ -25,8 +25,8 @@ func (s *Server) otpAdminRoutes(r chi.Router) {
 		r.Put("/project", s.otpAdmin(s.updateOTPProject))
 		r.Post("/project/enable", s.otpAdmin(s.enableOTPProject(true)))
 		r.Post("/project/disable", s.otpAdmin(s.enableOTPProject(false)))
-		r.Post("/rule", s.otpAdmin(s.createOTPRule))
-		r.Put("/rule", s.otpAdmin(s.updateOTPRule))
+		r.Post("/rule", s.otpAdmin(s.putOTPRule(false)))
+		r.Put("/rule", s.otpAdmin(s.putOTPRule(true)))
 		r.Post("/rule/list", s.otpAdmin(s.listOTPRules))
 		r.Delete("/rule/{id}", s.otpAdmin(s.deleteOTPRule))
 		r.Post("/exception", s.otpAdmin(s.addOTPException))
@@ -302,30 +302,24 @@ func ruleJSON(r store.OTPRule) map[string]any {
 	}
 }
 
-func (s *Server) createOTPRule(r *http.Request, caller lending.Principal) (any, error) {
-	var body otpRuleBody
-	if err := decodeJSON(r, &body); err != nil {
-		return nil, err
+// putOTPRule creates a rule, or with update changes the one the body's id names.
+func (s *Server) putOTPRule(update bool) func(r *http.Request, caller lending.Principal) (any, error) {
+	put := s.Lending.CreateOTPRule
+	if update {
+		put = s.Lending.UpdateOTPRule
 	}
-	in, err := body.input(false)
-	if err != nil {
-		return nil, err
+	return func(r *http.Request, caller lending.Principal) (any, error) {
+		var body otpRuleBody
+		if err := decodeJSON(r, &body); err != nil {
+			return nil, err
+		}
+		in, err := body.input(update)
+		if err != nil {
+			return nil, err
+		}
+		rule, err := put(r.Context(), caller, in)
+		return map[string]any{"id": rule.ID}, err
 	}
-	rule, err := s.Lending.CreateOTPRule(r.Context(), caller, in)
-	return map[string]any{"id": rule.ID}, err
-}
-
-func (s *Server) updateOTPRule(r *http.Request, caller lending.Principal) (any, error) {
-	var body otpRuleBody
-	if err := decodeJSON(r, &body); err != nil {
-		return nil, err
-	}
-	in, err := body.input(true)
-	if err != nil {
-		return nil, err
-	}
-	rule, err := s.Lending.UpdateOTPRule(r.Context(), caller, in)
-	return map[string]any{"id": rule.ID}, err
 }
 
 func (s *Server) listOTPRules(r *http.Request, caller lending.Principal) (any, error) {
