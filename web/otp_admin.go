@@ -180,12 +180,17 @@ func (s *Server) listOTPProjects(r *http.Request, caller lending.Principal) (any
 	return map[string]any{"projects": projects}, err
 }
 
-func (s *Server) createOTPProject(r *http.Request, caller lending.Principal) (any, error) {
+// otpProjectInput decodes a project body (O2, O5) into the domain's input.
+func otpProjectInput(r *http.Request) (lending.OTPPurposeInput, error) {
 	var body otpProjectBody
 	if err := decodeJSON(r, &body); err != nil {
-		return nil, err
+		return lending.OTPPurposeInput{}, err
 	}
-	in, err := body.input()
+	return body.input()
+}
+
+func (s *Server) createOTPProject(r *http.Request, caller lending.Principal) (any, error) {
+	in, err := otpProjectInput(r)
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +199,7 @@ func (s *Server) createOTPProject(r *http.Request, caller lending.Principal) (an
 }
 
 func (s *Server) updateOTPProject(r *http.Request, caller lending.Principal) (any, error) {
-	var body otpProjectBody
-	if err := decodeJSON(r, &body); err != nil {
-		return nil, err
-	}
-	in, err := body.input()
+	in, err := otpProjectInput(r)
 	if err != nil {
 		return nil, err
 	}
