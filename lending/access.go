@@ -82,15 +82,18 @@ type Page[T any] struct {
 	HasNext bool
 }
 
-// pageSize checks how many items a page is asked to hold: 0 to 100.
+// MaxPageSize is the most items a page holds: what a list's `first` may ask for.
+const MaxPageSize = 100
+
+// pageSize checks how many items a page is asked to hold: 0 to MaxPageSize.
 func pageSize(limit int) error {
-	if limit < 0 || limit > 100 {
-		return Errorf(CodeInvalid, "first must be between 0 and 100")
+	if limit < 0 || limit > MaxPageSize {
+		return Errorf(CodeInvalid, "first must be between 0 and %d", MaxPageSize)
 	}
 	return nil
 }
 
-// readPage reads a page of limit (0..100) items, asking for one more to tell whether more follow.
+// readPage reads a page of limit (0..MaxPageSize) items, asking for one more to tell whether more follow.
 func readPage[T any](limit int, read func(limit int) ([]T, error)) (Page[T], error) {
 	if err := pageSize(limit); err != nil {
 		return Page[T]{}, err

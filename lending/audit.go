@@ -24,8 +24,8 @@ func (s *Service) AuditTrail(ctx context.Context, caller Principal, entity, enti
 	if caller.Role != RoleEmployee {
 		return nil, Errorf(CodeForbidden, "only employees read the audit trail")
 	}
-	if limit < 0 || limit > 100 {
-		return nil, Errorf(CodeInvalid, "first must be between 0 and 100")
+	if err := pageSize(limit); err != nil {
+		return nil, err
 	}
 	return s.Store.AuditTrail(ctx, entity, entityID, beforeID, limit)
 }

@@ -133,8 +133,8 @@ func (s *Service) SearchCustomers(ctx context.Context, caller Principal, m store
 	if caller.Role != RoleEmployee {
 		return nil, false, Errorf(CodeForbidden, "only employees search customers")
 	}
-	if first < 0 || first > 100 {
-		return nil, false, Errorf(CodeInvalid, "first must be between 0 and 100")
+	if err := pageSize(first); err != nil {
+		return nil, false, err
 	}
 	m = trimmed(m)
 	if m == (store.CustomerMatch{}) {

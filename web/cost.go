@@ -44,7 +44,7 @@ const (
 	codeComplexityExceeded lending.Code = "COMPLEXITY_LIMIT_EXCEEDED"
 	codeCancelled          lending.Code = "CANCELLED"
 	codeTimeout            lending.Code = "TIMEOUT"
-	pageCap                             = 100 // the largest page a connection or a sized list serves (first: 0…100)
+	pageCap                             = lending.MaxPageSize // the largest page a connection or a sized list serves
 	costCeiling                         = math.MaxInt64 / 4
 )
 
