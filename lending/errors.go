@@ -68,14 +68,25 @@ func Throttled(code Code, wait time.Duration, format string, args ...any) error 
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), RetryAfter: wait}
 }
 
+// outageRetry is when a request refused by a database outage may be tried again.
+const outageRetry = 5 * time.Second
+
 // RetryAfterSeconds returns in whole seconds (rounded up, at least 1) when a refused request may be
-// tried again, or 0 when err says nothing of it.
+// tried again: a throttled one's own wait, a database outage's outageRetry; 0 when err says nothing
+// of it.
 func RetryAfterSeconds(err error) int {
 	var e *Error
-	if !errors.As(err, &e) || e.RetryAfter <= 0 {
+	wait := time.Duration(0)
+	switch {
+	case errors.As(err, &e):
+		wait = e.RetryAfter
+	case errors.Is(err, store.ErrUnavailable):
+		wait = outageRetry
+	}
+	if wait <= 0 {
 		return 0
 	}
-	return int((e.RetryAfter + time.Second - 1) / time.Second)
+	return int((wait + time.Second - 1) / time.Second)
 }
 
 // ErrorCode returns the code of err: its own, CodeUnavailable when the database could not be

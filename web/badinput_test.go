@@ -254,6 +254,7 @@ func TestDatabaseOutage(t *testing.T) {
 	} {
 		gqlResp := app.GraphQL(t, p.token, q, map[string]any{"id": guid})
 		assert.Equal(t, "UNAVAILABLE", gqlResp.Code(), "%v", gqlResp.Errors)
+		assert.EqualValues(t, 5, gqlResp.Errors[0].Extensions["retryAfter"], "GraphQL says when to retry, as REST does")
 	}
 	assert.Equal(t, http.StatusServiceUnavailable, app.Do(t, http.MethodGet, "/readyz", nil, nil).Status)
 	assert.NotContains(t, app.Logs.String(), "internal error")

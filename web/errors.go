@@ -54,12 +54,9 @@ func statusFor(code lending.Code) int {
 	return http.StatusBadRequest
 }
 
-// unavailableRetry is the Retry-After of a database outage, in seconds.
-const unavailableRetry = "5"
-
 // writeError answers err in the platform's REST shape. Internal errors are logged with the trace
-// id and shown only as "internal error"; a database outage is logged as a warning and answered
-// 503 with a Retry-After.
+// id and shown only as "internal error"; a database outage is logged as a warning. A refusal that
+// says when to retry (throttling, an outage) carries it as Retry-After.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := lending.ErrorCode(err)
 	switch code {
@@ -67,7 +64,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.ErrorContext(r.Context(), "internal error", "err", err, "path", r.URL.Path)
 	case lending.CodeUnavailable:
 		s.Log.WarnContext(r.Context(), "database unavailable", "err", err, "path", r.URL.Path)
-		w.Header().Set("Retry-After", unavailableRetry)
 	}
 	s.Metrics.Errors.WithLabelValues("rest", string(code)).Inc()
 	if code == lending.CodeUnauthenticated {

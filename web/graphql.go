@@ -102,12 +102,6 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		if len(domainErr.Fields) > 0 {
 			gqlErr.Extensions = map[string]any{"fields": domainErr.Fields}
 		}
-		if wait := lending.RetryAfterSeconds(domainErr); wait > 0 {
-			if gqlErr.Extensions == nil {
-				gqlErr.Extensions = map[string]any{}
-			}
-			gqlErr.Extensions["retryAfter"] = wait
-		}
 	case lending.ErrorCode(err) == lending.CodeUnavailable: // the database could not be reached
 		s.Log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
 		code, gqlErr.Message = lending.CodeUnavailable, lending.ErrorMessage(err)
@@ -127,6 +121,9 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	if gqlErr.Extensions == nil {
 		gqlErr.Extensions = map[string]any{}
+	}
+	if wait := lending.RetryAfterSeconds(err); wait > 0 {
+		gqlErr.Extensions["retryAfter"] = wait
 	}
 	s.Metrics.Errors.WithLabelValues("graphql", string(code)).Inc()
 	switch code {
