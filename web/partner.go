@@ -205,8 +205,8 @@ func decodeJSON(r *http.Request, dst any) error {
 		return lending.Invalid([]lending.FieldError{{Field: jsonPath(typeErr.Field), Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}})
 	case !errors.As(err, &syntaxErr) && !errors.Is(err, io.ErrUnexpectedEOF):
 		// a value its Go type refused by an error of its own, which does not say where
-		if at := badValuePath(body, dst); at != "" {
-			return lending.Invalid([]lending.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
+		if refused := refusedValue(body, dst, err); refused != nil {
+			return refused
 		}
 	}
 	return lending.Errorf(lending.CodeInvalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
@@ -231,6 +231,16 @@ func jsonKind(goKind string) string {
 	return "number"
 }
 
+// refusedValue names the value of doc that dst's Go type refused with err (an error of its own,
+// which does not say where), or is nil when it cannot tell.
+func refusedValue(doc []byte, dst any, err error) error {
+	at := badValuePath(doc, dst)
+	if at == "" {
+		return nil
+	}
+	return lending.Invalid([]lending.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
+}
+
 // remarshal turns a checked JSON document into the request type.
 func remarshal(raw map[string]any, dst any) error {
 	b, err := json.Marshal(raw)
@@ -238,8 +248,8 @@ func remarshal(raw map[string]any, dst any) error {
 		return err
 	}
 	if err := json.Unmarshal(b, dst); err != nil {
-		if at := badValuePath(b, dst); at != "" {
-			return lending.Invalid([]lending.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
+		if refused := refusedValue(b, dst, err); refused != nil {
+			return refused
 		}
 		return lending.Errorf(lending.CodeInvalid, "malformed request: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
