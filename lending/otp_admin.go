@@ -87,10 +87,16 @@ func (s *Service) OTPPurpose(ctx context.Context, caller Principal, name string)
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
+	return purposeByName(ctx, name, s.Store.OTPSettingsFor)
+}
+
+// purposeByName finds a purpose with find: a name that is no purpose's, or cannot be one, is
+// OTP_PURPOSE_NOT_FOUND.
+func purposeByName(ctx context.Context, name string, find func(context.Context, string) (store.OTPSettings, error)) (store.OTPSettings, error) {
 	if !purposeName.MatchString(name) {
 		return store.OTPSettings{}, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
 	}
-	p, err := s.Store.OTPSettingsFor(ctx, name)
+	p, err := find(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		err = Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
 	}
@@ -134,14 +140,8 @@ func (s *Service) UpdateOTPPurpose(ctx context.Context, caller Principal, in OTP
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
-	if !purposeName.MatchString(in.Name) {
-		return store.OTPSettings{}, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", in.Name)
-	}
 	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPSettings, error) {
-		p, err := q.OTPPurposeForUpdate(ctx, in.Name)
-		if errors.Is(err, store.ErrNotFound) {
-			return p, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", in.Name)
-		}
+		p, err := purposeByName(ctx, in.Name, q.OTPPurposeForUpdate)
 		if err != nil {
 			return p, err
 		}
@@ -245,9 +245,7 @@ func (s *Service) CreateOTPRule(ctx context.Context, caller Principal, in OTPRul
 		return r, Invalid(sortFields(errs))
 	}
 	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPRule, error) {
-		if _, err := q.OTPPurposeForUpdate(ctx, in.Purpose); errors.Is(err, store.ErrNotFound) {
-			return r, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", in.Purpose)
-		} else if err != nil {
+		if _, err := purposeByName(ctx, in.Purpose, q.OTPPurposeForUpdate); err != nil {
 			return r, err
 		}
 		out, err := q.InsertOTPRule(ctx, r)
