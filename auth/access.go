@@ -2,23 +2,22 @@ package auth
 
 import (
 	"context"
+	"lendgraph/domain"
 	"net/http"
 	"slices"
 	"strings"
-
-	"lendgraph/lending"
 )
 
 type callerKey struct{}
 
 // caller is what the request's credentials turned out to be: a principal, an error, or neither.
 type caller struct {
-	principal lending.Principal
+	principal domain.Principal
 	err       error
 }
 
 // WithPrincipal returns ctx carrying an authenticated principal.
-func WithPrincipal(ctx context.Context, p lending.Principal) context.Context {
+func WithPrincipal(ctx context.Context, p domain.Principal) context.Context {
 	return context.WithValue(ctx, callerKey{}, caller{principal: p})
 }
 
@@ -29,23 +28,23 @@ func withRejected(ctx context.Context, err error) context.Context {
 
 // Authorize is the one check of who may do what: it returns the caller when they are authenticated
 // and hold one of roles (any role when none are listed), and a coded error otherwise.
-func Authorize(ctx context.Context, roles ...lending.Role) (lending.Principal, error) {
+func Authorize(ctx context.Context, roles ...domain.Role) (domain.Principal, error) {
 	c, _ := ctx.Value(callerKey{}).(caller)
 	if c.err != nil {
-		return lending.Principal{}, c.err
+		return domain.Principal{}, c.err
 	}
 	if c.principal.Role == "" {
-		return lending.Principal{}, lending.Errorf(lending.CodeUnauthenticated, "authentication required")
+		return domain.Principal{}, domain.Errorf(domain.CodeUnauthenticated, "authentication required")
 	}
 	if len(roles) > 0 && !slices.Contains(roles, c.principal.Role) {
-		return lending.Principal{}, lending.Errorf(lending.CodeForbidden, "not allowed for role %s", c.principal.Role)
+		return domain.Principal{}, domain.Errorf(domain.CodeForbidden, "not allowed for role %s", c.principal.Role)
 	}
 	return c.principal, nil
 }
 
 // Caller is the principal of a request that has passed Authorize (a route's or field's access
 // check); the zero Principal otherwise.
-func Caller(ctx context.Context) lending.Principal {
+func Caller(ctx context.Context) domain.Principal {
 	p, _ := Authorize(ctx)
 	return p
 }
@@ -66,7 +65,7 @@ func (t *Tokens) Authenticate(next http.Handler) http.Handler {
 func (t *Tokens) ContextFor(ctx context.Context, header string) context.Context {
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return withRejected(ctx, lending.Errorf(lending.CodeUnauthenticated, "authorization must be a Bearer token"))
+		return withRejected(ctx, domain.Errorf(domain.CodeUnauthenticated, "authorization must be a Bearer token"))
 	}
 	p, err := t.Verify(strings.TrimSpace(token))
 	if err != nil {

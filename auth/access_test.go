@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
+	"lendgraph/domain"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,28 +15,26 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"lendgraph/lending"
 )
 
 func TestAuthorize(t *testing.T) {
-	customer := WithPrincipal(context.Background(), lending.Principal{Role: lending.RoleCustomer, Subject: "g"})
+	customer := WithPrincipal(context.Background(), domain.Principal{Role: domain.RoleCustomer, Subject: "g"})
 
 	_, err := Authorize(context.Background())
-	assert.Equal(t, lending.CodeUnauthenticated, lending.ErrorCode(err), "no token")
+	assert.Equal(t, domain.CodeUnauthenticated, domain.ErrorCode(err), "no token")
 
 	p, err := Authorize(customer)
 	require.NoError(t, err, "any role")
 	assert.Equal(t, "g", p.Subject)
-	_, err = Authorize(customer, lending.RoleEmployee, lending.RoleCustomer)
+	_, err = Authorize(customer, domain.RoleEmployee, domain.RoleCustomer)
 	assert.NoError(t, err, "one of the roles")
-	_, err = Authorize(customer, lending.RoleEmployee)
-	assert.Equal(t, lending.CodeForbidden, lending.ErrorCode(err), "another role")
-	assert.Equal(t, "not allowed for role customer", lending.ErrorMessage(err))
+	_, err = Authorize(customer, domain.RoleEmployee)
+	assert.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "another role")
+	assert.Equal(t, "not allowed for role customer", domain.ErrorMessage(err))
 
-	rejected := withRejected(context.Background(), lending.Errorf(lending.CodeUnauthenticated, "invalid token: expired"))
+	rejected := withRejected(context.Background(), domain.Errorf(domain.CodeUnauthenticated, "invalid token: expired"))
 	_, err = Authorize(rejected)
-	assert.Equal(t, "invalid token: expired", lending.ErrorMessage(err), "a refused token says why")
+	assert.Equal(t, "invalid token: expired", domain.ErrorMessage(err), "a refused token says why")
 }
 
 func TestTokenRoundTrip(t *testing.T) {
@@ -43,10 +42,10 @@ func TestTokenRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	tokens, err := NewTokens(context.Background(), key, "lendgraph", time.Minute, nil)
 	require.NoError(t, err)
-	for _, p := range []lending.Principal{
-		{Role: lending.RoleCustomer, Subject: "5b1f7c0e-1111-4f00-8000-000000000001", DeviceID: "device"},
-		{Role: lending.RoleEmployee, Subject: "1"},
-		{Role: lending.RolePartner, Subject: "demo", Partner: "demo"},
+	for _, p := range []domain.Principal{
+		{Role: domain.RoleCustomer, Subject: "5b1f7c0e-1111-4f00-8000-000000000001", DeviceID: "device"},
+		{Role: domain.RoleEmployee, Subject: "1"},
+		{Role: domain.RolePartner, Subject: "demo", Partner: "demo"},
 	} {
 		raw, err := tokens.Issue(p)
 		require.NoError(t, err)
@@ -56,11 +55,11 @@ func TestTokenRoundTrip(t *testing.T) {
 	}
 
 	tokens.now = func() time.Time { return time.Now().Add(2 * time.Minute) }
-	raw, err := tokens.Issue(lending.Principal{Role: lending.RoleEmployee, Subject: "1"})
+	raw, err := tokens.Issue(domain.Principal{Role: domain.RoleEmployee, Subject: "1"})
 	require.NoError(t, err)
 	tokens.now = time.Now
 	_, err = tokens.Verify(raw)
-	assert.Equal(t, "invalid token: rejected", lending.ErrorMessage(err), "issued in the future")
+	assert.Equal(t, "invalid token: rejected", domain.ErrorMessage(err), "issued in the future")
 }
 
 func TestSigningKeyFile(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"lendgraph/domain"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,17 +21,15 @@ import (
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
-
-	"lendgraph/lending"
 )
 
 // Claims are the claims of a lendgraph token. Tokens of an external issuer (Keycloak) may carry the
 // role in realm_access.roles instead of role.
 type Claims struct {
 	jwt.RegisteredClaims
-	Role        lending.Role `json:"role,omitempty"`
-	AZP         string       `json:"azp,omitempty"`
-	DeviceID    string       `json:"device_id,omitempty"`
+	Role        domain.Role `json:"role,omitempty"`
+	AZP         string      `json:"azp,omitempty"`
+	DeviceID    string      `json:"device_id,omitempty"`
 	RealmAccess struct {
 		Roles []string `json:"roles"`
 	} `json:"realm_access,omitzero"`
@@ -77,7 +76,7 @@ func NewTokens(ctx context.Context, key *ecdsa.PrivateKey, issuer string, ttl ti
 func (t *Tokens) TTL() time.Duration { return t.ttl }
 
 // Issue signs a token for p.
-func (t *Tokens) Issue(p lending.Principal) (string, error) {
+func (t *Tokens) Issue(p domain.Principal) (string, error) {
 	now := t.now()
 	id := make([]byte, 16)
 	if _, err := rand.Read(id); err != nil {
@@ -102,7 +101,7 @@ func (t *Tokens) Issue(p lending.Principal) (string, error) {
 }
 
 // Verify checks a token's signature, issuer, expiry and role and returns its principal.
-func (t *Tokens) Verify(raw string) (lending.Principal, error) {
+func (t *Tokens) Verify(raw string) (domain.Principal, error) {
 	var claims Claims
 	_, err := jwt.ParseWithClaims(raw, &claims, t.keyFor,
 		jwt.WithValidMethods([]string{"ES256", "RS256", "PS256"}),
@@ -112,19 +111,19 @@ func (t *Tokens) Verify(raw string) (lending.Principal, error) {
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil {
-		return lending.Principal{}, lending.Errorf(lending.CodeUnauthenticated, "invalid token: %s", reason(err))
+		return domain.Principal{}, domain.Errorf(domain.CodeUnauthenticated, "invalid token: %s", reason(err))
 	}
 	role := claims.Role
 	if role == "" {
 		role = roleFromRealm(claims.RealmAccess.Roles)
 	}
 	if !role.Valid() || claims.Subject == "" {
-		return lending.Principal{}, lending.Errorf(lending.CodeUnauthenticated, "invalid token: no known role or subject")
+		return domain.Principal{}, domain.Errorf(domain.CodeUnauthenticated, "invalid token: no known role or subject")
 	}
-	p := lending.Principal{Role: role, Subject: claims.Subject, DeviceID: claims.DeviceID}
-	if role == lending.RolePartner {
+	p := domain.Principal{Role: role, Subject: claims.Subject, DeviceID: claims.DeviceID}
+	if role == domain.RolePartner {
 		if claims.AZP == "" {
-			return lending.Principal{}, lending.Errorf(lending.CodeUnauthenticated, "invalid token: partner token without azp")
+			return domain.Principal{}, domain.Errorf(domain.CodeUnauthenticated, "invalid token: partner token without azp")
 		}
 		p.Partner = claims.AZP
 	}
@@ -166,8 +165,8 @@ func reason(err error) string {
 	return "rejected"
 }
 
-func roleFromRealm(roles []string) lending.Role {
-	for _, r := range []lending.Role{lending.RoleEmployee, lending.RolePartner, lending.RoleCustomer} {
+func roleFromRealm(roles []string) domain.Role {
+	for _, r := range []domain.Role{domain.RoleEmployee, domain.RolePartner, domain.RoleCustomer} {
 		if slices.Contains(roles, string(r)) {
 			return r
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"lendgraph/billing"
+	"lendgraph/domain"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
 	"lendgraph/scalars"
@@ -67,7 +68,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	HasRole func(ctx context.Context, obj any, next graphql.Resolver, roles []lending.Role) (res any, err error)
+	HasRole func(ctx context.Context, obj any, next graphql.Resolver, roles []domain.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -1382,7 +1383,7 @@ type PrepaymentResolver interface {
 	Type(ctx context.Context, obj *store.PrepaymentRequest) (model.PrepaymentType, error)
 }
 type QueryResolver interface {
-	Me(ctx context.Context) (*lending.Principal, error)
+	Me(ctx context.Context) (*domain.Principal, error)
 	Application(ctx context.Context, id string) (*store.Application, error)
 	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
 	Loans(ctx context.Context, first *int, after *string, filter *model.LoanFilter) (*model.LoanConnection, error)
@@ -1418,12 +1419,12 @@ type TransactionOrderResolver interface {
 	AdditionalData(ctx context.Context, obj *store.TransactionOrder) (map[string]any, error)
 }
 type ViewerResolver interface {
-	Customer(ctx context.Context, obj *lending.Principal) (*store.Customer, error)
-	Employee(ctx context.Context, obj *lending.Principal) (*store.Employee, error)
-	Partner(ctx context.Context, obj *lending.Principal) (*store.Partner, error)
-	Loans(ctx context.Context, obj *lending.Principal) ([]*store.Loan, error)
-	Balance(ctx context.Context, obj *lending.Principal) (*lending.Balance, error)
-	FinancialSources(ctx context.Context, obj *lending.Principal) ([]*store.FinancialSource, error)
+	Customer(ctx context.Context, obj *domain.Principal) (*store.Customer, error)
+	Employee(ctx context.Context, obj *domain.Principal) (*store.Employee, error)
+	Partner(ctx context.Context, obj *domain.Principal) (*store.Partner, error)
+	Loans(ctx context.Context, obj *domain.Principal) ([]*store.Loan, error)
+	Balance(ctx context.Context, obj *domain.Principal) (*lending.Balance, error)
+	FinancialSources(ctx context.Context, obj *domain.Principal) ([]*store.FinancialSource, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -11696,8 +11697,8 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roles",
-		func(ctx context.Context, v any) ([]lending.Role, error) {
-			return ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]domain.Role, error) {
+			return ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16131,7 +16132,7 @@ func (ec *executionContext) _Customer_balance(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.Balance
 					return zeroVal, err
@@ -16182,7 +16183,7 @@ func (ec *executionContext) _Customer_financialSources(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.FinancialSource
 					return zeroVal, err
@@ -16243,7 +16244,7 @@ func (ec *executionContext) _Customer_gender(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -16284,7 +16285,7 @@ func (ec *executionContext) _Customer_birthDate(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *time.Time
 					return zeroVal, err
@@ -16325,7 +16326,7 @@ func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -16366,7 +16367,7 @@ func (ec *executionContext) _Customer_additionalData(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal map[string]any
 					return zeroVal, err
@@ -16407,7 +16408,7 @@ func (ec *executionContext) _Customer_version(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal int
 					return zeroVal, err
@@ -16448,7 +16449,7 @@ func (ec *executionContext) _Customer_addresses(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Address
 					return zeroVal, err
@@ -16498,7 +16499,7 @@ func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphq
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Contact
 					return zeroVal, err
@@ -16548,7 +16549,7 @@ func (ec *executionContext) _Customer_cards(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Card
 					return zeroVal, err
@@ -16598,7 +16599,7 @@ func (ec *executionContext) _Customer_employment(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Employment
 					return zeroVal, err
@@ -16648,7 +16649,7 @@ func (ec *executionContext) _Customer_applications(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Application
 					return zeroVal, err
@@ -16698,7 +16699,7 @@ func (ec *executionContext) _Customer_loans(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Loan
 					return zeroVal, err
@@ -16748,7 +16749,7 @@ func (ec *executionContext) _Customer_documents(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*lending.DocumentView
 					return zeroVal, err
@@ -16798,7 +16799,7 @@ func (ec *executionContext) _Customer_flags(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*lending.FlagView
 					return zeroVal, err
@@ -16848,7 +16849,7 @@ func (ec *executionContext) _Customer_restrictions(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.Restrictions
 					return zeroVal, err
@@ -19439,7 +19440,7 @@ func (ec *executionContext) _FinancialSource_bindings(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.ProviderSource
 					return zeroVal, err
@@ -24283,7 +24284,7 @@ func (ec *executionContext) _Loan_rate(ctx context.Context, field graphql.Collec
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *decimal.Decimal
 					return zeroVal, err
@@ -24324,7 +24325,7 @@ func (ec *executionContext) _Loan_discountType(ctx context.Context, field graphq
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -24365,7 +24366,7 @@ func (ec *executionContext) _Loan_discountValue(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *decimal.Decimal
 					return zeroVal, err
@@ -24406,7 +24407,7 @@ func (ec *executionContext) _Loan_penaltyRate(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal decimal.Decimal
 					return zeroVal, err
@@ -24447,7 +24448,7 @@ func (ec *executionContext) _Loan_payment(ctx context.Context, field graphql.Col
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *decimal.Decimal
 					return zeroVal, err
@@ -24488,7 +24489,7 @@ func (ec *executionContext) _Loan_accruedThrough(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *time.Time
 					return zeroVal, err
@@ -24529,7 +24530,7 @@ func (ec *executionContext) _Loan_debts(ctx context.Context, field graphql.Colle
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *billing.Debts
 					return zeroVal, err
@@ -24579,7 +24580,7 @@ func (ec *executionContext) _Loan_balance(ctx context.Context, field graphql.Col
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.Balance
 					return zeroVal, err
@@ -24629,7 +24630,7 @@ func (ec *executionContext) _Loan_operations(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.Operations
 					return zeroVal, err
@@ -24680,7 +24681,7 @@ func (ec *executionContext) _Loan_prepaymentBounds(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *billing.Quote
 					return zeroVal, err
@@ -24742,7 +24743,7 @@ func (ec *executionContext) _Loan_prepaymentSchedule(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*lending.ScheduleLine
 					return zeroVal, err
@@ -24804,7 +24805,7 @@ func (ec *executionContext) _Loan_prepayments(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.PrepaymentRequest
 					return zeroVal, err
@@ -24865,7 +24866,7 @@ func (ec *executionContext) _Loan_prolongationPossibility(ctx context.Context, f
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.ProlongationPossibility
 					return zeroVal, err
@@ -24915,7 +24916,7 @@ func (ec *executionContext) _Loan_prolongations(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Prolongation
 					return zeroVal, err
@@ -24966,7 +24967,7 @@ func (ec *executionContext) _Loan_accruals(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Accrual
 					return zeroVal, err
@@ -25027,7 +25028,7 @@ func (ec *executionContext) _Loan_accrualsStopped(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal bool
 					return zeroVal, err
@@ -25068,7 +25069,7 @@ func (ec *executionContext) _Loan_acknowledgeStatus(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -25132,7 +25133,7 @@ func (ec *executionContext) _Loan_history(ctx context.Context, field graphql.Col
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.LoanUpdate
 					return zeroVal, err
@@ -25182,7 +25183,7 @@ func (ec *executionContext) _Loan_payoutDate(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *time.Time
 					return zeroVal, err
@@ -25681,7 +25682,7 @@ func (ec *executionContext) _Mutation_createApplication(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"PARTNER"})
 				if err != nil {
 					var zeroVal *model.ApplicationPayload
 					return zeroVal, err
@@ -25743,7 +25744,7 @@ func (ec *executionContext) _Mutation_applyForLoan(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER"})
 				if err != nil {
 					var zeroVal *model.ApplicationPayload
 					return zeroVal, err
@@ -25805,7 +25806,7 @@ func (ec *executionContext) _Mutation_uploadApplicationFile(ctx context.Context,
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"PARTNER"})
 				if err != nil {
 					var zeroVal *store.ApplicationFile
 					return zeroVal, err
@@ -25867,7 +25868,7 @@ func (ec *executionContext) _Mutation_selectOffer(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
 				if err != nil {
 					var zeroVal *model.ApplicationPayload
 					return zeroVal, err
@@ -25929,7 +25930,7 @@ func (ec *executionContext) _Mutation_sendOtp(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
 				if err != nil {
 					var zeroVal *model.ApplicationPayload
 					return zeroVal, err
@@ -25991,7 +25992,7 @@ func (ec *executionContext) _Mutation_signApplication(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER"})
 				if err != nil {
 					var zeroVal *model.ApplicationPayload
 					return zeroVal, err
@@ -26053,7 +26054,7 @@ func (ec *executionContext) _Mutation_confirmApplication(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"PARTNER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.ApplicationPayload
 					return zeroVal, err
@@ -26115,7 +26116,7 @@ func (ec *executionContext) _Mutation_cancelApplication(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"PARTNER", "CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.ApplicationPayload
 					return zeroVal, err
@@ -26177,7 +26178,7 @@ func (ec *executionContext) _Mutation_requestPrepayment(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PrepaymentRequest
 					return zeroVal, err
@@ -26239,7 +26240,7 @@ func (ec *executionContext) _Mutation_cancelPrepayment(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PrepaymentRequest
 					return zeroVal, err
@@ -26301,7 +26302,7 @@ func (ec *executionContext) _Mutation_prolongLoan(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Prolongation
 					return zeroVal, err
@@ -26363,7 +26364,7 @@ func (ec *executionContext) _Mutation_runAccrual(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Loan
 					return zeroVal, err
@@ -26425,7 +26426,7 @@ func (ec *executionContext) _Mutation_initiateCustomerOffer(ctx context.Context,
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.CustomerOffer
 					return zeroVal, err
@@ -26487,7 +26488,7 @@ func (ec *executionContext) _Mutation_updateLead(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *lending.LeadRecord
 					return zeroVal, err
@@ -26549,7 +26550,7 @@ func (ec *executionContext) _Mutation_createCustomerFromLead(ctx context.Context
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *lending.LeadRecord
 					return zeroVal, err
@@ -26611,7 +26612,7 @@ func (ec *executionContext) _Mutation_scoreLead(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *lending.LeadRecord
 					return zeroVal, err
@@ -26673,7 +26674,7 @@ func (ec *executionContext) _Mutation_updateScoringRule(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.ScoringRuleEntry
 					return zeroVal, err
@@ -26735,7 +26736,7 @@ func (ec *executionContext) _Mutation_stopAccruals(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Loan
 					return zeroVal, err
@@ -26797,7 +26798,7 @@ func (ec *executionContext) _Mutation_stopCustomerAccruals(ctx context.Context, 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.Loan
 					return zeroVal, err
@@ -26859,7 +26860,7 @@ func (ec *executionContext) _Mutation_resumeAccruals(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Loan
 					return zeroVal, err
@@ -26921,7 +26922,7 @@ func (ec *executionContext) _Mutation_closeHopelessLoan(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Loan
 					return zeroVal, err
@@ -26983,7 +26984,7 @@ func (ec *executionContext) _Mutation_setLoanAcknowledgement(ctx context.Context
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Loan
 					return zeroVal, err
@@ -27045,7 +27046,7 @@ func (ec *executionContext) _Mutation_createOtpPurpose(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.OtpPurposePayload
 					return zeroVal, err
@@ -27107,7 +27108,7 @@ func (ec *executionContext) _Mutation_updateOtpPurpose(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.OtpPurposePayload
 					return zeroVal, err
@@ -27169,7 +27170,7 @@ func (ec *executionContext) _Mutation_enableOtpPurpose(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.OtpPurposePayload
 					return zeroVal, err
@@ -27231,7 +27232,7 @@ func (ec *executionContext) _Mutation_disableOtpPurpose(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.OtpPurposePayload
 					return zeroVal, err
@@ -27293,7 +27294,7 @@ func (ec *executionContext) _Mutation_createOtpRule(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.OtpRulePayload
 					return zeroVal, err
@@ -27355,7 +27356,7 @@ func (ec *executionContext) _Mutation_updateOtpRule(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.OtpRulePayload
 					return zeroVal, err
@@ -27417,7 +27418,7 @@ func (ec *executionContext) _Mutation_deleteOtpRule(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.OTPRuleInput
 					return zeroVal, err
@@ -27479,7 +27480,7 @@ func (ec *executionContext) _Mutation_addOtpException(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.OtpExceptionPayload
 					return zeroVal, err
@@ -27541,7 +27542,7 @@ func (ec *executionContext) _Mutation_removeOtpException(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.RemoveOtpExceptionPayload
 					return zeroVal, err
@@ -27603,7 +27604,7 @@ func (ec *executionContext) _Mutation_createPaymentProvider(ctx context.Context,
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentEntry
 					return zeroVal, err
@@ -27665,7 +27666,7 @@ func (ec *executionContext) _Mutation_setPaymentProviderStatus(ctx context.Conte
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentEntry
 					return zeroVal, err
@@ -27727,7 +27728,7 @@ func (ec *executionContext) _Mutation_createPaymentOperation(ctx context.Context
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentEntry
 					return zeroVal, err
@@ -27789,7 +27790,7 @@ func (ec *executionContext) _Mutation_setPaymentOperationStatus(ctx context.Cont
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentEntry
 					return zeroVal, err
@@ -27851,7 +27852,7 @@ func (ec *executionContext) _Mutation_createPaymentProviderRule(ctx context.Cont
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentProviderRule
 					return zeroVal, err
@@ -27913,7 +27914,7 @@ func (ec *executionContext) _Mutation_setPaymentProviderRuleStatus(ctx context.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentProviderRule
 					return zeroVal, err
@@ -27975,7 +27976,7 @@ func (ec *executionContext) _Mutation_createTransactionType(ctx context.Context,
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentEntry
 					return zeroVal, err
@@ -28037,7 +28038,7 @@ func (ec *executionContext) _Mutation_setTransactionTypeStatus(ctx context.Conte
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PaymentEntry
 					return zeroVal, err
@@ -28099,7 +28100,7 @@ func (ec *executionContext) _Mutation_setFinancialSourceStatus(ctx context.Conte
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.FinancialSource
 					return zeroVal, err
@@ -28161,7 +28162,7 @@ func (ec *executionContext) _Mutation_bindFinancialSource(ctx context.Context, f
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.FinancialSource
 					return zeroVal, err
@@ -28223,7 +28224,7 @@ func (ec *executionContext) _Mutation_postPayment(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Loan
 					return zeroVal, err
@@ -28285,7 +28286,7 @@ func (ec *executionContext) _Mutation_addFinancialSource(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER"})
 				if err != nil {
 					var zeroVal *store.FinancialSource
 					return zeroVal, err
@@ -28347,7 +28348,7 @@ func (ec *executionContext) _Mutation_repayLoan(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Loan
 					return zeroVal, err
@@ -28409,7 +28410,7 @@ func (ec *executionContext) _Mutation_submitPreConsumptions(ctx context.Context,
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*lending.PreConsumptionResult
 					return zeroVal, err
@@ -28471,7 +28472,7 @@ func (ec *executionContext) _Mutation_createCustomer(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Customer
 					return zeroVal, err
@@ -28533,7 +28534,7 @@ func (ec *executionContext) _Mutation_patchCustomer(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Customer
 					return zeroVal, err
@@ -28595,7 +28596,7 @@ func (ec *executionContext) _Mutation_addAddress(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Address
 					return zeroVal, err
@@ -28657,7 +28658,7 @@ func (ec *executionContext) _Mutation_updateAddress(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Address
 					return zeroVal, err
@@ -28719,7 +28720,7 @@ func (ec *executionContext) _Mutation_addContact(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Contact
 					return zeroVal, err
@@ -28781,7 +28782,7 @@ func (ec *executionContext) _Mutation_createCard(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Card
 					return zeroVal, err
@@ -28843,7 +28844,7 @@ func (ec *executionContext) _Mutation_setCardActive(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Card
 					return zeroVal, err
@@ -28905,7 +28906,7 @@ func (ec *executionContext) _Mutation_putCardIntegration(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.CardIntegration
 					return zeroVal, err
@@ -28967,7 +28968,7 @@ func (ec *executionContext) _Mutation_addEmployment(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Employment
 					return zeroVal, err
@@ -29029,7 +29030,7 @@ func (ec *executionContext) _Mutation_updateEmployment(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Employment
 					return zeroVal, err
@@ -29091,7 +29092,7 @@ func (ec *executionContext) _Mutation_importIncomes(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*lending.IncomeImportResult
 					return zeroVal, err
@@ -29153,7 +29154,7 @@ func (ec *executionContext) _Mutation_createDocumentType(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentType
 					return zeroVal, err
@@ -29215,7 +29216,7 @@ func (ec *executionContext) _Mutation_updateDocumentType(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentType
 					return zeroVal, err
@@ -29277,7 +29278,7 @@ func (ec *executionContext) _Mutation_createDocumentAttribute(ctx context.Contex
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentAttribute
 					return zeroVal, err
@@ -29339,7 +29340,7 @@ func (ec *executionContext) _Mutation_updateDocumentAttribute(ctx context.Contex
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentAttribute
 					return zeroVal, err
@@ -29401,7 +29402,7 @@ func (ec *executionContext) _Mutation_createCustomerDocument(ctx context.Context
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.DocumentView
 					return zeroVal, err
@@ -29463,7 +29464,7 @@ func (ec *executionContext) _Mutation_setDocumentStatus(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.DocumentView
 					return zeroVal, err
@@ -29525,7 +29526,7 @@ func (ec *executionContext) _Mutation_addDocumentInfo(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentInfo
 					return zeroVal, err
@@ -29587,7 +29588,7 @@ func (ec *executionContext) _Mutation_patchDocumentInfo(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentInfo
 					return zeroVal, err
@@ -29649,7 +29650,7 @@ func (ec *executionContext) _Mutation_createFlagType(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.FlagType
 					return zeroVal, err
@@ -29711,7 +29712,7 @@ func (ec *executionContext) _Mutation_updateFlagType(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.FlagType
 					return zeroVal, err
@@ -29773,7 +29774,7 @@ func (ec *executionContext) _Mutation_createFlagReason(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.FlagReason
 					return zeroVal, err
@@ -29835,7 +29836,7 @@ func (ec *executionContext) _Mutation_updateFlagReason(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.FlagReason
 					return zeroVal, err
@@ -29897,7 +29898,7 @@ func (ec *executionContext) _Mutation_addFlag(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.FlagView
 					return zeroVal, err
@@ -29959,7 +29960,7 @@ func (ec *executionContext) _Mutation_removeFlag(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.FlagView
 					return zeroVal, err
@@ -30021,7 +30022,7 @@ func (ec *executionContext) _Mutation_attachDocumentFile(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentFile
 					return zeroVal, err
@@ -30083,7 +30084,7 @@ func (ec *executionContext) _Mutation_rejectDocumentFile(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentFile
 					return zeroVal, err
@@ -30145,7 +30146,7 @@ func (ec *executionContext) _Mutation_pruneDocumentFiles(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.DocumentFile
 					return zeroVal, err
@@ -33901,13 +33902,13 @@ func (ec *executionContext) _Query_me(ctx context.Context, field graphql.Collect
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
 				if err != nil {
-					var zeroVal *lending.Principal
+					var zeroVal *domain.Principal
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.Principal
+					var zeroVal *domain.Principal
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -33916,8 +33917,8 @@ func (ec *executionContext) _Query_me(ctx context.Context, field graphql.Collect
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.Principal) graphql.Marshaler {
-			return ec.marshalNViewer2ᚖlendgraphᚋlendingᚐPrincipal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Principal) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖlendgraphᚋdomainᚐPrincipal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -33952,7 +33953,7 @@ func (ec *executionContext) _Query_application(ctx context.Context, field graphq
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *store.Application
 					return zeroVal, err
@@ -34014,7 +34015,7 @@ func (ec *executionContext) _Query_applications(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *model.ApplicationConnection
 					return zeroVal, err
@@ -34076,7 +34077,7 @@ func (ec *executionContext) _Query_loans(ctx context.Context, field graphql.Coll
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.LoanConnection
 					return zeroVal, err
@@ -34138,7 +34139,7 @@ func (ec *executionContext) _Query_customerOffer(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *lending.CustomerOffer
 					return zeroVal, err
@@ -34199,7 +34200,7 @@ func (ec *executionContext) _Query_pdpaTemplates(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.PDPATemplate
 					return zeroVal, err
@@ -34250,7 +34251,7 @@ func (ec *executionContext) _Query_lead(ctx context.Context, field graphql.Colle
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *lending.LeadRecord
 					return zeroVal, err
@@ -34312,7 +34313,7 @@ func (ec *executionContext) _Query_leads(ctx context.Context, field graphql.Coll
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *model.LeadConnection
 					return zeroVal, err
@@ -34373,7 +34374,7 @@ func (ec *executionContext) _Query_scoringRules(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.ScoringRuleEntry
 					return zeroVal, err
@@ -34424,7 +34425,7 @@ func (ec *executionContext) _Query_loan(ctx context.Context, field graphql.Colle
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Loan
 					return zeroVal, err
@@ -34485,7 +34486,7 @@ func (ec *executionContext) _Query_otpPurposes(ctx context.Context, field graphq
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.OTPSettings
 					return zeroVal, err
@@ -34536,7 +34537,7 @@ func (ec *executionContext) _Query_otpPurpose(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.OTPSettings
 					return zeroVal, err
@@ -34598,7 +34599,7 @@ func (ec *executionContext) _Query_otpRules(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.OTPRule
 					return zeroVal, err
@@ -34659,7 +34660,7 @@ func (ec *executionContext) _Query_otpExceptions(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.OTPException
 					return zeroVal, err
@@ -34709,7 +34710,7 @@ func (ec *executionContext) _Query_paymentProviders(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.PaymentEntry
 					return zeroVal, err
@@ -34759,7 +34760,7 @@ func (ec *executionContext) _Query_paymentOperations(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.PaymentEntry
 					return zeroVal, err
@@ -34809,7 +34810,7 @@ func (ec *executionContext) _Query_paymentProviderRules(ctx context.Context, fie
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.PaymentProviderRule
 					return zeroVal, err
@@ -34859,7 +34860,7 @@ func (ec *executionContext) _Query_transactionTypes(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.PaymentEntry
 					return zeroVal, err
@@ -34910,7 +34911,7 @@ func (ec *executionContext) _Query_transactionOrders(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.TransactionOrder
 					return zeroVal, err
@@ -34972,7 +34973,7 @@ func (ec *executionContext) _Query_preConsumption(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.PreConsumption
 					return zeroVal, err
@@ -35034,7 +35035,7 @@ func (ec *executionContext) _Query_preConsumptions(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.PreConsumptionConnection
 					return zeroVal, err
@@ -35096,7 +35097,7 @@ func (ec *executionContext) _Query_customers(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *model.CustomerConnection
 					return zeroVal, err
@@ -35157,7 +35158,7 @@ func (ec *executionContext) _Query_documentTypes(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.DocumentType
 					return zeroVal, err
@@ -35208,7 +35209,7 @@ func (ec *executionContext) _Query_documentType(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.DocumentType
 					return zeroVal, err
@@ -35269,7 +35270,7 @@ func (ec *executionContext) _Query_flagTypes(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.FlagType
 					return zeroVal, err
@@ -35320,7 +35321,7 @@ func (ec *executionContext) _Query_customer(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Customer
 					return zeroVal, err
@@ -35382,7 +35383,7 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
 					var zeroVal []*store.AuditEntry
 					return zeroVal, err
@@ -35444,7 +35445,7 @@ func (ec *executionContext) _Query_documentFileContent(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *store.Blob
 					return zeroVal, err
@@ -36312,7 +36313,7 @@ func (ec *executionContext) _SchedulePayment_kind(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal string
 					return zeroVal, err
@@ -36353,7 +36354,7 @@ func (ec *executionContext) _SchedulePayment_status(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal string
 					return zeroVal, err
@@ -36394,7 +36395,7 @@ func (ec *executionContext) _SchedulePayment_interestAccrued(ctx context.Context
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal decimal.Decimal
 					return zeroVal, err
@@ -36435,7 +36436,7 @@ func (ec *executionContext) _SchedulePayment_fineAccrued(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal decimal.Decimal
 					return zeroVal, err
@@ -36476,7 +36477,7 @@ func (ec *executionContext) _SchedulePayment_principalPaid(ctx context.Context, 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal decimal.Decimal
 					return zeroVal, err
@@ -36517,7 +36518,7 @@ func (ec *executionContext) _SchedulePayment_interestPaid(ctx context.Context, f
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal decimal.Decimal
 					return zeroVal, err
@@ -36558,7 +36559,7 @@ func (ec *executionContext) _SchedulePayment_finePaid(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal decimal.Decimal
 					return zeroVal, err
@@ -36599,7 +36600,7 @@ func (ec *executionContext) _SchedulePayment_paidAt(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
 					var zeroVal *time.Time
 					return zeroVal, err
@@ -36848,7 +36849,7 @@ func (ec *executionContext) _Subscription_applicationEvents(ctx context.Context,
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
+				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE", "PARTNER"})
 				if err != nil {
 					var zeroVal *store.Event
 					return zeroVal, err
@@ -37400,7 +37401,7 @@ func (ec *executionContext) fieldContext_TransactionType_updatedAt(_ context.Con
 	return graphql.NewScalarFieldContext("TransactionType", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37412,8 +37413,8 @@ func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.Coll
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.Role) graphql.Marshaler {
-			return ec.marshalNRole2lendgraphᚋlendingᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Role) graphql.Marshaler {
+			return ec.marshalNRole2lendgraphᚋdomainᚐRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -37423,7 +37424,7 @@ func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
 }
 
-func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37446,7 +37447,7 @@ func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
-func (ec *executionContext) _Viewer_customer(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_customer(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37478,7 +37479,7 @@ func (ec *executionContext) fieldContext_Viewer_customer(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Viewer_employee(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_employee(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37510,7 +37511,7 @@ func (ec *executionContext) fieldContext_Viewer_employee(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Viewer_partner(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_partner(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37542,7 +37543,7 @@ func (ec *executionContext) fieldContext_Viewer_partner(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Viewer_loans(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_loans(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37574,7 +37575,7 @@ func (ec *executionContext) fieldContext_Viewer_loans(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Viewer_balance(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_balance(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37606,7 +37607,7 @@ func (ec *executionContext) fieldContext_Viewer_balance(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Viewer_financialSources(ctx context.Context, field graphql.CollectedField, obj *lending.Principal) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_financialSources(ctx context.Context, field graphql.CollectedField, obj *domain.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -50834,7 +50835,7 @@ func (ec *executionContext) _TransactionType(ctx context.Context, sel ast.Select
 
 var viewerImplementors = []string{"Viewer"}
 
-func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *lending.Principal) graphql.Marshaler {
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *domain.Principal) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -53383,15 +53384,15 @@ func (ec *executionContext) marshalNRestrictions2ᚖlendgraphᚋlendingᚐRestri
 	return ec._Restrictions(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRole2lendgraphᚋlendingᚐRole(ctx context.Context, v any) (lending.Role, error) {
+func (ec *executionContext) unmarshalNRole2lendgraphᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNRole2lendgraphᚋlendingᚐRole[tmp]
+	res := unmarshalNRole2lendgraphᚋdomainᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRole2lendgraphᚋlendingᚐRole(ctx context.Context, sel ast.SelectionSet, v lending.Role) graphql.Marshaler {
+func (ec *executionContext) marshalNRole2lendgraphᚋdomainᚐRole(ctx context.Context, sel ast.SelectionSet, v domain.Role) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRole2lendgraphᚋlendingᚐRole[v])
+	res := graphql.MarshalString(marshalNRole2lendgraphᚋdomainᚐRole[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
@@ -53399,25 +53400,25 @@ func (ec *executionContext) marshalNRole2lendgraphᚋlendingᚐRole(ctx context.
 }
 
 var (
-	unmarshalNRole2lendgraphᚋlendingᚐRole = map[string]lending.Role{
-		"CUSTOMER": lending.RoleCustomer,
-		"EMPLOYEE": lending.RoleEmployee,
-		"PARTNER":  lending.RolePartner,
+	unmarshalNRole2lendgraphᚋdomainᚐRole = map[string]domain.Role{
+		"CUSTOMER": domain.RoleCustomer,
+		"EMPLOYEE": domain.RoleEmployee,
+		"PARTNER":  domain.RolePartner,
 	}
-	marshalNRole2lendgraphᚋlendingᚐRole = map[lending.Role]string{
-		lending.RoleCustomer: "CUSTOMER",
-		lending.RoleEmployee: "EMPLOYEE",
-		lending.RolePartner:  "PARTNER",
+	marshalNRole2lendgraphᚋdomainᚐRole = map[domain.Role]string{
+		domain.RoleCustomer: "CUSTOMER",
+		domain.RoleEmployee: "EMPLOYEE",
+		domain.RolePartner:  "PARTNER",
 	}
 )
 
-func (ec *executionContext) unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx context.Context, v any) ([]lending.Role, error) {
+func (ec *executionContext) unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx context.Context, v any) ([]domain.Role, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.Role, len(vSlice))
+	res := make([]domain.Role, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRole2lendgraphᚋlendingᚐRole(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRole2lendgraphᚋdomainᚐRole(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -53425,11 +53426,11 @@ func (ec *executionContext) unmarshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx 
 	return res, nil
 }
 
-func (ec *executionContext) marshalNRole2ᚕlendgraphᚋlendingᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.Role) graphql.Marshaler {
+func (ec *executionContext) marshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Role) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRole2lendgraphᚋlendingᚐRole(ctx, sel, v[i])
+		return ec.marshalNRole2lendgraphᚋdomainᚐRole(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -53731,7 +53732,7 @@ func (ec *executionContext) unmarshalNUploadApplicationFileInput2lendgraphᚋgra
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNViewer2ᚖlendgraphᚋlendingᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *lending.Principal) graphql.Marshaler {
+func (ec *executionContext) marshalNViewer2ᚖlendgraphᚋdomainᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *domain.Principal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
 		return graphql.Null

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lendgraph/contract"
+	"lendgraph/domain"
 	"lendgraph/schedule"
 	"lendgraph/store"
 )
@@ -18,7 +19,7 @@ const PurposeSign = "SIGN"
 
 // SelectOffer accepts one of an approved application's offers; offerID 0 takes the first, the one
 // matching what was asked for (the partner API names no offer).
-func (s *Service) SelectOffer(ctx context.Context, caller Principal, guid string, offerID int64) (store.Application, error) {
+func (s *Service) SelectOffer(ctx context.Context, caller domain.Principal, guid string, offerID int64) (store.Application, error) {
 	return s.act(ctx, caller, guid, ActionSelectOffer, func(q store.Queries, app *store.Application) error {
 		offers, err := q.Offers(ctx, app.ID)
 		if err != nil {
@@ -30,40 +31,40 @@ func (s *Service) SelectOffer(ctx context.Context, caller Principal, guid string
 				return nil
 			}
 		}
-		return Errorf(CodeNotFound, "offer %d is not an offer of application %s", offerID, guid)
+		return domain.Errorf(domain.CodeNotFound, "offer %d is not an offer of application %s", offerID, guid)
 	})
 }
 
 // SendOTP sends the customer the code that signs the contract; calling it again resends a new code,
 // no sooner than the resend interval.
-func (s *Service) SendOTP(ctx context.Context, caller Principal, guid string) (store.Application, error) {
+func (s *Service) SendOTP(ctx context.Context, caller domain.Principal, guid string) (store.Application, error) {
 	return s.act(ctx, caller, guid, ActionSendOTP, func(q store.Queries, app *store.Application) error {
-		_, err := s.issueOTP(ctx, q, PurposeSign, app.Phone, app.GUID, "")
+		_, err := s.IssueOTP(ctx, q, PurposeSign, app.Phone, app.GUID, "")
 		return err
 	})
 }
 
 // Sign checks the code the customer received. A wrong code uses up an attempt (INVALID with the
 // attempts left); the right one creates the loan, its contract and the payout order to the partner.
-func (s *Service) Sign(ctx context.Context, caller Principal, guid, code string) (store.Application, error) {
+func (s *Service) Sign(ctx context.Context, caller domain.Principal, guid, code string) (store.Application, error) {
 	if strings.TrimSpace(code) == "" {
-		return store.Application{}, Invalid(fieldErrors{{Field: "code", Message: "is required"}})
+		return store.Application{}, domain.Invalid(domain.FieldErrors{{Field: "code", Message: "is required"}})
 	}
 	return s.act(ctx, caller, guid, ActionSign, func(q store.Queries, app *store.Application) error {
-		verdict, err := s.checkOTP(ctx, q, PurposeSign, app.Phone, app.GUID, code)
+		verdict, err := s.CheckOTP(ctx, q, PurposeSign, app.Phone, app.GUID, code)
 		if err != nil {
 			return err
 		}
 		if verdict != nil {
 			return keep{verdict} // a wrong code stays counted
 		}
-		return s.issueLoan(ctx, q, app)
+		return s.IssueLoan(ctx, q, app)
 	})
 }
 
-// issueLoan creates the loan (status NEW) of a signed application with its numbers, its contract
+// IssueLoan creates the loan (status NEW) of a signed application with its numbers, its contract
 // and the order to pay the partner.
-func (s *Service) issueLoan(ctx context.Context, q store.Queries, app *store.Application) error {
+func (s *Service) IssueLoan(ctx context.Context, q store.Queries, app *store.Application) error {
 	offer, err := s.selectedOffer(ctx, q, *app)
 	if err != nil {
 		return err
@@ -104,7 +105,7 @@ func (s *Service) issueLoan(ctx context.Context, q store.Queries, app *store.App
 	if err := q.AppendLoanUpdate(ctx, store.LoanUpdate{LoanID: created.ID, Event: "STATUS", Status: created.Status, Actor: "system:signing"}); err != nil {
 		return err
 	}
-	return s.orderPayout(ctx, q, *app, created)
+	return s.OrderPayout(ctx, q, *app, created)
 }
 
 // contract renders the contract the customer signs.
@@ -139,9 +140,9 @@ func (s *Service) contract(ctx context.Context, q store.Queries, app store.Appli
 // payment schedule, and the application is complete. The date is a day from the one the contract
 // was signed to today (the service's clock), both as the date's own offset tells days; any other
 // is INVALID naming confirm_date.
-func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, confirmDate time.Time) (store.Application, error) {
+func (s *Service) Confirm(ctx context.Context, caller domain.Principal, guid string, confirmDate time.Time) (store.Application, error) {
 	if confirmDate.IsZero() {
-		return store.Application{}, Invalid(fieldErrors{{Field: "confirm_date", Message: "is required"}})
+		return store.Application{}, domain.Invalid(domain.FieldErrors{{Field: "confirm_date", Message: "is required"}})
 	}
 	return s.act(ctx, caller, guid, ActionConfirm, func(q store.Queries, app *store.Application) error {
 		loan, err := q.LoanByApplication(ctx, app.ID)
@@ -152,14 +153,14 @@ func (s *Service) Confirm(ctx context.Context, caller Principal, guid string, co
 			return err
 		}
 		opened := time.Date(confirmDate.Year(), confirmDate.Month(), confirmDate.Day(), 0, 0, 0, 0, time.UTC)
-		if err := setLoanStatus(ctx, q, loan, LoanOpened, &opened, "", actorOf(caller)); err != nil {
+		if err := SetLoanStatus(ctx, q, loan, LoanOpened, &opened, "", domain.ActorOf(caller)); err != nil {
 			return err
 		}
 		loan.Status = LoanOpened
-		if err := s.openSchedule(ctx, q, loan, opened); err != nil {
+		if err := s.OpenSchedule(ctx, q, loan, opened); err != nil {
 			return err
 		}
-		return s.settlePayout(ctx, q, loan, OrderCompleted)
+		return s.SettlePayout(ctx, q, loan, OrderCompleted)
 	})
 }
 
@@ -171,9 +172,9 @@ func confirmDateProblem(confirmDate, signedAt, now time.Time) error {
 	signed, today := dayOf(signedAt, loc), dayOf(now, loc)
 	switch {
 	case day.Before(signed):
-		return Invalid(fieldErrors{{Field: "confirm_date", Message: "must not be before the day the contract was signed, " + signed.Format(time.DateOnly)}})
+		return domain.Invalid(domain.FieldErrors{{Field: "confirm_date", Message: "must not be before the day the contract was signed, " + signed.Format(time.DateOnly)}})
 	case day.After(today):
-		return Invalid(fieldErrors{{Field: "confirm_date", Message: "must not be after today, " + today.Format(time.DateOnly)}})
+		return domain.Invalid(domain.FieldErrors{{Field: "confirm_date", Message: "must not be after today, " + today.Format(time.DateOnly)}})
 	}
 	return nil
 }
@@ -186,9 +187,9 @@ func dayOf(t time.Time, loc *time.Location) time.Time {
 
 // Cancel ends an unfinished application with a reason; a loan already signed is cancelled with its
 // payout order.
-func (s *Service) Cancel(ctx context.Context, caller Principal, guid, reason string) (store.Application, error) {
+func (s *Service) Cancel(ctx context.Context, caller domain.Principal, guid, reason string) (store.Application, error) {
 	if strings.TrimSpace(reason) == "" {
-		return store.Application{}, Invalid(fieldErrors{{Field: "reason", Message: "is required"}})
+		return store.Application{}, domain.Invalid(domain.FieldErrors{{Field: "reason", Message: "is required"}})
 	}
 	return s.act(ctx, caller, guid, ActionCancel, func(q store.Queries, app *store.Application) error {
 		app.Reason = reason
@@ -199,23 +200,23 @@ func (s *Service) Cancel(ctx context.Context, caller Principal, guid, reason str
 		if err != nil {
 			return err
 		}
-		if err := setLoanStatus(ctx, q, loan, LoanCancelled, nil, reason, actorOf(caller)); err != nil {
+		if err := SetLoanStatus(ctx, q, loan, LoanCancelled, nil, reason, domain.ActorOf(caller)); err != nil {
 			return err
 		}
-		return s.settlePayout(ctx, q, loan, OrderCancelled)
+		return s.SettlePayout(ctx, q, loan, OrderCancelled)
 	})
 }
 
 // UploadFile attaches a file (base64 content) to an application that is not finished.
-func (s *Service) UploadFile(ctx context.Context, caller Principal, guid, fileType, format string, content []byte) (store.ApplicationFile, error) {
-	var errs fieldErrors
-	errs.required("file_type", fileType)
-	errs.required("format", format)
+func (s *Service) UploadFile(ctx context.Context, caller domain.Principal, guid, fileType, format string, content []byte) (store.ApplicationFile, error) {
+	var errs domain.FieldErrors
+	errs.Required("file_type", fileType)
+	errs.Required("format", format)
 	if len(content) == 0 {
-		errs.add("content", "is required")
+		errs.Add("content", "is required")
 	}
 	if len(errs) > 0 {
-		return store.ApplicationFile{}, Invalid(errs)
+		return store.ApplicationFile{}, domain.Invalid(errs)
 	}
 	var f store.ApplicationFile
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
@@ -223,11 +224,11 @@ func (s *Service) UploadFile(ctx context.Context, caller Principal, guid, fileTy
 		if err != nil {
 			return err
 		}
-		if app.Channel != "PARTNER" || caller.Role != RolePartner {
-			return Errorf(CodeForbidden, "only the partner attaches files to its application")
+		if app.Channel != "PARTNER" || caller.Role != domain.RolePartner {
+			return domain.Errorf(domain.CodeForbidden, "only the partner attaches files to its application")
 		}
 		if Status(app.Status).Terminal() {
-			return Errorf(CodeInvalidStatus, "cannot upload_file: the application is %s, expected action: none", app.Status)
+			return domain.Errorf(domain.CodeInvalidStatus, "cannot upload_file: the application is %s, expected action: none", app.Status)
 		}
 		f, err = q.AddApplicationFile(ctx, app.ID, fileType, format, content)
 		return err
@@ -239,7 +240,7 @@ func (s *Service) UploadFile(ctx context.Context, caller Principal, guid, fileTy
 func DecodeBase64(field, s string) ([]byte, error) {
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
-		return nil, Invalid(fieldErrors{{Field: field, Message: "must be base64"}})
+		return nil, domain.Invalid(domain.FieldErrors{{Field: field, Message: "must be base64"}})
 	}
 	return b, nil
 }

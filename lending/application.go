@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
-	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -141,217 +140,138 @@ func sumLines[T any](lines []T, line func(T) (price decimal.Decimal, quantity in
 	return total
 }
 
-// FieldError names a bad field of a request and says what is wrong with it.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// fieldErrors collects field errors in order.
-type fieldErrors []FieldError
-
-func (f *fieldErrors) add(field, format string, args ...any) {
-	*f = append(*f, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-}
-
-func (f *fieldErrors) required(field, value string) bool {
-	if strings.TrimSpace(value) == "" {
-		f.add(field, "is required")
-		return false
-	}
-	return true
-}
-
-func (f *fieldErrors) date(field, value string, need bool) (time.Time, bool) {
-	if value == "" {
-		if need {
-			f.add(field, "is required")
-		}
-		return time.Time{}, false
-	}
-	d, err := time.Parse(time.DateOnly, value)
-	if err != nil {
-		f.add(field, "must be a date YYYY-MM-DD")
-		return time.Time{}, false
-	}
-	return d, true
-}
-
-func (f *fieldErrors) uuid(field, value string, need bool) {
-	if value == "" {
-		if need {
-			f.add(field, "is required")
-		}
-		return
-	}
-	if _, err := uuid.Parse(value); err != nil || len(value) != 36 {
-		f.add(field, "must be a uuid")
-	}
-}
-
-func (f *fieldErrors) money(field string, v decimal.Decimal) {
-	if problem := moneyProblem(v); problem != "" {
-		f.add(field, "%s", problem)
-	}
-}
-
-// maxMoney bounds amounts: they are stored as numeric(14, 2).
-var maxMoney = decimal.New(1, 12)
-
-// moneyProblem says what is wrong with an amount of roubles, or "".
-func moneyProblem(v decimal.Decimal) string {
-	switch {
-	case v.IsNegative():
-		return "must be ≥ 0"
-	case !v.LessThan(maxMoney):
-		return "must be less than 1000000000000"
-	case !v.Equal(v.Round(2)):
-		return "must have at most 2 decimal places"
-	}
-	return ""
-}
-
-// Invalid returns the error for a request with bad fields, naming every one of them.
-func Invalid(errs []FieldError) error {
-	names := make([]string, len(errs))
-	for i, e := range errs {
-		names[i] = e.Field + ": " + e.Message
-	}
-	return &Error{Code: CodeInvalid, Message: "invalid request: " + strings.Join(names, "; "), Fields: errs}
-}
-
 // ParseConfirmDate reads the partner's confirm_date: an RFC 3339 date-time or a plain date.
 func ParseConfirmDate(s string) (time.Time, error) {
 	if s == "" {
-		return time.Time{}, Invalid([]FieldError{{Field: "confirm_date", Message: "is required"}})
+		return time.Time{}, domain.Invalid([]domain.FieldError{{Field: "confirm_date", Message: "is required"}})
 	}
 	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
 		}
 	}
-	return time.Time{}, Invalid([]FieldError{{Field: "confirm_date", Message: "must be a date-time (RFC 3339) or a date YYYY-MM-DD"}})
+	return time.Time{}, domain.Invalid([]domain.FieldError{{Field: "confirm_date", Message: "must be a date-time (RFC 3339) or a date YYYY-MM-DD"}})
 }
 
 // validate checks a create request's values against the field rules and the product. It returns
 // every problem, not only the first.
-func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) fieldErrors {
-	var errs fieldErrors
-	errs.uuid("application_guid", c.ApplicationGUID, false)
-	errs.required("partner_application_id", c.PartnerApplicationID)
-	errs.required("mode", c.Mode)
-	errs.uuid("branch_guid", c.BranchGUID, true)
-	errs.required("employee_id", c.EmployeeID)
+func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) domain.FieldErrors {
+	var errs domain.FieldErrors
+	errs.UUID("application_guid", c.ApplicationGUID, false)
+	errs.Required("partner_application_id", c.PartnerApplicationID)
+	errs.Required("mode", c.Mode)
+	errs.UUID("branch_guid", c.BranchGUID, true)
+	errs.Required("employee_id", c.EmployeeID)
 
 	if len(c.Cart.Items) == 0 {
-		errs.add("cart.items", "must have at least one item")
+		errs.Add("cart.items", "must have at least one item")
 	}
 	for i, it := range c.Cart.Items {
 		p := fmt.Sprintf("cart.items[%d].", i)
-		errs.required(p+"name", it.Name)
-		errs.required(p+"goods_type", it.GoodsType)
+		errs.Required(p+"name", it.Name)
+		errs.Required(p+"goods_type", it.GoodsType)
 		if it.Quantity < 1 {
-			errs.add(p+"quantity", "must be ≥ 1")
+			errs.Add(p+"quantity", "must be ≥ 1")
 		}
-		errs.money(p+"price", it.Price)
+		errs.Money(p+"price", it.Price)
 	}
 	total := sumLines(c.Cart.Items, func(it CartItem) (decimal.Decimal, int) { return it.Price, it.Quantity })
-	errs.money("down_payment", c.DownPayment)
-	errs.money("loan_amount", c.LoanAmount)
+	errs.Money("down_payment", c.DownPayment)
+	errs.Money("loan_amount", c.LoanAmount)
 	if !c.LoanAmount.IsPositive() {
-		errs.add("loan_amount", "must be > 0")
+		errs.Add("loan_amount", "must be > 0")
 	} else if len(c.Cart.Items) > 0 && c.LoanAmount.GreaterThan(total.Sub(c.DownPayment)) {
-		errs.add("loan_amount", "must not exceed the cart total %s less the down payment %s", total.StringFixed(2), c.DownPayment.StringFixed(2))
+		errs.Add("loan_amount", "must not exceed the cart total %s less the down payment %s", total.StringFixed(2), c.DownPayment.StringFixed(2))
 	}
 
 	switch {
 	case c.ProductCode == "":
-		errs.add("product_code", "is required")
+		errs.Add("product_code", "is required")
 	case product == nil:
-		errs.add("product_code", "unknown product %q", c.ProductCode)
+		errs.Add("product_code", "unknown product %q", c.ProductCode)
 	default:
 		if c.LoanTerm < product.MinTerm || c.LoanTerm > product.MaxTerm {
-			errs.add("loan_term", "must be between %d and %d for product %s", product.MinTerm, product.MaxTerm, product.Code)
+			errs.Add("loan_term", "must be between %d and %d for product %s", product.MinTerm, product.MaxTerm, product.Code)
 		}
 		if c.LoanAmount.IsPositive() && (c.LoanAmount.LessThan(product.MinAmount) || c.LoanAmount.GreaterThan(product.MaxAmount)) {
-			errs.add("loan_amount", "must be between %s and %s for product %s", product.MinAmount.StringFixed(2), product.MaxAmount.StringFixed(2), product.Code)
+			errs.Add("loan_amount", "must be between %s and %s for product %s", product.MinAmount.StringFixed(2), product.MaxAmount.StringFixed(2), product.Code)
 		}
 	}
 
 	a := c.Customer
-	errs.required("customer.first_name", a.FirstName)
-	errs.required("customer.last_name", a.LastName)
-	if errs.required("customer.phone", a.Phone) {
-		if _, err := NormalizePhone(a.Phone); err != nil {
-			errs.add("customer.phone", "%s", ErrorMessage(err))
+	errs.Required("customer.first_name", a.FirstName)
+	errs.Required("customer.last_name", a.LastName)
+	if errs.Required("customer.phone", a.Phone) {
+		if _, err := domain.NormalizePhone(a.Phone); err != nil {
+			errs.Add("customer.phone", "%s", domain.ErrorMessage(err))
 		}
 	}
 	if a.Email != "" {
 		if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email {
-			errs.add("customer.email", "must be an e-mail address")
+			errs.Add("customer.email", "must be an e-mail address")
 		}
 	}
-	if birth, ok := errs.date("customer.birth_date", a.BirthDate, true); ok && !birth.Before(now) {
-		errs.add("customer.birth_date", "must be in the past")
+	if birth, ok := errs.Date("customer.birth_date", a.BirthDate, true); ok && !birth.Before(now) {
+		errs.Add("customer.birth_date", "must be in the past")
 	}
-	errs.required("customer.gender", a.Gender)
-	errs.required("customer.actual_address", a.ActualAddress)
-	errs.required("customer.registration_address", a.RegistrationAddress)
-	errs.date("customer.registration_date", a.RegistrationDate, true)
+	errs.Required("customer.gender", a.Gender)
+	errs.Required("customer.actual_address", a.ActualAddress)
+	errs.Required("customer.registration_address", a.RegistrationAddress)
+	errs.Date("customer.registration_date", a.RegistrationDate, true)
 	if a.MonthlyExpenses != nil {
-		errs.money("customer.monthly_expenses", *a.MonthlyExpenses)
+		errs.Money("customer.monthly_expenses", *a.MonthlyExpenses)
 	}
 	if a.ChildrenNumber != nil && *a.ChildrenNumber < 0 {
-		errs.add("customer.children_number", "must be ≥ 0")
+		errs.Add("customer.children_number", "must be ≥ 0")
 	}
 
 	if len(c.CustomerDocuments) == 0 {
-		errs.add("customer_documents", "must have at least one document")
+		errs.Add("customer_documents", "must have at least one document")
 	}
 	for i, d := range c.CustomerDocuments {
 		p := fmt.Sprintf("customer_documents[%d].", i)
 		if !documentTypes[d.Type] {
-			errs.add(p+"type", "must be passport, inn or snils")
+			errs.Add(p+"type", "must be passport, inn or snils")
 			continue
 		}
-		if errs.required(p+"number", d.Number) && !passportNums[d.Type].MatchString(d.Number) {
-			errs.add(p+"number", "is not a valid %s number", d.Type)
+		if errs.Required(p+"number", d.Number) && !passportNums[d.Type].MatchString(d.Number) {
+			errs.Add(p+"number", "is not a valid %s number", d.Type)
 		}
 		if d.Type != "passport" {
 			continue
 		}
 		// the passport carries its issue data; inn and snils are numbers only
 		if d.Series != "" && (len(d.Series) != 4 || !digitsOnly.MatchString(d.Series)) {
-			errs.add(p+"series", "must be 4 digits")
+			errs.Add(p+"series", "must be 4 digits")
 		}
-		errs.required(p+"birthplace", d.Birthplace)
-		if issued, ok := errs.date(p+"issue_date", d.IssueDate, true); ok && issued.After(now) {
-			errs.add(p+"issue_date", "must not be in the future")
+		errs.Required(p+"birthplace", d.Birthplace)
+		if issued, ok := errs.Date(p+"issue_date", d.IssueDate, true); ok && issued.After(now) {
+			errs.Add(p+"issue_date", "must not be in the future")
 		}
-		errs.date(p+"expiration_date", d.ExpirationDate, false)
+		errs.Date(p+"expiration_date", d.ExpirationDate, false)
 	}
 
 	e := c.CustomerEmployment
-	errs.required("customer_employment.position_type", e.PositionType)
-	errs.money("customer_employment.salary", e.Salary)
-	errs.required("customer_employment.salary_currency", e.SalaryCurrency)
+	errs.Required("customer_employment.position_type", e.PositionType)
+	errs.Money("customer_employment.salary", e.Salary)
+	errs.Required("customer_employment.salary_currency", e.SalaryCurrency)
 	if e.ExtraSalary != nil {
-		errs.money("customer_employment.extra_salary", *e.ExtraSalary)
+		errs.Money("customer_employment.extra_salary", *e.ExtraSalary)
 	}
 
 	if len(c.CustomerContacts) == 0 {
-		errs.add("customer_contacts", "must have at least one contact")
+		errs.Add("customer_contacts", "must have at least one contact")
 	}
 	for i, ct := range c.CustomerContacts {
 		p := fmt.Sprintf("customer_contacts[%d].", i)
-		errs.required(p+"type", ct.Type)
-		errs.required(p+"owner", ct.Owner)
-		errs.required(p+"contact", ct.Contact)
+		errs.Required(p+"type", ct.Type)
+		errs.Required(p+"owner", ct.Owner)
+		errs.Required(p+"contact", ct.Contact)
 	}
 	for i, x := range c.ExtServiceData {
-		errs.required(fmt.Sprintf("ext_service_data[%d].service_type", i), x.ServiceType)
+		errs.Required(fmt.Sprintf("ext_service_data[%d].service_type", i), x.ServiceType)
 		if x.ServiceData == nil {
-			errs.add(fmt.Sprintf("ext_service_data[%d].service_data", i), "is required")
+			errs.Add(fmt.Sprintf("ext_service_data[%d].service_data", i), "is required")
 		}
 	}
 	return errs

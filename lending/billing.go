@@ -8,16 +8,17 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/billing"
+	"lendgraph/domain"
 	"lendgraph/schedule"
 	"lendgraph/store"
 )
 
 // Billing error codes (spec: gdp-loan-service) and this service's own.
 const (
-	CodeProlongationImpossible Code = "PROLONATION_CREATION_IMPOSSIBLE" // the spec's spelling
-	CodeProlongationNotFound   Code = "PROLONGATION_NOT_FOUND"
-	CodePrepaymentImpossible   Code = "PREPAYMENT_IMPOSSIBLE"
-	CodePaymentExceedsDebt     Code = "PAYMENT_EXCEEDS_DEBT"
+	CodeProlongationImpossible domain.Code = "PROLONATION_CREATION_IMPOSSIBLE" // the spec's spelling
+	CodeProlongationNotFound   domain.Code = "PROLONGATION_NOT_FOUND"
+	CodePrepaymentImpossible   domain.Code = "PREPAYMENT_IMPOSSIBLE"
+	CodePaymentExceedsDebt     domain.Code = "PAYMENT_EXCEEDS_DEBT"
 )
 
 // Prepayment request states.
@@ -122,7 +123,7 @@ func (s *Service) save(ctx context.Context, q store.Queries, lg *ledger, accrual
 		return l, err
 	}
 	if b.Closed() && accruing(l) {
-		if err := setLoanStatus(ctx, q, l, LoanClosed, nil, "repaid", "system:billing"); err != nil {
+		if err := SetLoanStatus(ctx, q, l, LoanClosed, nil, "repaid", "system:billing"); err != nil {
 			return l, err
 		}
 	}
@@ -134,7 +135,7 @@ func (s *Service) save(ctx context.Context, q store.Queries, lg *ledger, accrual
 // given) and stores it all; at is when the money moved.
 func (s *Service) advance(ctx context.Context, q store.Queries, l store.Loan, day, at time.Time, change func(*ledger) ([]billing.Operation, error)) (store.Loan, error) {
 	if !accruing(l) {
-		return l, Errorf(CodeInvalidStatus, "loan %s is %s", l.GUID, l.Status)
+		return l, domain.Errorf(domain.CodeInvalidStatus, "loan %s is %s", l.GUID, l.Status)
 	}
 	lg, err := s.ledgerOf(ctx, q, l)
 	if err != nil {
@@ -190,9 +191,9 @@ func (s *Service) executePrepayment(ctx context.Context, q store.Queries, lg *le
 }
 
 // refusal turns a refusal of the billing rules into the error code given.
-func refusal(err error, code Code) error {
+func refusal(err error, code domain.Code) error {
 	if errors.Is(err, billing.ErrRefused) {
-		return Errorf(code, "%s", err.Error())
+		return domain.Errorf(code, "%s", err.Error())
 	}
 	return err
 }
@@ -205,9 +206,9 @@ func loanRate(l store.Loan) decimal.Decimal {
 	return billing.Discounted(l.AnnualRate, l.DiscountValue.Decimal)
 }
 
-// openSchedule lays out a loan's schedule on the day it opens and accrues its days up to today (a
+// OpenSchedule lays out a loan's schedule on the day it opens and accrues its days up to today (a
 // loan opened on a past day), storing both at once.
-func (s *Service) openSchedule(ctx context.Context, q store.Queries, l store.Loan, opened time.Time) error {
+func (s *Service) OpenSchedule(ctx context.Context, q store.Queries, l store.Loan, opened time.Time) error {
 	plan, err := schedule.Annuity(schedule.Terms{Principal: l.Amount, AnnualRate: loanRate(l), Months: l.Term, Start: opened})
 	if err != nil {
 		return err
@@ -224,14 +225,14 @@ func (s *Service) openSchedule(ctx context.Context, q store.Queries, l store.Loa
 	return err
 }
 
-// receivePayment credits money paid towards a locked loan and settles what is due today; at is when
+// ReceivePayment credits money paid towards a locked loan and settles what is due today; at is when
 // the money was paid (a back-dated posting still takes effect today). A payment may not exceed
 // what closes the loan today.
-func (s *Service) receivePayment(ctx context.Context, q store.Queries, l store.Loan, amount decimal.Decimal, at time.Time, orderGUID string) (store.Loan, error) {
+func (s *Service) ReceivePayment(ctx context.Context, q store.Queries, l store.Loan, amount decimal.Decimal, at time.Time, orderGUID string) (store.Loan, error) {
 	day := today(s.Now())
 	return s.advance(ctx, q, l, day, at, func(lg *ledger) ([]billing.Operation, error) {
 		if most := lg.b.Owed(day).Sub(lg.b.Balance); amount.GreaterThan(most) {
-			return nil, Errorf(CodePaymentExceedsDebt, "payment %s exceeds the %s that closes loan %s (order %s)",
+			return nil, domain.Errorf(CodePaymentExceedsDebt, "payment %s exceeds the %s that closes loan %s (order %s)",
 				amount.StringFixed(2), most.StringFixed(2), l.GUID, orderGUID)
 		}
 		lg.b.Balance = lg.b.Balance.Add(amount)
@@ -243,12 +244,12 @@ func (s *Service) receivePayment(ctx context.Context, q store.Queries, l store.L
 
 // RunAccrual accrues day on one loan or, without a loan, on every accruing loan; day must have
 // ended. Running a day again changes nothing. It answers the loans it advanced.
-func (s *Service) RunAccrual(ctx context.Context, caller Principal, day time.Time, loanGUID *string) ([]store.Loan, error) {
+func (s *Service) RunAccrual(ctx context.Context, caller domain.Principal, day time.Time, loanGUID *string) ([]store.Loan, error) {
 	day = today(day)
 	if !day.Before(today(s.Now())) {
-		return nil, Invalid(fieldErrors{{Field: "date", Message: "must be a day that has ended"}})
+		return nil, domain.Invalid(domain.FieldErrors{{Field: "date", Message: "must be a day that has ended"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) ([]store.Loan, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) ([]store.Loan, error) {
 		guids := []string{}
 		if loanGUID != nil {
 			guids = append(guids, *loanGUID)
@@ -260,7 +261,7 @@ func (s *Service) RunAccrual(ctx context.Context, caller Principal, day time.Tim
 		}
 		var out []store.Loan
 		for _, g := range guids {
-			l, err := byGUID(ctx, g, CodeLoanNotFound, "loan", q.LockLoan)
+			l, err := domain.ByGUID(ctx, g, CodeLoanNotFound, "loan", q.LockLoan)
 			if err != nil {
 				return nil, err
 			}
@@ -273,9 +274,9 @@ func (s *Service) RunAccrual(ctx context.Context, caller Principal, day time.Tim
 	})
 }
 
-// accrueDay is the daily job: the next batch of accruing loans up to the end of day; after the
+// AccrueDay is the daily job: the next batch of accruing loans up to the end of day; after the
 // last batch, the next day queued.
-func (s *Service) accrueDay(ctx context.Context, q store.Queries, day time.Time) (done bool, err error) {
+func (s *Service) AccrueDay(ctx context.Context, q store.Queries, day time.Time) (done bool, err error) {
 	guids, err := q.LoansToAccrue(ctx, day, s.AccrualBatch)
 	if err != nil {
 		return false, err
@@ -292,11 +293,11 @@ func (s *Service) accrueDay(ctx context.Context, q store.Queries, day time.Time)
 	if len(guids) == s.AccrualBatch {
 		return false, nil
 	}
-	return true, s.queueNextAccrual(ctx, q, day)
+	return true, s.QueueNextAccrual(ctx, q, day)
 }
 
-// queueNextAccrual queues the accrual of the day after day, to run once that day has ended.
-func (s *Service) queueNextAccrual(ctx context.Context, q store.Queries, day time.Time) error {
+// QueueNextAccrual queues the accrual of the day after day, to run once that day has ended.
+func (s *Service) QueueNextAccrual(ctx context.Context, q store.Queries, day time.Time) error {
 	next := day.AddDate(0, 0, 1)
 	return q.EnqueueAccrual(ctx, next, next.AddDate(0, 0, 1))
 }

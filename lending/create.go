@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -23,25 +24,25 @@ const (
 // CreatePartnerApplication files a partner's application and starts processing it. Repeating a
 // create with the same application_guid (or partner_application_id) and the same body answers the
 // same application; the same identifiers with another body are a CONFLICT.
-func (s *Service) CreatePartnerApplication(ctx context.Context, caller Principal, req CreateApplication) (store.Application, error) {
-	if caller.Role != RolePartner {
-		return store.Application{}, Errorf(CodeForbidden, "only partners file applications this way")
+func (s *Service) CreatePartnerApplication(ctx context.Context, caller domain.Principal, req CreateApplication) (store.Application, error) {
+	if caller.Role != domain.RolePartner {
+		return store.Application{}, domain.Errorf(domain.CodeForbidden, "only partners file applications this way")
 	}
 	partner, err := s.Store.PartnerByName(ctx, caller.Partner)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Application{}, Errorf(CodeForbidden, "unknown partner %q", caller.Partner)
+		return store.Application{}, domain.Errorf(domain.CodeForbidden, "unknown partner %q", caller.Partner)
 	}
 	if err != nil {
 		return store.Application{}, err
 	}
-	product, err := s.product(ctx, req.ProductCode)
+	product, err := s.Product(ctx, req.ProductCode)
 	if err != nil {
 		return store.Application{}, err
 	}
 	if errs := req.validate(product, s.Now()); len(errs) > 0 {
-		return store.Application{}, Invalid(errs)
+		return store.Application{}, domain.Invalid(errs)
 	}
-	phone, _ := NormalizePhone(req.Customer.Phone)
+	phone, _ := domain.NormalizePhone(req.Customer.Phone)
 	if _, err := s.applicantCustomer(ctx, s.Store.Queries, phone, req.Customer, req.CustomerDocuments); err != nil {
 		return store.Application{}, err
 	}
@@ -72,7 +73,7 @@ func (s *Service) CreatePartnerApplication(ctx context.Context, caller Principal
 			return store.Application{}, err
 		}
 		if existing.PartnerID == nil || *existing.PartnerID != partner.ID || !bytes.Equal(existing.RequestHash, hash) {
-			return store.Application{}, Errorf(CodeConflict, "application_guid or partner_application_id already used for a different application")
+			return store.Application{}, domain.Errorf(domain.CodeConflict, "application_guid or partner_application_id already used for a different application")
 		}
 		return existing, nil
 	})
@@ -80,33 +81,33 @@ func (s *Service) CreatePartnerApplication(ctx context.Context, caller Principal
 
 // ApplyForLoan files a customer's own application from the mobile app: the amount, term and
 // product; it goes through the same lifecycle as a partner's.
-func (s *Service) ApplyForLoan(ctx context.Context, caller Principal, amount decimal.Decimal, term int, productCode string) (store.Application, error) {
-	if caller.Role != RoleCustomer {
-		return store.Application{}, Errorf(CodeForbidden, "only customers apply for themselves")
+func (s *Service) ApplyForLoan(ctx context.Context, caller domain.Principal, amount decimal.Decimal, term int, productCode string) (store.Application, error) {
+	if caller.Role != domain.RoleCustomer {
+		return store.Application{}, domain.Errorf(domain.CodeForbidden, "only customers apply for themselves")
 	}
 	customer, err := s.Customer(ctx, caller.Subject)
 	if err != nil {
 		return store.Application{}, err
 	}
-	product, err := s.product(ctx, productCode)
+	product, err := s.Product(ctx, productCode)
 	if err != nil {
 		return store.Application{}, err
 	}
-	var errs fieldErrors
-	errs.money("amount", amount)
+	var errs domain.FieldErrors
+	errs.Money("amount", amount)
 	switch {
 	case product == nil:
-		errs.add("product", "unknown product %q", productCode)
+		errs.Add("product", "unknown product %q", productCode)
 	default:
 		if amount.LessThan(product.MinAmount) || amount.GreaterThan(product.MaxAmount) {
-			errs.add("amount", "must be between %s and %s for product %s", product.MinAmount.StringFixed(2), product.MaxAmount.StringFixed(2), product.Code)
+			errs.Add("amount", "must be between %s and %s for product %s", product.MinAmount.StringFixed(2), product.MaxAmount.StringFixed(2), product.Code)
 		}
 		if term < product.MinTerm || term > product.MaxTerm {
-			errs.add("term", "must be between %d and %d for product %s", product.MinTerm, product.MaxTerm, product.Code)
+			errs.Add("term", "must be between %d and %d for product %s", product.MinTerm, product.MaxTerm, product.Code)
 		}
 	}
 	if len(errs) > 0 {
-		return store.Application{}, Invalid(errs)
+		return store.Application{}, domain.Invalid(errs)
 	}
 	body, hash, err := canonical(map[string]any{"amount": amount, "term": term, "product_code": productCode})
 	if err != nil {
@@ -122,7 +123,7 @@ func (s *Service) ApplyForLoan(ctx context.Context, caller Principal, amount dec
 
 // file stores a new application with its cart, its first event and its jobs. When the application
 // exists already, existing decides what the caller is answered.
-func (s *Service) file(ctx context.Context, caller Principal, app store.Application, cart []store.CartItem, existing func(store.Queries) (store.Application, error)) (store.Application, error) {
+func (s *Service) file(ctx context.Context, caller domain.Principal, app store.Application, cart []store.CartItem, existing func(store.Queries) (store.Application, error)) (store.Application, error) {
 	var out store.Application
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		created, ok, err := q.InsertApplication(ctx, app)
@@ -131,7 +132,7 @@ func (s *Service) file(ctx context.Context, caller Principal, app store.Applicat
 		}
 		if !ok {
 			if existing == nil {
-				return Errorf(CodeConflict, "application %s exists", app.GUID)
+				return domain.Errorf(domain.CodeConflict, "application %s exists", app.GUID)
 			}
 			out, err = existing(q)
 			return err
@@ -143,7 +144,7 @@ func (s *Service) file(ctx context.Context, caller Principal, app store.Applicat
 				return err
 			}
 		}
-		if err := s.record(ctx, q, &out, actorOf(caller)); err != nil {
+		if err := s.record(ctx, q, &out, domain.ActorOf(caller)); err != nil {
 			return err
 		}
 		now := s.Now()
@@ -158,7 +159,7 @@ func (s *Service) file(ctx context.Context, caller Principal, app store.Applicat
 	return out, err
 }
 
-func (s *Service) product(ctx context.Context, code string) (*store.LoanProduct, error) {
+func (s *Service) Product(ctx context.Context, code string) (*store.LoanProduct, error) {
 	if code == "" {
 		return nil, nil
 	}
@@ -183,9 +184,4 @@ func canonical(v any) (json.RawMessage, []byte, error) {
 	}
 	sum := sha256.Sum256(body)
 	return body, sum[:], nil
-}
-
-func validUUID(s string) bool {
-	_, err := uuid.Parse(s)
-	return err == nil && len(s) == 36
 }

@@ -17,13 +17,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
 // Error codes of customer offers (POST /customerOffer/loan/initiate); the seed defines none.
 const (
-	CodeLoanProductNotFound  Code = "LOAN_PRODUCT_NOT_FOUND"
-	CodePDPATemplateNotFound Code = "PDPA_TEMPLATE_NOT_FOUND"
+	CodeLoanProductNotFound  domain.Code = "LOAN_PRODUCT_NOT_FOUND"
+	CodePDPATemplateNotFound domain.Code = "PDPA_TEMPLATE_NOT_FOUND"
 )
 
 // The fields of a customer offer request, named as the route's form names them (the seed's
@@ -114,49 +115,49 @@ type PDPAConsent struct {
 // InitiateCustomerOffer records a customer's application for a loan product with their signed
 // consent. Any active employee may be named to handle it; the caller is the audit trail's actor.
 // Nothing is stored unless every part is right.
-func (s *Service) InitiateCustomerOffer(ctx context.Context, caller Principal, req CustomerOfferRequest) (CustomerOffer, error) {
+func (s *Service) InitiateCustomerOffer(ctx context.Context, caller domain.Principal, req CustomerOfferRequest) (CustomerOffer, error) {
 	signature, err := readSignature(req.Signature)
 	if err != nil {
 		return CustomerOffer{}, err
 	}
-	var errs fieldErrors
+	var errs domain.FieldErrors
 	customerID := positiveInteger(&errs, OfferFieldCustomerID, req.CustomerID)
-	errs.required(OfferFieldProcess, req.Process)
+	errs.Required(OfferFieldProcess, req.Process)
 	employeeID := positiveInteger(&errs, OfferFieldEmployee, req.EmployeeID)
 	productID := positiveInteger(&errs, OfferFieldProductID, req.ProductID) // the answer's productId is an integer
-	errs.required(OfferFieldPDPATemplateID, req.PDPATemplateID)
+	errs.Required(OfferFieldPDPATemplateID, req.PDPATemplateID)
 	checkSignature(&errs, signature)
 	if len(errs) > 0 {
-		return CustomerOffer{}, Invalid(errs)
+		return CustomerOffer{}, domain.Invalid(errs)
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (CustomerOffer, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (CustomerOffer, error) {
 		_, err := q.CustomerByID(ctx, customerID)
 		if errors.Is(err, store.ErrNotFound) {
-			return CustomerOffer{}, Errorf(CodeCustomerNotFound, "customer %d not found", customerID)
+			return CustomerOffer{}, domain.Errorf(CodeCustomerNotFound, "customer %d not found", customerID)
 		}
 		if err != nil {
 			return CustomerOffer{}, err
 		}
 		process, err := q.CustomerOfferProcess(ctx, req.Process)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && !process.Active) {
-			return CustomerOffer{}, Invalid(fieldErrors{{Field: OfferFieldProcess, Message: fmt.Sprintf("no active process %q", req.Process)}})
+			return CustomerOffer{}, domain.Invalid(domain.FieldErrors{{Field: OfferFieldProcess, Message: fmt.Sprintf("no active process %q", req.Process)}})
 		}
 		if err != nil {
 			return CustomerOffer{}, err
 		}
 		employee, err := q.EmployeeByID(ctx, employeeID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && !employee.Active) {
-			return CustomerOffer{}, Invalid(fieldErrors{{Field: OfferFieldEmployee, Message: fmt.Sprintf("no active employee %d", employeeID)}})
+			return CustomerOffer{}, domain.Invalid(domain.FieldErrors{{Field: OfferFieldEmployee, Message: fmt.Sprintf("no active employee %d", employeeID)}})
 		}
 		if err != nil {
 			return CustomerOffer{}, err
 		}
-		product, err := s.product(ctx, strings.TrimSpace(req.ProductID))
+		product, err := s.Product(ctx, strings.TrimSpace(req.ProductID))
 		if err != nil {
 			return CustomerOffer{}, err
 		}
 		if product == nil {
-			return CustomerOffer{}, Errorf(CodeLoanProductNotFound, "loan product %d not found", productID)
+			return CustomerOffer{}, domain.Errorf(CodeLoanProductNotFound, "loan product %d not found", productID)
 		}
 		codes, err := q.TermCodes(ctx)
 		if err != nil {
@@ -164,7 +165,7 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller Principal, r
 		}
 		terms, ok := termBounds(codes, product.MinTerm, product.MaxTerm)
 		if !ok {
-			return CustomerOffer{}, Invalid(fieldErrors{{Field: OfferFieldProductID,
+			return CustomerOffer{}, domain.Invalid(domain.FieldErrors{{Field: OfferFieldProductID,
 				Message: fmt.Sprintf("its terms, %d to %d months, have no code in the term dictionary", product.MinTerm, product.MaxTerm)}})
 		}
 		template, err := pdpaTemplate(ctx, q, req.PDPATemplateID)
@@ -172,7 +173,7 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller Principal, r
 			return CustomerOffer{}, err
 		}
 		if !template.Active {
-			return CustomerOffer{}, Invalid(fieldErrors{{Field: OfferFieldPDPATemplateID, Message: fmt.Sprintf("template %d is no longer in use", template.ID)}})
+			return CustomerOffer{}, domain.Invalid(domain.FieldErrors{{Field: OfferFieldPDPATemplateID, Message: fmt.Sprintf("template %d is no longer in use", template.ID)}})
 		}
 		file := store.Blob{GUID: uuid.NewString(), Version: 1, Content: signature, MediaType: "image/png"}
 		if err := s.Files.Put(ctx, q, file); err != nil {
@@ -189,7 +190,7 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller Principal, r
 		if err != nil {
 			return CustomerOffer{}, err
 		}
-		err = s.audit(ctx, q, caller, "initiateCustomerOffer", "customer_offer", strconv.FormatInt(offer.ID, 10), map[string]any{
+		err = domain.Audit(ctx, q, caller, "initiateCustomerOffer", "customer_offer", strconv.FormatInt(offer.ID, 10), map[string]any{
 			"customerId": customerID, "process": process.Code, "employee": employeeID, "productId": product.Code,
 			"pdpaTemplateId": template.ID, "signatureFile": file.GUID, "signatureBytes": len(signature),
 		})
@@ -201,11 +202,11 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller Principal, r
 }
 
 // CustomerOffer returns a recorded customer offer, for employees.
-func (s *Service) CustomerOffer(ctx context.Context, caller Principal, id string) (CustomerOffer, error) {
-	if caller.Role != RoleEmployee {
-		return CustomerOffer{}, Errorf(CodeForbidden, "only employees read customer offers")
+func (s *Service) CustomerOffer(ctx context.Context, caller domain.Principal, id string) (CustomerOffer, error) {
+	if caller.Role != domain.RoleEmployee {
+		return CustomerOffer{}, domain.Errorf(domain.CodeForbidden, "only employees read customer offers")
 	}
-	offer, err := byID(ctx, id, CodeNotFound, "customer offer", s.Store.CustomerOfferByID)
+	offer, err := domain.ByID(ctx, id, domain.CodeNotFound, "customer offer", s.Store.CustomerOfferByID)
 	if err != nil {
 		return CustomerOffer{}, err
 	}
@@ -221,17 +222,17 @@ func (s *Service) CustomerOffer(ctx context.Context, caller Principal, id string
 }
 
 // CustomerOfferSignature returns the signature image of a consent, for employees.
-func (s *Service) CustomerOfferSignature(ctx context.Context, caller Principal, consent PDPAConsent) (store.Blob, error) {
-	if caller.Role != RoleEmployee {
-		return store.Blob{}, Errorf(CodeForbidden, "only employees read signatures")
+func (s *Service) CustomerOfferSignature(ctx context.Context, caller domain.Principal, consent PDPAConsent) (store.Blob, error) {
+	if caller.Role != domain.RoleEmployee {
+		return store.Blob{}, domain.Errorf(domain.CodeForbidden, "only employees read signatures")
 	}
 	return s.Files.Get(ctx, s.Store.Queries, consent.SignatureFileGUID, 1)
 }
 
 // PDPATemplates lists the consent templates, for employees.
-func (s *Service) PDPATemplates(ctx context.Context, caller Principal) ([]store.PDPATemplate, error) {
-	if caller.Role != RoleEmployee {
-		return nil, Errorf(CodeForbidden, "only employees read consent templates")
+func (s *Service) PDPATemplates(ctx context.Context, caller domain.Principal) ([]store.PDPATemplate, error) {
+	if caller.Role != domain.RoleEmployee {
+		return nil, domain.Errorf(domain.CodeForbidden, "only employees read consent templates")
 	}
 	return s.Store.PDPATemplates(ctx)
 }
@@ -274,17 +275,17 @@ func termBounds(codes []store.TermCode, minMonths, maxMonths int) (r TermRange, 
 
 // pdpaTemplate finds a consent template by its id, sent as a string.
 func pdpaTemplate(ctx context.Context, q store.Queries, id string) (store.PDPATemplate, error) {
-	return byID(ctx, strings.TrimSpace(id), CodePDPATemplateNotFound, "PDPA template", q.PDPATemplate)
+	return domain.ByID(ctx, strings.TrimSpace(id), CodePDPATemplateNotFound, "PDPA template", q.PDPATemplate)
 }
 
 // positiveInteger reads a required integer id sent as a string, recording what is wrong with it.
-func positiveInteger(errs *fieldErrors, field, value string) int64 {
-	if !errs.required(field, value) {
+func positiveInteger(errs *domain.FieldErrors, field, value string) int64 {
+	if !errs.Required(field, value) {
 		return 0
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
 	if err != nil || n <= 0 {
-		errs.add(field, "must be a positive integer")
+		errs.Add(field, "must be a positive integer")
 		return 0
 	}
 	return n
@@ -297,26 +298,26 @@ func readSignature(r io.Reader) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxSignatureBytes+1))
 	if err != nil {
-		return nil, Invalid(fieldErrors{{Field: OfferFieldSignature, Message: "could not be read"}})
+		return nil, domain.Invalid(domain.FieldErrors{{Field: OfferFieldSignature, Message: "could not be read"}})
 	}
 	if len(b) > MaxSignatureBytes {
-		return nil, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("%s is larger than %d bytes", OfferFieldSignature, MaxSignatureBytes),
-			Fields: []FieldError{{Field: OfferFieldSignature, Message: fmt.Sprintf("is larger than %d bytes", MaxSignatureBytes)}}}
+		return nil, &domain.Error{Code: domain.CodeTooLarge, Message: fmt.Sprintf("%s is larger than %d bytes", OfferFieldSignature, MaxSignatureBytes),
+			Fields: []domain.FieldError{{Field: OfferFieldSignature, Message: fmt.Sprintf("is larger than %d bytes", MaxSignatureBytes)}}}
 	}
 	return b, nil
 }
 
 // checkSignature accepts a PNG image only, by its bytes, whatever the file is called: the PNG
 // signature and a header image/png can read.
-func checkSignature(errs *fieldErrors, b []byte) {
+func checkSignature(errs *domain.FieldErrors, b []byte) {
 	switch {
 	case len(b) == 0:
-		errs.add(OfferFieldSignature, "is required: a PNG file part")
+		errs.Add(OfferFieldSignature, "is required: a PNG file part")
 	case !bytes.HasPrefix(b, pngMagic):
-		errs.add(OfferFieldSignature, "must be a PNG image")
+		errs.Add(OfferFieldSignature, "must be a PNG image")
 	default:
 		if _, err := png.DecodeConfig(bytes.NewReader(b)); err != nil {
-			errs.add(OfferFieldSignature, "is not a readable PNG image")
+			errs.Add(OfferFieldSignature, "is not a readable PNG image")
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -34,7 +35,7 @@ func (s *Service) applicantCustomer(ctx context.Context, q store.Queries, phone 
 		}
 		if len(bad) > 0 {
 			s.Log.InfoContext(ctx, "questionnaire contradicts the phone's customer", "customer", owner.GUID, "fields", bad)
-			return nil, Errorf(CodeIdentityMismatch, "the phone belongs to a customer whose identity does not match the questionnaire")
+			return nil, domain.Errorf(domain.CodeIdentityMismatch, "the phone belongs to a customer whose identity does not match the questionnaire")
 		}
 		return &owner, nil
 	}
@@ -42,7 +43,7 @@ func (s *Service) applicantCustomer(ctx context.Context, q store.Queries, phone 
 		return nil, err
 	}
 	// matching by names as well: only customers who hold names equal to the questionnaire's
-	found, err := s.matchCustomers(ctx, q, store.CustomerMatch{Phone: phone, FirstName: a.FirstName, LastName: a.LastName}, 0, 10)
+	found, err := s.MatchCustomers(ctx, q, store.CustomerMatch{Phone: phone, FirstName: a.FirstName, LastName: a.LastName}, 0, 10)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func identityDisagreements(ctx context.Context, q store.Queries, c store.Custome
 		{"middle_name", c.MiddleName, a.MiddleName},
 		{"last_name", c.LastName, a.LastName},
 	} {
-		if held := strings.TrimSpace(deref(f.held)); held != "" && !strings.EqualFold(held, strings.TrimSpace(f.declared)) {
+		if held := strings.TrimSpace(domain.Deref(f.held)); held != "" && !strings.EqualFold(held, strings.TrimSpace(f.declared)) {
 			bad = append(bad, f.name)
 		}
 	}

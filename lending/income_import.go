@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -18,8 +19,8 @@ import (
 type IncomeImportResult struct {
 	Line       int
 	CustomerID int64
-	Status     string // SUCCESS or ERROR
-	Code       Code   // why a row failed
+	Status     string      // SUCCESS or ERROR
+	Code       domain.Code // why a row failed
 	Message    string
 }
 
@@ -30,16 +31,16 @@ var incomeColumns = []string{"customer_id", "amount_income", "amount_income_curr
 // ImportIncomes updates customers' incomes from a CSV (comma-separated, with a header naming the
 // columns, in any order). Each row is applied in a transaction of its own: a bad row, or a row
 // for a customer without an employment, fails alone and the others are kept.
-func (s *Service) ImportIncomes(ctx context.Context, caller Principal, r io.Reader) ([]IncomeImportResult, error) {
-	if caller.Role != RoleEmployee {
-		return nil, Errorf(CodeForbidden, "only employees import incomes")
+func (s *Service) ImportIncomes(ctx context.Context, caller domain.Principal, r io.Reader) ([]IncomeImportResult, error) {
+	if caller.Role != domain.RoleEmployee {
+		return nil, domain.Errorf(domain.CodeForbidden, "only employees import incomes")
 	}
 	rd := csv.NewReader(r)
 	rd.FieldsPerRecord = -1
 	rd.TrimLeadingSpace = true
 	header, err := rd.Read()
 	if err != nil {
-		return nil, Errorf(CodeInvalid, "the CSV has no header row")
+		return nil, domain.Errorf(domain.CodeInvalid, "the CSV has no header row")
 	}
 	col := map[string]int{}
 	for i, name := range header {
@@ -47,7 +48,7 @@ func (s *Service) ImportIncomes(ctx context.Context, caller Principal, r io.Read
 	}
 	for _, name := range incomeColumns[:3] {
 		if _, ok := col[name]; !ok {
-			return nil, Errorf(CodeInvalid, "the CSV header lacks column %s (expected %s)", name, strings.Join(incomeColumns, ","))
+			return nil, domain.Errorf(domain.CodeInvalid, "the CSV header lacks column %s (expected %s)", name, strings.Join(incomeColumns, ","))
 		}
 	}
 	var results []IncomeImportResult
@@ -57,7 +58,7 @@ func (s *Service) ImportIncomes(ctx context.Context, caller Principal, r io.Read
 			return results, nil
 		}
 		line, _ := rd.FieldPos(0) // the file's own line: the reader skips empty ones
-		res := IncomeImportResult{Line: line, Status: "ERROR", Code: CodeInvalid}
+		res := IncomeImportResult{Line: line, Status: "ERROR", Code: domain.CodeInvalid}
 		var parseErr *csv.ParseError
 		if errors.As(err, &parseErr) {
 			res.Line = parseErr.Line
@@ -79,8 +80,8 @@ func (s *Service) ImportIncomes(ctx context.Context, caller Principal, r io.Read
 			err = s.applyIncome(ctx, caller, row)
 		}
 		if err != nil {
-			res.Code, res.Message = ErrorCode(err), ErrorMessage(err)
-			if res.Code == CodeInternal {
+			res.Code, res.Message = domain.ErrorCode(err), domain.ErrorMessage(err)
+			if res.Code == domain.CodeInternal {
 				s.Log.ErrorContext(ctx, "income import row failed", "line", res.Line, "err", err)
 			}
 		} else {
@@ -102,10 +103,10 @@ type incomeRow struct {
 
 func parseIncomeRow(field func(string) string) (incomeRow, error) {
 	var row incomeRow
-	var errs fieldErrors
+	var errs domain.FieldErrors
 	id, err := strconv.ParseInt(field("customer_id"), 10, 64)
 	if err != nil || id <= 0 {
-		errs.add("customer_id", "must be a customer's numeric id")
+		errs.Add("customer_id", "must be a customer's numeric id")
 	}
 	row.customerID = id
 	amount := func(name string) *decimal.Decimal {
@@ -115,11 +116,11 @@ func parseIncomeRow(field func(string) string) (incomeRow, error) {
 		}
 		d, err := decimal.NewFromString(v)
 		if err != nil {
-			errs.add(name, "must be an amount such as 100000.50")
+			errs.Add(name, "must be an amount such as 100000.50")
 			return nil
 		}
-		if problem := moneyProblem(d); problem != "" {
-			errs.add(name, "%s", problem)
+		if problem := domain.MoneyProblem(d); problem != "" {
+			errs.Add(name, "%s", problem)
 			return nil
 		}
 		return &d
@@ -127,16 +128,16 @@ func parseIncomeRow(field func(string) string) (incomeRow, error) {
 	if income := amount("amount_income"); income != nil {
 		row.income = *income
 	} else if field("amount_income") == "" {
-		errs.add("amount_income", "is required")
+		errs.Add("amount_income", "is required")
 	}
 	row.incomeCurrency = field("amount_income_currency")
-	if !currency.MatchString(row.incomeCurrency) {
-		errs.add("amount_income_currency", "must be a currency code such as RUB")
+	if !domain.CurrencyCode.MatchString(row.incomeCurrency) {
+		errs.Add("amount_income_currency", "must be a currency code such as RUB")
 	}
 	row.additional = amount("additional_income")
 	if c := field("additional_income_currency"); c != "" {
-		if !currency.MatchString(c) {
-			errs.add("additional_income_currency", "must be a currency code such as RUB")
+		if !domain.CurrencyCode.MatchString(c) {
+			errs.Add("additional_income_currency", "must be a currency code such as RUB")
 		}
 		row.additionalCurrency = &c
 	}
@@ -146,27 +147,27 @@ func parseIncomeRow(field func(string) string) (incomeRow, error) {
 	if at := field("created_at"); at != "" {
 		t, err := time.Parse("02.01.2006 15:04:05", at)
 		if err != nil {
-			errs.add("created_at", "must be a date-time dd.MM.yyyy HH:mm:ss")
+			errs.Add("created_at", "must be a date-time dd.MM.yyyy HH:mm:ss")
 		}
 		row.receivedAt = &t
 	}
 	if len(errs) > 0 {
-		return row, Invalid(errs)
+		return row, domain.Invalid(errs)
 	}
 	return row, nil
 }
 
 // applyIncome writes one row's income over the customer's employment.
-func (s *Service) applyIncome(ctx context.Context, caller Principal, row incomeRow) error {
+func (s *Service) applyIncome(ctx context.Context, caller domain.Principal, row incomeRow) error {
 	return s.Store.Tx(ctx, func(q store.Queries) error {
 		if _, err := q.CustomerByID(ctx, row.customerID); errors.Is(err, store.ErrNotFound) {
-			return Errorf(CodeCustomerNotFound, "customer %d not found", row.customerID)
+			return domain.Errorf(CodeCustomerNotFound, "customer %d not found", row.customerID)
 		} else if err != nil {
 			return err
 		}
 		e, err := q.LockEmploymentOf(ctx, row.customerID)
 		if errors.Is(err, store.ErrNotFound) {
-			return Errorf(CodeEmploymentNotFound, "customer %d has no employment to update", row.customerID)
+			return domain.Errorf(CodeEmploymentNotFound, "customer %d has no employment to update", row.customerID)
 		}
 		if err != nil {
 			return err
@@ -182,7 +183,7 @@ func (s *Service) applyIncome(ctx context.Context, caller Principal, row incomeR
 		if e, err = q.UpdateEmployment(ctx, e); err != nil {
 			return err
 		}
-		return s.audit(ctx, q, caller, "importIncome", "employment", e.GUID, map[string]any{
+		return domain.Audit(ctx, q, caller, "importIncome", "employment", e.GUID, map[string]any{
 			"customerId": row.customerID, "salary": row.income, "salaryCurrency": row.incomeCurrency,
 			"extraSalary": row.additional, "sourceId": row.sourceID, "receivedAt": row.receivedAt,
 		})

@@ -10,15 +10,16 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/scoring"
 	"lendgraph/store"
 )
 
 // ScoreLead scores the lead id again, by the rules in force now.
-func (s *Service) ScoreLead(ctx context.Context, caller Principal, id string) (LeadRecord, error) {
+func (s *Service) ScoreLead(ctx context.Context, caller domain.Principal, id string) (LeadRecord, error) {
 	var out LeadRecord
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		sc, err := s.leadScope(ctx, q, caller)
+		sc, err := leadScope(ctx, q, caller)
 		if err != nil {
 			return err
 		}
@@ -51,7 +52,7 @@ func (s *Service) scoreLead(ctx context.Context, q store.Queries, id int64) (Lea
 	}
 	app, req := l.asApplication()
 	started := s.Now()
-	result := scoring.Evaluate(scoringRules(rules), s.scoringEnv(app, customer, req), s.Now)
+	result := scoring.Evaluate(ScoringRulesOf(rules), s.ScoringEnv(app, customer, req), s.Now)
 	task, err := q.InsertLeadScoringTask(ctx, store.LeadScoringTask{
 		LeadID: id, FinalRecommendation: result.FinalRecommendation, DenialReason: result.DenialReason, StartedAt: started, EndedAt: s.Now(),
 	})
@@ -213,10 +214,10 @@ func (s *Service) LeadScoring(ctx context.Context, l LeadRecord) (*LeadScoring, 
 			fields = append(fields, RuleStepField{ID: t.DescriptionFieldID, StepTypeFieldID: stepFieldDescription, Value: t.Description})
 		}
 		out.RuleTasks[i] = LeadRuleTask{
-			ID: t.ID, StartDate: t.StartedAt, EndDate: t.EndedAt, Recommendation: t.Recommendation, ErrorInfo: nonEmpty(t.Error), Options: []string{},
+			ID: t.ID, StartDate: t.StartedAt, EndDate: t.EndedAt, Recommendation: t.Recommendation, ErrorInfo: domain.NonEmpty(t.Error), Options: []string{},
 			RuleStep: RuleStep{
 				ID: t.RuleID, RuleStepTypeID: ruleStepTypeExpression, OrderNo: t.OrderNo, Blocking: t.Blocking, Allowing: t.Allowing,
-				DenialReasonID: nonEmpty(t.DenialReason), Fields: fields, RuleStepSchemaID: leadRuleStepSchemaID,
+				DenialReasonID: domain.NonEmpty(t.DenialReason), Fields: fields, RuleStepSchemaID: leadRuleStepSchemaID,
 			},
 		}
 	}
@@ -246,7 +247,7 @@ type LeadScoringInfo struct {
 }
 
 // LeadScoringInfo returns the lead id with its newest scoring, when caller may see it.
-func (s *Service) LeadScoringInfo(ctx context.Context, caller Principal, id string) (LeadScoringInfo, error) {
+func (s *Service) LeadScoringInfo(ctx context.Context, caller domain.Principal, id string) (LeadScoringInfo, error) {
 	l, err := s.Lead(ctx, caller, id)
 	if err != nil {
 		return LeadScoringInfo{}, err
@@ -254,15 +255,15 @@ func (s *Service) LeadScoringInfo(ctx context.Context, caller Principal, id stri
 	task, err := s.LeadScoring(ctx, l)
 	return LeadScoringInfo{
 		ID: l.ID, CreationDate: l.CreatedAt.UnixMilli(), Channel: l.Channel, FirstName: l.FirstName, LastName: l.LastName,
-		Patronymic: l.Patronymic, MobilePhone: l.MobilePhone, Email: nonEmpty(l.Email), ManagerID: l.ManagerID, Amount: *l.Amount,
+		Patronymic: l.Patronymic, MobilePhone: l.MobilePhone, Email: domain.NonEmpty(l.Email), ManagerID: l.ManagerID, Amount: *l.Amount,
 		CurrentStatus: l.CurrentStatus, DenialReasonID: l.DenialReason, ClientID: l.ClientID, ScoringTask: task,
 	}, err
 }
 
 // ScoringRules lists every scoring rule, in force or not, in order, for employees.
-func (s *Service) ScoringRules(ctx context.Context, caller Principal) ([]store.ScoringRuleEntry, error) {
-	if caller.Role != RoleEmployee {
-		return nil, Errorf(CodeForbidden, "only employees read the scoring rules")
+func (s *Service) ScoringRules(ctx context.Context, caller domain.Principal) ([]store.ScoringRuleEntry, error) {
+	if caller.Role != domain.RoleEmployee {
+		return nil, domain.Errorf(domain.CodeForbidden, "only employees read the scoring rules")
 	}
 	return s.Store.ScoringRules(ctx)
 }
@@ -284,9 +285,9 @@ var ruleRecommendations = []string{scoring.Good, scoring.Medium, scoring.Undefin
 
 // UpdateScoringRule changes the scoring rule id. The next scoring of a lead or an application
 // reads it; an expression the engine cannot compile is refused.
-func (s *Service) UpdateScoringRule(ctx context.Context, caller Principal, id string, in ScoringRuleInput) (store.ScoringRuleEntry, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.ScoringRuleEntry, error) {
-		r, err := byID(ctx, id, CodeNotFound, "scoring rule", q.LockScoringRule)
+func (s *Service) UpdateScoringRule(ctx context.Context, caller domain.Principal, id string, in ScoringRuleInput) (store.ScoringRuleEntry, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.ScoringRuleEntry, error) {
+		r, err := domain.ByID(ctx, id, domain.CodeNotFound, "scoring rule", q.LockScoringRule)
 		if err != nil {
 			return r, err
 		}
@@ -298,25 +299,25 @@ func (s *Service) UpdateScoringRule(ctx context.Context, caller Principal, id st
 		patchField(&r.DenialReason, in.DenialReason)
 		patchField(&r.Recommendation, in.Recommendation)
 		patchField(&r.Active, in.Active)
-		var errs fieldErrors
-		if errs.required("expression", r.Expression) {
+		var errs domain.FieldErrors
+		if errs.Required("expression", r.Expression) {
 			if err := scoring.Check(r.Expression); err != nil {
-				errs.add("expression", "does not compile to a boolean: %s", err)
+				errs.Add("expression", "does not compile to a boolean: %s", err)
 			}
 		}
 		if r.Blocking && r.Allowing {
-			errs.add("allowing", "a rule cannot both block and allow")
+			errs.Add("allowing", "a rule cannot both block and allow")
 		}
 		if r.Recommendation != "" && !slices.Contains(ruleRecommendations, r.Recommendation) {
-			errs.add("recommendation", "must be one of %s", strings.Join(ruleRecommendations, ", "))
+			errs.Add("recommendation", "must be one of %s", strings.Join(ruleRecommendations, ", "))
 		}
 		if len(errs) > 0 {
-			return r, Invalid(errs)
+			return r, domain.Invalid(errs)
 		}
 		if r, err = q.UpdateScoringRule(ctx, r); err != nil {
 			return r, err
 		}
-		return r, s.audit(ctx, q, caller, "updateScoringRule", "scoring_rule", id, in)
+		return r, domain.Audit(ctx, q, caller, "updateScoringRule", "scoring_rule", id, in)
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/scoring"
 	"lendgraph/store"
 )
@@ -227,36 +228,36 @@ const maxNameLength = 50
 
 // leadCheck collects the problems of a lead, field by field.
 type leadCheck struct {
-	fieldErrors
+	domain.FieldErrors
 	now time.Time
 }
 
 // check returns every problem of a lead saved under id; nothing is stored when there is one.
-func (l *Lead) check(id string, now time.Time) fieldErrors {
+func (l *Lead) check(id string, now time.Time) domain.FieldErrors {
 	c := &leadCheck{now: now}
 	if n, ok := leadID(id); !ok {
-		c.add("id", "must be a positive integer")
+		c.Add("id", "must be a positive integer")
 	} else if l.ID != nil && *l.ID != n {
-		c.add("id", "must be the id of the path, %d", n)
+		c.Add("id", "must be the id of the path, %d", n)
 	}
 	c.oneOf("channel", l.Channel, leadChannels, true)
 	c.name("firstName", l.FirstName, true)
 	c.name("lastName", l.LastName, true)
 	c.name("patronymic", l.Patronymic, true)
-	if c.required("mobilePhone", l.MobilePhone) {
-		if _, err := NormalizePhone(l.MobilePhone); err != nil {
-			c.add("mobilePhone", "%s", ErrorMessage(err))
+	if c.Required("mobilePhone", l.MobilePhone) {
+		if _, err := domain.NormalizePhone(l.MobilePhone); err != nil {
+			c.Add("mobilePhone", "%s", domain.ErrorMessage(err))
 		}
 	}
 	c.email("email", l.Email)
 	c.ids("", map[string]*int64{"managerId": l.ManagerID})
 	if l.Amount == nil {
-		c.add("amount", "is required")
+		c.Add("amount", "is required")
 	} else {
-		c.money("amount", *l.Amount)
+		c.Money("amount", *l.Amount)
 	}
 	if l.CardCVC != "" {
-		c.add("cardCvc", "must not be sent: a card's security code is never taken")
+		c.Add("cardCvc", "must not be sent: a card's security code is never taken")
 	}
 	c.passport("passport.", l.Passport)
 	for i, r := range l.Relatives {
@@ -271,11 +272,11 @@ func (l *Lead) check(id string, now time.Time) fieldErrors {
 	}
 	for i, g := range l.Goods {
 		p := fmt.Sprintf("goods[%d].", i)
-		c.required(p+"name", g.Name)
+		c.Required(p+"name", g.Name)
 		if g.Quantity < 1 {
-			c.add(p+"quantity", "must be ≥ 1")
+			c.Add(p+"quantity", "must be ≥ 1")
 		}
-		c.money(p+"amount", g.Amount)
+		c.Money(p+"amount", g.Amount)
 		c.ids(p, map[string]*int64{"id": g.ID})
 	}
 	c.address("addressData.", l.AddressData)
@@ -286,23 +287,23 @@ func (l *Lead) check(id string, now time.Time) fieldErrors {
 	c.finances(l.LeadFinances)
 	c.card(l.LeadCard)
 	c.details(l.LeadDetails)
-	return c.fieldErrors
+	return c.FieldErrors
 }
 
 func (c *leadCheck) passport(prefix string, p *LeadPassport) {
 	if p == nil {
 		return
 	}
-	if c.required(prefix+"seria", p.Seria) && !passportSeries.MatchString(p.Seria) {
-		c.add(prefix+"seria", "must be 4 digits")
+	if c.Required(prefix+"seria", p.Seria) && !passportSeries.MatchString(p.Seria) {
+		c.Add(prefix+"seria", "must be 4 digits")
 	}
-	if c.required(prefix+"no", p.No) && !passportNums["passport"].MatchString(p.No) {
-		c.add(prefix+"no", "must be 6 digits")
+	if c.Required(prefix+"no", p.No) && !passportNums["passport"].MatchString(p.No) {
+		c.Add(prefix+"no", "must be 6 digits")
 	}
-	if issued, ok := c.date(prefix+"issueDate", p.IssueDate, false); ok && issued.After(c.now) {
-		c.add(prefix+"issueDate", "must not be in the future")
+	if issued, ok := c.Date(prefix+"issueDate", p.IssueDate, false); ok && issued.After(c.now) {
+		c.Add(prefix+"issueDate", "must not be in the future")
 	}
-	c.date(prefix+"closeDate", p.CloseDate, false)
+	c.Date(prefix+"closeDate", p.CloseDate, false)
 	c.shape(prefix+"subdivisionCode", p.SubdivisionCode, subdivisionCode, "must be NNN-NNN")
 	c.ids(prefix, map[string]*int64{"id": p.ID, "complementaryDocTypeId": p.ComplementaryDocTypeID})
 }
@@ -312,15 +313,15 @@ func (c *leadCheck) address(prefix string, a *LeadAddress) {
 		return
 	}
 	c.shape(prefix+"postalCode", a.PostalCode, postalCode, "must be 6 digits")
-	c.uuid(prefix+"fiasId", a.FiasID, false)
-	c.date(prefix+"regDate", a.RegDate, false)
+	c.UUID(prefix+"fiasId", a.FiasID, false)
+	c.Date(prefix+"regDate", a.RegDate, false)
 	c.ids(prefix, map[string]*int64{"id": a.ID, "countryId": a.CountryID, "purposeId": a.PurposeID})
 	if a.Position != nil && (*a.Position < 0 || *a.Position > 255) {
-		c.add(prefix+"position", "must be between 0 and 255")
+		c.Add(prefix+"position", "must be between 0 and 255")
 	}
 	for _, name := range slices.Sorted(maps.Keys(a.Attributes)) {
 		if _, ok := a.Attributes[name].(string); !ok {
-			c.add(prefix+"attributes."+name, "must be a string")
+			c.Add(prefix+"attributes."+name, "must be a string")
 		}
 	}
 	if a.FiasChain != nil {
@@ -329,7 +330,7 @@ func (c *leadCheck) address(prefix string, a *LeadAddress) {
 }
 
 func (c *leadCheck) fiasChain(prefix string, f LeadFiasChain) {
-	c.uuid(prefix+"id", f.ID, false)
+	c.UUID(prefix+"id", f.ID, false)
 	c.counts(prefix, map[string]*int{"level": f.Level})
 	for i, parent := range f.Parents {
 		c.fiasChain(fmt.Sprintf("%sparents[%d].", prefix, i), parent)
@@ -350,21 +351,21 @@ func (c *leadCheck) finances(f LeadFinances) {
 		p := fmt.Sprintf("leadDebts[%d].", i)
 		c.amounts(p, map[string]*decimal.Decimal{"debtAmount": d.DebtAmount, "remainderDebt": d.RemainderDebt, "monthlyPayment": d.MonthlyPayment})
 		if d.IntRate != nil && d.IntRate.IsNegative() {
-			c.add(p+"intRate", "must be ≥ 0")
+			c.Add(p+"intRate", "must be ≥ 0")
 		}
-		c.date(p+"lastFactPaymentDate", d.LastFactPaymentDate, false)
+		c.Date(p+"lastFactPaymentDate", d.LastFactPaymentDate, false)
 		c.ids(p, map[string]*int64{"id": d.ID, "debtBankId": d.DebtBankID})
 	}
 }
 
 // card keeps the card masked: the registry's card-number check and the shapes of its expiry.
 func (c *leadCheck) card(k LeadCard) {
-	c.noCardNumber("", map[string]*string{"cardHolder": &k.CardHolder, "cardNumber": &k.CardNumber, "validThruMonth": &k.ValidThruMonth, "validThruYear": &k.ValidThruYear})
-	expiry := CardInput{ExpirationMonth: nonEmpty(k.ValidThruMonth), ExpirationYear: nonEmpty(k.ValidThruYear)}
+	c.NoCardNumber("", map[string]*string{"cardHolder": &k.CardHolder, "cardNumber": &k.CardNumber, "validThruMonth": &k.ValidThruMonth, "validThruYear": &k.ValidThruYear})
+	expiry := CardInput{ExpirationMonth: domain.NonEmpty(k.ValidThruMonth), ExpirationYear: domain.NonEmpty(k.ValidThruYear)}
 	leadField := map[string]string{"expirationMonth": "validThruMonth", "expirationYear": "validThruYear"}
 	for _, f := range cardFields {
 		if v := f.value(expiry); v != nil && !f.pattern.MatchString(*v) {
-			c.add(leadField[f.field], "%s", f.message)
+			c.Add(leadField[f.field], "%s", f.message)
 		}
 	}
 }
@@ -380,11 +381,11 @@ func (c *leadCheck) details(d LeadDetails) {
 		"storeTypeId": d.StoreTypeID, "subdivisionId": d.SubdivisionID,
 	})
 	if d.Period != nil && *d.Period < 1 {
-		c.add("period", "must be ≥ 1")
+		c.Add("period", "must be ≥ 1")
 	}
 	c.oneOf("periodUnit", d.PeriodUnit, leadPeriodUnits, d.Period != nil)
 	for i, x := range d.ExtraFields {
-		c.required(fmt.Sprintf("extraFields[%d].key", i), x.Key)
+		c.Required(fmt.Sprintf("extraFields[%d].key", i), x.Key)
 		c.ids(fmt.Sprintf("extraFields[%d].", i), map[string]*int64{"id": x.ID})
 	}
 }
@@ -395,12 +396,12 @@ func (c *leadCheck) name(field, v string, need bool) {
 	switch {
 	case strings.TrimSpace(v) == "":
 		if need {
-			c.add(field, "is required")
+			c.Add(field, "is required")
 		}
 	case strings.TrimSpace(v) != v:
-		c.add(field, "must not start or end with spaces")
+		c.Add(field, "must not start or end with spaces")
 	case utf8.RuneCountInString(v) > maxNameLength:
-		c.add(field, "must be at most %d characters", maxNameLength)
+		c.Add(field, "must be at most %d characters", maxNameLength)
 	}
 }
 
@@ -409,13 +410,13 @@ func (c *leadCheck) email(field, v string) {
 		return
 	}
 	if addr, err := mail.ParseAddress(v); err != nil || addr.Address != v {
-		c.add(field, "must be an e-mail address")
+		c.Add(field, "must be an e-mail address")
 	}
 }
 
 func (c *leadCheck) pastDate(field, v string) {
-	if d, ok := c.date(field, v, false); ok && !d.Before(c.now) {
-		c.add(field, "must be in the past")
+	if d, ok := c.Date(field, v, false); ok && !d.Before(c.now) {
+		c.Add(field, "must be in the past")
 	}
 }
 
@@ -423,16 +424,16 @@ func (c *leadCheck) oneOf(field, v string, allowed []string, need bool) {
 	switch {
 	case v == "":
 		if need {
-			c.add(field, "is required")
+			c.Add(field, "is required")
 		}
 	case !slices.Contains(allowed, v):
-		c.add(field, "must be one of %s", strings.Join(allowed, ", "))
+		c.Add(field, "must be one of %s", strings.Join(allowed, ", "))
 	}
 }
 
 func (c *leadCheck) shape(field, v string, pattern *regexp.Regexp, message string) {
 	if v != "" && !pattern.MatchString(v) {
-		c.add(field, "%s", message)
+		c.Add(field, "%s", message)
 	}
 }
 
@@ -441,7 +442,7 @@ func (c *leadCheck) shape(field, v string, pattern *regexp.Regexp, message strin
 func (c *leadCheck) ids(prefix string, ids map[string]*int64) {
 	for _, name := range slices.Sorted(maps.Keys(ids)) {
 		if v := ids[name]; v != nil && *v < 1 {
-			c.add(prefix+name, "must be a positive id")
+			c.Add(prefix+name, "must be a positive id")
 		}
 	}
 }
@@ -449,7 +450,7 @@ func (c *leadCheck) ids(prefix string, ids map[string]*int64) {
 func (c *leadCheck) counts(prefix string, counts map[string]*int) {
 	for _, name := range slices.Sorted(maps.Keys(counts)) {
 		if v := counts[name]; v != nil && *v < 0 {
-			c.add(prefix+name, "must be ≥ 0")
+			c.Add(prefix+name, "must be ≥ 0")
 		}
 	}
 }
@@ -457,7 +458,7 @@ func (c *leadCheck) counts(prefix string, counts map[string]*int) {
 func (c *leadCheck) amounts(prefix string, amounts map[string]*decimal.Decimal) {
 	for _, name := range slices.Sorted(maps.Keys(amounts)) {
 		if v := amounts[name]; v != nil {
-			c.money(prefix+name, *v)
+			c.Money(prefix+name, *v)
 		}
 	}
 }
@@ -489,7 +490,7 @@ var leadStatuses = map[string]string{scoring.Approve: "APPROVED", scoring.Deny: 
 func (l Lead) toStore(id int64, partnerID *int64) (store.Lead, error) {
 	out := store.Lead{
 		ID: id, PartnerID: partnerID, Channel: l.Channel, FirstName: l.FirstName, LastName: l.LastName, Patronymic: l.Patronymic,
-		MobilePhone: l.MobilePhone, Email: nonEmpty(l.Email), ManagerID: l.ManagerID, Amount: *l.Amount,
+		MobilePhone: l.MobilePhone, Email: domain.NonEmpty(l.Email), ManagerID: l.ManagerID, Amount: *l.Amount,
 	}
 	var err error
 	for dst, part := range map[*json.RawMessage]any{
@@ -511,7 +512,7 @@ func leadRecord(l store.Lead, err error) (LeadRecord, error) {
 	r := LeadRecord{
 		Lead: Lead{
 			Channel: l.Channel, FirstName: l.FirstName, LastName: l.LastName, Patronymic: l.Patronymic, MobilePhone: l.MobilePhone,
-			Email: deref(l.Email), ManagerID: l.ManagerID, Amount: &l.Amount,
+			Email: domain.Deref(l.Email), ManagerID: l.ManagerID, Amount: &l.Amount,
 		},
 		ID: l.ID, ClientID: l.ClientID, ScoringTaskID: l.ScoringTaskID, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt,
 	}
@@ -531,52 +532,48 @@ func leadRecord(l store.Lead, err error) (LeadRecord, error) {
 		r.CurrentStatus = &status
 	}
 	if l.DenialReason != nil {
-		r.DenialReason = nonEmpty(*l.DenialReason)
+		r.DenialReason = domain.NonEmpty(*l.DenialReason)
 	}
 	return r, nil
 }
 
 // leadScope is which leads caller may see: employees all, a partner its own; customers none.
-func (s *Service) leadScope(ctx context.Context, q store.Queries, caller Principal) (scope, error) {
-	if caller.Role != RoleEmployee && caller.Role != RolePartner {
-		return scope{}, Errorf(CodeForbidden, "leads are for partners and employees, not for role %s", caller.Role)
+func leadScope(ctx context.Context, q store.Queries, caller domain.Principal) (domain.Scope, error) {
+	if caller.Role != domain.RoleEmployee && caller.Role != domain.RolePartner {
+		return domain.Scope{}, domain.Errorf(domain.CodeForbidden, "leads are for partners and employees, not for role %s", caller.Role)
 	}
-	sc, err := s.scopeOf(ctx, q, caller)
-	if err == nil && sc.partnerID != nil && *sc.partnerID < 0 {
-		err = Errorf(CodeForbidden, "partner %s is not registered", caller.Partner)
+	sc, err := domain.ScopeOf(ctx, q, caller)
+	if err == nil && sc.PartnerID != nil && *sc.PartnerID < 0 {
+		err = domain.Errorf(domain.CodeForbidden, "partner %s is not registered", caller.Partner)
 	}
 	return sc, err
 }
 
-func (sc scope) seesLead(l store.Lead) bool {
-	return sc.all || (sc.partnerID != nil && l.PartnerID != nil && *l.PartnerID == *sc.partnerID)
-}
-
 // visibleLead returns the lead id through find when the scope sees it; otherwise it is NOT_FOUND,
 // so that nobody learns of another's leads.
-func visibleLead(ctx context.Context, sc scope, id string, find func(context.Context, int64) (store.Lead, error)) (store.Lead, error) {
-	l, err := byID(ctx, id, CodeNotFound, "lead", find)
-	if err == nil && !sc.seesLead(l) {
-		return store.Lead{}, Errorf(CodeNotFound, "lead %s not found", id)
+func visibleLead(ctx context.Context, sc domain.Scope, id string, find func(context.Context, int64) (store.Lead, error)) (store.Lead, error) {
+	l, err := domain.ByID(ctx, id, domain.CodeNotFound, "lead", find)
+	if err == nil && !sc.Owns(l.PartnerID, nil) {
+		return store.Lead{}, domain.Errorf(domain.CodeNotFound, "lead %s not found", id)
 	}
 	return l, err
 }
 
 // PutLead saves the lead id whole, as its sender sends it: created when new (the sender owns its
 // ids; a partner's new lead is its own), replaced otherwise; either way scored again.
-func (s *Service) PutLead(ctx context.Context, caller Principal, id string, in Lead) (LeadRecord, error) {
+func (s *Service) PutLead(ctx context.Context, caller domain.Principal, id string, in Lead) (LeadRecord, error) {
 	if errs := in.check(id, s.Now()); len(errs) > 0 {
-		return LeadRecord{}, Invalid(errs)
+		return LeadRecord{}, domain.Invalid(errs)
 	}
 	n, _ := leadID(id)
-	in.MobilePhone, _ = NormalizePhone(in.MobilePhone)
+	in.MobilePhone, _ = domain.NormalizePhone(in.MobilePhone)
 	var out LeadRecord
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		sc, err := s.leadScope(ctx, q, caller)
+		sc, err := leadScope(ctx, q, caller)
 		if err != nil {
 			return err
 		}
-		row, err := in.toStore(n, sc.partnerID)
+		row, err := in.toStore(n, sc.PartnerID)
 		if err != nil {
 			return err
 		}
@@ -595,14 +592,14 @@ func (s *Service) PutLead(ctx context.Context, caller Principal, id string, in L
 		if out, err = s.scoreLead(ctx, q, n); err != nil {
 			return err
 		}
-		return s.audit(ctx, q, caller, "putLead", "lead", strconv.FormatInt(n, 10), in)
+		return domain.Audit(ctx, q, caller, "putLead", "lead", strconv.FormatInt(n, 10), in)
 	})
 	return out, err
 }
 
 // Lead returns the lead id when caller may see it.
-func (s *Service) Lead(ctx context.Context, caller Principal, id string) (LeadRecord, error) {
-	sc, err := s.leadScope(ctx, s.Store.Queries, caller)
+func (s *Service) Lead(ctx context.Context, caller domain.Principal, id string) (LeadRecord, error) {
+	sc, err := leadScope(ctx, s.Store.Queries, caller)
 	if err != nil {
 		return LeadRecord{}, err
 	}
@@ -610,21 +607,21 @@ func (s *Service) Lead(ctx context.Context, caller Principal, id string) (LeadRe
 }
 
 // Leads lists the leads caller may see, highest id first.
-func (s *Service) Leads(ctx context.Context, caller Principal, f store.LeadFilter) (Page[LeadRecord], error) {
-	sc, err := s.leadScope(ctx, s.Store.Queries, caller)
+func (s *Service) Leads(ctx context.Context, caller domain.Principal, f store.LeadFilter) (domain.Page[LeadRecord], error) {
+	sc, err := leadScope(ctx, s.Store.Queries, caller)
 	if err != nil {
-		return Page[LeadRecord]{}, err
+		return domain.Page[LeadRecord]{}, err
 	}
-	if sc.partnerID != nil {
-		f.PartnerID = sc.partnerID
+	if sc.PartnerID != nil {
+		f.PartnerID = sc.PartnerID
 	}
 	if f.MobilePhone != "" {
-		if f.MobilePhone, err = NormalizePhone(f.MobilePhone); err != nil {
-			return Page[LeadRecord]{}, Invalid([]FieldError{{Field: "mobilePhone", Message: ErrorMessage(err)}})
+		if f.MobilePhone, err = domain.NormalizePhone(f.MobilePhone); err != nil {
+			return domain.Page[LeadRecord]{}, domain.Invalid([]domain.FieldError{{Field: "mobilePhone", Message: domain.ErrorMessage(err)}})
 		}
 	}
 	f.LastName = strings.TrimSpace(f.LastName)
-	return readPage(f.Limit, func(limit int) ([]LeadRecord, error) {
+	return domain.ReadPage(f.Limit, func(limit int) ([]LeadRecord, error) {
 		f.Limit = limit
 		rows, err := s.Store.Leads(ctx, f)
 		if err != nil {
@@ -644,10 +641,10 @@ func (s *Service) Leads(ctx context.Context, caller Principal, f store.LeadFilte
 // lead's last name, first name, patronymic, passport series and passport number, all five (the
 // registry's matching function), or else a new customer with the lead's phone, names and passport.
 // A lead attached already keeps its customer.
-func (s *Service) CreateCustomerFromLead(ctx context.Context, caller Principal, id string) (LeadRecord, error) {
+func (s *Service) CreateCustomerFromLead(ctx context.Context, caller domain.Principal, id string) (LeadRecord, error) {
 	var out LeadRecord
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		sc, err := s.leadScope(ctx, q, caller)
+		sc, err := leadScope(ctx, q, caller)
 		if err != nil {
 			return err
 		}
@@ -655,14 +652,14 @@ func (s *Service) CreateCustomerFromLead(ctx context.Context, caller Principal, 
 			return err
 		}
 		if out.Passport == nil {
-			return Invalid([]FieldError{{Field: "passport", Message: "is required to make a customer of the lead: its series and number identify them"}})
+			return domain.Invalid([]domain.FieldError{{Field: "passport", Message: "is required to make a customer of the lead: its series and number identify them"}})
 		}
 		// two leads of one person made customers at once must find one customer, not make two
 		key := strings.ToLower(strings.Join([]string{out.LastName, out.FirstName, out.Patronymic, out.Passport.Seria, out.Passport.No}, "|"))
 		if err := q.LockKey(ctx, "customer-from-lead:"+key); err != nil {
 			return err
 		}
-		found, err := s.matchCustomers(ctx, q, store.CustomerMatch{
+		found, err := s.MatchCustomers(ctx, q, store.CustomerMatch{
 			LastName: out.LastName, FirstName: out.FirstName, MiddleName: out.Patronymic,
 			PassportSeries: out.Passport.Seria, PassportNumber: out.Passport.No,
 		}, 0, 1)
@@ -682,7 +679,7 @@ func (s *Service) CreateCustomerFromLead(ctx context.Context, caller Principal, 
 		if err := q.SetLeadClient(ctx, out.ID, c.ID); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, q, caller, "createCustomerFromLead", "lead", strconv.FormatInt(out.ID, 10),
+		if err := domain.Audit(ctx, q, caller, "createCustomerFromLead", "lead", strconv.FormatInt(out.ID, 10),
 			map[string]any{"clientId": c.ID, "customer": c.GUID, "created": created}); err != nil {
 			return err
 		}
@@ -697,15 +694,15 @@ func (s *Service) CreateCustomerFromLead(ctx context.Context, caller Principal, 
 func (s *Service) customerFromLead(ctx context.Context, q store.Queries, l LeadRecord) (store.Customer, error) {
 	c, ok, err := q.InsertCustomer(ctx, store.Customer{
 		Phone: l.MobilePhone, FirstName: &l.FirstName, LastName: &l.LastName, MiddleName: &l.Patronymic,
-		BirthDate: parsedDate(l.BirthDate), Email: nonEmpty(l.Email), AdditionalData: json.RawMessage(`{}`),
+		BirthDate: parsedDate(l.BirthDate), Email: domain.NonEmpty(l.Email), AdditionalData: json.RawMessage(`{}`),
 	})
 	if err == nil && !ok {
-		err = Errorf(CodeCustomerAlreadyExists, "phone %s is another customer's: their names or passport differ from the lead's", MaskPhone(l.MobilePhone))
+		err = domain.Errorf(CodeCustomerAlreadyExists, "phone %s is another customer's: their names or passport differ from the lead's", domain.MaskPhone(l.MobilePhone))
 	}
 	if err != nil {
 		return c, err
 	}
-	t, err := documentType(ctx, q, "PASSPORT")
+	t, err := FindDocumentType(ctx, q, "PASSPORT")
 	if err != nil {
 		return c, err
 	}
@@ -721,8 +718,8 @@ func (s *Service) customerFromLead(ctx context.Context, q store.Queries, l LeadR
 		extra["birthplace"] = l.BirthPlace
 	}
 	source, sourceID := "LEAD", strconv.FormatInt(l.ID, 10)
-	_, err = s.storeInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, DocumentInfoInput{
-		Series: &p.Seria, Number: &p.No, Issuer: nonEmpty(p.Manager), IssueDate: nonEmpty(p.IssueDate),
+	_, err = s.StoreInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, DocumentInfoInput{
+		Series: &p.Seria, Number: &p.No, Issuer: domain.NonEmpty(p.Manager), IssueDate: domain.NonEmpty(p.IssueDate),
 		AdditionalData: extra, SourceName: &source, SourceID: &sourceID,
 	})
 	return c, err

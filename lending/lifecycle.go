@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -72,7 +72,7 @@ func (s Status) next(a Action) (Status, error) {
 	if to, ok := transitions[s][a]; ok {
 		return to, nil
 	}
-	return "", Errorf(CodeInvalidStatus, "cannot %s: the application is %s, expected action: %s", a, s, nextAction[s])
+	return "", domain.Errorf(domain.CodeInvalidStatus, "cannot %s: the application is %s, expected action: %s", a, s, nextAction[s])
 }
 
 // PartnerStatus is the status, message and next action the partner API shows for a status.
@@ -128,7 +128,7 @@ func (s *Service) record(ctx context.Context, q store.Queries, app *store.Applic
 // act runs one action on the application guid: lock it, check that caller may see it and take the
 // action now, let do prepare what the action needs, and transition. When do refuses with keep, its
 // writes are committed all the same (a spent code attempt) and the application stays where it is.
-func (s *Service) act(ctx context.Context, caller Principal, guid string, action Action, do func(q store.Queries, app *store.Application) error) (store.Application, error) {
+func (s *Service) act(ctx context.Context, caller domain.Principal, guid string, action Action, do func(q store.Queries, app *store.Application) error) (store.Application, error) {
 	var app store.Application
 	var refusal keep
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
@@ -149,7 +149,7 @@ func (s *Service) act(ctx context.Context, caller Principal, guid string, action
 				return err
 			}
 		}
-		return s.transition(ctx, q, &app, action, actorOf(caller))
+		return s.transition(ctx, q, &app, action, domain.ActorOf(caller))
 	})
 	if err == nil && refusal.error != nil {
 		err = refusal.error
@@ -159,7 +159,3 @@ func (s *Service) act(ctx context.Context, caller Principal, guid string, action
 
 // keep is a refusal whose writes must stay: see act.
 type keep struct{ error }
-
-func actorOf(p Principal) string {
-	return fmt.Sprintf("%s:%s", p.Role, p.Subject)
-}

@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -43,16 +44,16 @@ func ClientIP(ctx context.Context) netip.Addr {
 
 // RequestOTP sends a sign-in code to a phone through the SMS outbox.
 func (s *Service) RequestOTP(ctx context.Context, rawPhone, deviceID string) (OTPIssued, error) {
-	phone, err := NormalizePhone(rawPhone)
+	phone, err := domain.NormalizePhone(rawPhone)
 	if err != nil {
 		return OTPIssued{}, err
 	}
 	if len(deviceID) > 200 || !printable(deviceID) {
-		return OTPIssued{}, Invalid([]FieldError{{Field: "deviceId", Message: "must be at most 200 printable characters"}})
+		return OTPIssued{}, domain.Invalid([]domain.FieldError{{Field: "deviceId", Message: "must be at most 200 printable characters"}})
 	}
 	var issued OTPIssued
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		issued, err = s.issueOTP(ctx, q, PurposeAuth, phone, "", deviceID)
+		issued, err = s.IssueOTP(ctx, q, PurposeAuth, phone, "", deviceID)
 		return err
 	})
 	return issued, err
@@ -62,7 +63,7 @@ func (s *Service) RequestOTP(ctx context.Context, rawPhone, deviceID string) (OT
 // first: they run one at a time per phone across instances.
 func phoneLockKey(purpose, phone string) string { return "otp:" + purpose + ":phone:" + phone }
 
-// issueOTP sends a code of a purpose to a phone (for ref, when a code belongs to something such as
+// IssueOTP sends a code of a purpose to a phone (for ref, when a code belongs to something such as
 // an application) inside q's transaction. The code is random, or the fixed code of an exempt (test)
 // phone; only its salted hash is stored. A new code retires the earlier ones. It is refused while
 // the phone is locked for too many wrong codes (OTP_LOCKED), and, unless the phone is an
@@ -71,13 +72,13 @@ func phoneLockKey(purpose, phone string) string { return "otp:" + purpose + ":ph
 //
 // Requests that count against the same limits are serialized by transaction-level advisory locks
 // (store.LockOTPKeys): the count and the new code are one step on every instance.
-func (s *Service) issueOTP(ctx context.Context, q store.Queries, purpose, phone, ref, deviceID string) (OTPIssued, error) {
+func (s *Service) IssueOTP(ctx context.Context, q store.Queries, purpose, phone, ref, deviceID string) (OTPIssued, error) {
 	settings, err := q.OTPSettingsFor(ctx, purpose)
 	if err != nil {
 		return OTPIssued{}, fmt.Errorf("otp settings of %s: %w", purpose, err)
 	}
 	if !settings.Enabled {
-		return OTPIssued{}, Errorf(CodeOTPDisabled, "codes for %s are switched off", strings.ToLower(settings.Purpose))
+		return OTPIssued{}, domain.Errorf(domain.CodeOTPDisabled, "codes for %s are switched off", strings.ToLower(settings.Purpose))
 	}
 	fixed, err := q.OTPException(ctx, phone)
 	exempt := err == nil
@@ -144,7 +145,7 @@ func (s *Service) issueOTP(ctx context.Context, q store.Queries, purpose, phone,
 	if err := q.EnqueueSMS(ctx, phone, strings.ReplaceAll(settings.SMSTemplate, "{code}", code)); err != nil {
 		return OTPIssued{}, err
 	}
-	s.Log.InfoContext(ctx, "otp issued", "phone", MaskPhone(phone), "purpose", purpose)
+	s.Log.InfoContext(ctx, "otp issued", "phone", domain.MaskPhone(phone), "purpose", purpose)
 	return OTPIssued{Phone: phone, ExpiresAt: c.ExpiresAt, CodeLength: len(code), AttemptsLeft: min(c.AttemptsLeft, budget.left)}, nil
 }
 
@@ -173,10 +174,10 @@ func (s *Service) withinLimits(ctx context.Context, q store.Queries, settings st
 	case wait <= 0:
 		return nil
 	case resend:
-		return Throttled(CodeTooManyRequests, wait, "a code was just sent: retry in %d s", ceilSeconds(wait))
+		return domain.Throttled(domain.CodeTooManyRequests, wait, "a code was just sent: retry in %d s", ceilSeconds(wait))
 	}
-	s.Log.InfoContext(ctx, "otp refused by a rule", "phone", MaskPhone(phone), "purpose", settings.Purpose)
-	return Throttled(CodeTooManyRequests, wait, "too many codes requested: retry in %d s", ceilSeconds(wait))
+	s.Log.InfoContext(ctx, "otp refused by a rule", "phone", domain.MaskPhone(phone), "purpose", settings.Purpose)
+	return domain.Throttled(domain.CodeTooManyRequests, wait, "too many codes requested: retry in %d s", ceilSeconds(wait))
 }
 
 // failures is where a phone stands against its budget of wrong codes for a purpose.
@@ -199,17 +200,17 @@ func (s *Service) failureBudget(ctx context.Context, q store.Queries, settings s
 }
 
 func (f failures) locked(settings store.OTPSettings, what string) error {
-	return Throttled(CodeOTPLocked, f.until, "%d wrong codes within %s: %s for this phone; retry in %d s",
+	return domain.Throttled(domain.CodeOTPLocked, f.until, "%d wrong codes within %s: %s for this phone; retry in %d s",
 		settings.FailureLimit, window(settings.FailureWindowSeconds), what, ceilSeconds(f.until))
 }
 
-// checkOTP verifies code against the phone's live code inside q's transaction. A wrong code uses up
+// CheckOTP verifies code against the phone's live code inside q's transaction. A wrong code uses up
 // an attempt of the code and one of the phone's budget for the purpose, which new codes do not
 // restore; with the budget spent the phone is locked (OTP_LOCKED, even for the right code) until
 // the oldest wrong code counted leaves the window. The right code is consumed. The verdict is the
 // client-facing outcome (nil: accepted); err is a failure of the store. The caller commits in both
 // verdicts so a spent attempt stays spent.
-func (s *Service) checkOTP(ctx context.Context, q store.Queries, purpose, phone, ref, code string) (verdict, err error) {
+func (s *Service) CheckOTP(ctx context.Context, q store.Queries, purpose, phone, ref, code string) (verdict, err error) {
 	settings, err := q.OTPSettingsFor(ctx, purpose)
 	if err != nil {
 		return nil, fmt.Errorf("otp settings of %s: %w", purpose, err)
@@ -226,7 +227,7 @@ func (s *Service) checkOTP(ctx context.Context, q store.Queries, purpose, phone,
 	}
 	c, err := q.LatestOTPCodeForUpdate(ctx, purpose, phone, ref)
 	if errors.Is(err, store.ErrNotFound) {
-		return Errorf(CodeOTPNotRequested, "no live code: request one first"), nil
+		return domain.Errorf(domain.CodeOTPNotRequested, "no live code: request one first"), nil
 	}
 	if err != nil {
 		return nil, err
@@ -234,9 +235,9 @@ func (s *Service) checkOTP(ctx context.Context, q store.Queries, purpose, phone,
 	now := s.Now()
 	switch {
 	case c.AttemptsLeft <= 0:
-		return Errorf(CodeOTPAttemptsExceeded, "no attempts left: request a new code"), nil
+		return domain.Errorf(domain.CodeOTPAttemptsExceeded, "no attempts left: request a new code"), nil
 	case !now.Before(c.ExpiresAt):
-		return Errorf(CodeOTPExpired, "the code has expired: request a new code"), nil
+		return domain.Errorf(domain.CodeOTPExpired, "the code has expired: request a new code"), nil
 	case subtle.ConstantTimeCompare(hashOTP(c.Salt, code), c.CodeHash) != 1:
 		left, err := q.SpendOTPAttempt(ctx, c.ID)
 		if err != nil {
@@ -247,13 +248,13 @@ func (s *Service) checkOTP(ctx context.Context, q store.Queries, purpose, phone,
 		}
 		if budget.left--; budget.left == 0 {
 			budget.until = time.Duration(settings.FailureWindowSeconds) * time.Second
-			s.Log.WarnContext(ctx, "otp locked", "phone", MaskPhone(phone), "purpose", purpose)
+			s.Log.WarnContext(ctx, "otp locked", "phone", domain.MaskPhone(phone), "purpose", purpose)
 			return budget.locked(settings, "wrong code, and no more codes are accepted"), nil
 		}
 		if left = min(left, budget.left); left == 0 {
-			return Errorf(CodeOTPAttemptsExceeded, "wrong code and no attempts left: request a new code"), nil
+			return domain.Errorf(domain.CodeOTPAttemptsExceeded, "wrong code and no attempts left: request a new code"), nil
 		}
-		return Errorf(CodeOTPInvalid, "wrong code: %d attempts left", left), nil
+		return domain.Errorf(domain.CodeOTPInvalid, "wrong code: %d attempts left", left), nil
 	}
 	return nil, q.ConsumeOTPCode(ctx, c.ID)
 }
@@ -309,7 +310,7 @@ type IPMask struct {
 
 // ParseIPMask reads a rule's ip mask (not empty).
 func ParseIPMask(s string) (IPMask, error) {
-	bad := Errorf(CodeInvalid, "ip mask %q is neither a CIDR network, an address nor a netmask", s)
+	bad := domain.Errorf(domain.CodeInvalid, "ip mask %q is neither a CIDR network, an address nor a netmask", s)
 	if addr, bits, ok := strings.Cut(s, "/"); ok {
 		a, err := netip.ParseAddr(addr)
 		if err != nil || a.Zone() != "" {

@@ -9,15 +9,16 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
 // Codes of the OTP service's settings.
 const (
-	CodeOTPPurposeNotFound      Code = "OTP_PURPOSE_NOT_FOUND"
-	CodeOTPPurposeAlreadyExists Code = "OTP_PURPOSE_ALREADY_EXISTS"
-	CodeOTPRuleNotFound         Code = "OTP_RULE_NOT_FOUND"
-	CodeOTPExceptionNotFound    Code = "OTP_EXCEPTION_NOT_FOUND"
+	CodeOTPPurposeNotFound      domain.Code = "OTP_PURPOSE_NOT_FOUND"
+	CodeOTPPurposeAlreadyExists domain.Code = "OTP_PURPOSE_ALREADY_EXISTS"
+	CodeOTPRuleNotFound         domain.Code = "OTP_RULE_NOT_FOUND"
+	CodeOTPExceptionNotFound    domain.Code = "OTP_EXCEPTION_NOT_FOUND"
 )
 
 // GuessingDays is how many days, on average, a guesser needs to hit a code of a purpose at the
@@ -67,15 +68,15 @@ var (
 	fixedCode   = regexp.MustCompile(`^[0-9]{4,8}$`)
 )
 
-func employeeOnly(caller Principal) error {
-	if caller.Role != RoleEmployee {
-		return Errorf(CodeForbidden, "only employees manage one-time codes")
+func employeeOnly(caller domain.Principal) error {
+	if caller.Role != domain.RoleEmployee {
+		return domain.Errorf(domain.CodeForbidden, "only employees manage one-time codes")
 	}
 	return nil
 }
 
 // OTPPurposes lists every purpose.
-func (s *Service) OTPPurposes(ctx context.Context, caller Principal) ([]store.OTPSettings, error) {
+func (s *Service) OTPPurposes(ctx context.Context, caller domain.Principal) ([]store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func (s *Service) OTPPurposes(ctx context.Context, caller Principal) ([]store.OT
 }
 
 // OTPPurpose returns one purpose.
-func (s *Service) OTPPurpose(ctx context.Context, caller Principal, name string) (store.OTPSettings, error) {
+func (s *Service) OTPPurpose(ctx context.Context, caller domain.Principal, name string) (store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
@@ -94,79 +95,79 @@ func (s *Service) OTPPurpose(ctx context.Context, caller Principal, name string)
 // OTP_PURPOSE_NOT_FOUND.
 func purposeByName(ctx context.Context, name string, find func(context.Context, string) (store.OTPSettings, error)) (store.OTPSettings, error) {
 	if !purposeName.MatchString(name) {
-		return store.OTPSettings{}, Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
+		return store.OTPSettings{}, domain.Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
 	}
 	p, err := find(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
-		err = Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
+		err = domain.Errorf(CodeOTPPurposeNotFound, "no OTP purpose %q", name)
 	}
 	return p, err
 }
 
 // CreateOTPPurpose adds a purpose.
-func (s *Service) CreateOTPPurpose(ctx context.Context, caller Principal, in OTPPurposeInput) (store.OTPSettings, error) {
+func (s *Service) CreateOTPPurpose(ctx context.Context, caller domain.Principal, in OTPPurposeInput) (store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
 	p := store.OTPSettings{Purpose: in.Name, Enabled: true, FailureLimit: 10, FailureWindowSeconds: 86400}
-	var errs fieldErrors
+	var errs domain.FieldErrors
 	if !purposeName.MatchString(in.Name) {
-		errs.add("name", "must be upper-case letters, digits and _, starting with a letter, at most 32")
+		errs.Add("name", "must be upper-case letters, digits and _, starting with a letter, at most 32")
 	}
 	for field, missing := range map[string]bool{"codeLength": in.CodeLength == nil, "ttlSeconds": in.TTLSeconds == nil,
 		"attemptsPerCode": in.AttemptsPerCode == nil, "smsTemplate": in.SMSTemplate == nil} {
 		if missing {
-			errs.add(field, "is required")
+			errs.Add(field, "is required")
 		}
 	}
 	in.apply(&p, &errs)
 	if len(errs) > 0 {
-		return store.OTPSettings{}, Invalid(sortFields(errs))
+		return store.OTPSettings{}, domain.Invalid(sortFields(errs))
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPSettings, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.OTPSettings, error) {
 		ok, err := q.InsertOTPPurpose(ctx, p)
 		if err == nil && !ok {
-			err = Errorf(CodeOTPPurposeAlreadyExists, "OTP purpose %s exists already", p.Purpose)
+			err = domain.Errorf(CodeOTPPurposeAlreadyExists, "OTP purpose %s exists already", p.Purpose)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createOtpPurpose", "otp_purpose", p.Purpose, p)
+			err = domain.Audit(ctx, q, caller, "createOtpPurpose", "otp_purpose", p.Purpose, p)
 		}
 		return p, err
 	})
 }
 
 // UpdateOTPPurpose changes the settings given.
-func (s *Service) UpdateOTPPurpose(ctx context.Context, caller Principal, in OTPPurposeInput) (store.OTPSettings, error) {
+func (s *Service) UpdateOTPPurpose(ctx context.Context, caller domain.Principal, in OTPPurposeInput) (store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPSettings, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.OTPSettings, error) {
 		p, err := purposeByName(ctx, in.Name, q.OTPPurposeForUpdate)
 		if err != nil {
 			return p, err
 		}
-		var errs fieldErrors
+		var errs domain.FieldErrors
 		in.apply(&p, &errs)
 		if len(errs) > 0 {
-			return p, Invalid(sortFields(errs))
+			return p, domain.Invalid(sortFields(errs))
 		}
 		if err := q.UpdateOTPPurpose(ctx, p); err != nil {
 			return p, err
 		}
-		return p, s.audit(ctx, q, caller, "updateOtpPurpose", "otp_purpose", p.Purpose, in)
+		return p, domain.Audit(ctx, q, caller, "updateOtpPurpose", "otp_purpose", p.Purpose, in)
 	})
 }
 
 // SetOTPPurposeEnabled switches sending codes of a purpose on or off.
-func (s *Service) SetOTPPurposeEnabled(ctx context.Context, caller Principal, name string, enabled bool) (store.OTPSettings, error) {
+func (s *Service) SetOTPPurposeEnabled(ctx context.Context, caller domain.Principal, name string, enabled bool) (store.OTPSettings, error) {
 	return s.UpdateOTPPurpose(ctx, caller, OTPPurposeInput{Name: name, Enabled: &enabled})
 }
 
 // apply checks the fields given and writes them into p.
-func (in OTPPurposeInput) apply(p *store.OTPSettings, errs *fieldErrors) {
+func (in OTPPurposeInput) apply(p *store.OTPSettings, errs *domain.FieldErrors) {
 	if in.Title != nil {
 		if len([]rune(*in.Title)) > 200 || !printable(*in.Title) {
-			errs.add("title", "must be at most 200 printable characters")
+			errs.Add("title", "must be at most 200 printable characters")
 		}
 		p.Title = *in.Title
 	}
@@ -182,29 +183,29 @@ func (in OTPPurposeInput) apply(p *store.OTPSettings, errs *fieldErrors) {
 	if in.SMSTemplate != nil {
 		switch t := *in.SMSTemplate; {
 		case !strings.Contains(t, "{code}"):
-			errs.add("smsTemplate", "must contain {code}")
+			errs.Add("smsTemplate", "must contain {code}")
 		case len([]rune(t)) > 500 || !utf8.ValidString(t) || strings.ContainsRune(t, 0):
-			errs.add("smsTemplate", "must be at most 500 characters, without NUL")
+			errs.Add("smsTemplate", "must be at most 500 characters, without NUL")
 		default:
 			p.SMSTemplate = t
 		}
 	}
 }
 
-func bounded(errs *fieldErrors, field string, v *int, lo, hi int, dst *int) {
+func bounded(errs *domain.FieldErrors, field string, v *int, lo, hi int, dst *int) {
 	if v == nil {
 		return
 	}
 	if *v < lo || *v > hi {
-		errs.add(field, "must be between %d and %d", lo, hi)
+		errs.Add(field, "must be between %d and %d", lo, hi)
 		return
 	}
 	*dst = *v
 }
 
 // sortFields orders field errors by name, so that a message is the same for the same request.
-func sortFields(errs fieldErrors) []FieldError {
-	out := []FieldError(errs)
+func sortFields(errs domain.FieldErrors) []domain.FieldError {
+	out := []domain.FieldError(errs)
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].Field < out[j-1].Field; j-- {
 			out[j], out[j-1] = out[j-1], out[j]
@@ -214,7 +215,7 @@ func sortFields(errs fieldErrors) []FieldError {
 }
 
 // OTPRules lists a purpose's rules.
-func (s *Service) OTPRules(ctx context.Context, caller Principal, purpose string) ([]store.OTPRule, error) {
+func (s *Service) OTPRules(ctx context.Context, caller domain.Principal, purpose string) ([]store.OTPRule, error) {
 	if err := employeeOnly(caller); err != nil {
 		return nil, err
 	}
@@ -225,76 +226,76 @@ func (s *Service) OTPRules(ctx context.Context, caller Principal, purpose string
 }
 
 // CreateOTPRule adds a rule to a purpose.
-func (s *Service) CreateOTPRule(ctx context.Context, caller Principal, in OTPRuleInput) (store.OTPRule, error) {
+func (s *Service) CreateOTPRule(ctx context.Context, caller domain.Principal, in OTPRuleInput) (store.OTPRule, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPRule{}, err
 	}
 	r := store.OTPRule{Purpose: in.Purpose, Enabled: true}
-	var errs fieldErrors
+	var errs domain.FieldErrors
 	if !purposeName.MatchString(in.Purpose) {
-		errs.add("purpose", "must name a purpose: upper-case letters, digits and _")
+		errs.Add("purpose", "must name a purpose: upper-case letters, digits and _")
 	}
 	if in.Requests == nil {
-		errs.add("requests", "is required")
+		errs.Add("requests", "is required")
 	}
 	if in.IntervalSeconds == nil {
-		errs.add("intervalSeconds", "is required")
+		errs.Add("intervalSeconds", "is required")
 	}
 	in.apply(&r, &errs)
 	if len(errs) > 0 {
-		return r, Invalid(sortFields(errs))
+		return r, domain.Invalid(sortFields(errs))
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPRule, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.OTPRule, error) {
 		if _, err := purposeByName(ctx, in.Purpose, q.OTPPurposeForUpdate); err != nil {
 			return r, err
 		}
 		out, err := q.InsertOTPRule(ctx, r)
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createOtpRule", "otp_rule", strconv.FormatInt(out.ID, 10), out)
+			err = domain.Audit(ctx, q, caller, "createOtpRule", "otp_rule", strconv.FormatInt(out.ID, 10), out)
 		}
 		return out, err
 	})
 }
 
 // UpdateOTPRule changes the fields given of a rule.
-func (s *Service) UpdateOTPRule(ctx context.Context, caller Principal, in OTPRuleInput) (store.OTPRule, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPRule, error) {
+func (s *Service) UpdateOTPRule(ctx context.Context, caller domain.Principal, in OTPRuleInput) (store.OTPRule, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.OTPRule, error) {
 		r, err := q.OTPRuleForUpdate(ctx, in.ID)
 		if errors.Is(err, store.ErrNotFound) {
-			return r, Errorf(CodeOTPRuleNotFound, "no OTP rule %d", in.ID)
+			return r, domain.Errorf(CodeOTPRuleNotFound, "no OTP rule %d", in.ID)
 		}
 		if err != nil {
 			return r, err
 		}
-		var errs fieldErrors
+		var errs domain.FieldErrors
 		in.apply(&r, &errs)
 		if len(errs) > 0 {
-			return r, Invalid(sortFields(errs))
+			return r, domain.Invalid(sortFields(errs))
 		}
 		out, err := q.UpdateOTPRule(ctx, r)
 		if err == nil {
-			err = s.audit(ctx, q, caller, "updateOtpRule", "otp_rule", strconv.FormatInt(out.ID, 10), out)
+			err = domain.Audit(ctx, q, caller, "updateOtpRule", "otp_rule", strconv.FormatInt(out.ID, 10), out)
 		}
 		return out, err
 	})
 }
 
 // DeleteOTPRule removes a rule.
-func (s *Service) DeleteOTPRule(ctx context.Context, caller Principal, id int64) error {
-	_, err := employeeWrite(s, ctx, caller, func(q store.Queries) (struct{}, error) {
+func (s *Service) DeleteOTPRule(ctx context.Context, caller domain.Principal, id int64) error {
+	_, err := domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (struct{}, error) {
 		err := q.DeleteOTPRule(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
-			return struct{}{}, Errorf(CodeOTPRuleNotFound, "no OTP rule %d", id)
+			return struct{}{}, domain.Errorf(CodeOTPRuleNotFound, "no OTP rule %d", id)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "deleteOtpRule", "otp_rule", strconv.FormatInt(id, 10), nil)
+			err = domain.Audit(ctx, q, caller, "deleteOtpRule", "otp_rule", strconv.FormatInt(id, 10), nil)
 		}
 		return struct{}{}, err
 	})
 	return err
 }
 
-func (in OTPRuleInput) apply(r *store.OTPRule, errs *fieldErrors) {
+func (in OTPRuleInput) apply(r *store.OTPRule, errs *domain.FieldErrors) {
 	if in.ByPhone != nil {
 		r.ByPhone = *in.ByPhone
 	}
@@ -304,7 +305,7 @@ func (in OTPRuleInput) apply(r *store.OTPRule, errs *fieldErrors) {
 	if in.IPMask != nil {
 		mask := strings.TrimSpace(*in.IPMask)
 		if _, err := ParseIPMask(mask); mask != "" && err != nil {
-			errs.add("ipMask", "must be empty, a CIDR network (192.22.22.0/24), an address or a netmask (255.255.255.255)")
+			errs.Add("ipMask", "must be empty, a CIDR network (192.22.22.0/24), an address or a netmask (255.255.255.255)")
 		} else {
 			r.IPMask = mask
 		}
@@ -317,7 +318,7 @@ func (in OTPRuleInput) apply(r *store.OTPRule, errs *fieldErrors) {
 }
 
 // OTPExceptions lists the exempt phones.
-func (s *Service) OTPExceptions(ctx context.Context, caller Principal) ([]store.OTPException, error) {
+func (s *Service) OTPExceptions(ctx context.Context, caller domain.Principal) ([]store.OTPException, error) {
 	if err := employeeOnly(caller); err != nil {
 		return nil, err
 	}
@@ -325,46 +326,46 @@ func (s *Service) OTPExceptions(ctx context.Context, caller Principal) ([]store.
 }
 
 // PutOTPException exempts a phone with a fixed code, or changes its code.
-func (s *Service) PutOTPException(ctx context.Context, caller Principal, in OTPExceptionInput) (store.OTPException, error) {
+func (s *Service) PutOTPException(ctx context.Context, caller domain.Principal, in OTPExceptionInput) (store.OTPException, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPException{}, err
 	}
-	var errs fieldErrors
-	phone, err := NormalizePhone(in.Phone)
+	var errs domain.FieldErrors
+	phone, err := domain.NormalizePhone(in.Phone)
 	if err != nil {
-		errs.add("phone", "%s", ErrorMessage(err))
+		errs.Add("phone", "%s", domain.ErrorMessage(err))
 	}
 	if !fixedCode.MatchString(in.Code) {
-		errs.add("code", "must be 4 to 8 digits")
+		errs.Add("code", "must be 4 to 8 digits")
 	}
 	if len(errs) > 0 {
-		return store.OTPException{}, Invalid(errs)
+		return store.OTPException{}, domain.Invalid(errs)
 	}
 	e := store.OTPException{Phone: phone, Code: in.Code}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.OTPException, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.OTPException, error) {
 		if err := q.PutOTPException(ctx, e); err != nil {
 			return e, err
 		}
-		return e, s.audit(ctx, q, caller, "addOtpException", "otp_exception", phone, nil)
+		return e, domain.Audit(ctx, q, caller, "addOtpException", "otp_exception", phone, nil)
 	})
 }
 
 // RemoveOTPException ends a phone's exemption.
-func (s *Service) RemoveOTPException(ctx context.Context, caller Principal, rawPhone string) (string, error) {
+func (s *Service) RemoveOTPException(ctx context.Context, caller domain.Principal, rawPhone string) (string, error) {
 	if err := employeeOnly(caller); err != nil {
 		return "", err
 	}
-	phone, err := NormalizePhone(rawPhone)
+	phone, err := domain.NormalizePhone(rawPhone)
 	if err != nil {
-		return "", Invalid([]FieldError{{Field: "phone", Message: ErrorMessage(err)}})
+		return "", domain.Invalid([]domain.FieldError{{Field: "phone", Message: domain.ErrorMessage(err)}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (string, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (string, error) {
 		err := q.RemoveOTPException(ctx, phone)
 		if errors.Is(err, store.ErrNotFound) {
-			return phone, Errorf(CodeOTPExceptionNotFound, "phone %s is not an exception", phone)
+			return phone, domain.Errorf(CodeOTPExceptionNotFound, "phone %s is not an exception", phone)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "removeOtpException", "otp_exception", phone, nil)
+			err = domain.Audit(ctx, q, caller, "removeOtpException", "otp_exception", phone, nil)
 		}
 		return phone, err
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -16,21 +17,21 @@ import (
 // pattern where the spec names none (a provider's or a transaction type's duplicate, a missing rule
 // or transaction type).
 const (
-	CodeOperationNotFound                   Code = "OPERATION_NOT_FOUND"
-	CodeOperationAlreadyExists              Code = "OPERATION_ALREADY_EXISTS"
-	CodePaymentProviderNotFound             Code = "PAYMENT_PROVIDER_NOT_FOUND"
-	CodePaymentProviderAlreadyExists        Code = "PAYMENT_PROVIDER_ALREADY_EXISTS"
-	CodeProviderNotFound                    Code = "PROVIDER_NOT_FOUND" // the binding's name for PAYMENT_PROVIDER_NOT_FOUND
-	CodePaymentProviderRuleNotDefined       Code = "PAYMENT_PROVIDER_RULE_NOT_DEFINED"
-	CodePaymentProviderRuleNotFound         Code = "PAYMENT_PROVIDER_RULE_NOT_FOUND"
-	CodeIncompatiblePaymentProvider         Code = "INCOMPATIBLE_PAYMENT_PROVIDER"
-	CodeTransactionTypeNotFound             Code = "TRANSACTION_TYPE_NOT_FOUND"
-	CodeTransactionTypeAlreadyExists        Code = "TRANSACTION_TYPE_ALREADY_EXISTS"
-	CodeFinancialSourceNotFound             Code = "FINANCIAL_SOURCE_NOT_FOUND"
-	CodePaymentFinancialSourceAlreadyExists Code = "PAYMENT_FINANCIAL_SOURCE_ALREADY_EXISTS"
-	CodeImpossibleToDefineFinancialSource   Code = "IMPOSSIBLE_TO_DEFINE_FINANCIAL_SOURCE"
-	CodeTransactionCreationImpossible       Code = "TRANSACTION_CREATION_IMPOSSIBLE"
-	CodeTransactionOrderNotFound            Code = "TRANSACTION_ORDER_NOT_FOUND"
+	CodeOperationNotFound                   domain.Code = "OPERATION_NOT_FOUND"
+	CodeOperationAlreadyExists              domain.Code = "OPERATION_ALREADY_EXISTS"
+	CodePaymentProviderNotFound             domain.Code = "PAYMENT_PROVIDER_NOT_FOUND"
+	CodePaymentProviderAlreadyExists        domain.Code = "PAYMENT_PROVIDER_ALREADY_EXISTS"
+	CodeProviderNotFound                    domain.Code = "PROVIDER_NOT_FOUND" // the binding's name for PAYMENT_PROVIDER_NOT_FOUND
+	CodePaymentProviderRuleNotDefined       domain.Code = "PAYMENT_PROVIDER_RULE_NOT_DEFINED"
+	CodePaymentProviderRuleNotFound         domain.Code = "PAYMENT_PROVIDER_RULE_NOT_FOUND"
+	CodeIncompatiblePaymentProvider         domain.Code = "INCOMPATIBLE_PAYMENT_PROVIDER"
+	CodeTransactionTypeNotFound             domain.Code = "TRANSACTION_TYPE_NOT_FOUND"
+	CodeTransactionTypeAlreadyExists        domain.Code = "TRANSACTION_TYPE_ALREADY_EXISTS"
+	CodeFinancialSourceNotFound             domain.Code = "FINANCIAL_SOURCE_NOT_FOUND"
+	CodePaymentFinancialSourceAlreadyExists domain.Code = "PAYMENT_FINANCIAL_SOURCE_ALREADY_EXISTS"
+	CodeImpossibleToDefineFinancialSource   domain.Code = "IMPOSSIBLE_TO_DEFINE_FINANCIAL_SOURCE"
+	CodeTransactionCreationImpossible       domain.Code = "TRANSACTION_CREATION_IMPOSSIBLE"
+	CodeTransactionOrderNotFound            domain.Code = "TRANSACTION_ORDER_NOT_FOUND"
 )
 
 // The operations (and the transaction types of the same names) the lending code orders money for,
@@ -63,7 +64,7 @@ type PaymentDictionary struct {
 	what             string // an entry, in messages: "payment provider"
 	name             string // an entry, in mutation names and the audit trail: PaymentProvider
 	key              string // the entry's unique field: "code" or "name"
-	exists, notFound Code
+	exists, notFound domain.Code
 }
 
 // The payments dictionaries.
@@ -77,33 +78,33 @@ var (
 )
 
 // CreatePaymentEntry adds an ACTIVE entry to a payments dictionary; its code (name) is unique.
-func (s *Service) CreatePaymentEntry(ctx context.Context, caller Principal, d PaymentDictionary, key string) (store.PaymentEntry, error) {
+func (s *Service) CreatePaymentEntry(ctx context.Context, caller domain.Principal, d PaymentDictionary, key string) (store.PaymentEntry, error) {
 	if !latinName.MatchString(key) {
-		return store.PaymentEntry{}, Invalid(fieldErrors{{Field: d.key, Message: "must be Latin letters, digits, _ or -, starting with a letter"}})
+		return store.PaymentEntry{}, domain.Invalid(domain.FieldErrors{{Field: d.key, Message: "must be Latin letters, digits, _ or -, starting with a letter"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.PaymentEntry, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.PaymentEntry, error) {
 		out, ok, err := q.InsertEntry(ctx, d.PaymentDictionary, key)
 		if err == nil && !ok {
-			err = Errorf(d.exists, "%s %s exists", d.what, key)
+			err = domain.Errorf(d.exists, "%s %s exists", d.what, key)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "create"+d.name, d.entity(), out.GUID, map[string]string{d.key: key})
+			err = domain.Audit(ctx, q, caller, "create"+d.name, d.entity(), out.GUID, map[string]string{d.key: key})
 		}
 		return out, err
 	})
 }
 
 // SetPaymentEntryStatus turns an entry of a payments dictionary on (ACTIVE) or off (INACTIVE).
-func (s *Service) SetPaymentEntryStatus(ctx context.Context, caller Principal, d PaymentDictionary, guid, status string) (store.PaymentEntry, error) {
+func (s *Service) SetPaymentEntryStatus(ctx context.Context, caller domain.Principal, d PaymentDictionary, guid, status string) (store.PaymentEntry, error) {
 	if err := dictionaryStatus(status); err != nil {
 		return store.PaymentEntry{}, err
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.PaymentEntry, error) {
-		out, err := byGUID(ctx, guid, d.notFound, d.what, func(ctx context.Context, guid string) (store.PaymentEntry, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.PaymentEntry, error) {
+		out, err := domain.ByGUID(ctx, guid, d.notFound, d.what, func(ctx context.Context, guid string) (store.PaymentEntry, error) {
 			return q.SetEntryStatus(ctx, d.PaymentDictionary, guid, status)
 		})
 		if err == nil {
-			err = s.audit(ctx, q, caller, "set"+d.name+"Status", d.entity(), out.GUID, map[string]string{"status": status})
+			err = domain.Audit(ctx, q, caller, "set"+d.name+"Status", d.entity(), out.GUID, map[string]string{"status": status})
 		}
 		return out, err
 	})
@@ -116,7 +117,7 @@ func (s *Service) PaymentEntries(ctx context.Context, d PaymentDictionary) ([]st
 
 // entry finds the entry guid, or fails with the dictionary's not-found code.
 func (d PaymentDictionary) entry(ctx context.Context, q store.Queries, guid string) (store.PaymentEntry, error) {
-	return byGUID(ctx, guid, d.notFound, d.what, func(ctx context.Context, guid string) (store.PaymentEntry, error) {
+	return domain.ByGUID(ctx, guid, d.notFound, d.what, func(ctx context.Context, guid string) (store.PaymentEntry, error) {
 		return q.EntryByGUID(ctx, d.PaymentDictionary, guid)
 	})
 }
@@ -126,15 +127,15 @@ func (d PaymentDictionary) entity() string { return strings.ReplaceAll(d.what, "
 
 func dictionaryStatus(status string) error {
 	if status != "ACTIVE" && status != "INACTIVE" {
-		return Invalid(fieldErrors{{Field: "status", Message: "must be ACTIVE or INACTIVE"}})
+		return domain.Invalid(domain.FieldErrors{{Field: "status", Message: "must be ACTIVE or INACTIVE"}})
 	}
 	return nil
 }
 
 // CreatePaymentProviderRule makes a provider serve an operation. The rule is ACTIVE; an operation
 // has one ACTIVE rule at most, so another one is a CONFLICT until it is deactivated.
-func (s *Service) CreatePaymentProviderRule(ctx context.Context, caller Principal, providerGUID, operationGUID string) (store.PaymentProviderRule, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.PaymentProviderRule, error) {
+func (s *Service) CreatePaymentProviderRule(ctx context.Context, caller domain.Principal, providerGUID, operationGUID string) (store.PaymentProviderRule, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.PaymentProviderRule, error) {
 		p, err := PaymentProviders.entry(ctx, q, providerGUID)
 		if err != nil {
 			return store.PaymentProviderRule{}, err
@@ -145,10 +146,10 @@ func (s *Service) CreatePaymentProviderRule(ctx context.Context, caller Principa
 		}
 		out, ok, err := q.InsertPaymentProviderRule(ctx, p.ID, o.ID)
 		if err == nil && !ok {
-			err = Errorf(CodeConflict, "operation %s has an active rule already: deactivate it first", o.Key)
+			err = domain.Errorf(domain.CodeConflict, "operation %s has an active rule already: deactivate it first", o.Key)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createPaymentProviderRule", "payment_provider_rule", out.GUID,
+			err = domain.Audit(ctx, q, caller, "createPaymentProviderRule", "payment_provider_rule", out.GUID,
 				map[string]string{"provider": p.Key, "operation": o.Key})
 		}
 		return out, err
@@ -157,21 +158,21 @@ func (s *Service) CreatePaymentProviderRule(ctx context.Context, caller Principa
 
 // SetPaymentProviderRuleStatus turns a rule on or off; turning on a second rule of an operation is
 // a CONFLICT.
-func (s *Service) SetPaymentProviderRuleStatus(ctx context.Context, caller Principal, guid, status string) (store.PaymentProviderRule, error) {
+func (s *Service) SetPaymentProviderRuleStatus(ctx context.Context, caller domain.Principal, guid, status string) (store.PaymentProviderRule, error) {
 	if err := dictionaryStatus(status); err != nil {
 		return store.PaymentProviderRule{}, err
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.PaymentProviderRule, error) {
-		r, err := byGUID(ctx, guid, CodePaymentProviderRuleNotFound, "payment provider rule", q.PaymentProviderRuleByGUID)
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.PaymentProviderRule, error) {
+		r, err := domain.ByGUID(ctx, guid, CodePaymentProviderRuleNotFound, "payment provider rule", q.PaymentProviderRuleByGUID)
 		if err != nil {
 			return r, err
 		}
 		out, ok, err := q.SetPaymentProviderRuleStatus(ctx, r.ID, status)
 		if err == nil && !ok {
-			err = Errorf(CodeConflict, "the operation of rule %s has another active rule: deactivate it first", guid)
+			err = domain.Errorf(domain.CodeConflict, "the operation of rule %s has another active rule: deactivate it first", guid)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "setPaymentProviderRuleStatus", "payment_provider_rule", out.GUID, map[string]string{"status": status})
+			err = domain.Audit(ctx, q, caller, "setPaymentProviderRuleStatus", "payment_provider_rule", out.GUID, map[string]string{"status": status})
 		}
 		return out, err
 	})
@@ -187,14 +188,14 @@ func (s *Service) PaymentProviderRules(ctx context.Context) ([]store.PaymentProv
 func providerFor(ctx context.Context, q store.Queries, operation string) (store.PaymentEntry, error) {
 	o, err := q.EntryByKey(ctx, store.PaymentOperations, operation)
 	if errors.Is(err, store.ErrNotFound) {
-		return o, Errorf(CodeOperationNotFound, "operation %s not found", operation)
+		return o, domain.Errorf(CodeOperationNotFound, "operation %s not found", operation)
 	}
 	if err != nil {
 		return o, err
 	}
 	p, err := q.RuledProvider(ctx, o.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return p, Errorf(CodePaymentProviderRuleNotDefined, "no active rule names an active provider for operation %s", operation)
+		return p, domain.Errorf(CodePaymentProviderRuleNotDefined, "no active rule names an active provider for operation %s", operation)
 	}
 	return p, err
 }
@@ -208,43 +209,37 @@ type FinancialSourceInput struct {
 // source checks the input and returns the PENDING source it describes. A card keeps masked data
 // only, by the registry's card rules: a field that looks like a card number is refused.
 func (in FinancialSourceInput) source() (store.FinancialSource, error) {
-	var errs fieldErrors
+	var errs domain.FieldErrors
 	f := store.FinancialSource{Status: SourcePending, AdditionalData: json.RawMessage(`{}`)}
 	switch {
 	case (in.Card == nil) == (in.Account == nil):
-		errs.add("card", "give either a card or an account")
+		errs.Add("card", "give either a card or an account")
 	case in.Card != nil:
 		c := *in.Card
 		f.Type, f.SourceCard = SourceCard, c
-		errs.noCardNumber("card.", map[string]*string{"holder": c.Holder, "paymentSystemType": c.PaymentSystemType, "bankName": c.BankName,
+		errs.NoCardNumber("card.", map[string]*string{"holder": c.Holder, "paymentSystemType": c.PaymentSystemType, "bankName": c.BankName,
 			"bin": c.BIN, "lastFourDigits": c.LastFourDigits})
-		errs.cardShapes("card.", CardInput{BIN: c.BIN, LastFourDigits: c.LastFourDigits, ExpirationMonth: c.ExpirationMonth, ExpirationYear: c.ExpirationYear})
-		errs.currency("card.currencyCode", c.CurrencyCode)
+		checkCardShapes(&errs, "card.", CardInput{BIN: c.BIN, LastFourDigits: c.LastFourDigits, ExpirationMonth: c.ExpirationMonth, ExpirationYear: c.ExpirationYear})
+		errs.Currency("card.currencyCode", c.CurrencyCode)
 	default:
 		a := *in.Account
 		f.Type, f.SourceAccount = SourceAccount, a
-		errs.required("account.number", deref(a.Number))
-		errs.required("account.type", deref(a.Type))
-		errs.noCardNumber("account.", map[string]*string{"type": a.Type, "bankName": a.BankName})
-		errs.currency("account.currencyCode", a.CurrencyCode)
+		errs.Required("account.number", domain.Deref(a.Number))
+		errs.Required("account.type", domain.Deref(a.Type))
+		errs.NoCardNumber("account.", map[string]*string{"type": a.Type, "bankName": a.BankName})
+		errs.Currency("account.currencyCode", a.CurrencyCode)
 	}
 	if len(errs) > 0 {
-		return f, Invalid(errs)
+		return f, domain.Invalid(errs)
 	}
 	return f, nil
 }
 
-func (f *fieldErrors) currency(field string, code *string) {
-	if code != nil && !currency.MatchString(*code) {
-		f.add(field, "must be a currency code such as RUB")
-	}
-}
-
 // AddFinancialSource registers the calling customer's card or account. It is PENDING until an
 // employee binds it to a provider.
-func (s *Service) AddFinancialSource(ctx context.Context, caller Principal, in FinancialSourceInput) (store.FinancialSource, error) {
-	if caller.Role != RoleCustomer {
-		return store.FinancialSource{}, Errorf(CodeForbidden, "customers add their own financial sources")
+func (s *Service) AddFinancialSource(ctx context.Context, caller domain.Principal, in FinancialSourceInput) (store.FinancialSource, error) {
+	if caller.Role != domain.RoleCustomer {
+		return store.FinancialSource{}, domain.Errorf(domain.CodeForbidden, "customers add their own financial sources")
 	}
 	f, err := in.source()
 	if err != nil {
@@ -252,7 +247,7 @@ func (s *Service) AddFinancialSource(ctx context.Context, caller Principal, in F
 	}
 	var out store.FinancialSource
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		c, err := registryCustomer(ctx, q, caller.Subject)
+		c, err := FindCustomer(ctx, q, caller.Subject)
 		if err != nil {
 			return err
 		}
@@ -260,32 +255,32 @@ func (s *Service) AddFinancialSource(ctx context.Context, caller Principal, in F
 		if out, err = q.InsertFinancialSource(ctx, f); err != nil {
 			return err
 		}
-		return s.audit(ctx, q, caller, "addFinancialSource", "financial_source", out.GUID, in)
+		return domain.Audit(ctx, q, caller, "addFinancialSource", "financial_source", out.GUID, in)
 	})
 	return out, err
 }
 
 // FinancialSources lists a customer's sources, newest first, narrowed by type and status: employees
 // any customer's, a customer their own.
-func (s *Service) FinancialSources(ctx context.Context, caller Principal, customerGUID string, f store.SourceFilter) ([]store.FinancialSource, error) {
-	if caller.Role != RoleEmployee && (caller.Role != RoleCustomer || caller.Subject != customerGUID) {
-		return nil, Errorf(CodeForbidden, "a customer sees their own financial sources only")
+func (s *Service) FinancialSources(ctx context.Context, caller domain.Principal, customerGUID string, f store.SourceFilter) ([]store.FinancialSource, error) {
+	if caller.Role != domain.RoleEmployee && (caller.Role != domain.RoleCustomer || caller.Subject != customerGUID) {
+		return nil, domain.Errorf(domain.CodeForbidden, "a customer sees their own financial sources only")
 	}
 	return s.Store.FinancialSources(ctx, customerGUID, f)
 }
 
 // BindFinancialSource records a provider's own id of a source (once per provider); binding
 // completes a PENDING source.
-func (s *Service) BindFinancialSource(ctx context.Context, caller Principal, sourceGUID, providerGUID, external string) (store.FinancialSource, error) {
+func (s *Service) BindFinancialSource(ctx context.Context, caller domain.Principal, sourceGUID, providerGUID, external string) (store.FinancialSource, error) {
 	if strings.TrimSpace(external) == "" {
-		return store.FinancialSource{}, Invalid(fieldErrors{{Field: "externalFinancialSource", Message: "is required"}})
+		return store.FinancialSource{}, domain.Invalid(domain.FieldErrors{{Field: "externalFinancialSource", Message: "is required"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FinancialSource, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.FinancialSource, error) {
 		f, err := lockSource(ctx, q, sourceGUID)
 		if err != nil {
 			return f, err
 		}
-		p, err := byGUID(ctx, providerGUID, CodeProviderNotFound, "payment provider", func(ctx context.Context, guid string) (store.PaymentEntry, error) {
+		p, err := domain.ByGUID(ctx, providerGUID, CodeProviderNotFound, "payment provider", func(ctx context.Context, guid string) (store.PaymentEntry, error) {
 			return q.EntryByGUID(ctx, store.PaymentProviders, guid)
 		})
 		if err != nil {
@@ -293,13 +288,13 @@ func (s *Service) BindFinancialSource(ctx context.Context, caller Principal, sou
 		}
 		ok, err := q.InsertProviderSource(ctx, f.ID, p.ID, external)
 		if err == nil && !ok {
-			err = Errorf(CodePaymentFinancialSourceAlreadyExists, "financial source %s is bound to provider %s already", sourceGUID, p.Key)
+			err = domain.Errorf(CodePaymentFinancialSourceAlreadyExists, "financial source %s is bound to provider %s already", sourceGUID, p.Key)
 		}
 		if err == nil && f.Status == SourcePending {
 			f, err = q.SetFinancialSourceStatus(ctx, f.ID, SourceCompleted, f.StatusReason, f.Comment)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "bindFinancialSource", "financial_source", f.GUID, map[string]string{"provider": p.Key})
+			err = domain.Audit(ctx, q, caller, "bindFinancialSource", "financial_source", f.GUID, map[string]string{"provider": p.Key})
 		}
 		return f, err
 	})
@@ -307,25 +302,25 @@ func (s *Service) BindFinancialSource(ctx context.Context, caller Principal, sou
 
 // SetFinancialSourceStatus is the back office's change of a source's status: only DEACTIVATED or
 // COMPLETED, with an optional reason and comment.
-func (s *Service) SetFinancialSourceStatus(ctx context.Context, caller Principal, guid, status string, reason, comment *string) (store.FinancialSource, error) {
+func (s *Service) SetFinancialSourceStatus(ctx context.Context, caller domain.Principal, guid, status string, reason, comment *string) (store.FinancialSource, error) {
 	if status != SourceDeactivated && status != SourceCompleted {
-		return store.FinancialSource{}, Invalid(fieldErrors{{Field: "status", Message: "must be DEACTIVATED or COMPLETED"}})
+		return store.FinancialSource{}, domain.Invalid(domain.FieldErrors{{Field: "status", Message: "must be DEACTIVATED or COMPLETED"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FinancialSource, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.FinancialSource, error) {
 		f, err := lockSource(ctx, q, guid)
 		if err != nil {
 			return f, err
 		}
-		if f, err = q.SetFinancialSourceStatus(ctx, f.ID, status, nonEmptyPtr(reason), nonEmptyPtr(comment)); err != nil {
+		if f, err = q.SetFinancialSourceStatus(ctx, f.ID, status, domain.NonBlank(reason), domain.NonBlank(comment)); err != nil {
 			return f, err
 		}
-		return f, s.audit(ctx, q, caller, "setFinancialSourceStatus", "financial_source", f.GUID,
+		return f, domain.Audit(ctx, q, caller, "setFinancialSourceStatus", "financial_source", f.GUID,
 			map[string]*string{"status": &status, "reason": reason, "comment": comment})
 	})
 }
 
 func lockSource(ctx context.Context, q store.Queries, guid string) (store.FinancialSource, error) {
-	return byGUID(ctx, guid, CodeFinancialSourceNotFound, "financial source", q.LockFinancialSource)
+	return domain.ByGUID(ctx, guid, CodeFinancialSourceNotFound, "financial source", q.LockFinancialSource)
 }
 
 // TransactionOrderRequest asks for money to move for a business entity (a loan) through the
@@ -354,22 +349,22 @@ type TransactionOrderRequest struct {
 // and known to the provider, whose id of the source the order keeps (else
 // IMPOSSIBLE_TO_DEFINE_FINANCIAL_SOURCE).
 func (s *Service) createTransactionOrder(ctx context.Context, q store.Queries, o TransactionOrderRequest) (store.TransactionOrder, error) {
-	var errs fieldErrors
-	errs.positiveMoney("amount", o.Amount)
-	errs.currency("currency", &o.Currency)
+	var errs domain.FieldErrors
+	errs.PositiveMoney("amount", o.Amount)
+	errs.Currency("currency", &o.Currency)
 	if len(errs) > 0 {
-		return store.TransactionOrder{}, Invalid(errs)
+		return store.TransactionOrder{}, domain.Invalid(errs)
 	}
 	provider, err := providerFor(ctx, q, o.Operation)
 	if err != nil {
 		return store.TransactionOrder{}, err
 	}
 	if o.Provider != "" && o.Provider != provider.Key {
-		return store.TransactionOrder{}, Errorf(CodeIncompatiblePaymentProvider, "operation %s is served by provider %s, not %s", o.Operation, provider.Key, o.Provider)
+		return store.TransactionOrder{}, domain.Errorf(CodeIncompatiblePaymentProvider, "operation %s is served by provider %s, not %s", o.Operation, provider.Key, o.Provider)
 	}
 	t, err := q.EntryByKey(ctx, store.TransactionTypes, o.Type)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Status != "ACTIVE") {
-		return store.TransactionOrder{}, Errorf(CodeTransactionCreationImpossible, "transaction type %s is unknown or inactive", o.Type)
+		return store.TransactionOrder{}, domain.Errorf(CodeTransactionCreationImpossible, "transaction type %s is unknown or inactive", o.Type)
 	}
 	if err != nil {
 		return store.TransactionOrder{}, err
@@ -395,21 +390,21 @@ func (s *Service) createTransactionOrder(ctx context.Context, q store.Queries, o
 		}
 		f, err := lockSource(ctx, q, guid)
 		if err == nil && f.CustomerID != o.CustomerID {
-			err = Errorf(CodeFinancialSourceNotFound, "financial source %s not found", guid)
+			err = domain.Errorf(CodeFinancialSourceNotFound, "financial source %s not found", guid)
 		}
 		if err != nil {
 			return nil, err
 		}
 		if f.Status != SourceCompleted {
-			return nil, Errorf(CodeTransactionCreationImpossible, "financial source %s is %s, not COMPLETED", guid, f.Status)
+			return nil, domain.Errorf(CodeTransactionCreationImpossible, "financial source %s is %s, not COMPLETED", guid, f.Status)
 		}
 		bindings, err := q.ProviderSources(ctx, f.ID)
 		if err != nil {
 			return nil, err
 		}
-		i := indexOf(bindings, func(b store.ProviderSource) bool { return b.ProviderID == provider.ID })
+		i := domain.IndexOf(bindings, func(b store.ProviderSource) bool { return b.ProviderID == provider.ID })
 		if i < 0 {
-			return nil, Errorf(CodeImpossibleToDefineFinancialSource, "financial source %s is not bound to provider %s", guid, provider.Key)
+			return nil, domain.Errorf(CodeImpossibleToDefineFinancialSource, "financial source %s is not bound to provider %s", guid, provider.Key)
 		}
 		if order.ExternalFinancialSource == nil {
 			order.ExternalFinancialSource = &bindings[i].External
@@ -438,28 +433,14 @@ func paidAlready(ctx context.Context, q store.Queries, loan store.Loan, key *str
 	case err != nil:
 		return false, err
 	case !o.Amount.Equal(amount):
-		return false, Errorf(CodeConflict, "idempotency key %q was used for a payment of %s into loan %s", *key, o.Amount.StringFixed(2), loan.GUID)
+		return false, domain.Errorf(domain.CodeConflict, "idempotency key %q was used for a payment of %s into loan %s", *key, o.Amount.StringFixed(2), loan.GUID)
 	}
 	return true, nil
 }
 
-func (f *fieldErrors) idempotencyKey(key *string) {
-	if key != nil && (len(*key) < 1 || len(*key) > 100) {
-		f.add("idempotencyKey", "must be 1 to 100 characters")
-	}
-}
-
-func (f *fieldErrors) positiveMoney(field string, v decimal.Decimal) {
-	if !v.IsPositive() {
-		f.add(field, "must be > 0")
-	} else {
-		f.money(field, v)
-	}
-}
-
-// orderPayout orders a signed loan's money paid out, to the partner who sells the goods when there
+// OrderPayout orders a signed loan's money paid out, to the partner who sells the goods when there
 // is one (named in the order's additional data). The order stays NEW until the loan opens.
-func (s *Service) orderPayout(ctx context.Context, q store.Queries, app store.Application, loan store.Loan) error {
+func (s *Service) OrderPayout(ctx context.Context, q store.Queries, app store.Application, loan store.Loan) error {
 	data := map[string]string{}
 	if app.PartnerID != nil {
 		p, err := q.PartnerByID(ctx, *app.PartnerID)
@@ -475,9 +456,9 @@ func (s *Service) orderPayout(ctx context.Context, q store.Queries, app store.Ap
 	return err
 }
 
-// settlePayout ends a loan's payout order: COMPLETED now when the loan opens (the goods are handed
+// SettlePayout ends a loan's payout order: COMPLETED now when the loan opens (the goods are handed
 // over, the partner is paid), CANCELLED with the loan.
-func (s *Service) settlePayout(ctx context.Context, q store.Queries, loan store.Loan, status string) error {
+func (s *Service) SettlePayout(ctx context.Context, q store.Queries, loan store.Loan, status string) error {
 	o, err := q.PayoutOf(ctx, loan.ID)
 	if err != nil {
 		return err
@@ -495,7 +476,7 @@ func (s *Service) settlePayout(ctx context.Context, q store.Queries, loan store.
 func (s *Service) PayoutDate(ctx context.Context, loan store.Loan) (time.Time, error) {
 	o, err := s.Store.PayoutOf(ctx, loan.ID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && o.CompletedAt == nil) {
-		return time.Time{}, Errorf(CodeTransactionOrderNotFound, "loan %s is not paid out", loan.GUID)
+		return time.Time{}, domain.Errorf(CodeTransactionOrderNotFound, "loan %s is not paid out", loan.GUID)
 	}
 	if err != nil {
 		return time.Time{}, err
@@ -505,31 +486,31 @@ func (s *Service) PayoutDate(ctx context.Context, loan store.Loan) (time.Time, e
 
 // TransactionOrders lists orders for the back office, newest first: of a customer (guid), of a loan
 // (guid), or all; before continues after the last order seen.
-func (s *Service) TransactionOrders(ctx context.Context, caller Principal, customerGUID, loanGUID, before string, first int) ([]store.TransactionOrder, error) {
-	if caller.Role != RoleEmployee {
-		return nil, Errorf(CodeForbidden, "only employees list transaction orders")
+func (s *Service) TransactionOrders(ctx context.Context, caller domain.Principal, customerGUID, loanGUID, before string, first int) ([]store.TransactionOrder, error) {
+	if caller.Role != domain.RoleEmployee {
+		return nil, domain.Errorf(domain.CodeForbidden, "only employees list transaction orders")
 	}
-	if err := pageSize(first); err != nil {
+	if err := domain.PageSize(first); err != nil {
 		return nil, err
 	}
 	f := store.OrderFilter{Limit: first}
 	if customerGUID != "" {
-		c, err := registryCustomer(ctx, s.Store.Queries, customerGUID)
+		c, err := FindCustomer(ctx, s.Store.Queries, customerGUID)
 		if err != nil {
 			return nil, err
 		}
 		f.CustomerID = &c.ID
 	}
 	if loanGUID != "" {
-		l, err := byGUID(ctx, loanGUID, CodeLoanNotFound, "loan", s.Store.LoanByGUID)
+		l, err := domain.ByGUID(ctx, loanGUID, CodeLoanNotFound, "loan", s.Store.LoanByGUID)
 		if err != nil {
 			return nil, err
 		}
 		f.LoanGUID = &l.GUID
 	}
 	if before != "" {
-		if !validUUID(before) {
-			return nil, Invalid(fieldErrors{{Field: "before", Message: "must be the id of an order"}})
+		if !domain.ValidUUID(before) {
+			return nil, domain.Invalid(domain.FieldErrors{{Field: "before", Message: "must be the id of an order"}})
 		}
 		f.BeforeGUID = &before
 	}
@@ -539,24 +520,24 @@ func (s *Service) TransactionOrders(ctx context.Context, caller Principal, custo
 // RepayLoan pays money into a loan from one of its customer's financial sources, now: by the
 // customer (their own loan and source) or an employee for them. The COMPLETED LOAN_REPAYMENT order
 // records the money; billing credits it to the loan.
-func (s *Service) RepayLoan(ctx context.Context, caller Principal, loanGUID, sourceGUID string, amount decimal.Decimal, idempotencyKey *string) (store.Loan, error) {
-	if caller.Role != RoleCustomer && caller.Role != RoleEmployee {
-		return store.Loan{}, Errorf(CodeForbidden, "customers and employees repay loans")
+func (s *Service) RepayLoan(ctx context.Context, caller domain.Principal, loanGUID, sourceGUID string, amount decimal.Decimal, idempotencyKey *string) (store.Loan, error) {
+	if caller.Role != domain.RoleCustomer && caller.Role != domain.RoleEmployee {
+		return store.Loan{}, domain.Errorf(domain.CodeForbidden, "customers and employees repay loans")
 	}
-	var errs fieldErrors
-	errs.required("sourceId", sourceGUID)
-	errs.positiveMoney("amount", amount)
-	errs.idempotencyKey(idempotencyKey)
+	var errs domain.FieldErrors
+	errs.Required("sourceId", sourceGUID)
+	errs.PositiveMoney("amount", amount)
+	errs.IdempotencyKey(idempotencyKey)
 	if len(errs) > 0 {
-		return store.Loan{}, Invalid(errs)
+		return store.Loan{}, domain.Invalid(errs)
 	}
 	var out store.Loan
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		loan, err := byGUID(ctx, loanGUID, CodeLoanNotFound, "loan", q.LockLoan)
+		loan, err := domain.ByGUID(ctx, loanGUID, CodeLoanNotFound, "loan", q.LockLoan)
 		if err != nil {
 			return err
 		}
-		if err := s.mayServiceLoan(ctx, q, caller, loan); err != nil {
+		if err := s.MayServiceLoan(ctx, q, caller, loan); err != nil {
 			return err
 		}
 		if again, err := paidAlready(ctx, q, loan, idempotencyKey, amount); err != nil || again {
@@ -572,10 +553,10 @@ func (s *Service) RepayLoan(ctx context.Context, caller Principal, loanGUID, sou
 		if err != nil {
 			return err
 		}
-		if out, err = s.receivePayment(ctx, q, loan, amount, now, order.GUID); err != nil {
+		if out, err = s.ReceivePayment(ctx, q, loan, amount, now, order.GUID); err != nil {
 			return err
 		}
-		return s.audit(ctx, q, caller, "repayLoan", "loan", loan.GUID,
+		return domain.Audit(ctx, q, caller, "repayLoan", "loan", loan.GUID,
 			map[string]string{"source": sourceGUID, "amount": amount.StringFixed(2), "transactionOrder": order.GUID})
 	})
 	return out, err
@@ -596,24 +577,24 @@ type PaymentPosting struct {
 
 // PostPayment records a payment into a loan at its event time: a COMPLETED MANUAL_PAYMENT order,
 // credited to the loan by billing.
-func (s *Service) PostPayment(ctx context.Context, caller Principal, p PaymentPosting) (store.Loan, error) {
-	var errs fieldErrors
-	errs.positiveMoney("amount", p.Amount)
+func (s *Service) PostPayment(ctx context.Context, caller domain.Principal, p PaymentPosting) (store.Loan, error) {
+	var errs domain.FieldErrors
+	errs.PositiveMoney("amount", p.Amount)
 	if p.Currency != RUB {
-		errs.add("currency", "must be RUB")
+		errs.Add("currency", "must be RUB")
 	}
 	if p.EventTime.IsZero() {
-		errs.add("eventTime", "is required")
+		errs.Add("eventTime", "is required")
 	} else if p.EventTime.After(s.Now()) {
-		errs.add("eventTime", "must not be in the future")
+		errs.Add("eventTime", "must not be in the future")
 	}
-	errs.required("paymentProvider", p.PaymentProvider)
-	errs.idempotencyKey(p.IdempotencyKey)
+	errs.Required("paymentProvider", p.PaymentProvider)
+	errs.IdempotencyKey(p.IdempotencyKey)
 	if len(errs) > 0 {
-		return store.Loan{}, Invalid(errs)
+		return store.Loan{}, domain.Invalid(errs)
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Loan, error) {
-		loan, err := byGUID(ctx, p.LoanGUID, CodeLoanNotFound, "loan", q.LockLoan)
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Loan, error) {
+		loan, err := domain.ByGUID(ctx, p.LoanGUID, CodeLoanNotFound, "loan", q.LockLoan)
 		if err != nil {
 			return loan, err
 		}
@@ -622,7 +603,7 @@ func (s *Service) PostPayment(ctx context.Context, caller Principal, p PaymentPo
 		}
 		_, err = q.EntryByKey(ctx, store.PaymentProviders, p.PaymentProvider)
 		if errors.Is(err, store.ErrNotFound) {
-			return loan, Errorf(CodePaymentProviderNotFound, "payment provider %s not found", p.PaymentProvider)
+			return loan, domain.Errorf(CodePaymentProviderNotFound, "payment provider %s not found", p.PaymentProvider)
 		}
 		if err != nil {
 			return loan, err
@@ -639,9 +620,9 @@ func (s *Service) PostPayment(ctx context.Context, caller Principal, p PaymentPo
 		if err != nil {
 			return loan, err
 		}
-		if loan, err = s.receivePayment(ctx, q, loan, p.Amount, p.EventTime, order.GUID); err != nil {
+		if loan, err = s.ReceivePayment(ctx, q, loan, p.Amount, p.EventTime, order.GUID); err != nil {
 			return loan, err
 		}
-		return loan, s.audit(ctx, q, caller, "postPayment", "loan", loan.GUID, p)
+		return loan, domain.Audit(ctx, q, caller, "postPayment", "loan", loan.GUID, p)
 	})
 }

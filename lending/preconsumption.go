@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -45,7 +46,7 @@ type PreConsumptionInput struct {
 	AcceptCcy           *string                           `json:"acceptCcy,omitempty"`
 
 	// Malformed names the fields an edge could not read (wrong JSON types): the request fails with them.
-	Malformed []FieldError `json:"-"`
+	Malformed []domain.FieldError `json:"-"`
 }
 
 // PreConsumptionCostTrackingInput charges the request to an option of a cost tracking.
@@ -114,9 +115,9 @@ var correlationPatterns = map[string]bool{"FEE_TO_PRE_CONSUME": true, "FEE_TO_PR
 // alone. A business code already stored is replaced whole (the expense system resends corrected
 // documents); one that occurs more than once in the batch fails every time, as nobody could tell
 // which was kept. Results follow the batch's order.
-func (s *Service) SubmitPreConsumptions(ctx context.Context, caller Principal, batch PreConsumptionBatch) ([]PreConsumptionResult, error) {
-	if caller.Role != RoleEmployee {
-		return nil, Errorf(CodeForbidden, "only employees submit pre-consumption requests")
+func (s *Service) SubmitPreConsumptions(ctx context.Context, caller domain.Principal, batch PreConsumptionBatch) ([]PreConsumptionResult, error) {
+	if caller.Role != domain.RoleEmployee {
+		return nil, domain.Errorf(domain.CodeForbidden, "only employees submit pre-consumption requests")
 	}
 	refs, err := s.preConsumptionRefs(ctx, batch.Data)
 	if err != nil {
@@ -134,7 +135,7 @@ func (s *Service) SubmitPreConsumptions(ctx context.Context, caller Principal, b
 		p.SentAt = batch.Timestamp
 		if err := s.savePreConsumption(ctx, caller, p, in); err != nil {
 			s.Log.ErrorContext(ctx, "pre-consumption not saved", "businessCode", in.BusinessCode, "err", err)
-			results[i].Reason = ErrorMessage(err)
+			results[i].Reason = domain.ErrorMessage(err)
 			continue
 		}
 		results[i].Accepted = true
@@ -142,25 +143,25 @@ func (s *Service) SubmitPreConsumptions(ctx context.Context, caller Principal, b
 	return results, nil
 }
 
-func (s *Service) savePreConsumption(ctx context.Context, caller Principal, p store.PreConsumption, in PreConsumptionInput) error {
+func (s *Service) savePreConsumption(ctx context.Context, caller domain.Principal, p store.PreConsumption, in PreConsumptionInput) error {
 	return s.Store.Tx(ctx, func(q store.Queries) error {
 		saved, err := q.SavePreConsumption(ctx, p)
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, q, caller, "submitPreConsumption", "pre_consumption", saved.BusinessCode,
+		return domain.Audit(ctx, q, caller, "submitPreConsumption", "pre_consumption", saved.BusinessCode,
 			map[string]any{"revision": saved.Revision, "request": in})
 	})
 }
 
 // PreConsumption returns a stored request with its parts.
-func (s *Service) PreConsumption(ctx context.Context, caller Principal, businessCode string) (store.PreConsumption, error) {
-	if caller.Role != RoleEmployee {
-		return store.PreConsumption{}, Errorf(CodeForbidden, "only employees read pre-consumption requests")
+func (s *Service) PreConsumption(ctx context.Context, caller domain.Principal, businessCode string) (store.PreConsumption, error) {
+	if caller.Role != domain.RoleEmployee {
+		return store.PreConsumption{}, domain.Errorf(domain.CodeForbidden, "only employees read pre-consumption requests")
 	}
 	p, err := s.Store.PreConsumptionByCode(ctx, businessCode)
 	if errors.Is(err, store.ErrNotFound) {
-		return p, Errorf(CodeNotFound, "pre-consumption request %s not found", businessCode)
+		return p, domain.Errorf(domain.CodeNotFound, "pre-consumption request %s not found", businessCode)
 	}
 	if err != nil {
 		return p, err
@@ -173,11 +174,11 @@ func (s *Service) PreConsumption(ctx context.Context, caller Principal, business
 }
 
 // PreConsumptions pages through the stored requests, newest first, with their parts.
-func (s *Service) PreConsumptions(ctx context.Context, caller Principal, f store.PreConsumptionFilter) (Page[store.PreConsumption], error) {
-	if caller.Role != RoleEmployee {
-		return Page[store.PreConsumption]{}, Errorf(CodeForbidden, "only employees read pre-consumption requests")
+func (s *Service) PreConsumptions(ctx context.Context, caller domain.Principal, f store.PreConsumptionFilter) (domain.Page[store.PreConsumption], error) {
+	if caller.Role != domain.RoleEmployee {
+		return domain.Page[store.PreConsumption]{}, domain.Errorf(domain.CodeForbidden, "only employees read pre-consumption requests")
 	}
-	page, err := readPage(f.Limit, func(limit int) ([]store.PreConsumption, error) {
+	page, err := domain.ReadPage(f.Limit, func(limit int) ([]store.PreConsumption, error) {
 		f.Limit = limit
 		return s.Store.PreConsumptions(ctx, f)
 	})
@@ -267,29 +268,29 @@ func inDictionary[K comparable, T any](dictionary map[K]T, code K) bool {
 // toStore checks a request against the rules of seed 004 and the dictionaries, naming every bad
 // field, and resolves what the request leaves to them: currencies, loan modes, consume times and
 // whether its handlers are kept.
-func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (store.PreConsumption, fieldErrors) {
+func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (store.PreConsumption, domain.FieldErrors) {
 	if len(in.Malformed) > 0 {
 		return store.PreConsumption{}, in.Malformed
 	}
-	var errs fieldErrors
-	if errs.required("businessCode", in.BusinessCode) && refs.businessCodes[in.BusinessCode] > 1 {
-		errs.add("businessCode", "%q occurs %d times in this batch", in.BusinessCode, refs.businessCodes[in.BusinessCode])
+	var errs domain.FieldErrors
+	if errs.Required("businessCode", in.BusinessCode) && refs.businessCodes[in.BusinessCode] > 1 {
+		errs.Add("businessCode", "%q occurs %d times in this batch", in.BusinessCode, refs.businessCodes[in.BusinessCode])
 	}
-	errs.required("name", in.Name)
-	if errs.required("userEmployeeId", in.UserEmployeeID) && !inDictionary(refs.employees, in.UserEmployeeID) {
-		errs.add("userEmployeeId", "employee %q does not exist", in.UserEmployeeID)
+	errs.Required("name", in.Name)
+	if errs.Required("userEmployeeId", in.UserEmployeeID) && !inDictionary(refs.employees, in.UserEmployeeID) {
+		errs.Add("userEmployeeId", "employee %q does not exist", in.UserEmployeeID)
 	}
-	if errs.required("departmentBizCode", in.DepartmentBizCode) && !inDictionary(refs.departments, in.DepartmentBizCode) {
-		errs.add("departmentBizCode", "department %q does not exist", in.DepartmentBizCode)
+	if errs.Required("departmentBizCode", in.DepartmentBizCode) && !inDictionary(refs.departments, in.DepartmentBizCode) {
+		errs.Add("departmentBizCode", "department %q does not exist", in.DepartmentBizCode)
 	}
 	entity, entityKnown := refs.entities[in.SubsidiaryBizCode]
-	if errs.required("subsidiaryBizCode", in.SubsidiaryBizCode) && !entityKnown {
-		errs.add("subsidiaryBizCode", "business entity %q does not exist", in.SubsidiaryBizCode)
+	if errs.Required("subsidiaryBizCode", in.SubsidiaryBizCode) && !entityKnown {
+		errs.Add("subsidiaryBizCode", "business entity %q does not exist", in.SubsidiaryBizCode)
 	}
-	errs.money("amount", in.Amount)
-	errs.money("approvedAmount", in.ApprovedAmount)
+	errs.Money("amount", in.Amount)
+	errs.Money("approvedAmount", in.ApprovedAmount)
 	if in.CorrelationPattern != nil && !correlationPatterns[*in.CorrelationPattern] {
-		errs.add("correlationPattern", "must be FEE_TO_PRE_CONSUME or FEE_TO_PRE_CONSUME_FEE")
+		errs.Add("correlationPattern", "must be FEE_TO_PRE_CONSUME or FEE_TO_PRE_CONSUME_FEE")
 	}
 	// Without a form subtype no switch applies: a request currency is allowed, expenses are
 	// optional and the handlers are kept.
@@ -298,7 +299,7 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 		if known, ok := refs.formSubtypes[*in.FormSubTypeBizCode]; ok {
 			subtype = known
 		} else {
-			errs.add("formSubTypeBizCode", "form subtype %q does not exist", *in.FormSubTypeBizCode)
+			errs.Add("formSubTypeBizCode", "form subtype %q does not exist", *in.FormSubTypeBizCode)
 		}
 	}
 	p := store.PreConsumption{
@@ -311,40 +312,40 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 	if in.AcceptCcy != nil {
 		switch {
 		case !inDictionary(refs.currencies, *in.AcceptCcy):
-			errs.add("acceptCcy", "currency %q does not exist", *in.AcceptCcy)
+			errs.Add("acceptCcy", "currency %q does not exist", *in.AcceptCcy)
 		case !subtype.AcceptCcyEnabled:
-			errs.add("acceptCcy", "form subtype %s does not enable a request currency", subtype.BizCode)
+			errs.Add("acceptCcy", "form subtype %s does not enable a request currency", subtype.BizCode)
 		}
 		expenseCurrency = *in.AcceptCcy
 	}
 
 	for i, h := range in.HandleList {
-		errs.required(fmt.Sprintf("handleList[%d]", i), h)
+		errs.Required(fmt.Sprintf("handleList[%d]", i), h)
 	}
 	if subtype.HandlersEnabled { // the seed: handlers are saved only when the subtype takes them
 		p.HandleList = in.HandleList
 	}
 	for i, t := range in.CostTrackings {
 		at := fmt.Sprintf("costTrackings[%d].", i)
-		name := errs.required(at+"costTrackingName", t.CostTrackingName)
-		if errs.required(at+"costTrackingItemBizCode", t.CostTrackingItemBizCode) && name &&
+		name := errs.Required(at+"costTrackingName", t.CostTrackingName)
+		if errs.Required(at+"costTrackingItemBizCode", t.CostTrackingItemBizCode) && name &&
 			!inDictionary(refs.costTrackings, [2]string{t.CostTrackingName, t.CostTrackingItemBizCode}) {
-			errs.add(at+"costTrackingItemBizCode", "option %q of cost tracking %q does not exist", t.CostTrackingItemBizCode, t.CostTrackingName)
+			errs.Add(at+"costTrackingItemBizCode", "option %q of cost tracking %q does not exist", t.CostTrackingItemBizCode, t.CostTrackingName)
 		}
 		p.CostTrackings = append(p.CostTrackings, store.PreConsumptionCostTracking{
 			CostTrackingName: t.CostTrackingName, CostTrackingItemBizCode: t.CostTrackingItemBizCode,
 		})
 	}
 	if subtype.ExpensesRequired && len(in.Expenses) == 0 {
-		errs.add("expenses", "form subtype %s requires at least one expense", subtype.BizCode)
+		errs.Add("expenses", "form subtype %s requires at least one expense", subtype.BizCode)
 	}
 	for i, e := range in.Expenses {
 		at := fmt.Sprintf("expenses[%d].", i)
-		if errs.required(at+"feeTypeBizCode", e.FeeTypeBizCode) && !inDictionary(refs.feeTypes, e.FeeTypeBizCode) {
-			errs.add(at+"feeTypeBizCode", "fee type %q does not exist", e.FeeTypeBizCode)
+		if errs.Required(at+"feeTypeBizCode", e.FeeTypeBizCode) && !inDictionary(refs.feeTypes, e.FeeTypeBizCode) {
+			errs.Add(at+"feeTypeBizCode", "fee type %q does not exist", e.FeeTypeBizCode)
 		}
-		errs.money(at+"amount", e.Amount)
-		errs.money(at+"approvedAmount", e.ApprovedAmount)
+		errs.Money(at+"amount", e.Amount)
+		errs.Money(at+"approvedAmount", e.ApprovedAmount)
 		consumed := now
 		if e.ConsumeTime != nil {
 			consumed = *e.ConsumeTime
@@ -358,7 +359,7 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 	}
 	for i, v := range in.CustomFormValues {
 		at := fmt.Sprintf("customFormValues[%d].", i)
-		errs.required(at+"identifier", v.Identifier)
+		errs.Required(at+"identifier", v.Identifier)
 		details := v.DetailFieldValues
 		if details == nil {
 			details = []map[string]any{}
@@ -366,7 +367,7 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 		for j, row := range details {
 			for _, name := range slices.Sorted(maps.Keys(row)) {
 				if _, ok := row[name].(string); !ok {
-					errs.add(fmt.Sprintf("%sdetailFieldValues[%d].%s", at, j, name), "must be a string")
+					errs.Add(fmt.Sprintf("%sdetailFieldValues[%d].%s", at, j, name), "must be a string")
 				}
 			}
 		}
@@ -376,14 +377,14 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 	for i, a := range in.AccompaniedUserList {
 		at := fmt.Sprintf("accompaniedUserList[%d].", i)
 		rule, ruleKnown := refs.associateRules[a.AssociateRuleName]
-		if errs.required(at+"associateRuleName", a.AssociateRuleName) && !ruleKnown {
-			errs.add(at+"associateRuleName", "accompanying-person configuration %q does not exist", a.AssociateRuleName)
+		if errs.Required(at+"associateRuleName", a.AssociateRuleName) && !ruleKnown {
+			errs.Add(at+"associateRuleName", "accompanying-person configuration %q does not exist", a.AssociateRuleName)
 		}
 		if rule.Internal {
 			if a.EmployeeID == nil || strings.TrimSpace(*a.EmployeeID) == "" {
-				errs.add(at+"employeeId", "is required for an internal accompanying person")
+				errs.Add(at+"employeeId", "is required for an internal accompanying person")
 			} else if !inDictionary(refs.employees, *a.EmployeeID) {
-				errs.add(at+"employeeId", "employee %q does not exist", *a.EmployeeID)
+				errs.Add(at+"employeeId", "employee %q does not exist", *a.EmployeeID)
 			}
 		}
 		p.AccompaniedUserList = append(p.AccompaniedUserList, store.PreConsumptionCompanion{
@@ -397,34 +398,34 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 // toStore checks a loan: its type exists (disabled types too); its mode, by default the type's,
 // decides its currency — the business entity's reimbursement currency for FORM, its base currency
 // for POOL — and whether it has an expected repayment date (FORM: required, POOL: refused).
-func (l PreConsumptionLoanInput) toStore(at string, refs preConsumptionRefs, entity store.ExpenseEntity, entityKnown bool, errs *fieldErrors) store.PreConsumptionLoan {
+func (l PreConsumptionLoanInput) toStore(at string, refs preConsumptionRefs, entity store.ExpenseEntity, entityKnown bool, errs *domain.FieldErrors) store.PreConsumptionLoan {
 	loanType, typeKnown := refs.loanTypes[l.LoanTypeBizCode]
-	if errs.required(at+"loanTypeBizCode", l.LoanTypeBizCode) && !typeKnown {
-		errs.add(at+"loanTypeBizCode", "loan type %q does not exist", l.LoanTypeBizCode)
+	if errs.Required(at+"loanTypeBizCode", l.LoanTypeBizCode) && !typeKnown {
+		errs.Add(at+"loanTypeBizCode", "loan type %q does not exist", l.LoanTypeBizCode)
 	}
-	errs.money(at+"loanAmount", l.LoanAmount)
+	errs.Money(at+"loanAmount", l.LoanAmount)
 	mode := loanType.Mode
 	if l.LoanTypeMode != nil {
 		mode = *l.LoanTypeMode
 		if mode != LoanModePool && mode != LoanModeForm {
-			errs.add(at+"loanTypeMode", "must be POOL or FORM")
+			errs.Add(at+"loanTypeMode", "must be POOL or FORM")
 		}
 	}
-	currencyGiven := errs.required(at+"currency", l.Currency)
+	currencyGiven := errs.Required(at+"currency", l.Currency)
 	switch mode {
 	case LoanModeForm:
 		if currencyGiven && entityKnown && l.Currency != entity.ReimbursementCurrency {
-			errs.add(at+"currency", "a FORM loan must be in the business entity's reimbursement currency %s", entity.ReimbursementCurrency)
+			errs.Add(at+"currency", "a FORM loan must be in the business entity's reimbursement currency %s", entity.ReimbursementCurrency)
 		}
 		if l.LoanRepaymentDate == nil {
-			errs.add(at+"loanRepaymentDate", "is required for a FORM loan")
+			errs.Add(at+"loanRepaymentDate", "is required for a FORM loan")
 		}
 	case LoanModePool:
 		if currencyGiven && entityKnown && l.Currency != entity.BaseCurrency {
-			errs.add(at+"currency", "a POOL loan must be in the business entity's base currency %s", entity.BaseCurrency)
+			errs.Add(at+"currency", "a POOL loan must be in the business entity's base currency %s", entity.BaseCurrency)
 		}
 		if l.LoanRepaymentDate != nil {
-			errs.add(at+"loanRepaymentDate", "must not be given for a POOL loan")
+			errs.Add(at+"loanRepaymentDate", "must not be given for a POOL loan")
 		}
 	}
 	return store.PreConsumptionLoan{
@@ -433,7 +434,7 @@ func (l PreConsumptionLoanInput) toStore(at string, refs preConsumptionRefs, ent
 }
 
 // describeFields says what is wrong with a request's fields, each named: "field: problem; …".
-func describeFields(errs []FieldError) string {
+func describeFields(errs []domain.FieldError) string {
 	parts := make([]string, len(errs))
 	for i, e := range errs {
 		parts[i] = e.Field + ": " + e.Message

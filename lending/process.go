@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/billing"
+	"lendgraph/domain"
 	"lendgraph/schedule"
 	"lendgraph/scoring"
 	"lendgraph/store"
@@ -84,7 +85,7 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 // runJob does a job's work, or a part of it: done tells whether it is all done.
 func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) (done bool, err error) {
 	if job.Kind == jobAccrue {
-		return s.accrueDay(ctx, q, *job.Day)
+		return s.AccrueDay(ctx, q, *job.Day)
 	}
 	app, err := q.ApplicationByID(ctx, *job.ApplicationID)
 	if err != nil {
@@ -115,7 +116,7 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 			return err
 		}
 		if job.Day != nil { // a day's job gives up; the next day's catches its loans up
-			return s.queueNextAccrual(ctx, q, *job.Day)
+			return s.QueueNextAccrual(ctx, q, *job.Day)
 		}
 		app, err := q.ApplicationByID(ctx, *job.ApplicationID)
 		if err != nil {
@@ -144,7 +145,7 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 		return err
 	}
 	customer, err := s.applicant(ctx, q, app, req)
-	if ErrorCode(err) == CodeIdentityMismatch { // the registry changed since create
+	if domain.ErrorCode(err) == domain.CodeIdentityMismatch { // the registry changed since create
 		app.Reason = "identity mismatch: the phone belongs to another person"
 		return s.transition(ctx, q, app, ActionDecline, "system:identity")
 	}
@@ -160,7 +161,7 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 	if err != nil {
 		return err
 	}
-	result := scoring.Evaluate(scoringRules(rules), s.scoringEnv(app, customer, req), s.Now)
+	result := scoring.Evaluate(ScoringRulesOf(rules), s.ScoringEnv(app, customer, req), s.Now)
 	switch result.FinalRecommendation {
 	case scoring.Approve:
 		if err := s.makeOffers(ctx, q, app, product); err != nil {
@@ -214,27 +215,27 @@ func (s *Service) applicant(ctx context.Context, q store.Queries, app *store.App
 func (s *Service) partnerApplicant(ctx context.Context, q store.Queries, phone string, a Applicant, docs []Document) (store.Customer, error) {
 	known, err := s.applicantCustomer(ctx, q, phone, a, docs)
 	if err != nil || known != nil {
-		return deref(known), err
+		return domain.Deref(known), err
 	}
 	var birth *time.Time
 	if d, err := time.Parse(time.DateOnly, a.BirthDate); err == nil {
 		birth = &d
 	}
 	c, ok, err := q.InsertCustomer(ctx, store.Customer{
-		Phone: phone, FirstName: nonEmpty(a.FirstName), LastName: nonEmpty(a.LastName), MiddleName: nonEmpty(a.MiddleName),
-		BirthDate: birth, Email: nonEmpty(a.Email), Gender: nonEmpty(a.Gender), AdditionalData: json.RawMessage(`{}`),
+		Phone: phone, FirstName: domain.NonEmpty(a.FirstName), LastName: domain.NonEmpty(a.LastName), MiddleName: domain.NonEmpty(a.MiddleName),
+		BirthDate: birth, Email: domain.NonEmpty(a.Email), Gender: domain.NonEmpty(a.Gender), AdditionalData: json.RawMessage(`{}`),
 	})
 	if err != nil || ok {
 		return c, err
 	}
 	// the phone became someone's login meanwhile: they must be the same person
 	known, err = s.applicantCustomer(ctx, q, phone, a, docs)
-	return deref(known), err
+	return domain.Deref(known), err
 }
 
-// scoringEnv is what rules see: the application and the customer, with the questionnaire's
+// ScoringEnv is what rules see: the application and the customer, with the questionnaire's
 // figures when the application brought one. Numbers are float64 and int, as expressions compare them.
-func (s *Service) scoringEnv(app *store.Application, c store.Customer, req CreateApplication) map[string]any {
+func (s *Service) ScoringEnv(app *store.Application, c store.Customer, req CreateApplication) map[string]any {
 	cartTotal := sumLines(req.Cart.Items, func(it CartItem) (decimal.Decimal, int) { return it.Price, it.Quantity })
 	// the application's own questionnaire speaks for the applicant; the registry fills in
 	age := -1
@@ -268,7 +269,7 @@ func (s *Service) scoringEnv(app *store.Application, c store.Customer, req Creat
 	}
 }
 
-func scoringRules(rs []store.ScoringRule) []scoring.Rule {
+func ScoringRulesOf(rs []store.ScoringRule) []scoring.Rule {
 	out := make([]scoring.Rule, len(rs))
 	for i, r := range rs {
 		out[i] = scoring.Rule{
@@ -320,11 +321,4 @@ func yearsBetween(birth, now time.Time) int {
 		years--
 	}
 	return years
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

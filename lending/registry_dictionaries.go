@@ -5,31 +5,31 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
-	"strings"
 
 	"github.com/lib/pq"
 
 	"lendgraph/attributes"
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
 // The customer registry's error codes (spec: customer-registry-service).
 const (
-	CodeDocumentTypeDuplicatedName      Code = "DOCUMENT_TYPE_DUPLICATED_NAME"
-	CodeDocumentTypeNotFound            Code = "DOCUMENT_TYPE_NOT_FOUND"
-	CodeDocumentAttributeDuplicatedName Code = "DOCUMENT_ATTRIBUTE_DUPLICATED_NAME"
-	CodeDocumentAttributeNotFound       Code = "DOCUMENT_ATTRIBUTE_NOT_FOUND"
-	CodeCustomerNotFound                Code = "CUSTOMER_NOT_FOUND"
-	CodeCustomerDocumentNotFound        Code = "CUSTOMER_DOCUMENT_NOT_FOUND"
-	CodeDocumentInfoNotFound            Code = "DOCUMENT_INFO_NOT_FOUND"
-	CodeValidationFailure               Code = "VALIDATION_FAILURE"
-	CodeFlagTypeNotFound                Code = "FLAG_TYPE_NOT_FOUND"
-	CodeFlagTypeDuplicatedName          Code = "FLAG_TYPE_DUPLICATED_NAME"
-	CodeFlagReasonNotFound              Code = "FLAG_REASON_NOT_FOUND"
-	CodeFlagReasonDuplicatedName        Code = "FLAG_REASON_DUPLICATED_NAME"
-	CodeFlagReasonIncompatibleWithType  Code = "FLAG_REASON_INCOMPATIBLE_WITH_TYPE"
-	CodeFlagNotFound                    Code = "FLAG_NOT_FOUND"
-	CodeInvalidFlagState                Code = "INVALID_FLAG_STATE"
+	CodeDocumentTypeDuplicatedName      domain.Code = "DOCUMENT_TYPE_DUPLICATED_NAME"
+	CodeDocumentTypeNotFound            domain.Code = "DOCUMENT_TYPE_NOT_FOUND"
+	CodeDocumentAttributeDuplicatedName domain.Code = "DOCUMENT_ATTRIBUTE_DUPLICATED_NAME"
+	CodeDocumentAttributeNotFound       domain.Code = "DOCUMENT_ATTRIBUTE_NOT_FOUND"
+	CodeCustomerNotFound                domain.Code = "CUSTOMER_NOT_FOUND"
+	CodeCustomerDocumentNotFound        domain.Code = "CUSTOMER_DOCUMENT_NOT_FOUND"
+	CodeDocumentInfoNotFound            domain.Code = "DOCUMENT_INFO_NOT_FOUND"
+	CodeValidationFailure               domain.Code = "VALIDATION_FAILURE"
+	CodeFlagTypeNotFound                domain.Code = "FLAG_TYPE_NOT_FOUND"
+	CodeFlagTypeDuplicatedName          domain.Code = "FLAG_TYPE_DUPLICATED_NAME"
+	CodeFlagReasonNotFound              domain.Code = "FLAG_REASON_NOT_FOUND"
+	CodeFlagReasonDuplicatedName        domain.Code = "FLAG_REASON_DUPLICATED_NAME"
+	CodeFlagReasonIncompatibleWithType  domain.Code = "FLAG_REASON_INCOMPATIBLE_WITH_TYPE"
+	CodeFlagNotFound                    domain.Code = "FLAG_NOT_FOUND"
+	CodeInvalidFlagState                domain.Code = "INVALID_FLAG_STATE"
 )
 
 // DocumentTypeInput is a document type as an employee creates or changes it.
@@ -43,29 +43,29 @@ type DocumentTypeInput struct {
 }
 
 // CreateDocumentType adds a type to the dictionary.
-func (s *Service) CreateDocumentType(ctx context.Context, caller Principal, in DocumentTypeInput) (store.DocumentType, error) {
+func (s *Service) CreateDocumentType(ctx context.Context, caller domain.Principal, in DocumentTypeInput) (store.DocumentType, error) {
 	t, err := in.toStore(store.DocumentType{Status: "ACTIVE"})
 	if err != nil {
 		return store.DocumentType{}, err
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentType, error) {
 		out, ok, err := q.InsertDocumentType(ctx, t)
 		if err == nil && !ok {
-			err = Errorf(CodeDocumentTypeDuplicatedName, "document type %s exists", in.Name)
+			err = domain.Errorf(CodeDocumentTypeDuplicatedName, "document type %s exists", in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createDocumentType", "document_type", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "createDocumentType", "document_type", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 // UpdateDocumentType changes the type named typeName.
-func (s *Service) UpdateDocumentType(ctx context.Context, caller Principal, typeName string, in DocumentTypeInput) (store.DocumentType, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentType, error) {
+func (s *Service) UpdateDocumentType(ctx context.Context, caller domain.Principal, typeName string, in DocumentTypeInput) (store.DocumentType, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentType, error) {
 		current, err := q.DocumentTypeByName(ctx, typeName)
 		if errors.Is(err, store.ErrNotFound) {
-			return current, Errorf(CodeDocumentTypeNotFound, "document type %s not found", typeName)
+			return current, domain.Errorf(CodeDocumentTypeNotFound, "document type %s not found", typeName)
 		}
 		if err != nil {
 			return current, err
@@ -76,24 +76,24 @@ func (s *Service) UpdateDocumentType(ctx context.Context, caller Principal, type
 		}
 		out, ok, err := q.UpdateDocumentType(ctx, t)
 		if err == nil && !ok {
-			err = Errorf(CodeDocumentTypeDuplicatedName, "document type %s exists", in.Name)
+			err = domain.Errorf(CodeDocumentTypeDuplicatedName, "document type %s exists", in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "updateDocumentType", "document_type", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "updateDocumentType", "document_type", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 func (in DocumentTypeInput) toStore(t store.DocumentType) (store.DocumentType, error) {
-	var errs fieldErrors
-	errs.required("name", in.Name)
-	errs.required("category", in.Category)
+	var errs domain.FieldErrors
+	errs.Required("name", in.Name)
+	errs.Required("category", in.Category)
 	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
-		errs.add("status", "must be ACTIVE or INACTIVE")
+		errs.Add("status", "must be ACTIVE or INACTIVE")
 	}
 	if len(errs) > 0 {
-		return t, Invalid(errs)
+		return t, domain.Invalid(errs)
 	}
 	data, err := jsonObject(in.AdditionalData)
 	if err != nil {
@@ -123,26 +123,26 @@ type DocumentAttributeInput struct {
 func (in DocumentAttributeInput) rule() attributes.Rule {
 	return attributes.Rule{
 		Name: in.Name, Description: in.Description, Required: in.IsRequired, Type: attributes.Type(in.Type),
-		Min: deref(in.Min), Max: deref(in.Max), Range: in.Range, InvertedRange: in.IsInvertedRange, Regex: deref(in.Regex),
+		Min: domain.Deref(in.Min), Max: domain.Deref(in.Max), Range: in.Range, InvertedRange: in.IsInvertedRange, Regex: domain.Deref(in.Regex),
 	}
 }
 
 // toStore checks the attribute's rules themselves and fills a stored attribute with them.
 func (in DocumentAttributeInput) toStore(a store.DocumentAttribute) (store.DocumentAttribute, error) {
-	var errs fieldErrors
-	errs.required("name", in.Name)
-	errs.required("description", in.Description)
+	var errs domain.FieldErrors
+	errs.Required("name", in.Name)
+	errs.Required("description", in.Description)
 	for _, p := range attributes.CheckRule(in.rule()) {
-		errs.add(p.Attribute, "%s", p.Message)
+		errs.Add(p.Attribute, "%s", p.Message)
 	}
 	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
-		errs.add("status", "must be ACTIVE or INACTIVE")
+		errs.Add("status", "must be ACTIVE or INACTIVE")
 	}
 	if len(errs) > 0 {
-		return a, Invalid(errs)
+		return a, domain.Invalid(errs)
 	}
 	a.Name, a.Description, a.IsRequired, a.Type = in.Name, in.Description, in.IsRequired, in.Type
-	a.Min, a.Max, a.Range, a.IsInvertedRange, a.Regex = nonEmptyPtr(in.Min), nonEmptyPtr(in.Max), pq.StringArray(in.Range), in.IsInvertedRange, nonEmptyPtr(in.Regex)
+	a.Min, a.Max, a.Range, a.IsInvertedRange, a.Regex = domain.NonBlank(in.Min), domain.NonBlank(in.Max), pq.StringArray(in.Range), in.IsInvertedRange, domain.NonBlank(in.Regex)
 	if in.Status != nil {
 		a.Status = *in.Status
 	}
@@ -150,9 +150,9 @@ func (in DocumentAttributeInput) toStore(a store.DocumentAttribute) (store.Docum
 }
 
 // CreateDocumentAttribute adds an attribute, with its rules, to the type named typeName.
-func (s *Service) CreateDocumentAttribute(ctx context.Context, caller Principal, typeName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
-		t, err := documentType(ctx, q, typeName)
+func (s *Service) CreateDocumentAttribute(ctx context.Context, caller domain.Principal, typeName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentAttribute, error) {
+		t, err := FindDocumentType(ctx, q, typeName)
 		if err != nil {
 			return store.DocumentAttribute{}, err
 		}
@@ -162,19 +162,19 @@ func (s *Service) CreateDocumentAttribute(ctx context.Context, caller Principal,
 		}
 		out, ok, err := q.InsertDocumentAttribute(ctx, a)
 		if err == nil && !ok {
-			err = Errorf(CodeDocumentAttributeDuplicatedName, "document type %s already has attribute %s", typeName, in.Name)
+			err = domain.Errorf(CodeDocumentAttributeDuplicatedName, "document type %s already has attribute %s", typeName, in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createDocumentAttribute", "document_attribute", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "createDocumentAttribute", "document_attribute", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 // UpdateDocumentAttribute changes the attribute attrName of the type typeName.
-func (s *Service) UpdateDocumentAttribute(ctx context.Context, caller Principal, typeName, attrName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentAttribute, error) {
-		t, err := documentType(ctx, q, typeName)
+func (s *Service) UpdateDocumentAttribute(ctx context.Context, caller domain.Principal, typeName, attrName string, in DocumentAttributeInput) (store.DocumentAttribute, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentAttribute, error) {
+		t, err := FindDocumentType(ctx, q, typeName)
 		if err != nil {
 			return store.DocumentAttribute{}, err
 		}
@@ -182,9 +182,9 @@ func (s *Service) UpdateDocumentAttribute(ctx context.Context, caller Principal,
 		if err != nil {
 			return store.DocumentAttribute{}, err
 		}
-		i := indexOf(attrs, func(a store.DocumentAttribute) bool { return a.Name == attrName })
+		i := domain.IndexOf(attrs, func(a store.DocumentAttribute) bool { return a.Name == attrName })
 		if i < 0 {
-			return store.DocumentAttribute{}, Errorf(CodeDocumentAttributeNotFound, "document type %s has no attribute %s", typeName, attrName)
+			return store.DocumentAttribute{}, domain.Errorf(CodeDocumentAttributeNotFound, "document type %s has no attribute %s", typeName, attrName)
 		}
 		a, err := in.toStore(attrs[i])
 		if err != nil {
@@ -192,10 +192,10 @@ func (s *Service) UpdateDocumentAttribute(ctx context.Context, caller Principal,
 		}
 		out, ok, err := q.UpdateDocumentAttribute(ctx, a)
 		if err == nil && !ok {
-			err = Errorf(CodeDocumentAttributeDuplicatedName, "document type %s already has attribute %s", typeName, in.Name)
+			err = domain.Errorf(CodeDocumentAttributeDuplicatedName, "document type %s already has attribute %s", typeName, in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "updateDocumentAttribute", "document_attribute", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "updateDocumentAttribute", "document_attribute", out.GUID, in)
 		}
 		return out, err
 	})
@@ -208,29 +208,15 @@ func (s *Service) DocumentTypes(ctx context.Context) ([]store.DocumentType, erro
 
 // DocumentType returns one type by name.
 func (s *Service) DocumentType(ctx context.Context, name string) (store.DocumentType, error) {
-	return documentType(ctx, s.Store.Queries, name)
+	return FindDocumentType(ctx, s.Store.Queries, name)
 }
 
-func documentType(ctx context.Context, q store.Queries, name string) (store.DocumentType, error) {
+func FindDocumentType(ctx context.Context, q store.Queries, name string) (store.DocumentType, error) {
 	t, err := q.DocumentTypeByName(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return t, Errorf(CodeDocumentTypeNotFound, "document type %s not found", name)
+		return t, domain.Errorf(CodeDocumentTypeNotFound, "document type %s not found", name)
 	}
 	return t, err
-}
-
-// employeeWrite runs a back-office change (of the registry, of a loan) in one transaction.
-func employeeWrite[T any](s *Service, ctx context.Context, caller Principal, fn func(q store.Queries) (T, error)) (T, error) {
-	var out T
-	if caller.Role != RoleEmployee {
-		return out, Errorf(CodeForbidden, "only employees may do this")
-	}
-	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		var err error
-		out, err = fn(q)
-		return err
-	})
-	return out, err
 }
 
 func jsonObject(m map[string]any) (json.RawMessage, error) {
@@ -238,31 +224,6 @@ func jsonObject(m map[string]any) (json.RawMessage, error) {
 		return json.RawMessage(`{}`), nil
 	}
 	return json.Marshal(m)
-}
-
-func nonEmptyPtr(s *string) *string {
-	if s == nil || strings.TrimSpace(*s) == "" {
-		return nil
-	}
-	return s
-}
-
-// deref is what p points at, or the zero value.
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func indexOf[T any](items []T, match func(T) bool) int {
-	for i, it := range items {
-		if match(it) {
-			return i
-		}
-	}
-	return -1
 }
 
 // latinName is the shape of flag type and reason names: Latin letters, digits, _ and -.

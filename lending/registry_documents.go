@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lendgraph/attributes"
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -28,42 +29,42 @@ type DocumentInfoInput struct {
 
 // CreateCustomerDocument adds a document of type typeName to a customer, with a first data record
 // when info is given; the record must satisfy the type's attribute rules.
-func (s *Service) CreateCustomerDocument(ctx context.Context, caller Principal, customerGUID, typeName, status string, info *DocumentInfoInput) (store.CustomerDocument, error) {
+func (s *Service) CreateCustomerDocument(ctx context.Context, caller domain.Principal, customerGUID, typeName, status string, info *DocumentInfoInput) (store.CustomerDocument, error) {
 	if !documentStatuses[status] {
-		return store.CustomerDocument{}, Invalid([]FieldError{{Field: "status", Message: "must be VALID, NOT_VALID, NOT_CHECKED or NOT_FOUND"}})
+		return store.CustomerDocument{}, domain.Invalid([]domain.FieldError{{Field: "status", Message: "must be VALID, NOT_VALID, NOT_CHECKED or NOT_FOUND"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerDocument, error) {
-		c, err := registryCustomer(ctx, q, customerGUID)
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.CustomerDocument, error) {
+		c, err := FindCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.CustomerDocument{}, err
 		}
-		t, err := documentType(ctx, q, typeName)
+		t, err := FindDocumentType(ctx, q, typeName)
 		if err != nil {
 			return store.CustomerDocument{}, err
 		}
 		if t.Status != "ACTIVE" {
-			return store.CustomerDocument{}, Errorf(CodeInvalid, "document type %s is inactive: no new documents of it", typeName)
+			return store.CustomerDocument{}, domain.Errorf(domain.CodeInvalid, "document type %s is inactive: no new documents of it", typeName)
 		}
 		d, err := q.InsertCustomerDocument(ctx, store.CustomerDocument{CustomerID: c.ID, DocumentTypeID: t.ID, Status: status})
 		if err != nil {
 			return d, err
 		}
 		if info != nil {
-			if _, err := s.storeInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, *info); err != nil {
+			if _, err := s.StoreInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, *info); err != nil {
 				return d, err
 			}
 		}
-		return d, s.audit(ctx, q, caller, "createCustomerDocument", "customer_document", d.GUID,
+		return d, domain.Audit(ctx, q, caller, "createCustomerDocument", "customer_document", d.GUID,
 			map[string]any{"customer": customerGUID, "type": typeName, "status": status, "info": info})
 	})
 }
 
 // SetDocumentStatus changes a document's status.
-func (s *Service) SetDocumentStatus(ctx context.Context, caller Principal, documentGUID, status string) (store.CustomerDocument, error) {
+func (s *Service) SetDocumentStatus(ctx context.Context, caller domain.Principal, documentGUID, status string) (store.CustomerDocument, error) {
 	if !documentStatuses[status] {
-		return store.CustomerDocument{}, Invalid([]FieldError{{Field: "status", Message: "must be VALID, NOT_VALID, NOT_CHECKED or NOT_FOUND"}})
+		return store.CustomerDocument{}, domain.Invalid([]domain.FieldError{{Field: "status", Message: "must be VALID, NOT_VALID, NOT_CHECKED or NOT_FOUND"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerDocument, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.CustomerDocument, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
 		if err != nil {
 			return d, err
@@ -72,30 +73,30 @@ func (s *Service) SetDocumentStatus(ctx context.Context, caller Principal, docum
 		if d, err = q.SetCustomerDocumentStatus(ctx, d.ID, status); err != nil {
 			return d, err
 		}
-		return d, s.audit(ctx, q, caller, "setDocumentStatus", "customer_document", d.GUID, map[string]string{"from": from, "to": status})
+		return d, domain.Audit(ctx, q, caller, "setDocumentStatus", "customer_document", d.GUID, map[string]string{"from": from, "to": status})
 	})
 }
 
 // AddDocumentInfo adds a data record to a document.
-func (s *Service) AddDocumentInfo(ctx context.Context, caller Principal, documentGUID string, info DocumentInfoInput) (store.DocumentInfo, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentInfo, error) {
+func (s *Service) AddDocumentInfo(ctx context.Context, caller domain.Principal, documentGUID string, info DocumentInfoInput) (store.DocumentInfo, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentInfo, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
 		if err != nil {
 			return store.DocumentInfo{}, err
 		}
-		out, err := s.storeInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, info)
+		out, err := s.StoreInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, info)
 		if err != nil {
 			return out, err
 		}
-		return out, s.audit(ctx, q, caller, "addDocumentInfo", "document_info", out.GUID, info)
+		return out, domain.Audit(ctx, q, caller, "addDocumentInfo", "document_info", out.GUID, info)
 	})
 }
 
 // PatchDocumentInfo changes the given fields of a data record; the result must still satisfy the
 // type's attribute rules.
-func (s *Service) PatchDocumentInfo(ctx context.Context, caller Principal, infoGUID string, patch DocumentInfoInput) (store.DocumentInfo, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentInfo, error) {
-		current, err := byGUID(ctx, infoGUID, CodeDocumentInfoNotFound, "document info", q.LockDocumentInfo)
+func (s *Service) PatchDocumentInfo(ctx context.Context, caller domain.Principal, infoGUID string, patch DocumentInfoInput) (store.DocumentInfo, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentInfo, error) {
+		current, err := domain.ByGUID(ctx, infoGUID, CodeDocumentInfoNotFound, "document info", q.LockDocumentInfo)
 		if err != nil {
 			return current, err
 		}
@@ -103,18 +104,18 @@ func (s *Service) PatchDocumentInfo(ctx context.Context, caller Principal, infoG
 		if err != nil {
 			return current, err
 		}
-		out, err := s.storeInfo(ctx, q, d, current, patch)
+		out, err := s.StoreInfo(ctx, q, d, current, patch)
 		if err != nil {
 			return out, err
 		}
-		return out, s.audit(ctx, q, caller, "patchDocumentInfo", "document_info", out.GUID, patch)
+		return out, domain.Audit(ctx, q, caller, "patchDocumentInfo", "document_info", out.GUID, patch)
 	})
 }
 
-// storeInfo applies in to the record base (new when its ID is 0), checks the whole record against
+// StoreInfo applies in to the record base (new when its ID is 0), checks the whole record against
 // the document type's attributes and stores it. Bad data is VALIDATION_FAILURE naming every
 // attribute at fault.
-func (s *Service) storeInfo(ctx context.Context, q store.Queries, d store.CustomerDocument, base store.DocumentInfo, in DocumentInfoInput) (store.DocumentInfo, error) {
+func (s *Service) StoreInfo(ctx context.Context, q store.Queries, d store.CustomerDocument, base store.DocumentInfo, in DocumentInfoInput) (store.DocumentInfo, error) {
 	data, err := infoData(base)
 	if err != nil {
 		return base, err
@@ -141,16 +142,16 @@ func (s *Service) storeInfo(ctx context.Context, q store.Queries, d store.Custom
 		}
 	}
 	if problems := attributes.Validate(rules, data); len(problems) > 0 {
-		fields := make([]FieldError, len(problems))
+		fields := make([]domain.FieldError, len(problems))
 		for i, p := range problems {
-			fields[i] = FieldError{Field: p.Attribute, Message: p.Message}
+			fields[i] = domain.FieldError{Field: p.Attribute, Message: p.Message}
 		}
-		e := Invalid(fields).(*Error)
+		e := domain.Invalid(fields).(*domain.Error)
 		e.Code = CodeValidationFailure
 		return base, e
 	}
 	rec := base
-	rec.Series, rec.Number, rec.Issuer = nonEmpty(data["series"]), nonEmpty(data["number"]), nonEmpty(data["issuer"])
+	rec.Series, rec.Number, rec.Issuer = domain.NonEmpty(data["series"]), domain.NonEmpty(data["number"]), domain.NonEmpty(data["issuer"])
 	rec.IssueDate, rec.ExpirationDate = parsedDate(data["issue_date"]), parsedDate(data["expiration_date"])
 	extra := map[string]string{}
 	for k, v := range data {
@@ -204,7 +205,7 @@ func infoData(i store.DocumentInfo) (map[string]string, error) {
 func attributeRule(a store.DocumentAttribute) attributes.Rule {
 	return attributes.Rule{
 		Name: a.Name, Description: a.Description, Required: a.IsRequired, Type: attributes.Type(a.Type),
-		Min: deref(a.Min), Max: deref(a.Max), Range: a.Range, InvertedRange: a.IsInvertedRange, Regex: deref(a.Regex),
+		Min: domain.Deref(a.Min), Max: domain.Deref(a.Max), Range: a.Range, InvertedRange: a.IsInvertedRange, Regex: domain.Deref(a.Regex),
 	}
 }
 
@@ -217,11 +218,11 @@ func parsedDate(s string) *time.Time {
 }
 
 func lockDocument(ctx context.Context, q store.Queries, guid string) (store.CustomerDocument, error) {
-	return byGUID(ctx, guid, CodeCustomerDocumentNotFound, "document", q.LockCustomerDocument)
+	return domain.ByGUID(ctx, guid, CodeCustomerDocumentNotFound, "document", q.LockCustomerDocument)
 }
 
-func registryCustomer(ctx context.Context, q store.Queries, guid string) (store.Customer, error) {
-	return byGUID(ctx, guid, CodeCustomerNotFound, "customer", q.CustomerByGUID)
+func FindCustomer(ctx context.Context, q store.Queries, guid string) (store.Customer, error) {
+	return domain.ByGUID(ctx, guid, CodeCustomerNotFound, "customer", q.CustomerByGUID)
 }
 
 // DocumentViews completes documents with their types and data records.
@@ -244,7 +245,7 @@ func (s *Service) DocumentViews(ctx context.Context, docs []store.CustomerDocume
 	views := make([]DocumentView, len(docs))
 	for i, d := range docs {
 		views[i] = DocumentView{CustomerDocument: d}
-		if j := indexOf(types, func(t store.DocumentType) bool { return t.ID == d.DocumentTypeID }); j >= 0 {
+		if j := domain.IndexOf(types, func(t store.DocumentType) bool { return t.ID == d.DocumentTypeID }); j >= 0 {
 			views[i].Type = types[j]
 		}
 		for _, in := range infos {

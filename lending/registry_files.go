@@ -7,13 +7,14 @@ import (
 
 	"github.com/google/uuid"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
 // Error codes of document files.
 const (
-	CodeDocumentFileNotFound Code = "DOCUMENT_FILE_NOT_FOUND"
-	CodeDocumentNotFound     Code = "DOCUMENT_NOT_FOUND"
+	CodeDocumentFileNotFound domain.Code = "DOCUMENT_FILE_NOT_FOUND"
+	CodeDocumentNotFound     domain.Code = "DOCUMENT_NOT_FOUND"
 )
 
 // FileStorage keeps the bytes of document files, by file guid and version. The default keeps them
@@ -41,16 +42,16 @@ func (DatabaseFiles) Delete(ctx context.Context, q store.Queries, guid string, v
 
 // AttachDocumentFile stores a file for a document: a new file, or with fileGUID a new version of
 // that file of the same document.
-func (s *Service) AttachDocumentFile(ctx context.Context, caller Principal, documentGUID, fileGUID, sourceName string, sourceID *string, content []byte) (store.DocumentFile, error) {
-	var errs fieldErrors
-	errs.required("sourceName", sourceName)
+func (s *Service) AttachDocumentFile(ctx context.Context, caller domain.Principal, documentGUID, fileGUID, sourceName string, sourceID *string, content []byte) (store.DocumentFile, error) {
+	var errs domain.FieldErrors
+	errs.Required("sourceName", sourceName)
 	if len(content) == 0 {
-		errs.add("file", "is empty")
+		errs.Add("file", "is empty")
 	}
 	if len(errs) > 0 {
-		return store.DocumentFile{}, Invalid(errs)
+		return store.DocumentFile{}, domain.Invalid(errs)
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentFile, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentFile, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
 		if err != nil {
 			return store.DocumentFile{}, err
@@ -62,7 +63,7 @@ func (s *Service) AttachDocumentFile(ctx context.Context, caller Principal, docu
 				return f, err
 			}
 			if latest.DocumentID != d.ID {
-				return f, Errorf(CodeDocumentFileNotFound, "file %s is not a file of document %s", fileGUID, documentGUID)
+				return f, domain.Errorf(CodeDocumentFileNotFound, "file %s is not a file of document %s", fileGUID, documentGUID)
 			}
 			f.FileGUID, f.FileVersion = fileGUID, latest.FileVersion+1
 		}
@@ -72,7 +73,7 @@ func (s *Service) AttachDocumentFile(ctx context.Context, caller Principal, docu
 		}
 		out, err := q.InsertDocumentFile(ctx, f)
 		if err == nil {
-			err = s.audit(ctx, q, caller, "attachDocumentFile", "document_file", out.GUID,
+			err = domain.Audit(ctx, q, caller, "attachDocumentFile", "document_file", out.GUID,
 				map[string]any{"document": documentGUID, "file": out.FileGUID, "version": out.FileVersion, "size": len(content), "sourceName": sourceName})
 		}
 		return out, err
@@ -80,17 +81,17 @@ func (s *Service) AttachDocumentFile(ctx context.Context, caller Principal, docu
 }
 
 // RejectDocumentFile records why a file version was rejected (e.g. BLURED_PHOTO).
-func (s *Service) RejectDocumentFile(ctx context.Context, caller Principal, fileGUID string, version int64, reason string) (store.DocumentFile, error) {
+func (s *Service) RejectDocumentFile(ctx context.Context, caller domain.Principal, fileGUID string, version int64, reason string) (store.DocumentFile, error) {
 	if reason == "" {
-		return store.DocumentFile{}, Invalid([]FieldError{{Field: "invalidityReason", Message: "is required"}})
+		return store.DocumentFile{}, domain.Invalid([]domain.FieldError{{Field: "invalidityReason", Message: "is required"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.DocumentFile, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.DocumentFile, error) {
 		f, err := documentFile(ctx, q, fileGUID, version)
 		if err != nil {
 			return f, err
 		}
 		if f, err = q.SetFileInvalidityReason(ctx, f.ID, reason); err == nil {
-			err = s.audit(ctx, q, caller, "rejectDocumentFile", "document_file", f.GUID, map[string]any{"version": version, "invalidityReason": reason})
+			err = domain.Audit(ctx, q, caller, "rejectDocumentFile", "document_file", f.GUID, map[string]any{"version": version, "invalidityReason": reason})
 		}
 		return f, err
 	})
@@ -98,14 +99,14 @@ func (s *Service) RejectDocumentFile(ctx context.Context, caller Principal, file
 
 // PruneDocumentFiles keeps a document's keep newest files and deletes the others (their bytes go;
 // their records stay, marked deleted). It returns the files deleted.
-func (s *Service) PruneDocumentFiles(ctx context.Context, caller Principal, documentGUID string, keep int) ([]store.DocumentFile, error) {
+func (s *Service) PruneDocumentFiles(ctx context.Context, caller domain.Principal, documentGUID string, keep int) ([]store.DocumentFile, error) {
 	if keep < 0 {
-		return nil, Invalid([]FieldError{{Field: "filesToKeep", Message: "must be ≥ 0"}})
+		return nil, domain.Invalid([]domain.FieldError{{Field: "filesToKeep", Message: "must be ≥ 0"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) ([]store.DocumentFile, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) ([]store.DocumentFile, error) {
 		d, err := lockDocument(ctx, q, documentGUID)
-		if ErrorCode(err) == CodeCustomerDocumentNotFound {
-			return nil, Errorf(CodeDocumentNotFound, "document %s not found", documentGUID) // as the spec names it here
+		if domain.ErrorCode(err) == CodeCustomerDocumentNotFound {
+			return nil, domain.Errorf(CodeDocumentNotFound, "document %s not found", documentGUID) // as the spec names it here
 		}
 		if err != nil {
 			return nil, err
@@ -133,29 +134,29 @@ func (s *Service) PruneDocumentFiles(ctx context.Context, caller Principal, docu
 			f.IsDeleted = true
 			deleted = append(deleted, f)
 		}
-		return deleted, s.audit(ctx, q, caller, "pruneDocumentFiles", "customer_document", d.GUID, map[string]int{"kept": kept, "deleted": len(deleted)})
+		return deleted, domain.Audit(ctx, q, caller, "pruneDocumentFiles", "customer_document", d.GUID, map[string]int{"kept": kept, "deleted": len(deleted)})
 	})
 }
 
 // DocumentFileContent returns the bytes of a file version: employees any, a customer their own.
-func (s *Service) DocumentFileContent(ctx context.Context, caller Principal, fileGUID string, version int64) (store.Blob, error) {
+func (s *Service) DocumentFileContent(ctx context.Context, caller domain.Principal, fileGUID string, version int64) (store.Blob, error) {
 	var blob store.Blob
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		f, err := documentFile(ctx, q, fileGUID, version)
 		if err != nil {
 			return err
 		}
-		if caller.Role != RoleEmployee {
+		if caller.Role != domain.RoleEmployee {
 			d, err := q.CustomerDocumentByID(ctx, f.DocumentID)
 			if err != nil {
 				return err
 			}
-			if sc, err := s.scopeOf(ctx, q, caller); err != nil || sc.customerID == nil || *sc.customerID != d.CustomerID {
-				return Errorf(CodeDocumentFileNotFound, "file %s not found", fileGUID)
+			if sc, err := domain.ScopeOf(ctx, q, caller); err != nil || sc.CustomerID == nil || *sc.CustomerID != d.CustomerID {
+				return domain.Errorf(CodeDocumentFileNotFound, "file %s not found", fileGUID)
 			}
 		}
 		if f.IsDeleted {
-			return Errorf(CodeDocumentFileNotFound, "file %s version %d was deleted", fileGUID, version)
+			return domain.Errorf(CodeDocumentFileNotFound, "file %s version %d was deleted", fileGUID, version)
 		}
 		blob, err = s.Files.Get(ctx, q, fileGUID, version)
 		return err
@@ -164,16 +165,16 @@ func (s *Service) DocumentFileContent(ctx context.Context, caller Principal, fil
 }
 
 func latestFile(ctx context.Context, q store.Queries, guid string) (store.DocumentFile, error) {
-	return byGUID(ctx, guid, CodeDocumentFileNotFound, "file", q.LatestFileVersion)
+	return domain.ByGUID(ctx, guid, CodeDocumentFileNotFound, "file", q.LatestFileVersion)
 }
 
 func documentFile(ctx context.Context, q store.Queries, guid string, version int64) (store.DocumentFile, error) {
-	if !validUUID(guid) {
-		return store.DocumentFile{}, Errorf(CodeDocumentFileNotFound, "file %s not found", guid)
+	if !domain.ValidUUID(guid) {
+		return store.DocumentFile{}, domain.Errorf(CodeDocumentFileNotFound, "file %s not found", guid)
 	}
 	f, err := q.LockDocumentFile(ctx, guid, version)
 	if errors.Is(err, store.ErrNotFound) {
-		return f, Errorf(CodeDocumentFileNotFound, "file %s version %d not found", guid, version)
+		return f, domain.Errorf(CodeDocumentFileNotFound, "file %s version %d not found", guid, version)
 	}
 	return f, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -17,18 +18,18 @@ type FlagTypeInput struct {
 }
 
 func (in FlagTypeInput) toStore(t store.FlagType) (store.FlagType, error) {
-	var errs fieldErrors
-	if errs.required("name", in.Name) && !latinName.MatchString(in.Name) {
-		errs.add("name", "must be Latin letters, digits, _ or -, starting with a letter")
+	var errs domain.FieldErrors
+	if errs.Required("name", in.Name) && !latinName.MatchString(in.Name) {
+		errs.Add("name", "must be Latin letters, digits, _ or -, starting with a letter")
 	}
 	if in.Scope != "INTERNAL" && in.Scope != "EXTERNAL" {
-		errs.add("scope", "must be INTERNAL or EXTERNAL")
+		errs.Add("scope", "must be INTERNAL or EXTERNAL")
 	}
 	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
-		errs.add("status", "must be ACTIVE or INACTIVE")
+		errs.Add("status", "must be ACTIVE or INACTIVE")
 	}
 	if len(errs) > 0 {
-		return t, Invalid(errs)
+		return t, domain.Invalid(errs)
 	}
 	t.Name, t.Description, t.Scope, t.Restricts = in.Name, in.Description, in.Scope, in.Restricts
 	if in.Status != nil {
@@ -38,26 +39,26 @@ func (in FlagTypeInput) toStore(t store.FlagType) (store.FlagType, error) {
 }
 
 // CreateFlagType adds a flag type.
-func (s *Service) CreateFlagType(ctx context.Context, caller Principal, in FlagTypeInput) (store.FlagType, error) {
+func (s *Service) CreateFlagType(ctx context.Context, caller domain.Principal, in FlagTypeInput) (store.FlagType, error) {
 	t, err := in.toStore(store.FlagType{Status: "ACTIVE"})
 	if err != nil {
 		return t, err
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.FlagType, error) {
 		out, ok, err := q.InsertFlagType(ctx, t)
 		if err == nil && !ok {
-			err = Errorf(CodeFlagTypeDuplicatedName, "flag type %s exists", in.Name)
+			err = domain.Errorf(CodeFlagTypeDuplicatedName, "flag type %s exists", in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createFlagType", "flag_type", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "createFlagType", "flag_type", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 // UpdateFlagType changes a flag type.
-func (s *Service) UpdateFlagType(ctx context.Context, caller Principal, guid string, in FlagTypeInput) (store.FlagType, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagType, error) {
+func (s *Service) UpdateFlagType(ctx context.Context, caller domain.Principal, guid string, in FlagTypeInput) (store.FlagType, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.FlagType, error) {
 		current, err := flagTypeByGUID(ctx, q, guid)
 		if err != nil {
 			return current, err
@@ -68,10 +69,10 @@ func (s *Service) UpdateFlagType(ctx context.Context, caller Principal, guid str
 		}
 		out, ok, err := q.UpdateFlagType(ctx, t)
 		if err == nil && !ok {
-			err = Errorf(CodeFlagTypeDuplicatedName, "flag type %s exists", in.Name)
+			err = domain.Errorf(CodeFlagTypeDuplicatedName, "flag type %s exists", in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "updateFlagType", "flag_type", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "updateFlagType", "flag_type", out.GUID, in)
 		}
 		return out, err
 	})
@@ -85,15 +86,15 @@ type FlagReasonInput struct {
 }
 
 func (in FlagReasonInput) toStore(r store.FlagReason) (store.FlagReason, error) {
-	var errs fieldErrors
-	if errs.required("name", in.Name) && !latinName.MatchString(in.Name) {
-		errs.add("name", "must be Latin letters, digits, _ or -, starting with a letter")
+	var errs domain.FieldErrors
+	if errs.Required("name", in.Name) && !latinName.MatchString(in.Name) {
+		errs.Add("name", "must be Latin letters, digits, _ or -, starting with a letter")
 	}
 	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
-		errs.add("status", "must be ACTIVE or INACTIVE")
+		errs.Add("status", "must be ACTIVE or INACTIVE")
 	}
 	if len(errs) > 0 {
-		return r, Invalid(errs)
+		return r, domain.Invalid(errs)
 	}
 	r.Name, r.Description = in.Name, in.Description
 	if in.Status != nil {
@@ -103,8 +104,8 @@ func (in FlagReasonInput) toStore(r store.FlagReason) (store.FlagReason, error) 
 }
 
 // CreateFlagReason adds a reason under the flag type typeGUID.
-func (s *Service) CreateFlagReason(ctx context.Context, caller Principal, typeGUID string, in FlagReasonInput) (store.FlagReason, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
+func (s *Service) CreateFlagReason(ctx context.Context, caller domain.Principal, typeGUID string, in FlagReasonInput) (store.FlagReason, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.FlagReason, error) {
 		t, err := flagTypeByGUID(ctx, q, typeGUID)
 		if err != nil {
 			return store.FlagReason{}, err
@@ -115,19 +116,19 @@ func (s *Service) CreateFlagReason(ctx context.Context, caller Principal, typeGU
 		}
 		out, ok, err := q.InsertFlagReason(ctx, r)
 		if err == nil && !ok {
-			err = Errorf(CodeFlagReasonDuplicatedName, "flag type %s already has reason %s", t.Name, in.Name)
+			err = domain.Errorf(CodeFlagReasonDuplicatedName, "flag type %s already has reason %s", t.Name, in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createFlagReason", "flag_reason", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "createFlagReason", "flag_reason", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 // UpdateFlagReason changes a flag reason.
-func (s *Service) UpdateFlagReason(ctx context.Context, caller Principal, guid string, in FlagReasonInput) (store.FlagReason, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.FlagReason, error) {
-		current, err := byGUID(ctx, guid, CodeFlagReasonNotFound, "flag reason", q.FlagReasonByGUID)
+func (s *Service) UpdateFlagReason(ctx context.Context, caller domain.Principal, guid string, in FlagReasonInput) (store.FlagReason, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.FlagReason, error) {
+		current, err := domain.ByGUID(ctx, guid, CodeFlagReasonNotFound, "flag reason", q.FlagReasonByGUID)
 		if err != nil {
 			return current, err
 		}
@@ -137,10 +138,10 @@ func (s *Service) UpdateFlagReason(ctx context.Context, caller Principal, guid s
 		}
 		out, ok, err := q.UpdateFlagReason(ctx, r)
 		if err == nil && !ok {
-			err = Errorf(CodeFlagReasonDuplicatedName, "the flag type already has reason %s", in.Name)
+			err = domain.Errorf(CodeFlagReasonDuplicatedName, "the flag type already has reason %s", in.Name)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "updateFlagReason", "flag_reason", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "updateFlagReason", "flag_reason", out.GUID, in)
 		}
 		return out, err
 	})
@@ -148,15 +149,15 @@ func (s *Service) UpdateFlagReason(ctx context.Context, caller Principal, guid s
 
 // AddFlag sets a flag of type typeName for reason reasonName on a customer. The reason must belong
 // to the type.
-func (s *Service) AddFlag(ctx context.Context, caller Principal, customerGUID, typeName, reasonName string) (store.CustomerFlag, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
-		c, err := registryCustomer(ctx, q, customerGUID)
+func (s *Service) AddFlag(ctx context.Context, caller domain.Principal, customerGUID, typeName, reasonName string) (store.CustomerFlag, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.CustomerFlag, error) {
+		c, err := FindCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.CustomerFlag{}, err
 		}
 		t, err := q.FlagTypeByName(ctx, typeName)
 		if errors.Is(err, store.ErrNotFound) {
-			return store.CustomerFlag{}, Errorf(CodeFlagTypeNotFound, "flag type %s not found", typeName)
+			return store.CustomerFlag{}, domain.Errorf(CodeFlagTypeNotFound, "flag type %s not found", typeName)
 		}
 		if err != nil {
 			return store.CustomerFlag{}, err
@@ -166,38 +167,38 @@ func (s *Service) AddFlag(ctx context.Context, caller Principal, customerGUID, t
 			return store.CustomerFlag{}, err
 		}
 		if len(reasons) == 0 {
-			return store.CustomerFlag{}, Errorf(CodeFlagReasonNotFound, "flag reason %s not found", reasonName)
+			return store.CustomerFlag{}, domain.Errorf(CodeFlagReasonNotFound, "flag reason %s not found", reasonName)
 		}
-		i := indexOf(reasons, func(r store.FlagReason) bool { return r.FlagTypeID == t.ID })
+		i := domain.IndexOf(reasons, func(r store.FlagReason) bool { return r.FlagTypeID == t.ID })
 		if i < 0 {
-			return store.CustomerFlag{}, Errorf(CodeFlagReasonIncompatibleWithType, "flag reason %s is not a reason of flag type %s", reasonName, typeName)
+			return store.CustomerFlag{}, domain.Errorf(CodeFlagReasonIncompatibleWithType, "flag reason %s is not a reason of flag type %s", reasonName, typeName)
 		}
 		if t.Status != "ACTIVE" || reasons[i].Status != "ACTIVE" {
-			return store.CustomerFlag{}, Errorf(CodeInvalid, "flag type %s or its reason %s is inactive: no new flags of it", typeName, reasonName)
+			return store.CustomerFlag{}, domain.Errorf(domain.CodeInvalid, "flag type %s or its reason %s is inactive: no new flags of it", typeName, reasonName)
 		}
 		f, err := q.InsertCustomerFlag(ctx, store.CustomerFlag{CustomerID: c.ID, FlagTypeID: t.ID, FlagReasonID: reasons[i].ID})
 		if err != nil {
 			return f, err
 		}
-		return f, s.audit(ctx, q, caller, "addFlag", "customer_flag", f.GUID,
+		return f, domain.Audit(ctx, q, caller, "addFlag", "customer_flag", f.GUID,
 			map[string]string{"customer": customerGUID, "flagType": typeName, "flagReason": reasonName})
 	})
 }
 
 // RemoveFlag deactivates a customer's flag; removing it twice is INVALID_FLAG_STATE.
-func (s *Service) RemoveFlag(ctx context.Context, caller Principal, flagGUID string) (store.CustomerFlag, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CustomerFlag, error) {
-		f, err := byGUID(ctx, flagGUID, CodeFlagNotFound, "flag", q.LockCustomerFlag)
+func (s *Service) RemoveFlag(ctx context.Context, caller domain.Principal, flagGUID string) (store.CustomerFlag, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.CustomerFlag, error) {
+		f, err := domain.ByGUID(ctx, flagGUID, CodeFlagNotFound, "flag", q.LockCustomerFlag)
 		if err != nil {
 			return f, err
 		}
 		if !f.IsActive {
-			return f, Errorf(CodeInvalidFlagState, "flag %s is already removed", flagGUID)
+			return f, domain.Errorf(CodeInvalidFlagState, "flag %s is already removed", flagGUID)
 		}
 		if f, err = q.DeactivateCustomerFlag(ctx, f.ID); err != nil {
 			return f, err
 		}
-		return f, s.audit(ctx, q, caller, "removeFlag", "customer_flag", f.GUID, map[string]bool{"isActive": false})
+		return f, domain.Audit(ctx, q, caller, "removeFlag", "customer_flag", f.GUID, map[string]bool{"isActive": false})
 	})
 }
 
@@ -228,10 +229,10 @@ func (s *Service) FlagViews(ctx context.Context, flags []store.CustomerFlag) ([]
 	views := make([]FlagView, len(flags))
 	for i, f := range flags {
 		views[i] = FlagView{CustomerFlag: f}
-		if j := indexOf(types, func(t store.FlagType) bool { return t.ID == f.FlagTypeID }); j >= 0 {
+		if j := domain.IndexOf(types, func(t store.FlagType) bool { return t.ID == f.FlagTypeID }); j >= 0 {
 			views[i].Type = types[j]
 		}
-		if j := indexOf(reasons, func(r store.FlagReason) bool { return r.ID == f.FlagReasonID }); j >= 0 {
+		if j := domain.IndexOf(reasons, func(r store.FlagReason) bool { return r.ID == f.FlagReasonID }); j >= 0 {
 			views[i].Reason = reasons[j]
 		}
 	}
@@ -269,5 +270,5 @@ func (s *Service) FlagReasonsOf(ctx context.Context, typeID int64) ([]store.Flag
 }
 
 func flagTypeByGUID(ctx context.Context, q store.Queries, guid string) (store.FlagType, error) {
-	return byGUID(ctx, guid, CodeFlagTypeNotFound, "flag type", q.FlagTypeByGUID)
+	return domain.ByGUID(ctx, guid, CodeFlagTypeNotFound, "flag type", q.FlagTypeByGUID)
 }

@@ -10,17 +10,18 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
 // More registry error codes (spec: customer-registry-service).
 const (
-	CodeAddressNotFound                   Code = "ADDRESS_NOT_FOUND"
-	CodeCustomerAlreadyExists             Code = "CUSTOMER_ALREADY_EXISTS"
-	CodeInputParametersAreEmpty           Code = "INPUT_PARAMETERS_ARE_EMPTY"
-	CodeCardNotFound                      Code = "CARD_NOT_FOUND"
-	CodeEmploymentForCustomerAlreadyExist Code = "EMPLOYMENT_FOR_CUSTOMER_ALREADY_EXIST"
-	CodeEmploymentNotFound                Code = "EMPLOYMENT_NOT_FOUND"
+	CodeAddressNotFound                   domain.Code = "ADDRESS_NOT_FOUND"
+	CodeCustomerAlreadyExists             domain.Code = "CUSTOMER_ALREADY_EXISTS"
+	CodeInputParametersAreEmpty           domain.Code = "INPUT_PARAMETERS_ARE_EMPTY"
+	CodeCardNotFound                      domain.Code = "CARD_NOT_FOUND"
+	CodeEmploymentForCustomerAlreadyExist domain.Code = "EMPLOYMENT_FOR_CUSTOMER_ALREADY_EXIST"
+	CodeEmploymentNotFound                domain.Code = "EMPLOYMENT_NOT_FOUND"
 )
 
 // CustomerInput is a customer's personal data as the back office enters it. On a patch, nil fields
@@ -39,35 +40,35 @@ type CustomerInput struct {
 
 // apply checks the input and writes it over c.
 func (in CustomerInput) apply(c store.Customer, now time.Time) (store.Customer, error) {
-	var errs fieldErrors
+	var errs domain.FieldErrors
 	if in.Gender != nil && *in.Gender != "MALE" && *in.Gender != "FEMALE" {
-		errs.add("gender", "must be MALE or FEMALE")
+		errs.Add("gender", "must be MALE or FEMALE")
 	}
 	if in.BirthDate != nil {
-		if d, ok := errs.date("birthDate", *in.BirthDate, true); ok {
+		if d, ok := errs.Date("birthDate", *in.BirthDate, true); ok {
 			if !d.Before(now) {
-				errs.add("birthDate", "must be in the past")
+				errs.Add("birthDate", "must be in the past")
 			}
 			c.BirthDate = &d
 		}
 	}
 	if in.Email != nil {
 		if addr, err := mail.ParseAddress(*in.Email); err != nil || addr.Address != *in.Email {
-			errs.add("email", "must be an e-mail address")
+			errs.Add("email", "must be an e-mail address")
 		}
 		c.Email = in.Email
 	}
 	for field, v := range map[string]*string{"firstName": in.FirstName, "middleName": in.MiddleName, "lastName": in.LastName} {
 		if v != nil && strings.TrimSpace(*v) != *v {
-			errs.add(field, "must not start or end with spaces")
+			errs.Add(field, "must not start or end with spaces")
 		}
 	}
 	if len(errs) > 0 {
-		return c, Invalid(errs)
+		return c, domain.Invalid(errs)
 	}
 	for dst, v := range map[**string]*string{&c.FirstName: in.FirstName, &c.MiddleName: in.MiddleName, &c.LastName: in.LastName, &c.Gender: in.Gender} {
 		if v != nil {
-			*dst = nonEmpty(*v)
+			*dst = domain.NonEmpty(*v)
 		}
 	}
 	if in.AdditionalData != nil {
@@ -81,39 +82,39 @@ func (in CustomerInput) apply(c store.Customer, now time.Time) (store.Customer, 
 }
 
 // CreateCustomer registers a customer by phone (their login).
-func (s *Service) CreateCustomer(ctx context.Context, caller Principal, in CustomerInput) (store.Customer, error) {
-	phone, err := NormalizePhone(deref(in.Phone))
+func (s *Service) CreateCustomer(ctx context.Context, caller domain.Principal, in CustomerInput) (store.Customer, error) {
+	phone, err := domain.NormalizePhone(domain.Deref(in.Phone))
 	if err != nil {
-		return store.Customer{}, Invalid([]FieldError{{Field: "phone", Message: ErrorMessage(err)}})
+		return store.Customer{}, domain.Invalid([]domain.FieldError{{Field: "phone", Message: domain.ErrorMessage(err)}})
 	}
 	c, err := in.apply(store.Customer{Phone: phone, AdditionalData: []byte(`{}`)}, s.Now())
 	if err != nil {
 		return c, err
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Customer, error) {
 		out, ok, err := q.InsertCustomer(ctx, c)
 		if err == nil && !ok {
-			err = Errorf(CodeCustomerAlreadyExists, "a customer with phone %s exists", MaskPhone(phone))
+			err = domain.Errorf(CodeCustomerAlreadyExists, "a customer with phone %s exists", domain.MaskPhone(phone))
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createCustomer", "customer", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "createCustomer", "customer", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 // PatchCustomer changes the given fields of a customer's personal data.
-func (s *Service) PatchCustomer(ctx context.Context, caller Principal, guid string, in CustomerInput) (store.Customer, error) {
+func (s *Service) PatchCustomer(ctx context.Context, caller domain.Principal, guid string, in CustomerInput) (store.Customer, error) {
 	if in.Phone != nil {
-		return store.Customer{}, Invalid([]FieldError{{Field: "phone", Message: "is the customer's login and cannot change here"}})
+		return store.Customer{}, domain.Invalid([]domain.FieldError{{Field: "phone", Message: "is the customer's login and cannot change here"}})
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Customer, error) {
-		current, err := byGUID(ctx, guid, CodeCustomerNotFound, "customer", q.LockCustomer)
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Customer, error) {
+		current, err := domain.ByGUID(ctx, guid, CodeCustomerNotFound, "customer", q.LockCustomer)
 		if err != nil {
 			return current, err
 		}
 		if in.Version != nil && *in.Version != current.Version {
-			return current, Errorf(CodeConflict, "customer changed meanwhile: version %d, not %d", current.Version, *in.Version)
+			return current, domain.Errorf(domain.CodeConflict, "customer changed meanwhile: version %d, not %d", current.Version, *in.Version)
 		}
 		c, err := in.apply(current, s.Now())
 		if err != nil {
@@ -121,7 +122,7 @@ func (s *Service) PatchCustomer(ctx context.Context, caller Principal, guid stri
 		}
 		out, err := q.UpdateCustomer(ctx, c)
 		if err == nil {
-			err = s.audit(ctx, q, caller, "patchCustomer", "customer", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "patchCustomer", "customer", out.GUID, in)
 		}
 		return out, err
 	})
@@ -129,25 +130,25 @@ func (s *Service) PatchCustomer(ctx context.Context, caller Principal, guid stri
 
 // SearchCustomers finds customers by personal data, contacts and documents, for the back office.
 // It needs at least one criterion.
-func (s *Service) SearchCustomers(ctx context.Context, caller Principal, m store.CustomerMatch, afterID int64, first int) ([]store.Customer, bool, error) {
-	if caller.Role != RoleEmployee {
-		return nil, false, Errorf(CodeForbidden, "only employees search customers")
+func (s *Service) SearchCustomers(ctx context.Context, caller domain.Principal, m store.CustomerMatch, afterID int64, first int) ([]store.Customer, bool, error) {
+	if caller.Role != domain.RoleEmployee {
+		return nil, false, domain.Errorf(domain.CodeForbidden, "only employees search customers")
 	}
-	if err := pageSize(first); err != nil {
+	if err := domain.PageSize(first); err != nil {
 		return nil, false, err
 	}
 	m = trimmed(m)
 	if m == (store.CustomerMatch{}) {
-		return nil, false, Errorf(CodeInputParametersAreEmpty, "give at least one search criterion")
+		return nil, false, domain.Errorf(CodeInputParametersAreEmpty, "give at least one search criterion")
 	}
 	if m.Phone != "" {
-		phone, err := NormalizePhone(m.Phone)
+		phone, err := domain.NormalizePhone(m.Phone)
 		if err != nil {
-			return nil, false, Invalid([]FieldError{{Field: "phone", Message: ErrorMessage(err)}})
+			return nil, false, domain.Invalid([]domain.FieldError{{Field: "phone", Message: domain.ErrorMessage(err)}})
 		}
 		m.Phone = phone
 	}
-	cs, err := s.matchCustomers(ctx, s.Store.Queries, m, afterID, first+1)
+	cs, err := s.MatchCustomers(ctx, s.Store.Queries, m, afterID, first+1)
 	if err != nil {
 		return nil, false, err
 	}
@@ -157,9 +158,9 @@ func (s *Service) SearchCustomers(ctx context.Context, caller Principal, m store
 	return cs, false, nil
 }
 
-// matchCustomers is the one matching rule of the registry: the back office's searches and the
+// MatchCustomers is the one matching rule of the registry: the back office's searches and the
 // application lifecycle's "find or create the customer" both go through it.
-func (s *Service) matchCustomers(ctx context.Context, q store.Queries, m store.CustomerMatch, afterID int64, limit int) ([]store.Customer, error) {
+func (s *Service) MatchCustomers(ctx context.Context, q store.Queries, m store.CustomerMatch, afterID int64, limit int) ([]store.Customer, error) {
 	return q.MatchCustomers(ctx, trimmed(m), afterID, limit)
 }
 
@@ -173,9 +174,9 @@ func trimmed(m store.CustomerMatch) store.CustomerMatch {
 
 // AddAddress gives a customer an address; a primary (registration) address makes the others
 // secondary.
-func (s *Service) AddAddress(ctx context.Context, caller Principal, customerGUID string, isPrimary bool, data map[string]any) (store.Address, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
-		c, err := registryCustomer(ctx, q, customerGUID)
+func (s *Service) AddAddress(ctx context.Context, caller domain.Principal, customerGUID string, isPrimary bool, data map[string]any) (store.Address, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Address, error) {
+		c, err := FindCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Address{}, err
 		}
@@ -185,17 +186,17 @@ func (s *Service) AddAddress(ctx context.Context, caller Principal, customerGUID
 		}
 		a, err := q.InsertAddress(ctx, store.Address{CustomerID: c.ID, IsPrimary: isPrimary, Data: body})
 		if err == nil {
-			err = s.audit(ctx, q, caller, "addAddress", "address", a.GUID, map[string]any{"customer": customerGUID, "isPrimary": isPrimary, "data": data})
+			err = domain.Audit(ctx, q, caller, "addAddress", "address", a.GUID, map[string]any{"customer": customerGUID, "isPrimary": isPrimary, "data": data})
 		}
 		return a, err
 	})
 }
 
 // UpdateAddress replaces an address's data.
-func (s *Service) UpdateAddress(ctx context.Context, caller Principal, guid string, data map[string]any) (store.Address, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Address, error) {
-		if !validUUID(guid) {
-			return store.Address{}, Errorf(CodeAddressNotFound, "address %s not found", guid)
+func (s *Service) UpdateAddress(ctx context.Context, caller domain.Principal, guid string, data map[string]any) (store.Address, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Address, error) {
+		if !domain.ValidUUID(guid) {
+			return store.Address{}, domain.Errorf(CodeAddressNotFound, "address %s not found", guid)
 		}
 		body, err := jsonObject(data)
 		if err != nil {
@@ -203,10 +204,10 @@ func (s *Service) UpdateAddress(ctx context.Context, caller Principal, guid stri
 		}
 		a, err := q.UpdateAddressData(ctx, guid, body)
 		if errors.Is(err, store.ErrNotFound) {
-			return a, Errorf(CodeAddressNotFound, "address %s not found", guid)
+			return a, domain.Errorf(CodeAddressNotFound, "address %s not found", guid)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "updateAddress", "address", a.GUID, data)
+			err = domain.Audit(ctx, q, caller, "updateAddress", "address", a.GUID, data)
 		}
 		return a, err
 	})
@@ -223,28 +224,28 @@ type ContactInput struct {
 }
 
 // AddContact gives a customer a phone or e-mail contact; phones are stored normalized.
-func (s *Service) AddContact(ctx context.Context, caller Principal, customerGUID string, in ContactInput) (store.Contact, error) {
-	var errs fieldErrors
-	errs.required("owner", in.Owner)
+func (s *Service) AddContact(ctx context.Context, caller domain.Principal, customerGUID string, in ContactInput) (store.Contact, error) {
+	var errs domain.FieldErrors
+	errs.Required("owner", in.Owner)
 	switch in.Type {
 	case "PHONE":
-		phone, err := NormalizePhone(in.Value)
+		phone, err := domain.NormalizePhone(in.Value)
 		if err != nil {
-			errs.add("value", "%s", ErrorMessage(err))
+			errs.Add("value", "%s", domain.ErrorMessage(err))
 		}
 		in.Value = phone
 	case "EMAIL":
 		if addr, err := mail.ParseAddress(in.Value); err != nil || addr.Address != in.Value {
-			errs.add("value", "must be an e-mail address")
+			errs.Add("value", "must be an e-mail address")
 		}
 	default:
-		errs.add("type", "must be PHONE or EMAIL")
+		errs.Add("type", "must be PHONE or EMAIL")
 	}
 	if len(errs) > 0 {
-		return store.Contact{}, Invalid(errs)
+		return store.Contact{}, domain.Invalid(errs)
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Contact, error) {
-		c, err := registryCustomer(ctx, q, customerGUID)
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Contact, error) {
+		c, err := FindCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Contact{}, err
 		}
@@ -255,7 +256,7 @@ func (s *Service) AddContact(ctx context.Context, caller Principal, customerGUID
 		out, err := q.InsertContact(ctx, store.Contact{CustomerID: c.ID, Type: in.Type, Owner: in.Owner, Contact: in.Value,
 			IsActive: in.IsActive, IsPrimary: in.IsPrimary, AdditionalData: data})
 		if err == nil {
-			err = s.audit(ctx, q, caller, "addContact", "contact", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "addContact", "contact", out.GUID, in)
 		}
 		return out, err
 	})
@@ -272,19 +273,6 @@ type CardInput struct {
 	ExpirationYear  *string `json:"expirationYear,omitempty"`
 }
 
-// panLike is a run of digits as long as a card number, with or without separators.
-var panLike = regexp.MustCompile(`(?:\d[ -]?){12,19}`)
-
-// noCardNumber refuses each field that carries what looks like a full card number, before anything
-// is written or logged.
-func (f *fieldErrors) noCardNumber(prefix string, fields map[string]*string) {
-	for field, v := range fields {
-		if v != nil && panLike.MatchString(*v) {
-			f.add(prefix+field, "must not contain a card number: only the BIN and the last four digits are kept")
-		}
-	}
-}
-
 // cardFields are the shapes of a card's masked data.
 var cardFields = []struct {
 	field, message string
@@ -297,75 +285,75 @@ var cardFields = []struct {
 	{"expirationYear", "must be a year YYYY", regexp.MustCompile(`^[0-9]{4}$`), func(c CardInput) *string { return c.ExpirationYear }},
 }
 
-// cardShapes checks the masked data of a card against cardFields, naming fields after prefix.
-func (f *fieldErrors) cardShapes(prefix string, in CardInput) {
+// checkCardShapes checks the masked data of a card against cardFields, naming fields after prefix.
+func checkCardShapes(f *domain.FieldErrors, prefix string, in CardInput) {
 	for _, c := range cardFields {
 		if v := c.value(in); v != nil && !c.pattern.MatchString(*v) {
-			f.add(prefix+c.field, "%s", c.message)
+			f.Add(prefix+c.field, "%s", c.message)
 		}
 	}
 }
 
 // CreateCard stores a customer's card. A field that carries what looks like a full card number is
 // refused before anything is written or logged.
-func (s *Service) CreateCard(ctx context.Context, caller Principal, customerGUID string, in CardInput) (store.Card, error) {
-	var errs fieldErrors
-	errs.noCardNumber("", map[string]*string{"nameOnCard": in.NameOnCard, "type": in.Type, "bankName": in.BankName, "bin": in.BIN, "lastFourDigits": in.LastFourDigits})
-	errs.cardShapes("", in)
+func (s *Service) CreateCard(ctx context.Context, caller domain.Principal, customerGUID string, in CardInput) (store.Card, error) {
+	var errs domain.FieldErrors
+	errs.NoCardNumber("", map[string]*string{"nameOnCard": in.NameOnCard, "type": in.Type, "bankName": in.BankName, "bin": in.BIN, "lastFourDigits": in.LastFourDigits})
+	checkCardShapes(&errs, "", in)
 	if len(errs) > 0 {
-		return store.Card{}, Invalid(errs)
+		return store.Card{}, domain.Invalid(errs)
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
-		c, err := registryCustomer(ctx, q, customerGUID)
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Card, error) {
+		c, err := FindCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Card{}, err
 		}
 		out, err := q.InsertCard(ctx, store.Card{CustomerID: c.ID, NameOnCard: in.NameOnCard, BIN: in.BIN, LastFourDigits: in.LastFourDigits,
 			Type: in.Type, BankName: in.BankName, ExpirationMonth: in.ExpirationMonth, ExpirationYear: in.ExpirationYear})
 		if err == nil {
-			err = s.audit(ctx, q, caller, "createCard", "card", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "createCard", "card", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 // SetCardActive turns a card on or off.
-func (s *Service) SetCardActive(ctx context.Context, caller Principal, guid string, active bool) (store.Card, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Card, error) {
+func (s *Service) SetCardActive(ctx context.Context, caller domain.Principal, guid string, active bool) (store.Card, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Card, error) {
 		c, err := lockCard(ctx, q, guid)
 		if err != nil {
 			return c, err
 		}
 		if c, err = q.SetCardActive(ctx, c.ID, active); err == nil {
-			err = s.audit(ctx, q, caller, "setCardActive", "card", c.GUID, map[string]bool{"isActive": active})
+			err = domain.Audit(ctx, q, caller, "setCardActive", "card", c.GUID, map[string]bool{"isActive": active})
 		}
 		return c, err
 	})
 }
 
 // PutCardIntegration records the card's id at an external provider.
-func (s *Service) PutCardIntegration(ctx context.Context, caller Principal, cardGUID, integrationCode, externalID string) (store.CardIntegration, error) {
-	var errs fieldErrors
-	errs.required("integrationCode", integrationCode)
-	errs.required("externalCardUniqueId", externalID)
+func (s *Service) PutCardIntegration(ctx context.Context, caller domain.Principal, cardGUID, integrationCode, externalID string) (store.CardIntegration, error) {
+	var errs domain.FieldErrors
+	errs.Required("integrationCode", integrationCode)
+	errs.Required("externalCardUniqueId", externalID)
 	if len(errs) > 0 {
-		return store.CardIntegration{}, Invalid(errs)
+		return store.CardIntegration{}, domain.Invalid(errs)
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.CardIntegration, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.CardIntegration, error) {
 		c, err := lockCard(ctx, q, cardGUID)
 		if err != nil {
 			return store.CardIntegration{}, err
 		}
 		out, err := q.PutCardIntegration(ctx, store.CardIntegration{CardID: c.ID, IntegrationCode: integrationCode, ExternalCardUniqueID: externalID, IsActive: true})
 		if err == nil {
-			err = s.audit(ctx, q, caller, "putCardIntegration", "card", c.GUID, map[string]string{"integrationCode": integrationCode, "externalCardUniqueId": externalID})
+			err = domain.Audit(ctx, q, caller, "putCardIntegration", "card", c.GUID, map[string]string{"integrationCode": integrationCode, "externalCardUniqueId": externalID})
 		}
 		return out, err
 	})
 }
 
 func lockCard(ctx context.Context, q store.Queries, guid string) (store.Card, error) {
-	return byGUID(ctx, guid, CodeCardNotFound, "card", q.LockCard)
+	return domain.ByGUID(ctx, guid, CodeCardNotFound, "card", q.LockCard)
 }
 
 // EmploymentInput is a customer's work and income.
@@ -385,21 +373,21 @@ type EmploymentInput struct {
 }
 
 func (in EmploymentInput) apply(e store.Employment) (store.Employment, error) {
-	var errs fieldErrors
-	errs.required("positionType", in.PositionType)
-	errs.required("companyScope", in.CompanyScope)
-	errs.money("salary", in.Salary)
-	if !currency.MatchString(in.SalaryCurrency) {
-		errs.add("salaryCurrency", "must be a currency code such as RUB")
+	var errs domain.FieldErrors
+	errs.Required("positionType", in.PositionType)
+	errs.Required("companyScope", in.CompanyScope)
+	errs.Money("salary", in.Salary)
+	if !domain.CurrencyCode.MatchString(in.SalaryCurrency) {
+		errs.Add("salaryCurrency", "must be a currency code such as RUB")
 	}
 	if in.ExtraSalary != nil {
-		errs.money("extraSalary", *in.ExtraSalary)
+		errs.Money("extraSalary", *in.ExtraSalary)
 	}
-	if in.ExtraSalaryCurrency != nil && !currency.MatchString(*in.ExtraSalaryCurrency) {
-		errs.add("extraSalaryCurrency", "must be a currency code such as RUB")
+	if in.ExtraSalaryCurrency != nil && !domain.CurrencyCode.MatchString(*in.ExtraSalaryCurrency) {
+		errs.Add("extraSalaryCurrency", "must be a currency code such as RUB")
 	}
 	if len(errs) > 0 {
-		return e, Invalid(errs)
+		return e, domain.Invalid(errs)
 	}
 	data, err := jsonObject(in.AdditionalData)
 	if err != nil {
@@ -411,35 +399,33 @@ func (in EmploymentInput) apply(e store.Employment) (store.Employment, error) {
 	return e, nil
 }
 
-var currency = regexp.MustCompile(`^[A-Z]{3}$`)
-
 // AddEmployment records a customer's employment; a customer has one at most.
-func (s *Service) AddEmployment(ctx context.Context, caller Principal, customerGUID string, in EmploymentInput) (store.Employment, error) {
+func (s *Service) AddEmployment(ctx context.Context, caller domain.Principal, customerGUID string, in EmploymentInput) (store.Employment, error) {
 	e, err := in.apply(store.Employment{})
 	if err != nil {
 		return e, err
 	}
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
-		c, err := registryCustomer(ctx, q, customerGUID)
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Employment, error) {
+		c, err := FindCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return store.Employment{}, err
 		}
 		e.CustomerID = c.ID
 		out, ok, err := q.InsertEmployment(ctx, e)
 		if err == nil && !ok {
-			err = Errorf(CodeEmploymentForCustomerAlreadyExist, "customer %s already has an employment", customerGUID)
+			err = domain.Errorf(CodeEmploymentForCustomerAlreadyExist, "customer %s already has an employment", customerGUID)
 		}
 		if err == nil {
-			err = s.audit(ctx, q, caller, "addEmployment", "employment", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "addEmployment", "employment", out.GUID, in)
 		}
 		return out, err
 	})
 }
 
 // UpdateEmployment replaces an employment's data.
-func (s *Service) UpdateEmployment(ctx context.Context, caller Principal, guid string, in EmploymentInput) (store.Employment, error) {
-	return employeeWrite(s, ctx, caller, func(q store.Queries) (store.Employment, error) {
-		current, err := byGUID(ctx, guid, CodeEmploymentNotFound, "employment", q.LockEmployment)
+func (s *Service) UpdateEmployment(ctx context.Context, caller domain.Principal, guid string, in EmploymentInput) (store.Employment, error) {
+	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Employment, error) {
+		current, err := domain.ByGUID(ctx, guid, CodeEmploymentNotFound, "employment", q.LockEmployment)
 		if err != nil {
 			return current, err
 		}
@@ -449,7 +435,7 @@ func (s *Service) UpdateEmployment(ctx context.Context, caller Principal, guid s
 		}
 		out, err := q.UpdateEmployment(ctx, e)
 		if err == nil {
-			err = s.audit(ctx, q, caller, "updateEmployment", "employment", out.GUID, in)
+			err = domain.Audit(ctx, q, caller, "updateEmployment", "employment", out.GUID, in)
 		}
 		return out, err
 	})

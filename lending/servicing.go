@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/billing"
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -119,7 +120,7 @@ func (s *Service) prepaymentLedger(ctx context.Context, l store.Loan, day *time.
 		return nil, on, err
 	}
 	if !accruing(l) {
-		return nil, on, Errorf(CodePrepaymentImpossible, "loan %s is %s", l.GUID, l.Status)
+		return nil, on, domain.Errorf(CodePrepaymentImpossible, "loan %s is %s", l.GUID, l.Status)
 	}
 	lg, err := s.ledgerOf(ctx, s.Store.Queries, l)
 	return lg, on, err
@@ -133,19 +134,19 @@ func (s *Service) activationDay(day *time.Time) (time.Time, error) {
 	}
 	on := today(*day)
 	if on.Before(now) || on.After(now.AddDate(0, 0, maxPrepaymentDays)) {
-		return on, Invalid(fieldErrors{{Field: "activationDate", Message: "must be from today up to 90 days ahead"}})
+		return on, domain.Invalid(domain.FieldErrors{{Field: "activationDate", Message: "must be from today up to 90 days ahead"}})
 	}
 	return on, nil
 }
 
 func prepaymentInput(amount decimal.Decimal, kind string) error {
-	var errs fieldErrors
-	errs.positiveMoney("amount", amount)
+	var errs domain.FieldErrors
+	errs.PositiveMoney("amount", amount)
 	if kind != billing.PaymentDecrease && kind != billing.TermDecrease {
-		errs.add("type", "must be PAYMENT_DECREASE or TERM_DECREASE")
+		errs.Add("type", "must be PAYMENT_DECREASE or TERM_DECREASE")
 	}
 	if len(errs) > 0 {
-		return Invalid(errs)
+		return domain.Invalid(errs)
 	}
 	return nil
 }
@@ -174,7 +175,7 @@ func (p ProlongationPossibility) Status() string {
 // LoanProlongationPossibility tells whether the loan can be prolonged today, and on what terms.
 func (s *Service) LoanProlongationPossibility(ctx context.Context, l store.Loan) (ProlongationPossibility, error) {
 	q, err := s.prolongationQuote(ctx, s.Store.Queries, l, nil)
-	var refused *Error
+	var refused *domain.Error
 	if errors.As(err, &refused) && refused.Code == CodeProlongationImpossible {
 		return ProlongationPossibility{Reason: &refused.Message}, nil
 	}
@@ -187,7 +188,7 @@ func (s *Service) LoanProlongationPossibility(ctx context.Context, l store.Loan)
 // prolongationQuote quotes a prolongation of l today on its ledger (loaded when nil).
 func (s *Service) prolongationQuote(ctx context.Context, q store.Queries, l store.Loan, lg *ledger) (billing.ProlongationQuote, error) {
 	if !accruing(l) {
-		return billing.ProlongationQuote{}, Errorf(CodeProlongationImpossible, "loan %s is %s", l.GUID, l.Status)
+		return billing.ProlongationQuote{}, domain.Errorf(CodeProlongationImpossible, "loan %s is %s", l.GUID, l.Status)
 	}
 	p, err := q.LoanProduct(ctx, l.ProductCode)
 	if err != nil {
@@ -198,7 +199,7 @@ func (s *Service) prolongationQuote(ctx context.Context, q store.Queries, l stor
 		return billing.ProlongationQuote{}, err
 	}
 	if n := len(done); n >= p.MaxProlongations {
-		return billing.ProlongationQuote{}, Errorf(CodeProlongationImpossible, "loan %s was prolonged %d times, the product allows %d", l.GUID, n, p.MaxProlongations)
+		return billing.ProlongationQuote{}, domain.Errorf(CodeProlongationImpossible, "loan %s was prolonged %d times, the product allows %d", l.GUID, n, p.MaxProlongations)
 	}
 	if lg == nil {
 		if lg, err = s.ledgerOf(ctx, q, l); err != nil {
@@ -216,24 +217,24 @@ func (s *Service) LoanProlongations(ctx context.Context, l store.Loan) ([]store.
 
 // loanWrite runs fn on the loan guid, locked, for its customer or an employee (audited as action);
 // anybody else's loan is LOAN_NOT_FOUND.
-func loanWrite[T any](s *Service, ctx context.Context, caller Principal, guid, action string, fn func(q store.Queries, l store.Loan) (T, error)) (T, error) {
+func loanWrite[T any](s *Service, ctx context.Context, caller domain.Principal, guid, action string, fn func(q store.Queries, l store.Loan) (T, error)) (T, error) {
 	var out T
-	if caller.Role != RoleCustomer && caller.Role != RoleEmployee {
-		return out, Errorf(CodeForbidden, "only the customer or an employee may do this")
+	if caller.Role != domain.RoleCustomer && caller.Role != domain.RoleEmployee {
+		return out, domain.Errorf(domain.CodeForbidden, "only the customer or an employee may do this")
 	}
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		l, err := byGUID(ctx, guid, CodeLoanNotFound, "loan", q.LockLoan)
+		l, err := domain.ByGUID(ctx, guid, CodeLoanNotFound, "loan", q.LockLoan)
 		if err != nil {
 			return err
 		}
-		if err := s.mayServiceLoan(ctx, q, caller, l); err != nil {
+		if err := s.MayServiceLoan(ctx, q, caller, l); err != nil {
 			return err
 		}
 		if out, err = fn(q, l); err != nil {
 			return err
 		}
-		if caller.Role == RoleEmployee {
-			return s.audit(ctx, q, caller, action, "loan", l.GUID, nil)
+		if caller.Role == domain.RoleEmployee {
+			return domain.Audit(ctx, q, caller, action, "loan", l.GUID, nil)
 		}
 		return nil
 	})
@@ -243,7 +244,7 @@ func loanWrite[T any](s *Service, ctx context.Context, caller Principal, guid, a
 // RequestPrepayment asks to repay a loan early on activationDate (today when nil): the amount
 // must lie within the bounds that day. A request for today runs at once when the loan's balance
 // covers it; otherwise it runs when a payment brings the money that day, or fails after it.
-func (s *Service) RequestPrepayment(ctx context.Context, caller Principal, loanGUID string, amount decimal.Decimal, kind string, activationDate *time.Time) (store.PrepaymentRequest, error) {
+func (s *Service) RequestPrepayment(ctx context.Context, caller domain.Principal, loanGUID string, amount decimal.Decimal, kind string, activationDate *time.Time) (store.PrepaymentRequest, error) {
 	if err := prepaymentInput(amount, kind); err != nil {
 		return store.PrepaymentRequest{}, err
 	}
@@ -254,7 +255,7 @@ func (s *Service) RequestPrepayment(ctx context.Context, caller Principal, loanG
 	return loanWrite(s, ctx, caller, loanGUID, "requestPrepayment", func(q store.Queries, l store.Loan) (store.PrepaymentRequest, error) {
 		var req store.PrepaymentRequest
 		if !accruing(l) {
-			return req, Errorf(CodePrepaymentImpossible, "loan %s is %s", l.GUID, l.Status)
+			return req, domain.Errorf(CodePrepaymentImpossible, "loan %s is %s", l.GUID, l.Status)
 		}
 		_, err := s.advance(ctx, q, l, today(s.Now()), s.Now(), func(lg *ledger) ([]billing.Operation, error) {
 			if _, err := lg.b.Preview(on, amount, kind); err != nil {
@@ -264,7 +265,7 @@ func (s *Service) RequestPrepayment(ctx context.Context, caller Principal, loanG
 			var err error
 			req, ok, err = q.InsertPrepayment(ctx, store.PrepaymentRequest{LoanID: l.ID, Type: kind, Amount: amount, ActivationDate: on})
 			if err == nil && !ok {
-				err = Errorf(CodeConflict, "loan %s has an early repayment request waiting", l.GUID)
+				err = domain.Errorf(domain.CodeConflict, "loan %s has an early repayment request waiting", l.GUID)
 			}
 			if err != nil {
 				return nil, err
@@ -279,8 +280,8 @@ func (s *Service) RequestPrepayment(ctx context.Context, caller Principal, loanG
 }
 
 // CancelPrepayment withdraws a request still waiting.
-func (s *Service) CancelPrepayment(ctx context.Context, caller Principal, guid string) (store.PrepaymentRequest, error) {
-	req, err := byGUID(ctx, guid, CodeNotFound, "prepayment", s.Store.PrepaymentByGUID)
+func (s *Service) CancelPrepayment(ctx context.Context, caller domain.Principal, guid string) (store.PrepaymentRequest, error) {
+	req, err := domain.ByGUID(ctx, guid, domain.CodeNotFound, "prepayment", s.Store.PrepaymentByGUID)
 	if err != nil {
 		return req, err
 	}
@@ -294,7 +295,7 @@ func (s *Service) CancelPrepayment(ctx context.Context, caller Principal, guid s
 			return req, err
 		}
 		if req.State != PrepaymentNew {
-			return req, Errorf(CodeInvalidStatus, "prepayment %s is %s", guid, req.State)
+			return req, domain.Errorf(domain.CodeInvalidStatus, "prepayment %s is %s", guid, req.State)
 		}
 		return q.SetPrepaymentState(ctx, req.ID, PrepaymentCancelled, "")
 	})
@@ -303,11 +304,11 @@ func (s *Service) CancelPrepayment(ctx context.Context, caller Principal, guid s
 // Prolong prolongs a loan today: its price comes from the loan's balance (paid before), the
 // discount is cancelled, the payments move by the product's prolongation days and the loan is
 // PROLONGATION.
-func (s *Service) Prolong(ctx context.Context, caller Principal, loanGUID string) (store.Prolongation, error) {
+func (s *Service) Prolong(ctx context.Context, caller domain.Principal, loanGUID string) (store.Prolongation, error) {
 	return loanWrite(s, ctx, caller, loanGUID, "prolongLoan", func(q store.Queries, l store.Loan) (store.Prolongation, error) {
 		var p store.Prolongation
 		if !accruing(l) {
-			return p, Errorf(CodeProlongationImpossible, "loan %s is %s", l.GUID, l.Status)
+			return p, domain.Errorf(CodeProlongationImpossible, "loan %s is %s", l.GUID, l.Status)
 		}
 		l, err := s.advance(ctx, q, l, today(s.Now()), s.Now(), func(lg *ledger) ([]billing.Operation, error) {
 			quote, err := s.prolongationQuote(ctx, q, l, lg)
@@ -327,32 +328,32 @@ func (s *Service) Prolong(ctx context.Context, caller Principal, loanGUID string
 		if err != nil {
 			return p, err
 		}
-		return p, setLoanStatus(ctx, q, l, LoanProlongation, nil, "prolonged to "+p.NewReturnDate.Format(time.DateOnly), actorOf(caller))
+		return p, SetLoanStatus(ctx, q, l, LoanProlongation, nil, "prolonged to "+p.NewReturnDate.Format(time.DateOnly), domain.ActorOf(caller))
 	})
 }
 
 // SearchLoans is the back office's loan search, newest first; customer is a customer guid.
-func (s *Service) SearchLoans(ctx context.Context, caller Principal, f store.LoanFilter, customer string) (Page[store.Loan], error) {
-	if caller.Role != RoleEmployee {
-		return Page[store.Loan]{}, Errorf(CodeForbidden, "only employees search loans")
+func (s *Service) SearchLoans(ctx context.Context, caller domain.Principal, f store.LoanFilter, customer string) (domain.Page[store.Loan], error) {
+	if caller.Role != domain.RoleEmployee {
+		return domain.Page[store.Loan]{}, domain.Errorf(domain.CodeForbidden, "only employees search loans")
 	}
 	if customer != "" {
-		c, err := registryCustomer(ctx, s.Store.Queries, customer)
+		c, err := FindCustomer(ctx, s.Store.Queries, customer)
 		if err != nil {
-			return Page[store.Loan]{}, err
+			return domain.Page[store.Loan]{}, err
 		}
 		f.CustomerID = &c.ID
 	}
 	f.Today = today(s.Now())
-	return readPage(f.Limit, func(limit int) ([]store.Loan, error) {
+	return domain.ReadPage(f.Limit, func(limit int) ([]store.Loan, error) {
 		f.Limit = limit
 		return s.Store.SearchLoans(ctx, f)
 	})
 }
 
 // CustomerLoans returns the caller's own loans, newest first: none for other roles.
-func (s *Service) CustomerLoans(ctx context.Context, caller Principal) ([]store.Loan, error) {
-	if caller.Role != RoleCustomer {
+func (s *Service) CustomerLoans(ctx context.Context, caller domain.Principal) ([]store.Loan, error) {
+	if caller.Role != domain.RoleCustomer {
 		return nil, nil
 	}
 	c, err := s.Customer(ctx, caller.Subject)

@@ -7,24 +7,25 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
 // SignInCustomer checks the OTP a phone received and returns the customer as a principal,
 // registering the phone as a new customer when it is unknown.
-func (s *Service) SignInCustomer(ctx context.Context, rawPhone, code, deviceID string) (Principal, error) {
-	phone, err := NormalizePhone(rawPhone)
+func (s *Service) SignInCustomer(ctx context.Context, rawPhone, code, deviceID string) (domain.Principal, error) {
+	phone, err := domain.NormalizePhone(rawPhone)
 	if err != nil {
-		return Principal{}, err
+		return domain.Principal{}, err
 	}
 	if deviceID == "" {
-		return Principal{}, Errorf(CodeInvalid, "X-Device-Id header is required")
+		return domain.Principal{}, domain.Errorf(domain.CodeInvalid, "X-Device-Id header is required")
 	}
 	var verdict error
 	var customer store.Customer
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
-		verdict, err = s.checkOTP(ctx, q, PurposeAuth, phone, "", code)
+		verdict, err = s.CheckOTP(ctx, q, PurposeAuth, phone, "", code)
 		if err != nil || verdict != nil {
 			return err
 		}
@@ -32,37 +33,37 @@ func (s *Service) SignInCustomer(ctx context.Context, rawPhone, code, deviceID s
 		return err
 	})
 	if err != nil {
-		return Principal{}, err
+		return domain.Principal{}, err
 	}
 	if verdict != nil {
-		s.Log.InfoContext(ctx, "customer sign-in refused", "phone", MaskPhone(phone), "code", ErrorCode(verdict))
-		return Principal{}, verdict
+		s.Log.InfoContext(ctx, "customer sign-in refused", "phone", domain.MaskPhone(phone), "code", domain.ErrorCode(verdict))
+		return domain.Principal{}, verdict
 	}
-	return Principal{Role: RoleCustomer, Subject: customer.GUID, DeviceID: deviceID}, nil
+	return domain.Principal{Role: domain.RoleCustomer, Subject: customer.GUID, DeviceID: deviceID}, nil
 }
 
 // SignInEmployee checks an employee's username and password.
-func (s *Service) SignInEmployee(ctx context.Context, username, password string) (Principal, error) {
+func (s *Service) SignInEmployee(ctx context.Context, username, password string) (domain.Principal, error) {
 	e, err := s.Store.EmployeeByUsername(ctx, username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return Principal{}, err
+		return domain.Principal{}, err
 	}
 	if !secretMatches(e.PasswordHash, password) || !e.Active {
-		return Principal{}, Errorf(CodeUnauthenticated, "invalid username or password")
+		return domain.Principal{}, domain.Errorf(domain.CodeUnauthenticated, "invalid username or password")
 	}
-	return Principal{Role: RoleEmployee, Subject: strconv.FormatInt(e.ID, 10)}, nil
+	return domain.Principal{Role: domain.RoleEmployee, Subject: strconv.FormatInt(e.ID, 10)}, nil
 }
 
 // SignInPartner checks a partner's client credentials.
-func (s *Service) SignInPartner(ctx context.Context, clientID, secret string) (Principal, error) {
+func (s *Service) SignInPartner(ctx context.Context, clientID, secret string) (domain.Principal, error) {
 	p, err := s.Store.PartnerByClientID(ctx, clientID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return Principal{}, err
+		return domain.Principal{}, err
 	}
 	if !secretMatches(p.SecretHash, secret) || !p.Active {
-		return Principal{}, Errorf(CodeUnauthenticated, "invalid client credentials")
+		return domain.Principal{}, domain.Errorf(domain.CodeUnauthenticated, "invalid client credentials")
 	}
-	return Principal{Role: RolePartner, Subject: p.Name, Partner: p.Name}, nil
+	return domain.Principal{Role: domain.RolePartner, Subject: p.Name, Partner: p.Name}, nil
 }
 
 // HashSecret returns the slow hash stored for a password or client secret.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/domain"
 	"lendgraph/store"
 )
 
@@ -39,7 +40,7 @@ type CreditInfo struct {
 }
 
 // PartnerApplicationStatus answers the partner's status route from the latest notification.
-func (s *Service) PartnerApplicationStatus(ctx context.Context, caller Principal, guid string) (PartnerStatusView, error) {
+func (s *Service) PartnerApplicationStatus(ctx context.Context, caller domain.Principal, guid string) (PartnerStatusView, error) {
 	app, err := s.Application(ctx, caller, guid)
 	if err != nil {
 		return PartnerStatusView{}, err
@@ -120,7 +121,7 @@ type GoodsView struct {
 }
 
 // Cart returns the cart of an application caller may see.
-func (s *Service) Cart(ctx context.Context, caller Principal, guid string) (CartView, error) {
+func (s *Service) Cart(ctx context.Context, caller domain.Principal, guid string) (CartView, error) {
 	app, err := s.Application(ctx, caller, guid)
 	if err != nil {
 		return CartView{}, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
@@ -125,7 +126,7 @@ func (r *mutationResolver) ApplyForLoan(ctx context.Context, input model.ApplyFo
 func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error) {
 	content, err := io.ReadAll(input.File.File)
 	if err != nil {
-		return nil, lending.Errorf(lending.CodeInvalid, "file could not be read")
+		return nil, domain.Errorf(domain.CodeInvalid, "file could not be read")
 	}
 	f, err := r.Lending.UploadFile(ctx, auth.Caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
 	return &f, err
@@ -136,7 +137,7 @@ func (r *mutationResolver) SelectOffer(ctx context.Context, input model.SelectOf
 	if input.OfferID != nil {
 		id, err := strconv.ParseInt(*input.OfferID, 10, 64)
 		if err != nil {
-			return nil, lending.Errorf(lending.CodeNotFound, "offer %q not found", *input.OfferID)
+			return nil, domain.Errorf(domain.CodeNotFound, "offer %q not found", *input.OfferID)
 		}
 		offerID = id
 	}
@@ -153,7 +154,7 @@ func (r *mutationResolver) SignApplication(ctx context.Context, input model.Sign
 
 func (r *mutationResolver) ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error) {
 	app, err := r.Lending.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate)
-	return payload(app, lending.RenameField(err, "confirm_date", "confirmDate"))
+	return payload(app, domain.RenameField(err, "confirm_date", "confirmDate"))
 }
 
 func (r *mutationResolver) CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error) {
@@ -201,7 +202,7 @@ func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicatio
 	}
 	if after != nil {
 		if afterID, err = strconv.ParseInt(*after, 10, 64); err != nil || afterID < 0 {
-			return nil, lending.Errorf(lending.CodeInvalid, "after: not an event cursor")
+			return nil, domain.Errorf(domain.CodeInvalid, "after: not an event cursor")
 		}
 	}
 	events := r.Events.Subscribe(ctx, filter, afterID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"lendgraph/auth"
 	"lendgraph/billing"
+	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
@@ -105,12 +106,12 @@ func (r *queryResolver) Loans(ctx context.Context, first *int, after *string, fi
 	return &model.LoanConnection{Edges: edges, PageInfo: info}, nil
 }
 
-func (r *viewerResolver) Loans(ctx context.Context, obj *lending.Principal) ([]*store.Loan, error) {
+func (r *viewerResolver) Loans(ctx context.Context, obj *domain.Principal) ([]*store.Loan, error) {
 	return pointers(r.Lending.CustomerLoans(ctx, *obj))
 }
 
-func (r *viewerResolver) Balance(ctx context.Context, obj *lending.Principal) (*lending.Balance, error) {
-	if obj.Role != lending.RoleCustomer {
+func (r *viewerResolver) Balance(ctx context.Context, obj *domain.Principal) (*lending.Balance, error) {
+	if obj.Role != domain.RoleCustomer {
 		return nil, nil
 	}
 	c, err := r.Lending.Customer(ctx, obj.Subject)

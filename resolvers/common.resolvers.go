@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
@@ -13,7 +14,7 @@ func (r *mutationResolver) RequestOtp(ctx context.Context, input model.RequestOt
 	return &issued, err
 }
 
-func (r *queryResolver) Me(ctx context.Context) (*lending.Principal, error) {
+func (r *queryResolver) Me(ctx context.Context) (*domain.Principal, error) {
 	p, err := auth.Authorize(ctx)
 	return &p, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
@@ -21,7 +22,7 @@ func (r *Resolver) Config() graph.Config {
 	return graph.Config{
 		Resolvers: r,
 		Directives: graph.DirectiveRoot{
-			HasRole: func(ctx context.Context, _ any, next graphql.Resolver, roles []lending.Role) (any, error) {
+			HasRole: func(ctx context.Context, _ any, next graphql.Resolver, roles []domain.Role) (any, error) {
 				if _, err := auth.Authorize(ctx, roles...); err != nil {
 					return nil, err
 				}
@@ -104,7 +105,7 @@ func pageArgs(first *int, after *string) (int, int64, error) {
 
 // orNil answers a record that does not exist, or that the caller may not see, as null.
 func orNil[T any](v T, err error) (*T, error) {
-	if lending.ErrorCode(err) == lending.CodeNotFound {
+	if domain.ErrorCode(err) == domain.CodeNotFound {
 		return nil, nil
 	}
 	return pointer(v, err)
@@ -117,7 +118,7 @@ func cursorID(after *string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(*after, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, lending.Errorf(lending.CodeInvalid, "after: not a cursor of this list")
+		return 0, domain.Errorf(domain.CodeInvalid, "after: not a cursor of this list")
 	}
 	return id, nil
 }

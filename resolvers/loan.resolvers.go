@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/lending"
 	"lendgraph/store"
 )
@@ -33,7 +34,7 @@ func (r *mutationResolver) SetLoanAcknowledgement(ctx context.Context, loanID st
 
 func (r *queryResolver) Loan(ctx context.Context, id string) (*store.Loan, error) {
 	l, err := r.Lending.Loan(ctx, auth.Caller(ctx), id)
-	if lending.ErrorCode(err) == lending.CodeLoanNotFound {
+	if domain.ErrorCode(err) == lending.CodeLoanNotFound {
 		return nil, nil
 	}
 	return pointer(l, err)

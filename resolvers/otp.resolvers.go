@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
@@ -70,7 +71,7 @@ func (r *queryResolver) OtpPurposes(ctx context.Context) ([]*store.OTPSettings, 
 
 func (r *queryResolver) OtpPurpose(ctx context.Context, name string) (*store.OTPSettings, error) {
 	p, err := r.Lending.OTPPurpose(ctx, auth.Caller(ctx), name)
-	if lending.ErrorCode(err) == lending.CodeOTPPurposeNotFound {
+	if domain.ErrorCode(err) == lending.CodeOTPPurposeNotFound {
 		return nil, nil
 	}
 	return pointer(p, err)

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/lending"
 	"lendgraph/store"
@@ -39,7 +40,7 @@ func (r *financialSourceResolver) Bindings(ctx context.Context, obj *store.Finan
 
 func (r *loanResolver) PayoutDate(ctx context.Context, obj *store.Loan) (*time.Time, error) {
 	t, err := r.Lending.PayoutDate(ctx, *obj)
-	if lending.ErrorCode(err) == lending.CodeTransactionOrderNotFound {
+	if domain.ErrorCode(err) == lending.CodeTransactionOrderNotFound {
 		return nil, nil
 	}
 	return pointer(t, err)
@@ -133,8 +134,8 @@ func (r *transactionOrderResolver) AdditionalData(ctx context.Context, obj *stor
 	return jsonMap(obj.AdditionalData)
 }
 
-func (r *viewerResolver) FinancialSources(ctx context.Context, obj *lending.Principal) ([]*store.FinancialSource, error) {
-	if obj.Role != lending.RoleCustomer {
+func (r *viewerResolver) FinancialSources(ctx context.Context, obj *domain.Principal) ([]*store.FinancialSource, error) {
+	if obj.Role != domain.RoleCustomer {
 		return []*store.FinancialSource{}, nil
 	}
 	return pointers(r.Lending.FinancialSources(ctx, *obj, obj.Subject, store.SourceFilter{}))

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/lending"
 	"lendgraph/loaders"
@@ -135,7 +136,7 @@ func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*lend
 func (r *mutationResolver) AttachDocumentFile(ctx context.Context, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) (*store.DocumentFile, error) {
 	content, err := io.ReadAll(file.File)
 	if err != nil {
-		return nil, lending.Errorf(lending.CodeInvalid, "file could not be read")
+		return nil, domain.Errorf(domain.CodeInvalid, "file could not be read")
 	}
 	return pointer(r.Lending.AttachDocumentFile(ctx, auth.Caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
 }
@@ -154,7 +155,7 @@ func (r *queryResolver) DocumentTypes(ctx context.Context) ([]*store.DocumentTyp
 
 func (r *queryResolver) DocumentType(ctx context.Context, name string) (*store.DocumentType, error) {
 	t, err := r.Lending.DocumentType(ctx, name)
-	if lending.ErrorCode(err) == lending.CodeDocumentTypeNotFound {
+	if domain.ErrorCode(err) == lending.CodeDocumentTypeNotFound {
 		return nil, nil
 	}
 	return &t, err
@@ -166,7 +167,7 @@ func (r *queryResolver) FlagTypes(ctx context.Context) ([]*store.FlagType, error
 
 func (r *queryResolver) Customer(ctx context.Context, id *string, guid *string) (*store.Customer, error) {
 	c, err := r.Lending.CustomerByIDOrGUID(ctx, deref(id), deref(guid))
-	if lending.ErrorCode(err) == lending.CodeCustomerNotFound {
+	if domain.ErrorCode(err) == lending.CodeCustomerNotFound {
 		return nil, nil
 	}
 	return &c, err
@@ -181,7 +182,7 @@ func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID
 	if before != nil {
 		id, err := strconv.ParseInt(*before, 10, 64)
 		if err != nil || id <= 0 {
-			return nil, lending.Errorf(lending.CodeInvalid, "before: not an audit entry id")
+			return nil, domain.Errorf(domain.CodeInvalid, "before: not an audit entry id")
 		}
 		beforeID = id
 	}
@@ -190,7 +191,7 @@ func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID
 
 func (r *queryResolver) DocumentFileContent(ctx context.Context, fileID string, version int) (*store.Blob, error) {
 	blob, err := r.Lending.DocumentFileContent(ctx, auth.Caller(ctx), fileID, int64(version))
-	if lending.ErrorCode(err) == lending.CodeDocumentFileNotFound {
+	if domain.ErrorCode(err) == lending.CodeDocumentFileNotFound {
 		return nil, nil
 	}
 	return pointer(blob, err)

@@ -2,29 +2,29 @@ package resolvers
 
 import (
 	"context"
+	"lendgraph/domain"
 	"lendgraph/graph"
-	"lendgraph/lending"
 	"lendgraph/store"
 )
 
-func (r *viewerResolver) Customer(ctx context.Context, obj *lending.Principal) (*store.Customer, error) {
-	if obj.Role != lending.RoleCustomer {
+func (r *viewerResolver) Customer(ctx context.Context, obj *domain.Principal) (*store.Customer, error) {
+	if obj.Role != domain.RoleCustomer {
 		return nil, nil
 	}
 	c, err := r.Lending.Customer(ctx, obj.Subject)
 	return &c, err
 }
 
-func (r *viewerResolver) Employee(ctx context.Context, obj *lending.Principal) (*store.Employee, error) {
-	if obj.Role != lending.RoleEmployee {
+func (r *viewerResolver) Employee(ctx context.Context, obj *domain.Principal) (*store.Employee, error) {
+	if obj.Role != domain.RoleEmployee {
 		return nil, nil
 	}
 	e, err := r.Lending.Employee(ctx, obj.Subject)
 	return &e, err
 }
 
-func (r *viewerResolver) Partner(ctx context.Context, obj *lending.Principal) (*store.Partner, error) {
-	if obj.Role != lending.RolePartner {
+func (r *viewerResolver) Partner(ctx context.Context, obj *domain.Principal) (*store.Partner, error) {
+	if obj.Role != domain.RolePartner {
 		return nil, nil
 	}
 	p, err := r.Lending.Partner(ctx, obj.Partner)

@@ -3,13 +3,12 @@ package scalars
 import (
 	"context"
 	"io"
+	"lendgraph/domain"
 	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-
-	"lendgraph/lending"
 )
 
 // The scalars of this package read their arguments through functions given the argument's
@@ -39,7 +38,7 @@ func inputPath(ctx context.Context) string {
 
 // invalid is the error of the argument being read at ctx.
 func invalid(ctx context.Context, message string) error {
-	return lending.Invalid([]lending.FieldError{{Field: inputPath(ctx), Message: message}})
+	return domain.Invalid([]domain.FieldError{{Field: inputPath(ctx), Message: message}})
 }
 
 // contextMarshaler adapts a plain marshaler to the context form gqlgen calls the functions of

@@ -2,12 +2,11 @@ package web
 
 import (
 	"context"
+	"lendgraph/domain"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"lendgraph/lending"
 )
 
 // codeFieldDirective marks, in the schema, the fields that send or check a one-time code.
@@ -37,7 +36,7 @@ func (codeFieldLimit) MutateOperationContext(_ context.Context, op *graphql.Oper
 	c := codeFieldCounter{memo: map[string]int{}, visiting: map[string]bool{}}
 	if n := c.count(op.Operation.SelectionSet); n > 1 {
 		err := gqlerror.Errorf("an operation may send or check one code at most: it selects more than one of requestOtp, sendOtp, signApplication")
-		err.Extensions = map[string]any{"code": string(lending.CodeTooManyCodeFields)}
+		err.Extensions = map[string]any{"code": string(domain.CodeTooManyCodeFields)}
 		return err
 	}
 	return nil

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"lendgraph/lending"
+	"lendgraph/domain"
 	"lendgraph/logging"
 )
 
@@ -65,7 +65,7 @@ func (s *Server) connectionDeadlines(next http.Handler) http.Handler {
 }
 
 // CodeRequestTimeout answers a request whose body did not arrive in time (HTTP 408).
-const CodeRequestTimeout lending.Code = "REQUEST_TIMEOUT"
+const CodeRequestTimeout domain.Code = "REQUEST_TIMEOUT"
 
 // deadlineBody lifts the connection's read deadline when the body has been read to its end, and
 // tells whether a read ran past it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"lendgraph/domain"
 	"log/slog"
 	"math"
 	"strconv"
@@ -16,8 +17,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
-
-	"lendgraph/lending"
 )
 
 // What an operation may cost is known before it runs (DESIGN.md principle 8), in two steps:
@@ -36,16 +35,16 @@ import (
 
 // Codes of the refusals, in extensions.code.
 const (
-	codeQueryTooLarge      lending.Code = "QUERY_TOO_LARGE"
-	codeTooManyAliases     lending.Code = "TOO_MANY_ALIASES"
-	codeTooManyFields      lending.Code = "TOO_MANY_FIELDS"
-	codeTooManyDirectives  lending.Code = "TOO_MANY_DIRECTIVES"
-	codeTooManyRepeats     lending.Code = "TOO_MANY_REPEATS"
-	codeComplexityExceeded lending.Code = "COMPLEXITY_LIMIT_EXCEEDED"
-	codeCancelled          lending.Code = "CANCELLED"
-	codeTimeout            lending.Code = "TIMEOUT"
-	pageCap                             = lending.MaxPageSize // the largest page a connection or a sized list serves
-	costCeiling                         = math.MaxInt64 / 4
+	codeQueryTooLarge      domain.Code = "QUERY_TOO_LARGE"
+	codeTooManyAliases     domain.Code = "TOO_MANY_ALIASES"
+	codeTooManyFields      domain.Code = "TOO_MANY_FIELDS"
+	codeTooManyDirectives  domain.Code = "TOO_MANY_DIRECTIVES"
+	codeTooManyRepeats     domain.Code = "TOO_MANY_REPEATS"
+	codeComplexityExceeded domain.Code = "COMPLEXITY_LIMIT_EXCEEDED"
+	codeCancelled          domain.Code = "CANCELLED"
+	codeTimeout            domain.Code = "TIMEOUT"
+	pageCap                            = domain.MaxPageSize // the largest page a connection or a sized list serves
+	costCeiling                        = math.MaxInt64 / 4
 )
 
 // useCostLimits registers the limits on srv: after the persisted-query lookup, before the depth
@@ -61,7 +60,7 @@ func (s *Server) useCostLimits(srv interface {
 }
 
 // refusal is a GraphQL error with a code, refusing the whole operation.
-func refusal(code lending.Code, format string, args ...any) *gqlerror.Error {
+func refusal(code domain.Code, format string, args ...any) *gqlerror.Error {
 	err := gqlerror.Errorf(format, args...)
 	err.Extensions = map[string]any{"code": string(code)}
 	return err
@@ -490,7 +489,7 @@ func (clientGone) InterceptField(ctx context.Context, next graphql.Resolver) (an
 
 // requestOver tells, for an error raised while the request's context is done, the code and message
 // it is shown with; such errors are the request ending, not faults, and are not logged one by one.
-func requestOver(ctx context.Context) (lending.Code, string, bool) {
+func requestOver(ctx context.Context) (domain.Code, string, bool) {
 	switch err := ctx.Err(); {
 	case err == nil:
 		return "", "", false

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/lending"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) customerOfferRoutes(r chi.Router) {
 // initiateCustomerOffer takes a multipart form: the seed's dotted field names, the signature a
 // PNG file part. It answers the recorded application in the seed's shape.
 func (s *Server) initiateCustomerOffer(w http.ResponseWriter, r *http.Request) {
-	p, err := auth.Authorize(r.Context(), lending.RoleEmployee)
+	p, err := auth.Authorize(r.Context(), domain.RoleEmployee)
 	if err == nil {
 		err = parseMultipart(r)
 	}
@@ -63,19 +64,19 @@ func (s *Server) initiateCustomerOffer(w http.ResponseWriter, r *http.Request) {
 // unreadable INVALID, and so is a value the database cannot store, naming its field.
 func parseMultipart(r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
-		return lending.Errorf(lending.CodeInvalid, "Content-Type must be multipart/form-data")
+		return domain.Errorf(domain.CodeInvalid, "Content-Type must be multipart/form-data")
 	}
 	// the body limit bounds the form: parts within 1 MiB stay in memory, the handler removes any others
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
+			return domain.Errorf(domain.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
 		}
-		return lending.Errorf(lending.CodeInvalid, "malformed multipart body")
+		return domain.Errorf(domain.CodeInvalid, "malformed multipart body")
 	}
 	if bad := formProblems(r.MultipartForm.Value); len(bad) > 0 {
 		_ = r.MultipartForm.RemoveAll()
-		return lending.Invalid(bad)
+		return domain.Invalid(bad)
 	}
 	return nil
 }

@@ -7,22 +7,22 @@ import (
 	"strings"
 	"time"
 
-	"lendgraph/lending"
+	"lendgraph/domain"
 	"lendgraph/logging"
 )
 
 // restError is the platform's REST error body.
 type restError struct {
-	TraceID   string               `json:"traceId"`
-	Timestamp string               `json:"timestamp"`
-	Message   string               `json:"message"`
-	Type      string               `json:"type"`
-	Fields    []lending.FieldError `json:"fields,omitempty"` // the bad fields of an INVALID request
+	TraceID   string              `json:"traceId"`
+	Timestamp string              `json:"timestamp"`
+	Message   string              `json:"message"`
+	Type      string              `json:"type"`
+	Fields    []domain.FieldError `json:"fields,omitempty"` // the bad fields of an INVALID request
 }
 
 // statusFor maps an error code to its HTTP status: a missing record (…_NOT_FOUND) is 404, one that
 // exists already (…_ALREADY_EXISTS) 409; other codes not listed are client errors (400).
-func statusFor(code lending.Code) int {
+func statusFor(code domain.Code) int {
 	switch {
 	case strings.HasSuffix(string(code), "_NOT_FOUND"):
 		return http.StatusNotFound
@@ -30,25 +30,25 @@ func statusFor(code lending.Code) int {
 		return http.StatusConflict
 	}
 	switch code {
-	case lending.CodeInternal:
+	case domain.CodeInternal:
 		return http.StatusInternalServerError
-	case lending.CodeUnauthenticated:
+	case domain.CodeUnauthenticated:
 		return http.StatusUnauthorized
-	case lending.CodeForbidden:
+	case domain.CodeForbidden:
 		return http.StatusForbidden
-	case lending.CodeNotFound:
+	case domain.CodeNotFound:
 		return http.StatusNotFound
-	case lending.CodeMethodNotAllowed:
+	case domain.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case lending.CodeConflict, lending.CodeInvalidStatus, lending.CodeIdentityMismatch:
+	case domain.CodeConflict, domain.CodeInvalidStatus, domain.CodeIdentityMismatch:
 		return http.StatusConflict
-	case lending.CodeTooManyRequests, lending.CodeOTPLocked:
+	case domain.CodeTooManyRequests, domain.CodeOTPLocked:
 		return http.StatusTooManyRequests
-	case lending.CodeOTPDisabled:
+	case domain.CodeOTPDisabled:
 		return http.StatusForbidden
-	case lending.CodeTooLarge:
+	case domain.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case lending.CodeUnavailable:
+	case domain.CodeUnavailable:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusBadRequest
@@ -58,26 +58,26 @@ func statusFor(code lending.Code) int {
 // id and shown only as "internal error"; a database outage is logged as a warning. A refusal that
 // says when to retry (throttling, an outage) carries it as Retry-After.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := lending.ErrorCode(err)
+	code := domain.ErrorCode(err)
 	switch code {
-	case lending.CodeInternal:
+	case domain.CodeInternal:
 		s.Log.ErrorContext(r.Context(), "internal error", "err", err, "path", r.URL.Path)
-	case lending.CodeUnavailable:
+	case domain.CodeUnavailable:
 		s.Log.WarnContext(r.Context(), "database unavailable", "err", err, "path", r.URL.Path)
 	}
 	s.Metrics.Errors.WithLabelValues("rest", string(code)).Inc()
-	if code == lending.CodeUnauthenticated {
+	if code == domain.CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lendgraph"`)
 	}
-	if wait := lending.RetryAfterSeconds(err); wait > 0 {
+	if wait := domain.RetryAfterSeconds(err); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 	}
 	writeJSON(w, statusFor(code), restError{
 		TraceID:   logging.TraceID(r.Context()),
 		Timestamp: time.Now().UTC().Format(time.RFC3339Nano),
-		Message:   lending.ErrorMessage(err),
+		Message:   domain.ErrorMessage(err),
 		Type:      string(code),
-		Fields:    lending.ErrorFields(err),
+		Fields:    domain.ErrorFields(err),
 	})
 }
 

@@ -17,8 +17,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/graph"
-	"lendgraph/lending"
 	"lendgraph/loaders"
 	"lendgraph/logging"
 	"lendgraph/resolvers"
@@ -84,7 +84,7 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 	}
 	if _, err := auth.Authorize(ctx); err != nil {
 		ctx = transport.WithWebsocketCloseCode(ctx, 4401)
-		return transport.AppendCloseReason(ctx, "Unauthorized"), nil, errors.New(lending.ErrorMessage(err))
+		return transport.AppendCloseReason(ctx, "Unauthorized"), nil, errors.New(domain.ErrorMessage(err))
 	}
 	return ctx, nil, nil
 }
@@ -94,22 +94,22 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 // logged and shown as "internal error".
 func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-	var domainErr *lending.Error
-	code := lending.CodeInternal
+	var domainErr *domain.Error
+	code := domain.CodeInternal
 	switch {
 	case errors.As(err, &domainErr):
 		code, gqlErr.Message = domainErr.Code, domainErr.Message
 		if len(domainErr.Fields) > 0 {
 			gqlErr.Extensions = map[string]any{"fields": domainErr.Fields}
 		}
-	case lending.ErrorCode(err) == lending.CodeUnavailable: // the database could not be reached
+	case domain.ErrorCode(err) == domain.CodeUnavailable: // the database could not be reached
 		s.Log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
-		code, gqlErr.Message = lending.CodeUnavailable, lending.ErrorMessage(err)
+		code, gqlErr.Message = domain.CodeUnavailable, domain.ErrorMessage(err)
 	case fromGraphQL(err):
 		if c, ok := gqlErr.Extensions["code"].(string); ok {
-			code = lending.Code(c)
+			code = domain.Code(c)
 		} else {
-			code = lending.CodeInvalid
+			code = domain.CodeInvalid
 		}
 	default:
 		if over, message, ok := requestOver(ctx); ok { // the client has gone: logged once, in cost.go
@@ -122,19 +122,19 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	if gqlErr.Extensions == nil {
 		gqlErr.Extensions = map[string]any{}
 	}
-	if wait := lending.RetryAfterSeconds(err); wait > 0 {
+	if wait := domain.RetryAfterSeconds(err); wait > 0 {
 		gqlErr.Extensions["retryAfter"] = wait
 	}
 	s.Metrics.Errors.WithLabelValues("graphql", string(code)).Inc()
 	switch code {
-	case lending.CodeInvalidStatus:
+	case domain.CodeInvalidStatus:
 		// GraphQL clients know an action out of turn as a CONFLICT; the precise type stays beside it
 		gqlErr.Extensions["type"] = string(code)
-		code = lending.CodeConflict
-	case lending.CodeOTPLocked:
+		code = domain.CodeConflict
+	case domain.CodeOTPLocked:
 		// and a locked phone as TOO_MANY_REQUESTS, with retryAfter
 		gqlErr.Extensions["type"] = string(code)
-		code = lending.CodeTooManyRequests
+		code = domain.CodeTooManyRequests
 	}
 	gqlErr.Extensions["code"] = string(code)
 	gqlErr.Extensions["traceId"] = logging.TraceID(ctx)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"lendgraph/domain"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -15,8 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"lendgraph/lending"
 )
 
 // PostgreSQL stores no NUL character in text or jsonb, and this service stores only UTF-8: text
@@ -42,9 +41,9 @@ var textHeaders = []string{"X-Device-Id"}
 // store, naming the part.
 func (s *Server) checkText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var bad []lending.FieldError
+		var bad []domain.FieldError
 		if p := textProblem(r.URL.Path); p != "" {
-			bad = append(bad, lending.FieldError{Field: "path", Message: p})
+			bad = append(bad, domain.FieldError{Field: "path", Message: p})
 		}
 		if query, err := url.ParseQuery(r.URL.RawQuery); err == nil {
 			bad = append(bad, formProblems(query)...)
@@ -52,12 +51,12 @@ func (s *Server) checkText(next http.Handler) http.Handler {
 		for _, h := range textHeaders {
 			for _, v := range r.Header.Values(h) {
 				if p := textProblem(v); p != "" {
-					bad = append(bad, lending.FieldError{Field: h, Message: p})
+					bad = append(bad, domain.FieldError{Field: h, Message: p})
 				}
 			}
 		}
 		if len(bad) > 0 {
-			s.writeError(w, r, lending.Invalid(bad))
+			s.writeError(w, r, domain.Invalid(bad))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -66,16 +65,16 @@ func (s *Server) checkText(next http.Handler) http.Handler {
 
 // formProblems names the fields of a form (or query) whose names or values hold text the
 // database cannot store.
-func formProblems(form url.Values) []lending.FieldError {
-	var bad []lending.FieldError
+func formProblems(form url.Values) []domain.FieldError {
+	var bad []domain.FieldError
 	for _, name := range sortedKeys(form) {
 		if p := textProblem(name); p != "" {
-			bad = append(bad, lending.FieldError{Field: "form", Message: "a field name " + p})
+			bad = append(bad, domain.FieldError{Field: "form", Message: "a field name " + p})
 			continue
 		}
 		for _, v := range form[name] {
 			if p := textProblem(v); p != "" {
-				bad = append(bad, lending.FieldError{Field: name, Message: p})
+				bad = append(bad, domain.FieldError{Field: name, Message: p})
 				break
 			}
 		}
@@ -99,7 +98,7 @@ const maxNamed = 20
 // character (written \u0000) or is not valid UTF-8 (which encoding/json would silently replace),
 // by its path as the field tables write it ("customer.first_name", "cart.items[0].name"). A
 // malformed document has none: reading it is the decoder's to refuse.
-func jsonTextProblems(body []byte) []lending.FieldError {
+func jsonTextProblems(body []byte) []domain.FieldError {
 	if utf8.Valid(body) && !bytes.Contains(body, []byte(`\u0000`)) {
 		return nil // the common case, without walking the document
 	}
@@ -137,7 +136,7 @@ func jsonTextProblems(body []byte) []lending.FieldError {
 			}
 		}
 	}
-	var bad []lending.FieldError
+	var bad []domain.FieldError
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	start := int64(0)
@@ -168,13 +167,13 @@ func jsonTextProblems(body []byte) []lending.FieldError {
 			if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].inKey {
 				stack[n-1].inKey, stack[n-1].key = false, tok
 				if problem != "" { // named by the object that holds it
-					bad = append(bad, lending.FieldError{Field: pathOf(stack[:n-1]), Message: "a member name " + problem})
+					bad = append(bad, domain.FieldError{Field: pathOf(stack[:n-1]), Message: "a member name " + problem})
 					stack[n-1].key = strings.ToValidUTF8(strings.ReplaceAll(tok, "\x00", ""), "?")
 				}
 				continue
 			}
 			if problem != "" {
-				bad = append(bad, lending.FieldError{Field: pathOf(stack), Message: problem})
+				bad = append(bad, domain.FieldError{Field: pathOf(stack), Message: problem})
 				if len(bad) == maxNamed {
 					return bad
 				}
@@ -201,7 +200,7 @@ func (textArguments) ExtensionName() string                   { return "TextArgu
 func (textArguments) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (textArguments) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	var bad []lending.FieldError
+	var bad []domain.FieldError
 	for _, name := range sortedKeys(op.Variables) {
 		valueTextProblems(op.Variables[name], "$"+name, &bad)
 	}
@@ -219,26 +218,26 @@ func (textArguments) MutateOperationContext(_ context.Context, op *graphql.Opera
 		return nil
 	}
 	bad = bad[:min(len(bad), maxNamed)]
-	err := gqlerror.Errorf("%s", lending.ErrorMessage(lending.Invalid(bad)))
-	err.Extensions = map[string]any{"code": string(lending.CodeInvalid), "fields": bad}
+	err := gqlerror.Errorf("%s", domain.ErrorMessage(domain.Invalid(bad)))
+	err.Extensions = map[string]any{"code": string(domain.CodeInvalid), "fields": bad}
 	return err
 }
 
 // valueTextProblems appends every string below a decoded JSON value, member name or value, that
 // the database cannot store.
-func valueTextProblems(v any, at string, bad *[]lending.FieldError) {
+func valueTextProblems(v any, at string, bad *[]domain.FieldError) {
 	if len(*bad) >= maxNamed {
 		return
 	}
 	switch v := v.(type) {
 	case string:
 		if p := textProblem(v); p != "" {
-			*bad = append(*bad, lending.FieldError{Field: at, Message: p})
+			*bad = append(*bad, domain.FieldError{Field: at, Message: p})
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(v) {
 			if p := textProblem(k); p != "" {
-				*bad = append(*bad, lending.FieldError{Field: at, Message: "a member name " + p})
+				*bad = append(*bad, domain.FieldError{Field: at, Message: "a member name " + p})
 				continue
 			}
 			valueTextProblems(v[k], at+"."+k, bad)
@@ -250,7 +249,7 @@ func valueTextProblems(v any, at string, bad *[]lending.FieldError) {
 	}
 }
 
-func selectionTextProblems(set ast.SelectionSet, bad *[]lending.FieldError) {
+func selectionTextProblems(set ast.SelectionSet, bad *[]domain.FieldError) {
 	for _, sel := range set {
 		switch sel := sel.(type) {
 		case *ast.Field:
@@ -268,7 +267,7 @@ func selectionTextProblems(set ast.SelectionSet, bad *[]lending.FieldError) {
 	}
 }
 
-func directiveTextProblems(list ast.DirectiveList, bad *[]lending.FieldError) {
+func directiveTextProblems(list ast.DirectiveList, bad *[]domain.FieldError) {
 	for _, d := range list {
 		for _, a := range d.Arguments {
 			literalTextProblems(a.Value, "@"+d.Name+"."+a.Name, bad)
@@ -277,14 +276,14 @@ func directiveTextProblems(list ast.DirectiveList, bad *[]lending.FieldError) {
 }
 
 // literalTextProblems appends every string of a literal argument value the database cannot store.
-func literalTextProblems(v *ast.Value, at string, bad *[]lending.FieldError) {
+func literalTextProblems(v *ast.Value, at string, bad *[]domain.FieldError) {
 	if v == nil || len(*bad) >= maxNamed {
 		return
 	}
 	switch v.Kind {
 	case ast.StringValue, ast.BlockValue, ast.EnumValue:
 		if p := textProblem(v.Raw); p != "" {
-			*bad = append(*bad, lending.FieldError{Field: at, Message: p})
+			*bad = append(*bad, domain.FieldError{Field: at, Message: p})
 		}
 	case ast.ListValue:
 		for i, c := range v.Children {
@@ -293,7 +292,7 @@ func literalTextProblems(v *ast.Value, at string, bad *[]lending.FieldError) {
 	case ast.ObjectValue:
 		for _, c := range v.Children {
 			if p := textProblem(c.Name); p != "" {
-				*bad = append(*bad, lending.FieldError{Field: at, Message: "a member name " + p})
+				*bad = append(*bad, domain.FieldError{Field: at, Message: "a member name " + p})
 				continue
 			}
 			literalTextProblems(c.Value, at+"."+c.Name, bad)

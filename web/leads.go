@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/lending"
 )
 
@@ -21,7 +22,7 @@ func (s *Server) leadRoutes(r chi.Router) {
 
 // putLead saves the lead whole and answers its id, a bare integer.
 func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
-	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
 	var lead lending.Lead
 	if err == nil {
 		err = decodeJSON(r, &lead)
@@ -40,7 +41,7 @@ func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
 // createClientFromLead attaches the lead to its customer and answers the customer's id, a bare
 // integer.
 func (s *Server) createClientFromLead(w http.ResponseWriter, r *http.Request) {
-	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
 	var lead lending.LeadRecord
 	if err == nil {
 		lead, err = s.Lending.CreateCustomerFromLead(r.Context(), p, chi.URLParam(r, "id"))
@@ -61,7 +62,7 @@ type leadEnvelope struct {
 
 // leadScoringInfo answers the lead with its newest scoring, in the seed's envelope.
 func (s *Server) leadScoringInfo(w http.ResponseWriter, r *http.Request) {
-	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
 	var info lending.LeadScoringInfo
 	if err == nil {
 		info, err = s.Lending.LeadScoringInfo(r.Context(), p, chi.URLParam(r, "id"))

@@ -18,7 +18,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"lendgraph/auth"
-	"lendgraph/lending"
+	"lendgraph/domain"
 	"lendgraph/logging"
 )
 
@@ -96,7 +96,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		if upload {
 			limit = s.Config.MaxUploadBytes
 		}
-		tooLarge := lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", limit)
+		tooLarge := domain.Errorf(domain.CodeTooLarge, "request body is larger than %d bytes", limit)
 		if r.ContentLength > limit {
 			s.writeError(w, r, tooLarge)
 			return
@@ -114,7 +114,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 				s.writeError(w, r, tooLarge)
 				return
 			case err != nil:
-				s.writeError(w, r, lending.Errorf(lending.CodeInvalid, "request body could not be read"))
+				s.writeError(w, r, domain.Errorf(domain.CodeInvalid, "request body could not be read"))
 				return
 			}
 			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/lending"
 	"lendgraph/store"
 )
@@ -38,9 +39,9 @@ func (s *Server) otpAdminRoutes(r chi.Router) {
 
 // otpAdmin lets employees through to fn and writes what it answers, or its error with the field
 // names of the spec's bodies.
-func (s *Server) otpAdmin(fn func(r *http.Request, caller lending.Principal) (any, error)) http.HandlerFunc {
+func (s *Server) otpAdmin(fn func(r *http.Request, caller domain.Principal) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		caller, err := auth.Authorize(r.Context(), lending.RoleEmployee)
+		caller, err := auth.Authorize(r.Context(), domain.RoleEmployee)
 		if err == nil {
 			var out any
 			if out, err = fn(r, caller); err == nil {
@@ -75,18 +76,18 @@ var otpRESTFields = map[string]string{
 }
 
 func restFieldNames(err error) error {
-	fields := lending.ErrorFields(err)
-	if len(fields) == 0 || lending.ErrorCode(err) != lending.CodeInvalid {
+	fields := domain.ErrorFields(err)
+	if len(fields) == 0 || domain.ErrorCode(err) != domain.CodeInvalid {
 		return err
 	}
-	renamed := make([]lending.FieldError, len(fields))
+	renamed := make([]domain.FieldError, len(fields))
 	for i, f := range fields {
 		renamed[i] = f
 		if name, ok := otpRESTFields[f.Field]; ok {
 			renamed[i].Field = name
 		}
 	}
-	return lending.Invalid(renamed)
+	return domain.Invalid(renamed)
 }
 
 // looseInt is a number the spec sends either as a JSON number or as a string of digits.
@@ -155,7 +156,7 @@ func (b otpProjectBody) input() (lending.OTPPurposeInput, error) {
 			in.SMSTemplate = &t
 		}
 	default:
-		return in, lending.Invalid([]lending.FieldError{{Field: "settings.template", Message: "must hold one SMS text"}})
+		return in, domain.Invalid([]domain.FieldError{{Field: "settings.template", Message: "must hold one SMS text"}})
 	}
 	return in, nil
 }
@@ -171,7 +172,7 @@ func projectJSON(p store.OTPSettings) map[string]any {
 	}
 }
 
-func (s *Server) listOTPProjects(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) listOTPProjects(r *http.Request, caller domain.Principal) (any, error) {
 	purposes, err := s.Lending.OTPPurposes(r.Context(), caller)
 	projects := make([]map[string]any, len(purposes))
 	for i, p := range purposes {
@@ -189,7 +190,7 @@ func otpProjectInput(r *http.Request) (lending.OTPPurposeInput, error) {
 	return body.input()
 }
 
-func (s *Server) createOTPProject(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) createOTPProject(r *http.Request, caller domain.Principal) (any, error) {
 	in, err := otpProjectInput(r)
 	if err != nil {
 		return nil, err
@@ -198,20 +199,20 @@ func (s *Server) createOTPProject(r *http.Request, caller lending.Principal) (an
 	return map[string]any{"id": p.Purpose}, err
 }
 
-func (s *Server) updateOTPProject(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) updateOTPProject(r *http.Request, caller domain.Principal) (any, error) {
 	in, err := otpProjectInput(r)
 	if err != nil {
 		return nil, err
 	}
 	if in.Name == "" {
-		return nil, lending.Invalid([]lending.FieldError{{Field: "name", Message: "is required"}})
+		return nil, domain.Invalid([]domain.FieldError{{Field: "name", Message: "is required"}})
 	}
 	_, err = s.Lending.UpdateOTPPurpose(r.Context(), caller, in)
 	return struct{}{}, err
 }
 
-func (s *Server) enableOTPProject(enabled bool) func(r *http.Request, caller lending.Principal) (any, error) {
-	return func(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) enableOTPProject(enabled bool) func(r *http.Request, caller domain.Principal) (any, error) {
+	return func(r *http.Request, caller domain.Principal) (any, error) {
 		var body struct {
 			ID looseID `json:"id"`
 		}
@@ -219,7 +220,7 @@ func (s *Server) enableOTPProject(enabled bool) func(r *http.Request, caller len
 			return nil, err
 		}
 		if body.ID == "" {
-			return nil, lending.Invalid([]lending.FieldError{{Field: "id", Message: "is required"}})
+			return nil, domain.Invalid([]domain.FieldError{{Field: "id", Message: "is required"}})
 		}
 		p, err := s.Lending.SetOTPPurposeEnabled(r.Context(), caller, string(body.ID), enabled)
 		return map[string]any{"id": p.Purpose}, err
@@ -250,9 +251,9 @@ type otpRuleBody struct {
 }
 
 func (b otpRuleBody) input(update bool) (lending.OTPRuleInput, error) {
-	var errs []lending.FieldError
+	var errs []domain.FieldError
 	if b.Rule == nil {
-		return lending.OTPRuleInput{}, lending.Invalid([]lending.FieldError{{Field: "rule", Message: "is required"}})
+		return lending.OTPRuleInput{}, domain.Invalid([]domain.FieldError{{Field: "rule", Message: "is required"}})
 	}
 	rule := b.Rule
 	in := lending.OTPRuleInput{
@@ -271,20 +272,20 @@ func (b otpRuleBody) input(update bool) (lending.OTPRuleInput, error) {
 			enabled := *rule.Status == "ENABLED"
 			in.Enabled = &enabled
 		default:
-			errs = append(errs, lending.FieldError{Field: "rule.status", Message: "must be ENABLED or DISABLED"})
+			errs = append(errs, domain.FieldError{Field: "rule.status", Message: "must be ENABLED or DISABLED"})
 		}
 	}
 	if update {
 		id, err := strconv.ParseInt(string(rule.ID), 10, 64)
 		if err != nil || id <= 0 {
-			errs = append(errs, lending.FieldError{Field: "rule.id", Message: "must be a rule id"})
+			errs = append(errs, domain.FieldError{Field: "rule.id", Message: "must be a rule id"})
 		}
 		in.ID = id
 	} else if in.Purpose == "" {
-		errs = append(errs, lending.FieldError{Field: "rule.project", Message: "is required"})
+		errs = append(errs, domain.FieldError{Field: "rule.project", Message: "is required"})
 	}
 	if len(errs) > 0 {
-		return in, lending.Invalid(errs)
+		return in, domain.Invalid(errs)
 	}
 	return in, nil
 }
@@ -304,12 +305,12 @@ func ruleJSON(r store.OTPRule) map[string]any {
 }
 
 // putOTPRule creates a rule, or with update changes the one the body's id names.
-func (s *Server) putOTPRule(update bool) func(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) putOTPRule(update bool) func(r *http.Request, caller domain.Principal) (any, error) {
 	put := s.Lending.CreateOTPRule
 	if update {
 		put = s.Lending.UpdateOTPRule
 	}
-	return func(r *http.Request, caller lending.Principal) (any, error) {
+	return func(r *http.Request, caller domain.Principal) (any, error) {
 		var body otpRuleBody
 		if err := decodeJSON(r, &body); err != nil {
 			return nil, err
@@ -323,7 +324,7 @@ func (s *Server) putOTPRule(update bool) func(r *http.Request, caller lending.Pr
 	}
 }
 
-func (s *Server) listOTPRules(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) listOTPRules(r *http.Request, caller domain.Principal) (any, error) {
 	var body struct {
 		Project string `json:"project"`
 	}
@@ -331,7 +332,7 @@ func (s *Server) listOTPRules(r *http.Request, caller lending.Principal) (any, e
 		return nil, err
 	}
 	if body.Project == "" {
-		return nil, lending.Invalid([]lending.FieldError{{Field: "project", Message: "is required"}})
+		return nil, domain.Invalid([]domain.FieldError{{Field: "project", Message: "is required"}})
 	}
 	rules, err := s.Lending.OTPRules(r.Context(), caller, body.Project)
 	out := make([]map[string]any, len(rules))
@@ -341,10 +342,10 @@ func (s *Server) listOTPRules(r *http.Request, caller lending.Principal) (any, e
 	return map[string]any{"rules": out}, err
 }
 
-func (s *Server) deleteOTPRule(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) deleteOTPRule(r *http.Request, caller domain.Principal) (any, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, lending.Invalid([]lending.FieldError{{Field: "id", Message: "must be a rule id"}})
+		return nil, domain.Invalid([]domain.FieldError{{Field: "id", Message: "must be a rule id"}})
 	}
 	return struct{}{}, s.Lending.DeleteOTPRule(r.Context(), caller, id)
 }
@@ -354,7 +355,7 @@ type otpExceptionBody struct {
 	PhoneNumber string `json:"phone_number"`
 }
 
-func (s *Server) addOTPException(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) addOTPException(r *http.Request, caller domain.Principal) (any, error) {
 	var body otpExceptionBody
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
@@ -363,7 +364,7 @@ func (s *Server) addOTPException(r *http.Request, caller lending.Principal) (any
 	return struct{}{}, err
 }
 
-func (s *Server) removeOTPException(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) removeOTPException(r *http.Request, caller domain.Principal) (any, error) {
 	var body otpExceptionBody
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
@@ -372,7 +373,7 @@ func (s *Server) removeOTPException(r *http.Request, caller lending.Principal) (
 	return struct{}{}, err
 }
 
-func (s *Server) listOTPExceptions(r *http.Request, caller lending.Principal) (any, error) {
+func (s *Server) listOTPExceptions(r *http.Request, caller domain.Principal) (any, error) {
 	list, err := s.Lending.OTPExceptions(r.Context(), caller)
 	out := make([]otpExceptionBody, len(list))
 	for i, e := range list {

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/lending"
 )
 
@@ -41,10 +42,10 @@ func (s *Server) partnerRoutes(r chi.Router) {
 // token's partner.
 func (s *Server) requirePartner(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := auth.Authorize(r.Context(), lending.RolePartner)
+		p, err := auth.Authorize(r.Context(), domain.RolePartner)
 		if err == nil {
 			if azp := r.Header.Get("X-azp"); azp != "" && azp != p.Partner {
-				err = lending.Errorf(lending.CodeForbidden, "X-azp %q does not match the token's partner", azp)
+				err = domain.Errorf(domain.CodeForbidden, "X-azp %q does not match the token's partner", azp)
 			}
 		}
 		if err != nil {
@@ -152,7 +153,7 @@ func (s *Server) applicationStatus(w http.ResponseWriter, r *http.Request) {
 
 // cart is GET /internal/v1/carts/{guid}, for employees and the application's partner.
 func (s *Server) cart(w http.ResponseWriter, r *http.Request) {
-	p, err := auth.Authorize(r.Context(), lending.RoleEmployee, lending.RolePartner)
+	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -178,17 +179,17 @@ func (s *Server) writeDone(w http.ResponseWriter, r *http.Request, err error) {
 // and so is a string the database cannot store (a NUL character, invalid UTF-8), naming its field.
 func decodeJSON(r *http.Request, dst any) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return lending.Errorf(lending.CodeInvalid, "Content-Type must be application/json")
+		return domain.Errorf(domain.CodeInvalid, "Content-Type must be application/json")
 	}
 	body, err := io.ReadAll(r.Body)
 	if err == nil {
 		if bad := jsonTextProblems(body); len(bad) > 0 {
-			return lending.Invalid(bad)
+			return domain.Invalid(bad)
 		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err = dec.Decode(dst); err == nil && dec.More() {
-			return lending.Errorf(lending.CodeInvalid, "malformed JSON: more than one value")
+			return domain.Errorf(domain.CodeInvalid, "malformed JSON: more than one value")
 		}
 	}
 	var tooBig *http.MaxBytesError
@@ -198,18 +199,18 @@ func decodeJSON(r *http.Request, dst any) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &tooBig):
-		return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
+		return domain.Errorf(domain.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
 	case errors.Is(err, io.EOF):
-		return lending.Errorf(lending.CodeInvalid, "a JSON body is required")
+		return domain.Errorf(domain.CodeInvalid, "a JSON body is required")
 	case errors.As(err, &typeErr):
-		return lending.Invalid([]lending.FieldError{{Field: jsonPath(typeErr.Field), Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}})
+		return domain.Invalid([]domain.FieldError{{Field: jsonPath(typeErr.Field), Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}})
 	case !errors.As(err, &syntaxErr) && !errors.Is(err, io.ErrUnexpectedEOF):
 		// a value its Go type refused by an error of its own, which does not say where
 		if refused := refusedValue(body, dst, err); refused != nil {
 			return refused
 		}
 	}
-	return lending.Errorf(lending.CodeInvalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+	return domain.Errorf(domain.CodeInvalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // jsonPath is a type error's field path as the sender knows it: encoding/json puts the Go names of
@@ -238,7 +239,7 @@ func refusedValue(doc []byte, dst any, err error) error {
 	if at == "" {
 		return nil
 	}
-	return lending.Invalid([]lending.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
+	return domain.Invalid([]domain.FieldError{{Field: at, Message: "is not valid: " + strings.TrimPrefix(err.Error(), "json: ")}})
 }
 
 // remarshal turns a checked JSON document into the request type.
@@ -251,7 +252,7 @@ func remarshal(raw map[string]any, dst any) error {
 		if refused := refusedValue(b, dst, err); refused != nil {
 			return refused
 		}
-		return lending.Errorf(lending.CodeInvalid, "malformed request: %s", strings.TrimPrefix(err.Error(), "json: "))
+		return domain.Errorf(domain.CodeInvalid, "malformed request: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return nil
 }

@@ -3,10 +3,9 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"lendgraph/domain"
 	"net/http"
 	"strings"
-
-	"lendgraph/lending"
 )
 
 // jsonType is the JSON type a field of the partner API must have.
@@ -105,7 +104,7 @@ func decodeChecked(r *http.Request, rules []fieldRule) (map[string]any, error) {
 		return nil, err
 	}
 	if bad := checkFields(raw, rules); len(bad) > 0 {
-		return nil, lending.Invalid(bad)
+		return nil, domain.Invalid(bad)
 	}
 	return raw, nil
 }
@@ -113,8 +112,8 @@ func decodeChecked(r *http.Request, rules []fieldRule) (map[string]any, error) {
 // checkFields checks a decoded JSON document (numbers as json.Number) against a field table and
 // names every field that is missing or of the wrong type. A field inside an absent or mistyped
 // parent is not reported again.
-func checkFields(doc map[string]any, rules []fieldRule) []lending.FieldError {
-	var bad []lending.FieldError
+func checkFields(doc map[string]any, rules []fieldRule) []domain.FieldError {
+	var bad []domain.FieldError
 	lists := map[string]bool{} // the lists of objects whose elements are checked
 	for _, rule := range rules {
 		for i := strings.Index(rule.path, "[]."); i >= 0; i = nextList(rule.path, i) {
@@ -127,7 +126,7 @@ func checkFields(doc map[string]any, rules []fieldRule) []lending.FieldError {
 				elements, _ := v.([]any)
 				for i, el := range elements {
 					if _, ok := el.(map[string]any); !ok {
-						bad = append(bad, lending.FieldError{Field: fmt.Sprintf("%s[%d]", at, i), Message: "must be an object"})
+						bad = append(bad, domain.FieldError{Field: fmt.Sprintf("%s[%d]", at, i), Message: "must be an object"})
 					}
 				}
 			})
@@ -136,10 +135,10 @@ func checkFields(doc map[string]any, rules []fieldRule) []lending.FieldError {
 			switch {
 			case !present || v == nil:
 				if rule.required {
-					bad = append(bad, lending.FieldError{Field: at, Message: "is required"})
+					bad = append(bad, domain.FieldError{Field: at, Message: "is required"})
 				}
 			case !hasType(v, rule.typ):
-				bad = append(bad, lending.FieldError{Field: at, Message: "must be " + article(rule.typ)})
+				bad = append(bad, domain.FieldError{Field: at, Message: "must be " + article(rule.typ)})
 			}
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
+	"lendgraph/domain"
 	"lendgraph/lending"
 )
 
@@ -92,7 +93,7 @@ type (
 // submitPreConsumptions is POST /preconsume/submit: a batch of requests, each saved or refused on
 // its own. A request the body holds in a wrong shape is refused alone, like any invalid one.
 func (s *Server) submitPreConsumptions(w http.ResponseWriter, r *http.Request) {
-	caller, err := auth.Authorize(r.Context(), lending.RoleEmployee)
+	caller, err := auth.Authorize(r.Context(), domain.RoleEmployee)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -137,7 +138,7 @@ func (s *Server) submitPreConsumptions(w http.ResponseWriter, r *http.Request) {
 func decodePreConsumption(i int, record any) lending.PreConsumptionInput {
 	fields, ok := record.(map[string]any)
 	if !ok {
-		return lending.PreConsumptionInput{Malformed: []lending.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "must be an object"}}}
+		return lending.PreConsumptionInput{Malformed: []domain.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "must be an object"}}}
 	}
 	code, _ := fields["businessCode"].(string)
 	if bad := checkFields(fields, preConsumptionFields); len(bad) > 0 {
@@ -154,11 +155,11 @@ func decodePreConsumption(i int, record any) lending.PreConsumptionInput {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &typeErr): // inside a list the field table does not describe, e.g. handleList
-		return lending.PreConsumptionInput{BusinessCode: code, Malformed: []lending.FieldError{
+		return lending.PreConsumptionInput{BusinessCode: code, Malformed: []domain.FieldError{
 			{Field: typeErr.Field, Message: "must be " + article(jsonType(jsonKind(typeErr.Type.Kind().String())))},
 		}}
 	case err != nil:
-		return lending.PreConsumptionInput{BusinessCode: code, Malformed: []lending.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "unreadable"}}}
+		return lending.PreConsumptionInput{BusinessCode: code, Malformed: []domain.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "unreadable"}}}
 	}
 	return in
 }

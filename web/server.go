@@ -14,6 +14,7 @@ import (
 
 	"lendgraph/auth"
 	"lendgraph/config"
+	"lendgraph/domain"
 	"lendgraph/events"
 	"lendgraph/lending"
 	"lendgraph/metrics"
@@ -70,10 +71,10 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/", playground.Handler("lendgraph", "/graphql"))
 	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, lending.Errorf(lending.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
+		s.writeError(w, r, domain.Errorf(domain.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, lending.Errorf(lending.CodeMethodNotAllowed, "method %s not allowed on %s", r.Method, r.URL.Path))
+		s.writeError(w, r, domain.Errorf(domain.CodeMethodNotAllowed, "method %s not allowed on %s", r.Method, r.URL.Path))
 	})
 	return r
 }

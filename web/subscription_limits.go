@@ -10,17 +10,17 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"lendgraph/auth"
-	"lendgraph/lending"
+	"lendgraph/domain"
 )
 
 // Error codes of subscriptions refused before they start.
 const (
 	// CodeSubscriptionOverHTTP: a subscription sent over plain HTTP (POST, GET, multipart); it is
 	// answered at once (HTTP 422) and never held open. Subscriptions run over WebSocket only.
-	CodeSubscriptionOverHTTP lending.Code = "SUBSCRIPTION_OVER_HTTP"
+	CodeSubscriptionOverHTTP domain.Code = "SUBSCRIPTION_OVER_HTTP"
 	// CodeTooManySubscriptions: the connection or the caller has as many subscriptions open as
 	// allowed; the others go on, and a slot is free again when one of them ends.
-	CodeTooManySubscriptions lending.Code = "TOO_MANY_SUBSCRIPTIONS"
+	CodeTooManySubscriptions domain.Code = "TOO_MANY_SUBSCRIPTIONS"
 )
 
 func init() {
@@ -96,9 +96,9 @@ func (l *subscriptionLimits) take(ws *wsConnection, caller string) error {
 	defer ws.mu.Unlock()
 	switch {
 	case l.perConnection > 0 && ws.subscriptions >= l.perConnection:
-		return lending.Errorf(CodeTooManySubscriptions, "this connection has %d subscriptions open, the most allowed; stop one first", l.perConnection)
+		return domain.Errorf(CodeTooManySubscriptions, "this connection has %d subscriptions open, the most allowed; stop one first", l.perConnection)
 	case l.perCaller > 0 && l.callers[caller] >= l.perCaller:
-		return lending.Errorf(CodeTooManySubscriptions, "you have %d subscriptions open, the most allowed; stop one first", l.perCaller)
+		return domain.Errorf(CodeTooManySubscriptions, "you have %d subscriptions open, the most allowed; stop one first", l.perCaller)
 	}
 	ws.subscriptions++
 	l.callers[caller]++

@@ -2,11 +2,10 @@ package web
 
 import (
 	"errors"
+	"lendgraph/domain"
 	"mime"
 	"net/http"
 	"time"
-
-	"lendgraph/lending"
 )
 
 // tokenResponse is the OAuth2 token response the platform's gateway answers.
@@ -66,7 +65,7 @@ func (s *Server) requestOTP(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) writeToken(w http.ResponseWriter, r *http.Request, p lending.Principal, err error) {
+func (s *Server) writeToken(w http.ResponseWriter, r *http.Request, p domain.Principal, err error) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -86,7 +85,7 @@ func tokenForm(r *http.Request, grantType string) error {
 		return err
 	}
 	if got := r.PostForm.Get("grant_type"); got != grantType {
-		return lending.Errorf(lending.CodeInvalid, "grant_type must be %s", grantType)
+		return domain.Errorf(domain.CodeInvalid, "grant_type must be %s", grantType)
 	}
 	return nil
 }
@@ -95,17 +94,17 @@ func tokenForm(r *http.Request, grantType string) error {
 // NUL character, invalid UTF-8) is INVALID naming its field.
 func parseForm(r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		return lending.Errorf(lending.CodeInvalid, "Content-Type must be application/x-www-form-urlencoded")
+		return domain.Errorf(domain.CodeInvalid, "Content-Type must be application/x-www-form-urlencoded")
 	}
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return lending.Errorf(lending.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
+			return domain.Errorf(domain.CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
 		}
-		return lending.Errorf(lending.CodeInvalid, "malformed form body")
+		return domain.Errorf(domain.CodeInvalid, "malformed form body")
 	}
 	if bad := formProblems(r.PostForm); len(bad) > 0 {
-		return lending.Invalid(bad)
+		return domain.Invalid(bad)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package lending
+package domain
 
 // Role is what a caller is to the system; every token carries one.
 type Role string

@@ -1,6 +1,7 @@
-// Package lending holds lendgraph's domain: who the callers are, the rules they act under,
-// and the coded errors every edge (GraphQL, REST) maps to its own shape.
-package lending
+// Package domain is the vocabulary every part of lendgraph shares: the caller (principal, role and
+// the scope of records it may see), coded errors and field errors that every edge (GraphQL, REST)
+// maps to its own shape, input checks, pages, and the audit trail's record of who changed what.
+package domain
 
 import (
 	"errors"
