@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"lendgraph/lending"
+	"lendgraph/preconsumption"
 	"lendgraph/store"
 )
 
@@ -32,9 +32,9 @@ var expenseDictionaries = store.ExpenseDictionaries{
 		{BizCode: "2004_01", Name: "业务招待费"},
 	},
 	LoanTypes: []store.ExpenseLoanType{
-		{BizCode: "0001", Name: "差旅借款", Mode: lending.LoanModeForm, Enabled: true},
-		{BizCode: "0002", Name: "备用金", Mode: lending.LoanModePool, Enabled: true},
-		{BizCode: "0003", Name: "旧借款类型（已禁用）", Mode: lending.LoanModeForm, Enabled: false},
+		{BizCode: "0001", Name: "差旅借款", Mode: preconsumption.LoanModeForm, Enabled: true},
+		{BizCode: "0002", Name: "备用金", Mode: preconsumption.LoanModePool, Enabled: true},
+		{BizCode: "0003", Name: "旧借款类型（已禁用）", Mode: preconsumption.LoanModeForm, Enabled: false},
 	},
 	CostTrackingItems: []store.ExpenseCostTrackingItem{
 		{TrackingName: "项目", BizCode: "PRJ-001", Name: "新零售项目"},

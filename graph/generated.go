@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"lendgraph/billing"
+	"lendgraph/customeroffers"
 	"lendgraph/domain"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
+	"lendgraph/preconsumption"
 	"lendgraph/scalars"
 	"lendgraph/store"
 	"math"
@@ -753,7 +755,7 @@ type ComplexityRoot struct {
 		SignApplication              func(childComplexity int, input model.SignApplicationInput) int
 		StopAccruals                 func(childComplexity int, loanID string, reason string) int
 		StopCustomerAccruals         func(childComplexity int, customerID string, reason string) int
-		SubmitPreConsumptions        func(childComplexity int, input lending.PreConsumptionBatch) int
+		SubmitPreConsumptions        func(childComplexity int, input preconsumption.PreConsumptionBatch) int
 		UpdateAddress                func(childComplexity int, id string, data map[string]any) int
 		UpdateDocumentAttribute      func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
 		UpdateDocumentType           func(childComplexity int, name string, input lending.DocumentTypeInput) int
@@ -1300,7 +1302,7 @@ type MutationResolver interface {
 	CancelPrepayment(ctx context.Context, id string) (*store.PrepaymentRequest, error)
 	ProlongLoan(ctx context.Context, loanID string) (*store.Prolongation, error)
 	RunAccrual(ctx context.Context, date time.Time, loanID *string) ([]*store.Loan, error)
-	InitiateCustomerOffer(ctx context.Context, input model.InitiateCustomerOfferInput) (*lending.CustomerOffer, error)
+	InitiateCustomerOffer(ctx context.Context, input model.InitiateCustomerOfferInput) (*customeroffers.CustomerOffer, error)
 	UpdateLead(ctx context.Context, id string, input lending.Lead) (*lending.LeadRecord, error)
 	CreateCustomerFromLead(ctx context.Context, id string) (*lending.LeadRecord, error)
 	ScoreLead(ctx context.Context, id string) (*lending.LeadRecord, error)
@@ -1332,7 +1334,7 @@ type MutationResolver interface {
 	PostPayment(ctx context.Context, input lending.PaymentPosting) (*store.Loan, error)
 	AddFinancialSource(ctx context.Context, input lending.FinancialSourceInput) (*store.FinancialSource, error)
 	RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal, idempotencyKey *string) (*store.Loan, error)
-	SubmitPreConsumptions(ctx context.Context, input lending.PreConsumptionBatch) ([]*lending.PreConsumptionResult, error)
+	SubmitPreConsumptions(ctx context.Context, input preconsumption.PreConsumptionBatch) ([]*preconsumption.PreConsumptionResult, error)
 	CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error)
 	PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error)
 	AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error)
@@ -1371,7 +1373,7 @@ type PaymentProviderRuleResolver interface {
 	Operation(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error)
 }
 type PdpaConsentResolver interface {
-	Signature(ctx context.Context, obj *lending.PDPAConsent) (*store.Blob, error)
+	Signature(ctx context.Context, obj *customeroffers.PDPAConsent) (*store.Blob, error)
 }
 type PreConsumptionResolver interface {
 	HandleList(ctx context.Context, obj *store.PreConsumption) ([]string, error)
@@ -1387,7 +1389,7 @@ type QueryResolver interface {
 	Application(ctx context.Context, id string) (*store.Application, error)
 	Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error)
 	Loans(ctx context.Context, first *int, after *string, filter *model.LoanFilter) (*model.LoanConnection, error)
-	CustomerOffer(ctx context.Context, id string) (*lending.CustomerOffer, error)
+	CustomerOffer(ctx context.Context, id string) (*customeroffers.CustomerOffer, error)
 	PdpaTemplates(ctx context.Context) ([]*store.PDPATemplate, error)
 	Lead(ctx context.Context, id string) (*lending.LeadRecord, error)
 	Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error)
@@ -4952,7 +4954,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SubmitPreConsumptions(childComplexity, args["input"].(lending.PreConsumptionBatch)), true
+		return e.ComplexityRoot.Mutation.SubmitPreConsumptions(childComplexity, args["input"].(preconsumption.PreConsumptionBatch)), true
 	case "Mutation.updateAddress":
 		if e.ComplexityRoot.Mutation.UpdateAddress == nil {
 			break
@@ -13041,8 +13043,8 @@ func (ec *executionContext) field_Mutation_submitPreConsumptions_args(ctx contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.PreConsumptionBatch, error) {
-			return ec.unmarshalNSubmitPreConsumptionsInput2lendgraphᚋlendingᚐPreConsumptionBatch(ctx, v)
+		func(ctx context.Context, v any) (preconsumption.PreConsumptionBatch, error) {
+			return ec.unmarshalNSubmitPreConsumptionsInput2lendgraphᚋpreconsumptionᚐPreConsumptionBatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17352,7 +17354,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_updatedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerOffer_id(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOffer_id(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOffer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17375,7 +17377,7 @@ func (ec *executionContext) fieldContext_CustomerOffer_id(_ context.Context, fie
 	return graphql.NewScalarFieldContext("CustomerOffer", field, true, false, "ID")
 }
 
-func (ec *executionContext) _CustomerOffer_customerOfferProcedure(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOffer_customerOfferProcedure(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOffer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17387,8 +17389,8 @@ func (ec *executionContext) _CustomerOffer_customerOfferProcedure(ctx context.Co
 			return obj.Procedure, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.CustomerOfferProcedure) graphql.Marshaler {
-			return ec.marshalNCustomerOfferProcedure2lendgraphᚋlendingᚐCustomerOfferProcedure(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customeroffers.CustomerOfferProcedure) graphql.Marshaler {
+			return ec.marshalNCustomerOfferProcedure2lendgraphᚋcustomeroffersᚐCustomerOfferProcedure(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17407,7 +17409,7 @@ func (ec *executionContext) fieldContext_CustomerOffer_customerOfferProcedure(_ 
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerOffer_product(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOffer_product(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOffer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17419,8 +17421,8 @@ func (ec *executionContext) _CustomerOffer_product(ctx context.Context, field gr
 			return obj.Product, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.CustomerOfferProduct) graphql.Marshaler {
-			return ec.marshalNCustomerOfferProduct2lendgraphᚋlendingᚐCustomerOfferProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customeroffers.CustomerOfferProduct) graphql.Marshaler {
+			return ec.marshalNCustomerOfferProduct2lendgraphᚋcustomeroffersᚐCustomerOfferProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17439,7 +17441,7 @@ func (ec *executionContext) fieldContext_CustomerOffer_product(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerOffer_pdpa(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOffer_pdpa(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOffer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17451,8 +17453,8 @@ func (ec *executionContext) _CustomerOffer_pdpa(ctx context.Context, field graph
 			return obj.Consent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.PDPAConsent) graphql.Marshaler {
-			return ec.marshalNPdpaConsent2lendgraphᚋlendingᚐPDPAConsent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customeroffers.PDPAConsent) graphql.Marshaler {
+			return ec.marshalNPdpaConsent2lendgraphᚋcustomeroffersᚐPDPAConsent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17471,7 +17473,7 @@ func (ec *executionContext) fieldContext_CustomerOffer_pdpa(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerOffer_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOffer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOffer_createdAt(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOffer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17494,7 +17496,7 @@ func (ec *executionContext) fieldContext_CustomerOffer_createdAt(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerOffer", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerOfferProcedure_customerId(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProcedure_customerId(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProcedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17517,7 +17519,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerId(_ con
 	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerOfferProcedure_customerOfferProcess(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProcedure_customerOfferProcess(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProcedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17540,7 +17542,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerOfferPro
 	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "String")
 }
 
-func (ec *executionContext) _CustomerOfferProcedure_processCode(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProcedure_processCode(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProcedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17563,7 +17565,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProcedure_processCode(_ co
 	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "String")
 }
 
-func (ec *executionContext) _CustomerOfferProcedure_employee(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProcedure_employee(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProcedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17586,7 +17588,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProcedure_employee(_ conte
 	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerOfferProcedure_customerOfferId(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProcedure_customerOfferId(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProcedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17609,7 +17611,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerOfferId(
 	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerOfferProcedure_customerOfferProcessNextTask(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProcedure) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProcedure_customerOfferProcessNextTask(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProcedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17632,7 +17634,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProcedure_customerOfferPro
 	return graphql.NewScalarFieldContext("CustomerOfferProcedure", field, false, false, "String")
 }
 
-func (ec *executionContext) _CustomerOfferProduct_productId(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProduct) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProduct_productId(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProduct) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17655,7 +17657,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProduct_productId(_ contex
 	return graphql.NewScalarFieldContext("CustomerOfferProduct", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerOfferProduct_amountConfiguration(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProduct) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProduct_amountConfiguration(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProduct) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17667,8 +17669,8 @@ func (ec *executionContext) _CustomerOfferProduct_amountConfiguration(ctx contex
 			return obj.Amounts, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.AmountRange) graphql.Marshaler {
-			return ec.marshalNOfferAmountRange2lendgraphᚋlendingᚐAmountRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customeroffers.AmountRange) graphql.Marshaler {
+			return ec.marshalNOfferAmountRange2lendgraphᚋcustomeroffersᚐAmountRange(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17687,7 +17689,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProduct_amountConfiguratio
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerOfferProduct_termConfiguration(ctx context.Context, field graphql.CollectedField, obj *lending.CustomerOfferProduct) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerOfferProduct_termConfiguration(ctx context.Context, field graphql.CollectedField, obj *customeroffers.CustomerOfferProduct) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17699,8 +17701,8 @@ func (ec *executionContext) _CustomerOfferProduct_termConfiguration(ctx context.
 			return obj.Terms, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.TermRange) graphql.Marshaler {
-			return ec.marshalNOfferTermRange2lendgraphᚋlendingᚐTermRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customeroffers.TermRange) graphql.Marshaler {
+			return ec.marshalNOfferTermRange2lendgraphᚋcustomeroffersᚐTermRange(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26428,11 +26430,11 @@ func (ec *executionContext) _Mutation_initiateCustomerOffer(ctx context.Context,
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.CustomerOffer
+					var zeroVal *customeroffers.CustomerOffer
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.CustomerOffer
+					var zeroVal *customeroffers.CustomerOffer
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -26441,8 +26443,8 @@ func (ec *executionContext) _Mutation_initiateCustomerOffer(ctx context.Context,
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
-			return ec.marshalNCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customeroffers.CustomerOffer) graphql.Marshaler {
+			return ec.marshalNCustomerOffer2ᚖlendgraphᚋcustomeroffersᚐCustomerOffer(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28404,7 +28406,7 @@ func (ec *executionContext) _Mutation_submitPreConsumptions(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SubmitPreConsumptions(ctx, fc.Args["input"].(lending.PreConsumptionBatch))
+			return ec.Resolvers.Mutation().SubmitPreConsumptions(ctx, fc.Args["input"].(preconsumption.PreConsumptionBatch))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -28412,11 +28414,11 @@ func (ec *executionContext) _Mutation_submitPreConsumptions(ctx context.Context,
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal []*lending.PreConsumptionResult
+					var zeroVal []*preconsumption.PreConsumptionResult
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []*lending.PreConsumptionResult
+					var zeroVal []*preconsumption.PreConsumptionResult
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -28425,8 +28427,8 @@ func (ec *executionContext) _Mutation_submitPreConsumptions(ctx context.Context,
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*lending.PreConsumptionResult) graphql.Marshaler {
-			return ec.marshalNPreConsumptionResult2ᚕᚖlendgraphᚋlendingᚐPreConsumptionResultᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*preconsumption.PreConsumptionResult) graphql.Marshaler {
+			return ec.marshalNPreConsumptionResult2ᚕᚖlendgraphᚋpreconsumptionᚐPreConsumptionResultᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30376,7 +30378,7 @@ func (ec *executionContext) fieldContext_Offer_totalAmount(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "Money")
 }
 
-func (ec *executionContext) _OfferAmountRange_maxValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.AmountRange) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfferAmountRange_maxValueRange(ctx context.Context, field graphql.CollectedField, obj *customeroffers.AmountRange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30399,7 +30401,7 @@ func (ec *executionContext) fieldContext_OfferAmountRange_maxValueRange(_ contex
 	return graphql.NewScalarFieldContext("OfferAmountRange", field, false, false, "Money")
 }
 
-func (ec *executionContext) _OfferAmountRange_minValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.AmountRange) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfferAmountRange_minValueRange(ctx context.Context, field graphql.CollectedField, obj *customeroffers.AmountRange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30422,7 +30424,7 @@ func (ec *executionContext) fieldContext_OfferAmountRange_minValueRange(_ contex
 	return graphql.NewScalarFieldContext("OfferAmountRange", field, false, false, "Money")
 }
 
-func (ec *executionContext) _OfferTermRange_maxValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.TermRange) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfferTermRange_maxValueRange(ctx context.Context, field graphql.CollectedField, obj *customeroffers.TermRange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30445,7 +30447,7 @@ func (ec *executionContext) fieldContext_OfferTermRange_maxValueRange(_ context.
 	return graphql.NewScalarFieldContext("OfferTermRange", field, false, false, "TermCode")
 }
 
-func (ec *executionContext) _OfferTermRange_minValueRange(ctx context.Context, field graphql.CollectedField, obj *lending.TermRange) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfferTermRange_minValueRange(ctx context.Context, field graphql.CollectedField, obj *customeroffers.TermRange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31580,7 +31582,7 @@ func (ec *executionContext) fieldContext_Payout_eventTime(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PdpaConsent_template(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+func (ec *executionContext) _PdpaConsent_template(ctx context.Context, field graphql.CollectedField, obj *customeroffers.PDPAConsent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31612,7 +31614,7 @@ func (ec *executionContext) fieldContext_PdpaConsent_template(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _PdpaConsent_textSha256(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+func (ec *executionContext) _PdpaConsent_textSha256(ctx context.Context, field graphql.CollectedField, obj *customeroffers.PDPAConsent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31635,7 +31637,7 @@ func (ec *executionContext) fieldContext_PdpaConsent_textSha256(_ context.Contex
 	return graphql.NewScalarFieldContext("PdpaConsent", field, false, false, "String")
 }
 
-func (ec *executionContext) _PdpaConsent_signedAt(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+func (ec *executionContext) _PdpaConsent_signedAt(ctx context.Context, field graphql.CollectedField, obj *customeroffers.PDPAConsent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31658,7 +31660,7 @@ func (ec *executionContext) fieldContext_PdpaConsent_signedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("PdpaConsent", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PdpaConsent_signature(ctx context.Context, field graphql.CollectedField, obj *lending.PDPAConsent) (ret graphql.Marshaler) {
+func (ec *executionContext) _PdpaConsent_signature(ctx context.Context, field graphql.CollectedField, obj *customeroffers.PDPAConsent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33119,7 +33121,7 @@ func (ec *executionContext) fieldContext_PreConsumptionLoan_loanRepaymentDate(_ 
 	return graphql.NewScalarFieldContext("PreConsumptionLoan", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PreConsumptionResult_businessCode(ctx context.Context, field graphql.CollectedField, obj *lending.PreConsumptionResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _PreConsumptionResult_businessCode(ctx context.Context, field graphql.CollectedField, obj *preconsumption.PreConsumptionResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33142,7 +33144,7 @@ func (ec *executionContext) fieldContext_PreConsumptionResult_businessCode(_ con
 	return graphql.NewScalarFieldContext("PreConsumptionResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _PreConsumptionResult_accepted(ctx context.Context, field graphql.CollectedField, obj *lending.PreConsumptionResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _PreConsumptionResult_accepted(ctx context.Context, field graphql.CollectedField, obj *preconsumption.PreConsumptionResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33165,7 +33167,7 @@ func (ec *executionContext) fieldContext_PreConsumptionResult_accepted(_ context
 	return graphql.NewScalarFieldContext("PreConsumptionResult", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PreConsumptionResult_reason(ctx context.Context, field graphql.CollectedField, obj *lending.PreConsumptionResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _PreConsumptionResult_reason(ctx context.Context, field graphql.CollectedField, obj *preconsumption.PreConsumptionResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34141,11 +34143,11 @@ func (ec *executionContext) _Query_customerOffer(ctx context.Context, field grap
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.CustomerOffer
+					var zeroVal *customeroffers.CustomerOffer
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.CustomerOffer
+					var zeroVal *customeroffers.CustomerOffer
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -34154,8 +34156,8 @@ func (ec *executionContext) _Query_customerOffer(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
-			return ec.marshalOCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customeroffers.CustomerOffer) graphql.Marshaler {
+			return ec.marshalOCustomerOffer2ᚖlendgraphᚋcustomeroffersᚐCustomerOffer(ctx, selections, v)
 		},
 		true,
 		false,
@@ -42664,8 +42666,8 @@ func UnmarshalPostPaymentInput(ctx context.Context, raw any) (lending.PaymentPos
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPreConsumptionCompanionInput(ctx context.Context, obj any) (lending.PreConsumptionCompanionInput, error) {
-	var it lending.PreConsumptionCompanionInput
+func (ec *executionContext) unmarshalInputPreConsumptionCompanionInput(ctx context.Context, obj any) (preconsumption.PreConsumptionCompanionInput, error) {
+	var it preconsumption.PreConsumptionCompanionInput
 	if obj == nil {
 		return it, nil
 	}
@@ -42763,14 +42765,14 @@ func (ec *executionContext) unmarshalInputPreConsumptionCompanionInput(ctx conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPreConsumptionCompanionInput(ctx context.Context, raw any) (lending.PreConsumptionCompanionInput, error) {
-	var out lending.PreConsumptionCompanionInput
+func UnmarshalPreConsumptionCompanionInput(ctx context.Context, raw any) (preconsumption.PreConsumptionCompanionInput, error) {
+	var out preconsumption.PreConsumptionCompanionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionCompanionInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPreConsumptionCostTrackingInput(ctx context.Context, obj any) (lending.PreConsumptionCostTrackingInput, error) {
-	var it lending.PreConsumptionCostTrackingInput
+func (ec *executionContext) unmarshalInputPreConsumptionCostTrackingInput(ctx context.Context, obj any) (preconsumption.PreConsumptionCostTrackingInput, error) {
+	var it preconsumption.PreConsumptionCostTrackingInput
 	if obj == nil {
 		return it, nil
 	}
@@ -42812,14 +42814,14 @@ func (ec *executionContext) unmarshalInputPreConsumptionCostTrackingInput(ctx co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPreConsumptionCostTrackingInput(ctx context.Context, raw any) (lending.PreConsumptionCostTrackingInput, error) {
-	var out lending.PreConsumptionCostTrackingInput
+func UnmarshalPreConsumptionCostTrackingInput(ctx context.Context, raw any) (preconsumption.PreConsumptionCostTrackingInput, error) {
+	var out preconsumption.PreConsumptionCostTrackingInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionCostTrackingInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPreConsumptionExpenseInput(ctx context.Context, obj any) (lending.PreConsumptionExpenseInput, error) {
-	var it lending.PreConsumptionExpenseInput
+func (ec *executionContext) unmarshalInputPreConsumptionExpenseInput(ctx context.Context, obj any) (preconsumption.PreConsumptionExpenseInput, error) {
+	var it preconsumption.PreConsumptionExpenseInput
 	if obj == nil {
 		return it, nil
 	}
@@ -42875,8 +42877,8 @@ func (ec *executionContext) unmarshalInputPreConsumptionExpenseInput(ctx context
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPreConsumptionExpenseInput(ctx context.Context, raw any) (lending.PreConsumptionExpenseInput, error) {
-	var out lending.PreConsumptionExpenseInput
+func UnmarshalPreConsumptionExpenseInput(ctx context.Context, raw any) (preconsumption.PreConsumptionExpenseInput, error) {
+	var out preconsumption.PreConsumptionExpenseInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionExpenseInput", raw, &out)
 	return out, err
 }
@@ -42937,8 +42939,8 @@ func UnmarshalPreConsumptionFilter(ctx context.Context, raw any) (store.PreConsu
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPreConsumptionFormValueInput(ctx context.Context, obj any) (lending.PreConsumptionFormValueInput, error) {
-	var it lending.PreConsumptionFormValueInput
+func (ec *executionContext) unmarshalInputPreConsumptionFormValueInput(ctx context.Context, obj any) (preconsumption.PreConsumptionFormValueInput, error) {
+	var it preconsumption.PreConsumptionFormValueInput
 	if obj == nil {
 		return it, nil
 	}
@@ -42987,14 +42989,14 @@ func (ec *executionContext) unmarshalInputPreConsumptionFormValueInput(ctx conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPreConsumptionFormValueInput(ctx context.Context, raw any) (lending.PreConsumptionFormValueInput, error) {
-	var out lending.PreConsumptionFormValueInput
+func UnmarshalPreConsumptionFormValueInput(ctx context.Context, raw any) (preconsumption.PreConsumptionFormValueInput, error) {
+	var out preconsumption.PreConsumptionFormValueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionFormValueInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPreConsumptionInput(ctx context.Context, obj any) (lending.PreConsumptionInput, error) {
-	var it lending.PreConsumptionInput
+func (ec *executionContext) unmarshalInputPreConsumptionInput(ctx context.Context, obj any) (preconsumption.PreConsumptionInput, error) {
+	var it preconsumption.PreConsumptionInput
 	if obj == nil {
 		return it, nil
 	}
@@ -43048,7 +43050,7 @@ func (ec *executionContext) unmarshalInputPreConsumptionInput(ctx context.Contex
 			it.SubsidiaryBizCode = data
 		case "costTrackings":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costTrackings"))
-			data, err := ec.unmarshalOPreConsumptionCostTrackingInput2ᚕlendgraphᚋlendingᚐPreConsumptionCostTrackingInputᚄ(ctx, v)
+			data, err := ec.unmarshalOPreConsumptionCostTrackingInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionCostTrackingInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43076,14 +43078,14 @@ func (ec *executionContext) unmarshalInputPreConsumptionInput(ctx context.Contex
 			it.SubmittedAt = data
 		case "expenses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expenses"))
-			data, err := ec.unmarshalOPreConsumptionExpenseInput2ᚕlendgraphᚋlendingᚐPreConsumptionExpenseInputᚄ(ctx, v)
+			data, err := ec.unmarshalOPreConsumptionExpenseInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionExpenseInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Expenses = data
 		case "userLoans":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userLoans"))
-			data, err := ec.unmarshalOPreConsumptionLoanInput2ᚕlendgraphᚋlendingᚐPreConsumptionLoanInputᚄ(ctx, v)
+			data, err := ec.unmarshalOPreConsumptionLoanInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionLoanInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43118,14 +43120,14 @@ func (ec *executionContext) unmarshalInputPreConsumptionInput(ctx context.Contex
 			it.Comments = data
 		case "customFormValues":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customFormValues"))
-			data, err := ec.unmarshalOPreConsumptionFormValueInput2ᚕlendgraphᚋlendingᚐPreConsumptionFormValueInputᚄ(ctx, v)
+			data, err := ec.unmarshalOPreConsumptionFormValueInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionFormValueInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomFormValues = data
 		case "accompaniedUserList":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accompaniedUserList"))
-			data, err := ec.unmarshalOPreConsumptionCompanionInput2ᚕlendgraphᚋlendingᚐPreConsumptionCompanionInputᚄ(ctx, v)
+			data, err := ec.unmarshalOPreConsumptionCompanionInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionCompanionInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43148,14 +43150,14 @@ func (ec *executionContext) unmarshalInputPreConsumptionInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPreConsumptionInput(ctx context.Context, raw any) (lending.PreConsumptionInput, error) {
-	var out lending.PreConsumptionInput
+func UnmarshalPreConsumptionInput(ctx context.Context, raw any) (preconsumption.PreConsumptionInput, error) {
+	var out preconsumption.PreConsumptionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPreConsumptionLoanInput(ctx context.Context, obj any) (lending.PreConsumptionLoanInput, error) {
-	var it lending.PreConsumptionLoanInput
+func (ec *executionContext) unmarshalInputPreConsumptionLoanInput(ctx context.Context, obj any) (preconsumption.PreConsumptionLoanInput, error) {
+	var it preconsumption.PreConsumptionLoanInput
 	if obj == nil {
 		return it, nil
 	}
@@ -43218,8 +43220,8 @@ func (ec *executionContext) unmarshalInputPreConsumptionLoanInput(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPreConsumptionLoanInput(ctx context.Context, raw any) (lending.PreConsumptionLoanInput, error) {
-	var out lending.PreConsumptionLoanInput
+func UnmarshalPreConsumptionLoanInput(ctx context.Context, raw any) (preconsumption.PreConsumptionLoanInput, error) {
+	var out preconsumption.PreConsumptionLoanInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreConsumptionLoanInput", raw, &out)
 	return out, err
 }
@@ -43567,8 +43569,8 @@ func UnmarshalSignApplicationInput(ctx context.Context, raw any) (model.SignAppl
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSubmitPreConsumptionsInput(ctx context.Context, obj any) (lending.PreConsumptionBatch, error) {
-	var it lending.PreConsumptionBatch
+func (ec *executionContext) unmarshalInputSubmitPreConsumptionsInput(ctx context.Context, obj any) (preconsumption.PreConsumptionBatch, error) {
+	var it preconsumption.PreConsumptionBatch
 	if obj == nil {
 		return it, nil
 	}
@@ -43594,7 +43596,7 @@ func (ec *executionContext) unmarshalInputSubmitPreConsumptionsInput(ctx context
 			it.Timestamp = data
 		case "data":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("data"))
-			data, err := ec.unmarshalNPreConsumptionInput2ᚕlendgraphᚋlendingᚐPreConsumptionInputᚄ(ctx, v)
+			data, err := ec.unmarshalNPreConsumptionInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43610,8 +43612,8 @@ func (ec *executionContext) unmarshalInputSubmitPreConsumptionsInput(ctx context
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSubmitPreConsumptionsInput(ctx context.Context, raw any) (lending.PreConsumptionBatch, error) {
-	var out lending.PreConsumptionBatch
+func UnmarshalSubmitPreConsumptionsInput(ctx context.Context, raw any) (preconsumption.PreConsumptionBatch, error) {
+	var out preconsumption.PreConsumptionBatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitPreConsumptionsInput", raw, &out)
 	return out, err
 }
@@ -45102,7 +45104,7 @@ func (ec *executionContext) _CustomerFlag(ctx context.Context, sel ast.Selection
 
 var customerOfferImplementors = []string{"CustomerOffer"}
 
-func (ec *executionContext) _CustomerOffer(ctx context.Context, sel ast.SelectionSet, obj *lending.CustomerOffer) graphql.Marshaler {
+func (ec *executionContext) _CustomerOffer(ctx context.Context, sel ast.SelectionSet, obj *customeroffers.CustomerOffer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerOfferImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -45155,7 +45157,7 @@ func (ec *executionContext) _CustomerOffer(ctx context.Context, sel ast.Selectio
 
 var customerOfferProcedureImplementors = []string{"CustomerOfferProcedure"}
 
-func (ec *executionContext) _CustomerOfferProcedure(ctx context.Context, sel ast.SelectionSet, obj *lending.CustomerOfferProcedure) graphql.Marshaler {
+func (ec *executionContext) _CustomerOfferProcedure(ctx context.Context, sel ast.SelectionSet, obj *customeroffers.CustomerOfferProcedure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerOfferProcedureImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -45213,7 +45215,7 @@ func (ec *executionContext) _CustomerOfferProcedure(ctx context.Context, sel ast
 
 var customerOfferProductImplementors = []string{"CustomerOfferProduct"}
 
-func (ec *executionContext) _CustomerOfferProduct(ctx context.Context, sel ast.SelectionSet, obj *lending.CustomerOfferProduct) graphql.Marshaler {
+func (ec *executionContext) _CustomerOfferProduct(ctx context.Context, sel ast.SelectionSet, obj *customeroffers.CustomerOfferProduct) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerOfferProductImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -48360,7 +48362,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 
 var offerAmountRangeImplementors = []string{"OfferAmountRange"}
 
-func (ec *executionContext) _OfferAmountRange(ctx context.Context, sel ast.SelectionSet, obj *lending.AmountRange) graphql.Marshaler {
+func (ec *executionContext) _OfferAmountRange(ctx context.Context, sel ast.SelectionSet, obj *customeroffers.AmountRange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerAmountRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -48398,7 +48400,7 @@ func (ec *executionContext) _OfferAmountRange(ctx context.Context, sel ast.Selec
 
 var offerTermRangeImplementors = []string{"OfferTermRange"}
 
-func (ec *executionContext) _OfferTermRange(ctx context.Context, sel ast.SelectionSet, obj *lending.TermRange) graphql.Marshaler {
+func (ec *executionContext) _OfferTermRange(ctx context.Context, sel ast.SelectionSet, obj *customeroffers.TermRange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerTermRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -49006,7 +49008,7 @@ func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, o
 
 var pdpaConsentImplementors = []string{"PdpaConsent"}
 
-func (ec *executionContext) _PdpaConsent(ctx context.Context, sel ast.SelectionSet, obj *lending.PDPAConsent) graphql.Marshaler {
+func (ec *executionContext) _PdpaConsent(ctx context.Context, sel ast.SelectionSet, obj *customeroffers.PDPAConsent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pdpaConsentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -49604,7 +49606,7 @@ func (ec *executionContext) _PreConsumptionLoan(ctx context.Context, sel ast.Sel
 
 var preConsumptionResultImplementors = []string{"PreConsumptionResult"}
 
-func (ec *executionContext) _PreConsumptionResult(ctx context.Context, sel ast.SelectionSet, obj *lending.PreConsumptionResult) graphql.Marshaler {
+func (ec *executionContext) _PreConsumptionResult(ctx context.Context, sel ast.SelectionSet, obj *preconsumption.PreConsumptionResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, preConsumptionResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -51844,7 +51846,7 @@ func (ec *executionContext) unmarshalNCustomerInput2lendgraphᚋlendingᚐCustom
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx context.Context, sel ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerOffer2ᚖlendgraphᚋcustomeroffersᚐCustomerOffer(ctx context.Context, sel ast.SelectionSet, v *customeroffers.CustomerOffer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerOffer!")
 		return graphql.Null
@@ -51852,11 +51854,11 @@ func (ec *executionContext) marshalNCustomerOffer2ᚖlendgraphᚋlendingᚐCusto
 	return ec._CustomerOffer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCustomerOfferProcedure2lendgraphᚋlendingᚐCustomerOfferProcedure(ctx context.Context, sel ast.SelectionSet, v lending.CustomerOfferProcedure) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerOfferProcedure2lendgraphᚋcustomeroffersᚐCustomerOfferProcedure(ctx context.Context, sel ast.SelectionSet, v customeroffers.CustomerOfferProcedure) graphql.Marshaler {
 	return ec._CustomerOfferProcedure(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCustomerOfferProduct2lendgraphᚋlendingᚐCustomerOfferProduct(ctx context.Context, sel ast.SelectionSet, v lending.CustomerOfferProduct) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerOfferProduct2lendgraphᚋcustomeroffersᚐCustomerOfferProduct(ctx context.Context, sel ast.SelectionSet, v customeroffers.CustomerOfferProduct) graphql.Marshaler {
 	return ec._CustomerOfferProduct(ctx, sel, &v)
 }
 
@@ -52769,11 +52771,11 @@ func (ec *executionContext) marshalNOffer2ᚖlendgraphᚋstoreᚐOffer(ctx conte
 	return ec._Offer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOfferAmountRange2lendgraphᚋlendingᚐAmountRange(ctx context.Context, sel ast.SelectionSet, v lending.AmountRange) graphql.Marshaler {
+func (ec *executionContext) marshalNOfferAmountRange2lendgraphᚋcustomeroffersᚐAmountRange(ctx context.Context, sel ast.SelectionSet, v customeroffers.AmountRange) graphql.Marshaler {
 	return ec._OfferAmountRange(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNOfferTermRange2lendgraphᚋlendingᚐTermRange(ctx context.Context, sel ast.SelectionSet, v lending.TermRange) graphql.Marshaler {
+func (ec *executionContext) marshalNOfferTermRange2lendgraphᚋcustomeroffersᚐTermRange(ctx context.Context, sel ast.SelectionSet, v customeroffers.TermRange) graphql.Marshaler {
 	return ec._OfferTermRange(ctx, sel, &v)
 }
 
@@ -52968,7 +52970,7 @@ func (ec *executionContext) marshalNPaymentProviderRule2ᚖlendgraphᚋstoreᚐP
 	return ec._PaymentProviderRule(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPdpaConsent2lendgraphᚋlendingᚐPDPAConsent(ctx context.Context, sel ast.SelectionSet, v lending.PDPAConsent) graphql.Marshaler {
+func (ec *executionContext) marshalNPdpaConsent2lendgraphᚋcustomeroffersᚐPDPAConsent(ctx context.Context, sel ast.SelectionSet, v customeroffers.PDPAConsent) graphql.Marshaler {
 	return ec._PdpaConsent(ctx, sel, &v)
 }
 
@@ -53033,7 +53035,7 @@ func (ec *executionContext) marshalNPreConsumptionCompanion2ᚕlendgraphᚋstore
 	return ret
 }
 
-func (ec *executionContext) unmarshalNPreConsumptionCompanionInput2lendgraphᚋlendingᚐPreConsumptionCompanionInput(ctx context.Context, v any) (lending.PreConsumptionCompanionInput, error) {
+func (ec *executionContext) unmarshalNPreConsumptionCompanionInput2lendgraphᚋpreconsumptionᚐPreConsumptionCompanionInput(ctx context.Context, v any) (preconsumption.PreConsumptionCompanionInput, error) {
 	res, err := ec.unmarshalInputPreConsumptionCompanionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53066,7 +53068,7 @@ func (ec *executionContext) marshalNPreConsumptionCostTracking2ᚕlendgraphᚋst
 	return ret
 }
 
-func (ec *executionContext) unmarshalNPreConsumptionCostTrackingInput2lendgraphᚋlendingᚐPreConsumptionCostTrackingInput(ctx context.Context, v any) (lending.PreConsumptionCostTrackingInput, error) {
+func (ec *executionContext) unmarshalNPreConsumptionCostTrackingInput2lendgraphᚋpreconsumptionᚐPreConsumptionCostTrackingInput(ctx context.Context, v any) (preconsumption.PreConsumptionCostTrackingInput, error) {
 	res, err := ec.unmarshalInputPreConsumptionCostTrackingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53115,7 +53117,7 @@ func (ec *executionContext) marshalNPreConsumptionExpense2ᚕlendgraphᚋstore�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNPreConsumptionExpenseInput2lendgraphᚋlendingᚐPreConsumptionExpenseInput(ctx context.Context, v any) (lending.PreConsumptionExpenseInput, error) {
+func (ec *executionContext) unmarshalNPreConsumptionExpenseInput2lendgraphᚋpreconsumptionᚐPreConsumptionExpenseInput(ctx context.Context, v any) (preconsumption.PreConsumptionExpenseInput, error) {
 	res, err := ec.unmarshalInputPreConsumptionExpenseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53140,23 +53142,23 @@ func (ec *executionContext) marshalNPreConsumptionFormValue2ᚕlendgraphᚋstore
 	return ret
 }
 
-func (ec *executionContext) unmarshalNPreConsumptionFormValueInput2lendgraphᚋlendingᚐPreConsumptionFormValueInput(ctx context.Context, v any) (lending.PreConsumptionFormValueInput, error) {
+func (ec *executionContext) unmarshalNPreConsumptionFormValueInput2lendgraphᚋpreconsumptionᚐPreConsumptionFormValueInput(ctx context.Context, v any) (preconsumption.PreConsumptionFormValueInput, error) {
 	res, err := ec.unmarshalInputPreConsumptionFormValueInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPreConsumptionInput2lendgraphᚋlendingᚐPreConsumptionInput(ctx context.Context, v any) (lending.PreConsumptionInput, error) {
+func (ec *executionContext) unmarshalNPreConsumptionInput2lendgraphᚋpreconsumptionᚐPreConsumptionInput(ctx context.Context, v any) (preconsumption.PreConsumptionInput, error) {
 	res, err := ec.unmarshalInputPreConsumptionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPreConsumptionInput2ᚕlendgraphᚋlendingᚐPreConsumptionInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionInput, error) {
+func (ec *executionContext) unmarshalNPreConsumptionInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionInputᚄ(ctx context.Context, v any) ([]preconsumption.PreConsumptionInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.PreConsumptionInput, len(vSlice))
+	res := make([]preconsumption.PreConsumptionInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPreConsumptionInput2lendgraphᚋlendingᚐPreConsumptionInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPreConsumptionInput2lendgraphᚋpreconsumptionᚐPreConsumptionInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -53184,7 +53186,7 @@ func (ec *executionContext) marshalNPreConsumptionLoan2ᚕlendgraphᚋstoreᚐPr
 	return ret
 }
 
-func (ec *executionContext) unmarshalNPreConsumptionLoanInput2lendgraphᚋlendingᚐPreConsumptionLoanInput(ctx context.Context, v any) (lending.PreConsumptionLoanInput, error) {
+func (ec *executionContext) unmarshalNPreConsumptionLoanInput2lendgraphᚋpreconsumptionᚐPreConsumptionLoanInput(ctx context.Context, v any) (preconsumption.PreConsumptionLoanInput, error) {
 	res, err := ec.unmarshalInputPreConsumptionLoanInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53203,11 +53205,11 @@ func (ec *executionContext) marshalNPreConsumptionLoanMode2string(ctx context.Co
 	return res
 }
 
-func (ec *executionContext) marshalNPreConsumptionResult2ᚕᚖlendgraphᚋlendingᚐPreConsumptionResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.PreConsumptionResult) graphql.Marshaler {
+func (ec *executionContext) marshalNPreConsumptionResult2ᚕᚖlendgraphᚋpreconsumptionᚐPreConsumptionResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*preconsumption.PreConsumptionResult) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPreConsumptionResult2ᚖlendgraphᚋlendingᚐPreConsumptionResult(ctx, sel, v[i])
+		return ec.marshalNPreConsumptionResult2ᚖlendgraphᚋpreconsumptionᚐPreConsumptionResult(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -53219,7 +53221,7 @@ func (ec *executionContext) marshalNPreConsumptionResult2ᚕᚖlendgraphᚋlendi
 	return ret
 }
 
-func (ec *executionContext) marshalNPreConsumptionResult2ᚖlendgraphᚋlendingᚐPreConsumptionResult(ctx context.Context, sel ast.SelectionSet, v *lending.PreConsumptionResult) graphql.Marshaler {
+func (ec *executionContext) marshalNPreConsumptionResult2ᚖlendgraphᚋpreconsumptionᚐPreConsumptionResult(ctx context.Context, sel ast.SelectionSet, v *preconsumption.PreConsumptionResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PreConsumptionResult!")
 		return graphql.Null
@@ -53590,7 +53592,7 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNSubmitPreConsumptionsInput2lendgraphᚋlendingᚐPreConsumptionBatch(ctx context.Context, v any) (lending.PreConsumptionBatch, error) {
+func (ec *executionContext) unmarshalNSubmitPreConsumptionsInput2lendgraphᚋpreconsumptionᚐPreConsumptionBatch(ctx context.Context, v any) (preconsumption.PreConsumptionBatch, error) {
 	res, err := ec.unmarshalInputSubmitPreConsumptionsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53977,7 +53979,7 @@ func (ec *executionContext) marshalOCustomer2ᚖlendgraphᚋstoreᚐCustomer(ctx
 	return ec._Customer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCustomerOffer2ᚖlendgraphᚋlendingᚐCustomerOffer(ctx context.Context, sel ast.SelectionSet, v *lending.CustomerOffer) graphql.Marshaler {
+func (ec *executionContext) marshalOCustomerOffer2ᚖlendgraphᚋcustomeroffersᚐCustomerOffer(ctx context.Context, sel ast.SelectionSet, v *customeroffers.CustomerOffer) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -54595,16 +54597,16 @@ func (ec *executionContext) marshalOPreConsumption2ᚖlendgraphᚋstoreᚐPreCon
 	return ec._PreConsumption(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPreConsumptionCompanionInput2ᚕlendgraphᚋlendingᚐPreConsumptionCompanionInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionCompanionInput, error) {
+func (ec *executionContext) unmarshalOPreConsumptionCompanionInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionCompanionInputᚄ(ctx context.Context, v any) ([]preconsumption.PreConsumptionCompanionInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.PreConsumptionCompanionInput, len(vSlice))
+	res := make([]preconsumption.PreConsumptionCompanionInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPreConsumptionCompanionInput2lendgraphᚋlendingᚐPreConsumptionCompanionInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPreConsumptionCompanionInput2lendgraphᚋpreconsumptionᚐPreConsumptionCompanionInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54630,16 +54632,16 @@ func (ec *executionContext) marshalOPreConsumptionCorrelationPattern2ᚖstring(c
 	return res
 }
 
-func (ec *executionContext) unmarshalOPreConsumptionCostTrackingInput2ᚕlendgraphᚋlendingᚐPreConsumptionCostTrackingInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionCostTrackingInput, error) {
+func (ec *executionContext) unmarshalOPreConsumptionCostTrackingInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionCostTrackingInputᚄ(ctx context.Context, v any) ([]preconsumption.PreConsumptionCostTrackingInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.PreConsumptionCostTrackingInput, len(vSlice))
+	res := make([]preconsumption.PreConsumptionCostTrackingInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPreConsumptionCostTrackingInput2lendgraphᚋlendingᚐPreConsumptionCostTrackingInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPreConsumptionCostTrackingInput2lendgraphᚋpreconsumptionᚐPreConsumptionCostTrackingInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54647,16 +54649,16 @@ func (ec *executionContext) unmarshalOPreConsumptionCostTrackingInput2ᚕlendgra
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOPreConsumptionExpenseInput2ᚕlendgraphᚋlendingᚐPreConsumptionExpenseInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionExpenseInput, error) {
+func (ec *executionContext) unmarshalOPreConsumptionExpenseInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionExpenseInputᚄ(ctx context.Context, v any) ([]preconsumption.PreConsumptionExpenseInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.PreConsumptionExpenseInput, len(vSlice))
+	res := make([]preconsumption.PreConsumptionExpenseInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPreConsumptionExpenseInput2lendgraphᚋlendingᚐPreConsumptionExpenseInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPreConsumptionExpenseInput2lendgraphᚋpreconsumptionᚐPreConsumptionExpenseInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54672,16 +54674,16 @@ func (ec *executionContext) unmarshalOPreConsumptionFilter2ᚖlendgraphᚋstore�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOPreConsumptionFormValueInput2ᚕlendgraphᚋlendingᚐPreConsumptionFormValueInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionFormValueInput, error) {
+func (ec *executionContext) unmarshalOPreConsumptionFormValueInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionFormValueInputᚄ(ctx context.Context, v any) ([]preconsumption.PreConsumptionFormValueInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.PreConsumptionFormValueInput, len(vSlice))
+	res := make([]preconsumption.PreConsumptionFormValueInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPreConsumptionFormValueInput2lendgraphᚋlendingᚐPreConsumptionFormValueInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPreConsumptionFormValueInput2lendgraphᚋpreconsumptionᚐPreConsumptionFormValueInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54689,16 +54691,16 @@ func (ec *executionContext) unmarshalOPreConsumptionFormValueInput2ᚕlendgraph�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOPreConsumptionLoanInput2ᚕlendgraphᚋlendingᚐPreConsumptionLoanInputᚄ(ctx context.Context, v any) ([]lending.PreConsumptionLoanInput, error) {
+func (ec *executionContext) unmarshalOPreConsumptionLoanInput2ᚕlendgraphᚋpreconsumptionᚐPreConsumptionLoanInputᚄ(ctx context.Context, v any) ([]preconsumption.PreConsumptionLoanInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.PreConsumptionLoanInput, len(vSlice))
+	res := make([]preconsumption.PreConsumptionLoanInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPreConsumptionLoanInput2lendgraphᚋlendingᚐPreConsumptionLoanInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPreConsumptionLoanInput2lendgraphᚋpreconsumptionᚐPreConsumptionLoanInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

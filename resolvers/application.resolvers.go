@@ -40,7 +40,7 @@ func (r *applicationResolver) Partner(ctx context.Context, obj *store.Applicatio
 	if obj.PartnerID == nil {
 		return nil, nil
 	}
-	p, err := r.Lending.Store.PartnerByID(ctx, *obj.PartnerID)
+	p, err := r.App.Lending.Store.PartnerByID(ctx, *obj.PartnerID)
 	return &p, err
 }
 
@@ -48,7 +48,7 @@ func (r *applicationResolver) Customer(ctx context.Context, obj *store.Applicati
 	if obj.CustomerID == nil {
 		return nil, nil
 	}
-	c, err := r.Lending.Store.CustomerByID(ctx, *obj.CustomerID)
+	c, err := r.App.Lending.Store.CustomerByID(ctx, *obj.CustomerID)
 	return &c, err
 }
 
@@ -60,11 +60,11 @@ func (r *applicationResolver) Reason(ctx context.Context, obj *store.Application
 }
 
 func (r *applicationResolver) Cart(ctx context.Context, obj *store.Application) ([]*store.CartItem, error) {
-	return pointers(r.Lending.Store.CartItems(ctx, obj.ID))
+	return pointers(r.App.Lending.Store.CartItems(ctx, obj.ID))
 }
 
 func (r *applicationResolver) Offers(ctx context.Context, obj *store.Application) ([]*store.Offer, error) {
-	return pointers(r.Lending.Store.Offers(ctx, obj.ID))
+	return pointers(r.App.Lending.Store.Offers(ctx, obj.ID))
 }
 
 func (r *applicationResolver) SelectedOffer(ctx context.Context, obj *store.Application) (*store.Offer, error) {
@@ -78,7 +78,7 @@ func (r *applicationResolver) SelectedOffer(ctx context.Context, obj *store.Appl
 }
 
 func (r *applicationResolver) Loan(ctx context.Context, obj *store.Application) (*store.Loan, error) {
-	l, err := r.Lending.Store.LoanByApplication(ctx, obj.ID)
+	l, err := r.App.Lending.Store.LoanByApplication(ctx, obj.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -86,11 +86,11 @@ func (r *applicationResolver) Loan(ctx context.Context, obj *store.Application) 
 }
 
 func (r *applicationResolver) Files(ctx context.Context, obj *store.Application) ([]*store.ApplicationFile, error) {
-	return pointers(r.Lending.Store.ApplicationFiles(ctx, obj.ID))
+	return pointers(r.App.Lending.Store.ApplicationFiles(ctx, obj.ID))
 }
 
 func (r *applicationResolver) Events(ctx context.Context, obj *store.Application) ([]*store.Event, error) {
-	return pointers(r.Lending.Store.EventsAfter(ctx, obj.ID, 0, 1000))
+	return pointers(r.App.Lending.Store.EventsAfter(ctx, obj.ID, 0, 1000))
 }
 
 func (r *applicationEventResolver) Cursor(ctx context.Context, obj *store.Event) (string, error) {
@@ -107,20 +107,20 @@ func (r *applicationEventResolver) PartnerStatus(ctx context.Context, obj *store
 }
 
 func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*lending.ScheduleLine, error) {
-	return pointers(r.Lending.LoanSchedule(ctx, *obj))
+	return pointers(r.App.Lending.LoanSchedule(ctx, *obj))
 }
 
 func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string, error) {
-	pdf, err := r.Lending.Store.ContractPDF(ctx, obj.ID)
+	pdf, err := r.App.Lending.Store.ContractPDF(ctx, obj.ID)
 	return base64.StdEncoding.EncodeToString(pdf), err
 }
 
 func (r *mutationResolver) CreateApplication(ctx context.Context, input lending.CreateApplication) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.CreatePartnerApplication(ctx, auth.Caller(ctx), input))
+	return payload(r.App.Lending.CreatePartnerApplication(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) ApplyForLoan(ctx context.Context, input model.ApplyForLoanInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.ApplyForLoan(ctx, auth.Caller(ctx), input.Amount, input.Term, input.ProductCode))
+	return payload(r.App.Lending.ApplyForLoan(ctx, auth.Caller(ctx), input.Amount, input.Term, input.ProductCode))
 }
 
 func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error) {
@@ -128,7 +128,7 @@ func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input mode
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeInvalid, "file could not be read")
 	}
-	f, err := r.Lending.UploadFile(ctx, auth.Caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
+	f, err := r.App.Lending.UploadFile(ctx, auth.Caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
 	return &f, err
 }
 
@@ -141,28 +141,28 @@ func (r *mutationResolver) SelectOffer(ctx context.Context, input model.SelectOf
 		}
 		offerID = id
 	}
-	return payload(r.Lending.SelectOffer(ctx, auth.Caller(ctx), input.ApplicationID, offerID))
+	return payload(r.App.Lending.SelectOffer(ctx, auth.Caller(ctx), input.ApplicationID, offerID))
 }
 
 func (r *mutationResolver) SendOtp(ctx context.Context, input model.ApplicationActionInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.SendOTP(ctx, auth.Caller(ctx), input.ApplicationID))
+	return payload(r.App.Lending.SendOTP(ctx, auth.Caller(ctx), input.ApplicationID))
 }
 
 func (r *mutationResolver) SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.Sign(ctx, auth.Caller(ctx), input.ApplicationID, input.Code))
+	return payload(r.App.Lending.Sign(ctx, auth.Caller(ctx), input.ApplicationID, input.Code))
 }
 
 func (r *mutationResolver) ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error) {
-	app, err := r.Lending.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate)
+	app, err := r.App.Lending.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate)
 	return payload(app, domain.RenameField(err, "confirm_date", "confirmDate"))
 }
 
 func (r *mutationResolver) CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.Lending.Cancel(ctx, auth.Caller(ctx), input.ApplicationID, input.Reason))
+	return payload(r.App.Lending.Cancel(ctx, auth.Caller(ctx), input.ApplicationID, input.Reason))
 }
 
 func (r *queryResolver) Application(ctx context.Context, id string) (*store.Application, error) {
-	return orNil(r.Lending.Application(ctx, auth.Caller(ctx), id))
+	return orNil(r.App.Lending.Application(ctx, auth.Caller(ctx), id))
 }
 
 func (r *queryResolver) Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error) {
@@ -179,7 +179,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 		f.CreatedFrom, f.CreatedBefore = filter.CreatedFrom, filter.CreatedBefore
 		partner = deref(filter.Partner)
 	}
-	page, err := r.Lending.Applications(ctx, auth.Caller(ctx), f, partner)
+	page, err := r.App.Lending.Applications(ctx, auth.Caller(ctx), f, partner)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 }
 
 func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error) {
-	filter, err := r.Lending.EventFilter(ctx, auth.Caller(ctx), deref(applicationID))
+	filter, err := r.App.Lending.EventFilter(ctx, auth.Caller(ctx), deref(applicationID))
 	if err != nil {
 		return nil, err
 	}

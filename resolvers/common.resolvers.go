@@ -10,7 +10,7 @@ import (
 )
 
 func (r *mutationResolver) RequestOtp(ctx context.Context, input model.RequestOtpInput) (*lending.OTPIssued, error) {
-	issued, err := r.Lending.RequestOTP(ctx, input.Phone, deref(input.DeviceID))
+	issued, err := r.App.Lending.RequestOTP(ctx, input.Phone, deref(input.DeviceID))
 	return &issued, err
 }
 

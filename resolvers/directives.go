@@ -59,7 +59,7 @@ func (r *Resolver) documentView(ctx context.Context, d store.CustomerDocument, e
 	if err != nil {
 		return nil, err
 	}
-	views, err := r.Lending.DocumentViews(ctx, []store.CustomerDocument{d})
+	views, err := r.App.Lending.DocumentViews(ctx, []store.CustomerDocument{d})
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (r *Resolver) flagView(ctx context.Context, f store.CustomerFlag, err error
 	if err != nil {
 		return nil, err
 	}
-	views, err := r.Lending.FlagViews(ctx, []store.CustomerFlag{f})
+	views, err := r.App.Lending.FlagViews(ctx, []store.CustomerFlag{f})
 	if err != nil {
 		return nil, err
 	}

@@ -10,27 +10,27 @@ import (
 )
 
 func (r *leadResolver) ScoringTask(ctx context.Context, obj *lending.LeadRecord) (*lending.LeadScoring, error) {
-	return r.Lending.LeadScoring(ctx, *obj)
+	return r.App.Lending.LeadScoring(ctx, *obj)
 }
 
 func (r *mutationResolver) UpdateLead(ctx context.Context, id string, input lending.Lead) (*lending.LeadRecord, error) {
-	return pointer(r.Lending.PutLead(ctx, auth.Caller(ctx), id, input))
+	return pointer(r.App.Lending.PutLead(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) CreateCustomerFromLead(ctx context.Context, id string) (*lending.LeadRecord, error) {
-	return pointer(r.Lending.CreateCustomerFromLead(ctx, auth.Caller(ctx), id))
+	return pointer(r.App.Lending.CreateCustomerFromLead(ctx, auth.Caller(ctx), id))
 }
 
 func (r *mutationResolver) ScoreLead(ctx context.Context, id string) (*lending.LeadRecord, error) {
-	return pointer(r.Lending.ScoreLead(ctx, auth.Caller(ctx), id))
+	return pointer(r.App.Lending.ScoreLead(ctx, auth.Caller(ctx), id))
 }
 
 func (r *mutationResolver) UpdateScoringRule(ctx context.Context, id string, input lending.ScoringRuleInput) (*store.ScoringRuleEntry, error) {
-	return pointer(r.Lending.UpdateScoringRule(ctx, auth.Caller(ctx), id, input))
+	return pointer(r.App.Lending.UpdateScoringRule(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *queryResolver) Lead(ctx context.Context, id string) (*lending.LeadRecord, error) {
-	return orNil(r.Lending.Lead(ctx, auth.Caller(ctx), id))
+	return orNil(r.App.Lending.Lead(ctx, auth.Caller(ctx), id))
 }
 
 func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error) {
@@ -42,7 +42,7 @@ func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, fi
 	if f.Limit, f.AfterID, err = pageArgs(first, after); err != nil {
 		return nil, err
 	}
-	page, err := r.Lending.Leads(ctx, auth.Caller(ctx), f)
+	page, err := r.App.Lending.Leads(ctx, auth.Caller(ctx), f)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, fi
 }
 
 func (r *queryResolver) ScoringRules(ctx context.Context) ([]*store.ScoringRuleEntry, error) {
-	return pointers(r.Lending.ScoringRules(ctx, auth.Caller(ctx)))
+	return pointers(r.App.Lending.ScoringRules(ctx, auth.Caller(ctx)))
 }
 
 func (r *Resolver) Lead() graph.LeadResolver { return &leadResolver{r} }

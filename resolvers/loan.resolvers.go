@@ -9,31 +9,31 @@ import (
 )
 
 func (r *loanResolver) History(ctx context.Context, obj *store.Loan) ([]*store.LoanUpdate, error) {
-	return pointers(r.Lending.Store.LoanUpdates(ctx, obj.ID))
+	return pointers(r.App.Lending.Store.LoanUpdates(ctx, obj.ID))
 }
 
 func (r *mutationResolver) StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error) {
-	return pointer(r.Lending.StopAccruals(ctx, auth.Caller(ctx), loanID, reason))
+	return pointer(r.App.Lending.StopAccruals(ctx, auth.Caller(ctx), loanID, reason))
 }
 
 func (r *mutationResolver) StopCustomerAccruals(ctx context.Context, customerID string, reason string) ([]*store.Loan, error) {
-	return pointers(r.Lending.StopCustomerAccruals(ctx, auth.Caller(ctx), customerID, reason))
+	return pointers(r.App.Lending.StopCustomerAccruals(ctx, auth.Caller(ctx), customerID, reason))
 }
 
 func (r *mutationResolver) ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error) {
-	return pointer(r.Lending.ResumeAccruals(ctx, auth.Caller(ctx), loanID, reason))
+	return pointer(r.App.Lending.ResumeAccruals(ctx, auth.Caller(ctx), loanID, reason))
 }
 
 func (r *mutationResolver) CloseHopelessLoan(ctx context.Context, loanID string, reason string) (*store.Loan, error) {
-	return pointer(r.Lending.CloseHopelessLoan(ctx, auth.Caller(ctx), loanID, reason))
+	return pointer(r.App.Lending.CloseHopelessLoan(ctx, auth.Caller(ctx), loanID, reason))
 }
 
 func (r *mutationResolver) SetLoanAcknowledgement(ctx context.Context, loanID string, status string) (*store.Loan, error) {
-	return pointer(r.Lending.SetAcknowledgement(ctx, auth.Caller(ctx), loanID, status))
+	return pointer(r.App.Lending.SetAcknowledgement(ctx, auth.Caller(ctx), loanID, status))
 }
 
 func (r *queryResolver) Loan(ctx context.Context, id string) (*store.Loan, error) {
-	l, err := r.Lending.Loan(ctx, auth.Caller(ctx), id)
+	l, err := r.App.Lending.Loan(ctx, auth.Caller(ctx), id)
 	if domain.ErrorCode(err) == lending.CodeLoanNotFound {
 		return nil, nil
 	}

@@ -11,38 +11,38 @@ import (
 )
 
 func (r *mutationResolver) CreateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.Lending.CreateOTPPurpose(ctx, auth.Caller(ctx), input))
+	return purposePayload(r.App.Lending.CreateOTPPurpose(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) UpdateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.Lending.UpdateOTPPurpose(ctx, auth.Caller(ctx), input))
+	return purposePayload(r.App.Lending.UpdateOTPPurpose(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) EnableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.Lending.SetOTPPurposeEnabled(ctx, auth.Caller(ctx), input.Name, true))
+	return purposePayload(r.App.Lending.SetOTPPurposeEnabled(ctx, auth.Caller(ctx), input.Name, true))
 }
 
 func (r *mutationResolver) DisableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.Lending.SetOTPPurposeEnabled(ctx, auth.Caller(ctx), input.Name, false))
+	return purposePayload(r.App.Lending.SetOTPPurposeEnabled(ctx, auth.Caller(ctx), input.Name, false))
 }
 
 func (r *mutationResolver) CreateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error) {
-	return rulePayload(r.Lending.CreateOTPRule(ctx, auth.Caller(ctx), input))
+	return rulePayload(r.App.Lending.CreateOTPRule(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) UpdateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error) {
-	return rulePayload(r.Lending.UpdateOTPRule(ctx, auth.Caller(ctx), input))
+	return rulePayload(r.App.Lending.UpdateOTPRule(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) DeleteOtpRule(ctx context.Context, input lending.OTPRuleInput) (*lending.OTPRuleInput, error) {
-	if err := r.Lending.DeleteOTPRule(ctx, auth.Caller(ctx), input.ID); err != nil {
+	if err := r.App.Lending.DeleteOTPRule(ctx, auth.Caller(ctx), input.ID); err != nil {
 		return nil, err
 	}
 	return &lending.OTPRuleInput{ID: input.ID}, nil
 }
 
 func (r *mutationResolver) AddOtpException(ctx context.Context, input lending.OTPExceptionInput) (*model.OtpExceptionPayload, error) {
-	e, err := r.Lending.PutOTPException(ctx, auth.Caller(ctx), input)
+	e, err := r.App.Lending.PutOTPException(ctx, auth.Caller(ctx), input)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (r *mutationResolver) AddOtpException(ctx context.Context, input lending.OT
 }
 
 func (r *mutationResolver) RemoveOtpException(ctx context.Context, input model.RemoveOtpExceptionInput) (*model.RemoveOtpExceptionPayload, error) {
-	phone, err := r.Lending.RemoveOTPException(ctx, auth.Caller(ctx), input.Phone)
+	phone, err := r.App.Lending.RemoveOTPException(ctx, auth.Caller(ctx), input.Phone)
 	if err != nil {
 		return nil, err
 	}
@@ -62,15 +62,15 @@ func (r *otpPurposeResolver) GuessingDays(ctx context.Context, obj *store.OTPSet
 }
 
 func (r *otpPurposeResolver) Rules(ctx context.Context, obj *store.OTPSettings) ([]*store.OTPRule, error) {
-	return pointers(r.Lending.OTPRules(ctx, auth.Caller(ctx), obj.Purpose))
+	return pointers(r.App.Lending.OTPRules(ctx, auth.Caller(ctx), obj.Purpose))
 }
 
 func (r *queryResolver) OtpPurposes(ctx context.Context) ([]*store.OTPSettings, error) {
-	return pointers(r.Lending.OTPPurposes(ctx, auth.Caller(ctx)))
+	return pointers(r.App.Lending.OTPPurposes(ctx, auth.Caller(ctx)))
 }
 
 func (r *queryResolver) OtpPurpose(ctx context.Context, name string) (*store.OTPSettings, error) {
-	p, err := r.Lending.OTPPurpose(ctx, auth.Caller(ctx), name)
+	p, err := r.App.Lending.OTPPurpose(ctx, auth.Caller(ctx), name)
 	if domain.ErrorCode(err) == lending.CodeOTPPurposeNotFound {
 		return nil, nil
 	}
@@ -78,11 +78,11 @@ func (r *queryResolver) OtpPurpose(ctx context.Context, name string) (*store.OTP
 }
 
 func (r *queryResolver) OtpRules(ctx context.Context, purpose string) ([]*store.OTPRule, error) {
-	return pointers(r.Lending.OTPRules(ctx, auth.Caller(ctx), purpose))
+	return pointers(r.App.Lending.OTPRules(ctx, auth.Caller(ctx), purpose))
 }
 
 func (r *queryResolver) OtpExceptions(ctx context.Context) ([]*store.OTPException, error) {
-	return pointers(r.Lending.OTPExceptions(ctx, auth.Caller(ctx)))
+	return pointers(r.App.Lending.OTPExceptions(ctx, auth.Caller(ctx)))
 }
 
 func (r *Resolver) OtpPurpose() graph.OtpPurposeResolver { return &otpPurposeResolver{r} }

@@ -6,12 +6,12 @@ import (
 	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/lending"
+	"lendgraph/preconsumption"
 	"lendgraph/store"
 )
 
-func (r *mutationResolver) SubmitPreConsumptions(ctx context.Context, input lending.PreConsumptionBatch) ([]*lending.PreConsumptionResult, error) {
-	return pointers(r.Lending.SubmitPreConsumptions(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) SubmitPreConsumptions(ctx context.Context, input preconsumption.PreConsumptionBatch) ([]*preconsumption.PreConsumptionResult, error) {
+	return pointers(r.App.PreConsumption.Submit(ctx, auth.Caller(ctx), input))
 }
 
 func (r *preConsumptionResolver) HandleList(ctx context.Context, obj *store.PreConsumption) ([]string, error) {
@@ -24,7 +24,7 @@ func (r *preConsumptionFormValueResolver) DetailFieldValues(ctx context.Context,
 }
 
 func (r *queryResolver) PreConsumption(ctx context.Context, businessCode string) (*store.PreConsumption, error) {
-	return orNil(r.Lending.PreConsumption(ctx, auth.Caller(ctx), businessCode))
+	return orNil(r.App.PreConsumption.ByBusinessCode(ctx, auth.Caller(ctx), businessCode))
 }
 
 func (r *queryResolver) PreConsumptions(ctx context.Context, first *int, after *string, filter *store.PreConsumptionFilter) (*model.PreConsumptionConnection, error) {
@@ -36,7 +36,7 @@ func (r *queryResolver) PreConsumptions(ctx context.Context, first *int, after *
 	if f.Limit, f.AfterID, err = pageArgs(first, after); err != nil {
 		return nil, err
 	}
-	page, err := r.Lending.PreConsumptions(ctx, auth.Caller(ctx), f)
+	page, err := r.App.PreConsumption.List(ctx, auth.Caller(ctx), f)
 	if err != nil {
 		return nil, err
 	}

@@ -50,11 +50,11 @@ func (r *customerResolver) Employment(ctx context.Context, obj *store.Customer) 
 }
 
 func (r *customerResolver) Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error) {
-	return pointers(r.Lending.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100}))
+	return pointers(r.App.Lending.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100}))
 }
 
 func (r *customerResolver) Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error) {
-	return pointers(r.Lending.Store.LoansOf(ctx, obj.ID))
+	return pointers(r.App.Lending.Store.LoansOf(ctx, obj.ID))
 }
 
 func (r *employmentResolver) AdditionalData(ctx context.Context, obj *store.Employment) (map[string]any, error) {
@@ -85,47 +85,47 @@ func (r *incomeImportResultResolver) Message(ctx context.Context, obj *lending.I
 }
 
 func (r *mutationResolver) CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error) {
-	return pointer(r.Lending.CreateCustomer(ctx, auth.Caller(ctx), input))
+	return pointer(r.App.Lending.CreateCustomer(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error) {
-	return pointer(r.Lending.PatchCustomer(ctx, auth.Caller(ctx), id, input))
+	return pointer(r.App.Lending.PatchCustomer(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error) {
-	return pointer(r.Lending.AddAddress(ctx, auth.Caller(ctx), customerID, isPrimary, data))
+	return pointer(r.App.Lending.AddAddress(ctx, auth.Caller(ctx), customerID, isPrimary, data))
 }
 
 func (r *mutationResolver) UpdateAddress(ctx context.Context, id string, data map[string]any) (*store.Address, error) {
-	return pointer(r.Lending.UpdateAddress(ctx, auth.Caller(ctx), id, data))
+	return pointer(r.App.Lending.UpdateAddress(ctx, auth.Caller(ctx), id, data))
 }
 
 func (r *mutationResolver) AddContact(ctx context.Context, customerID string, input lending.ContactInput) (*store.Contact, error) {
-	return pointer(r.Lending.AddContact(ctx, auth.Caller(ctx), customerID, input))
+	return pointer(r.App.Lending.AddContact(ctx, auth.Caller(ctx), customerID, input))
 }
 
 func (r *mutationResolver) CreateCard(ctx context.Context, customerID string, input lending.CardInput) (*store.Card, error) {
-	return pointer(r.Lending.CreateCard(ctx, auth.Caller(ctx), customerID, input))
+	return pointer(r.App.Lending.CreateCard(ctx, auth.Caller(ctx), customerID, input))
 }
 
 func (r *mutationResolver) SetCardActive(ctx context.Context, id string, isActive bool) (*store.Card, error) {
-	return pointer(r.Lending.SetCardActive(ctx, auth.Caller(ctx), id, isActive))
+	return pointer(r.App.Lending.SetCardActive(ctx, auth.Caller(ctx), id, isActive))
 }
 
 func (r *mutationResolver) PutCardIntegration(ctx context.Context, cardID string, integrationCode string, externalCardUniqueID string) (*store.CardIntegration, error) {
-	return pointer(r.Lending.PutCardIntegration(ctx, auth.Caller(ctx), cardID, integrationCode, externalCardUniqueID))
+	return pointer(r.App.Lending.PutCardIntegration(ctx, auth.Caller(ctx), cardID, integrationCode, externalCardUniqueID))
 }
 
 func (r *mutationResolver) AddEmployment(ctx context.Context, customerID string, input lending.EmploymentInput) (*store.Employment, error) {
-	return pointer(r.Lending.AddEmployment(ctx, auth.Caller(ctx), customerID, input))
+	return pointer(r.App.Lending.AddEmployment(ctx, auth.Caller(ctx), customerID, input))
 }
 
 func (r *mutationResolver) UpdateEmployment(ctx context.Context, id string, input lending.EmploymentInput) (*store.Employment, error) {
-	return pointer(r.Lending.UpdateEmployment(ctx, auth.Caller(ctx), id, input))
+	return pointer(r.App.Lending.UpdateEmployment(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) ImportIncomes(ctx context.Context, file graphql.Upload) ([]*lending.IncomeImportResult, error) {
-	return pointers(r.Lending.ImportIncomes(ctx, auth.Caller(ctx), file.File))
+	return pointers(r.App.Lending.ImportIncomes(ctx, auth.Caller(ctx), file.File))
 }
 
 func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error) {
@@ -133,7 +133,7 @@ func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatc
 	if err != nil {
 		return nil, err
 	}
-	customers, more, err := r.Lending.SearchCustomers(ctx, auth.Caller(ctx), search, afterID, limit)
+	customers, more, err := r.App.Lending.SearchCustomers(ctx, auth.Caller(ctx), search, afterID, limit)
 	if err != nil {
 		return nil, err
 	}

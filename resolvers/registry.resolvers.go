@@ -58,7 +58,7 @@ func (r *documentInfoResolver) AdditionalData(ctx context.Context, obj *store.Do
 }
 
 func (r *documentTypeResolver) Attributes(ctx context.Context, obj *store.DocumentType) ([]*store.DocumentAttribute, error) {
-	return pointers(r.Lending.Store.DocumentAttributes(ctx, []int64{obj.ID}))
+	return pointers(r.App.Lending.Store.DocumentAttributes(ctx, []int64{obj.ID}))
 }
 
 func (r *documentTypeResolver) AdditionalData(ctx context.Context, obj *store.DocumentType) (map[string]any, error) {
@@ -70,66 +70,66 @@ func (r *fileContentResolver) Base64(ctx context.Context, obj *store.Blob) (stri
 }
 
 func (r *flagTypeResolver) Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error) {
-	return pointers(r.Lending.FlagReasonsOf(ctx, obj.ID))
+	return pointers(r.App.Lending.FlagReasonsOf(ctx, obj.ID))
 }
 
 func (r *mutationResolver) CreateDocumentType(ctx context.Context, input lending.DocumentTypeInput) (*store.DocumentType, error) {
-	return pointer(r.Lending.CreateDocumentType(ctx, auth.Caller(ctx), input))
+	return pointer(r.App.Lending.CreateDocumentType(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) UpdateDocumentType(ctx context.Context, name string, input lending.DocumentTypeInput) (*store.DocumentType, error) {
-	return pointer(r.Lending.UpdateDocumentType(ctx, auth.Caller(ctx), name, input))
+	return pointer(r.App.Lending.UpdateDocumentType(ctx, auth.Caller(ctx), name, input))
 }
 
 func (r *mutationResolver) CreateDocumentAttribute(ctx context.Context, typeName string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
-	return pointer(r.Lending.CreateDocumentAttribute(ctx, auth.Caller(ctx), typeName, input))
+	return pointer(r.App.Lending.CreateDocumentAttribute(ctx, auth.Caller(ctx), typeName, input))
 }
 
 func (r *mutationResolver) UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
-	return pointer(r.Lending.UpdateDocumentAttribute(ctx, auth.Caller(ctx), typeName, name, input))
+	return pointer(r.App.Lending.UpdateDocumentAttribute(ctx, auth.Caller(ctx), typeName, name, input))
 }
 
 func (r *mutationResolver) CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *lending.DocumentInfoInput) (*lending.DocumentView, error) {
-	d, err := r.Lending.CreateCustomerDocument(ctx, auth.Caller(ctx), customerID, typeName, status, info)
+	d, err := r.App.Lending.CreateCustomerDocument(ctx, auth.Caller(ctx), customerID, typeName, status, info)
 	return r.documentView(ctx, d, err)
 }
 
 func (r *mutationResolver) SetDocumentStatus(ctx context.Context, documentID string, status string) (*lending.DocumentView, error) {
-	d, err := r.Lending.SetDocumentStatus(ctx, auth.Caller(ctx), documentID, status)
+	d, err := r.App.Lending.SetDocumentStatus(ctx, auth.Caller(ctx), documentID, status)
 	return r.documentView(ctx, d, err)
 }
 
 func (r *mutationResolver) AddDocumentInfo(ctx context.Context, documentID string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
-	return pointer(r.Lending.AddDocumentInfo(ctx, auth.Caller(ctx), documentID, info))
+	return pointer(r.App.Lending.AddDocumentInfo(ctx, auth.Caller(ctx), documentID, info))
 }
 
 func (r *mutationResolver) PatchDocumentInfo(ctx context.Context, id string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
-	return pointer(r.Lending.PatchDocumentInfo(ctx, auth.Caller(ctx), id, info))
+	return pointer(r.App.Lending.PatchDocumentInfo(ctx, auth.Caller(ctx), id, info))
 }
 
 func (r *mutationResolver) CreateFlagType(ctx context.Context, input lending.FlagTypeInput) (*store.FlagType, error) {
-	return pointer(r.Lending.CreateFlagType(ctx, auth.Caller(ctx), input))
+	return pointer(r.App.Lending.CreateFlagType(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) UpdateFlagType(ctx context.Context, id string, input lending.FlagTypeInput) (*store.FlagType, error) {
-	return pointer(r.Lending.UpdateFlagType(ctx, auth.Caller(ctx), id, input))
+	return pointer(r.App.Lending.UpdateFlagType(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) CreateFlagReason(ctx context.Context, flagTypeID string, input lending.FlagReasonInput) (*store.FlagReason, error) {
-	return pointer(r.Lending.CreateFlagReason(ctx, auth.Caller(ctx), flagTypeID, input))
+	return pointer(r.App.Lending.CreateFlagReason(ctx, auth.Caller(ctx), flagTypeID, input))
 }
 
 func (r *mutationResolver) UpdateFlagReason(ctx context.Context, id string, input lending.FlagReasonInput) (*store.FlagReason, error) {
-	return pointer(r.Lending.UpdateFlagReason(ctx, auth.Caller(ctx), id, input))
+	return pointer(r.App.Lending.UpdateFlagReason(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*lending.FlagView, error) {
-	f, err := r.Lending.AddFlag(ctx, auth.Caller(ctx), customerID, flagType, flagReason)
+	f, err := r.App.Lending.AddFlag(ctx, auth.Caller(ctx), customerID, flagType, flagReason)
 	return r.flagView(ctx, f, err)
 }
 
 func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*lending.FlagView, error) {
-	f, err := r.Lending.RemoveFlag(ctx, auth.Caller(ctx), flagID)
+	f, err := r.App.Lending.RemoveFlag(ctx, auth.Caller(ctx), flagID)
 	return r.flagView(ctx, f, err)
 }
 
@@ -138,23 +138,23 @@ func (r *mutationResolver) AttachDocumentFile(ctx context.Context, documentID st
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeInvalid, "file could not be read")
 	}
-	return pointer(r.Lending.AttachDocumentFile(ctx, auth.Caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
+	return pointer(r.App.Lending.AttachDocumentFile(ctx, auth.Caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
 }
 
 func (r *mutationResolver) RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error) {
-	return pointer(r.Lending.RejectDocumentFile(ctx, auth.Caller(ctx), fileID, int64(version), invalidityReason))
+	return pointer(r.App.Lending.RejectDocumentFile(ctx, auth.Caller(ctx), fileID, int64(version), invalidityReason))
 }
 
 func (r *mutationResolver) PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error) {
-	return pointers(r.Lending.PruneDocumentFiles(ctx, auth.Caller(ctx), documentID, filesToKeep))
+	return pointers(r.App.Lending.PruneDocumentFiles(ctx, auth.Caller(ctx), documentID, filesToKeep))
 }
 
 func (r *queryResolver) DocumentTypes(ctx context.Context) ([]*store.DocumentType, error) {
-	return pointers(r.Lending.DocumentTypes(ctx))
+	return pointers(r.App.Lending.DocumentTypes(ctx))
 }
 
 func (r *queryResolver) DocumentType(ctx context.Context, name string) (*store.DocumentType, error) {
-	t, err := r.Lending.DocumentType(ctx, name)
+	t, err := r.App.Lending.DocumentType(ctx, name)
 	if domain.ErrorCode(err) == lending.CodeDocumentTypeNotFound {
 		return nil, nil
 	}
@@ -162,11 +162,11 @@ func (r *queryResolver) DocumentType(ctx context.Context, name string) (*store.D
 }
 
 func (r *queryResolver) FlagTypes(ctx context.Context) ([]*store.FlagType, error) {
-	return pointers(r.Lending.FlagTypes(ctx))
+	return pointers(r.App.Lending.FlagTypes(ctx))
 }
 
 func (r *queryResolver) Customer(ctx context.Context, id *string, guid *string) (*store.Customer, error) {
-	c, err := r.Lending.CustomerByIDOrGUID(ctx, deref(id), deref(guid))
+	c, err := r.App.Lending.CustomerByIDOrGUID(ctx, deref(id), deref(guid))
 	if domain.ErrorCode(err) == lending.CodeCustomerNotFound {
 		return nil, nil
 	}
@@ -186,11 +186,11 @@ func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID
 		}
 		beforeID = id
 	}
-	return pointers(r.Lending.AuditTrail(ctx, auth.Caller(ctx), deref(entity), deref(entityID), beforeID, limit))
+	return pointers(r.App.Lending.AuditTrail(ctx, auth.Caller(ctx), deref(entity), deref(entityID), beforeID, limit))
 }
 
 func (r *queryResolver) DocumentFileContent(ctx context.Context, fileID string, version int) (*store.Blob, error) {
-	blob, err := r.Lending.DocumentFileContent(ctx, auth.Caller(ctx), fileID, int64(version))
+	blob, err := r.App.Lending.DocumentFileContent(ctx, auth.Caller(ctx), fileID, int64(version))
 	if domain.ErrorCode(err) == lending.CodeDocumentFileNotFound {
 		return nil, nil
 	}

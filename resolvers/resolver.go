@@ -3,15 +3,16 @@
 package resolvers
 
 import (
+	"lendgraph/app"
 	"lendgraph/events"
-	"lendgraph/lending"
 )
 
 //go:generate go tool gqlgen generate
 
-// Resolver is the root resolver; it holds the domain service and the event hub. Nested fields of
-// an object the caller was allowed to see read the store directly.
+// Resolver is the root resolver; it holds the services of the bounded contexts (each field calls
+// the one service that owns its action) and the event hub. Nested fields of an object the caller
+// was allowed to see read the store directly.
 type Resolver struct {
-	Lending *lending.Service
-	Events  *events.Hub
+	App    *app.Services
+	Events *events.Hub
 }

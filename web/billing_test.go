@@ -540,7 +540,7 @@ func TestAccrualJobInBatches(t *testing.T) {
 	for i := range loans {
 		loans[i].app = app
 	}
-	lending := app.Server.Lending
+	lending := app.Server.App.Lending
 	lending.AccrualBatch = 2
 	forgetAccrualJobs(t, app)
 	require.NoError(t, app.Store.EnqueueAccrual(t.Context(), dateOf(t, day(0)), time.Now()))

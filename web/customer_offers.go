@@ -8,8 +8,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"lendgraph/auth"
+	"lendgraph/customeroffers"
 	"lendgraph/domain"
-	"lendgraph/lending"
 )
 
 // customerOfferRoutes mounts the route an employee records a customer's loan application by.
@@ -36,14 +36,14 @@ func (s *Server) initiateCustomerOffer(w http.ResponseWriter, r *http.Request) {
 		}
 		return ""
 	}
-	req := lending.CustomerOfferRequest{
-		CustomerID:     first(lending.OfferFieldCustomerID),
-		Process:        first(lending.OfferFieldProcess),
-		EmployeeID:     first(lending.OfferFieldEmployee),
-		ProductID:      first(lending.OfferFieldProductID),
-		PDPATemplateID: first(lending.OfferFieldPDPATemplateID),
+	req := customeroffers.CustomerOfferRequest{
+		CustomerID:     first(customeroffers.OfferFieldCustomerID),
+		Process:        first(customeroffers.OfferFieldProcess),
+		EmployeeID:     first(customeroffers.OfferFieldEmployee),
+		ProductID:      first(customeroffers.OfferFieldProductID),
+		PDPATemplateID: first(customeroffers.OfferFieldPDPATemplateID),
 	}
-	if files := form.File[lending.OfferFieldSignature]; len(files) > 0 {
+	if files := form.File[customeroffers.OfferFieldSignature]; len(files) > 0 {
 		f, err := files[0].Open()
 		if err != nil {
 			s.writeError(w, r, err)
@@ -52,7 +52,7 @@ func (s *Server) initiateCustomerOffer(w http.ResponseWriter, r *http.Request) {
 		defer f.Close()
 		req.Signature = f
 	}
-	offer, err := s.Lending.InitiateCustomerOffer(r.Context(), p, req)
+	offer, err := s.App.CustomerOffers.InitiateCustomerOffer(r.Context(), p, req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -20,8 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"lendgraph/apptest"
+	"lendgraph/customeroffers"
 	"lendgraph/demo"
-	"lendgraph/lending"
 	"lendgraph/store"
 )
 
@@ -205,7 +205,7 @@ func TestCustomerOfferSignatureChecked(t *testing.T) {
 	}
 
 	// over the signature limit, within the body limit
-	big := append(append([]byte{}, png...), bytes.Repeat([]byte{0}, lending.MaxSignatureBytes)...)
+	big := append(append([]byte{}, png...), bytes.Repeat([]byte{0}, customeroffers.MaxSignatureBytes)...)
 	body := assertRESTError(t, offerPost(t, app, token, offerExample(), "signature.png", big), http.StatusRequestEntityTooLarge, "TOO_LARGE")
 	assert.Equal(t, []string{"pdpa.signature"}, offerFields(t, body))
 	// over the body limit
@@ -394,7 +394,7 @@ func TestCustomerOfferGraphQL(t *testing.T) {
 	in := offerInput()
 	in["customerId"] = "999999999"
 	assert.Equal(t, "CUSTOMER_NOT_FOUND", offerUpload(t, app, token, in, signature).Code())
-	big := append(append([]byte{}, signature...), bytes.Repeat([]byte{0}, lending.MaxSignatureBytes)...)
+	big := append(append([]byte{}, signature...), bytes.Repeat([]byte{0}, customeroffers.MaxSignatureBytes)...)
 	assert.Equal(t, "TOO_LARGE", offerUpload(t, app, token, offerInput(), big).Code())
 	assert.Equal(t, before, offerRows(t, app))
 }

@@ -28,7 +28,7 @@ import (
 // graphql-transport-ws), with depth and complexity limits and automatic persisted queries.
 // Production turns introspection and "did you mean" suggestions off.
 func (s *Server) graphql() http.Handler {
-	root := &resolvers.Resolver{Lending: s.Lending, Events: s.Events}
+	root := &resolvers.Resolver{App: s.App, Events: s.Events}
 	srv := handler.New(graph.NewExecutableSchema(root.Config()))
 	readLimit := s.Config.WSReadLimit
 	srv.AddTransport(countedWebsocket{active: s.Metrics.WebSocketsActive, Websocket: transport.Websocket{
@@ -61,7 +61,7 @@ func (s *Server) graphql() http.Handler {
 	// each operation gets its loaders: batching within it, nothing cached across operations of a
 	// WebSocket connection
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(loaders.With(ctx, loaders.New(s.Lending)))
+		return next(loaders.With(ctx, loaders.New(s.App.Lending)))
 	})
 	srv.SetErrorPresenter(s.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {

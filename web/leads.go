@@ -29,7 +29,7 @@ func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
 	}
 	var saved lending.LeadRecord
 	if err == nil {
-		saved, err = s.Lending.PutLead(r.Context(), p, chi.URLParam(r, "id"), lead)
+		saved, err = s.App.Lending.PutLead(r.Context(), p, chi.URLParam(r, "id"), lead)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -44,7 +44,7 @@ func (s *Server) createClientFromLead(w http.ResponseWriter, r *http.Request) {
 	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
 	var lead lending.LeadRecord
 	if err == nil {
-		lead, err = s.Lending.CreateCustomerFromLead(r.Context(), p, chi.URLParam(r, "id"))
+		lead, err = s.App.Lending.CreateCustomerFromLead(r.Context(), p, chi.URLParam(r, "id"))
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -65,11 +65,11 @@ func (s *Server) leadScoringInfo(w http.ResponseWriter, r *http.Request) {
 	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
 	var info lending.LeadScoringInfo
 	if err == nil {
-		info, err = s.Lending.LeadScoringInfo(r.Context(), p, chi.URLParam(r, "id"))
+		info, err = s.App.Lending.LeadScoringInfo(r.Context(), p, chi.URLParam(r, "id"))
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, leadEnvelope{Status: "ok", Timestamp: s.Lending.Now().UnixMilli(), Data: info})
+	writeJSON(w, http.StatusOK, leadEnvelope{Status: "ok", Timestamp: s.App.Lending.Now().UnixMilli(), Data: info})
 }

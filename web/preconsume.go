@@ -12,7 +12,7 @@ import (
 
 	"lendgraph/auth"
 	"lendgraph/domain"
-	"lendgraph/lending"
+	"lendgraph/preconsumption"
 )
 
 // preconsumeRoutes mounts the corporate expense system's route (seed 004), which it calls with a
@@ -103,7 +103,7 @@ func (s *Server) submitPreConsumptions(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var batch lending.PreConsumptionBatch
+	var batch preconsumption.PreConsumptionBatch
 	if n, ok := raw["timestamp"].(json.Number); ok {
 		t := epochTime(n)
 		batch.Timestamp = &t
@@ -111,7 +111,7 @@ func (s *Server) submitPreConsumptions(w http.ResponseWriter, r *http.Request) {
 	for i, record := range raw["data"].([]any) {
 		batch.Data = append(batch.Data, decodePreConsumption(i, record))
 	}
-	results, err := s.Lending.SubmitPreConsumptions(r.Context(), caller, batch)
+	results, err := s.App.PreConsumption.Submit(r.Context(), caller, batch)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -135,19 +135,19 @@ func (s *Server) submitPreConsumptions(w http.ResponseWriter, r *http.Request) {
 
 // decodePreConsumption reads request i of a batch; what is not of the field table's types is left
 // to the domain as the request's malformed fields.
-func decodePreConsumption(i int, record any) lending.PreConsumptionInput {
+func decodePreConsumption(i int, record any) preconsumption.PreConsumptionInput {
 	fields, ok := record.(map[string]any)
 	if !ok {
-		return lending.PreConsumptionInput{Malformed: []domain.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "must be an object"}}}
+		return preconsumption.PreConsumptionInput{Malformed: []domain.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "must be an object"}}}
 	}
 	code, _ := fields["businessCode"].(string)
 	if bad := checkFields(fields, preConsumptionFields); len(bad) > 0 {
-		return lending.PreConsumptionInput{BusinessCode: code, Malformed: bad}
+		return preconsumption.PreConsumptionInput{BusinessCode: code, Malformed: bad}
 	}
 	for _, path := range preConsumptionTimes {
 		epochsToTimes(fields, strings.Split(path, "."))
 	}
-	var in lending.PreConsumptionInput
+	var in preconsumption.PreConsumptionInput
 	b, err := json.Marshal(fields)
 	if err == nil {
 		err = json.Unmarshal(b, &in)
@@ -155,11 +155,11 @@ func decodePreConsumption(i int, record any) lending.PreConsumptionInput {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &typeErr): // inside a list the field table does not describe, e.g. handleList
-		return lending.PreConsumptionInput{BusinessCode: code, Malformed: []domain.FieldError{
+		return preconsumption.PreConsumptionInput{BusinessCode: code, Malformed: []domain.FieldError{
 			{Field: typeErr.Field, Message: "must be " + article(jsonType(jsonKind(typeErr.Type.Kind().String())))},
 		}}
 	case err != nil:
-		return lending.PreConsumptionInput{BusinessCode: code, Malformed: []domain.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "unreadable"}}}
+		return preconsumption.PreConsumptionInput{BusinessCode: code, Malformed: []domain.FieldError{{Field: fmt.Sprintf("data[%d]", i), Message: "unreadable"}}}
 	}
 	return in
 }

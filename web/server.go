@@ -12,11 +12,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 
+	"lendgraph/app"
 	"lendgraph/auth"
 	"lendgraph/config"
 	"lendgraph/domain"
 	"lendgraph/events"
-	"lendgraph/lending"
 	"lendgraph/metrics"
 	"lendgraph/store"
 )
@@ -25,7 +25,7 @@ import (
 type Server struct {
 	Config  config.Config
 	Store   *store.Store
-	Lending *lending.Service
+	App     *app.Services
 	Events  *events.Hub
 	Tokens  *auth.Tokens
 	Metrics *metrics.Metrics
@@ -38,7 +38,7 @@ func (s *Server) Background(ctx context.Context, worker bool) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Events.Run(ctx) })
 	if worker {
-		wg.Go(func() { s.Lending.RunWorker(ctx, s.Config.WorkerPoll, s.Config.DailyAccrual) })
+		wg.Go(func() { s.App.Lending.RunWorker(ctx, s.Config.WorkerPoll, s.Config.DailyAccrual) })
 	}
 	wg.Wait()
 }
@@ -106,7 +106,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.Pri
 	return &Server{
 		Config:  cfg,
 		Store:   st,
-		Lending: lending.NewService(st, log, cfg.ApplicationTimeout),
+		App:     app.New(st, log, cfg),
 		Events:  events.NewHub(st, log),
 		Tokens:  tokens,
 		Metrics: metrics.New(st.DB.DB),

@@ -1,4 +1,4 @@
-package lending
+package customeroffers
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/domain"
+	"lendgraph/lending"
 	"lendgraph/store"
 )
 
@@ -133,7 +134,7 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller domain.Princ
 	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (CustomerOffer, error) {
 		_, err := q.CustomerByID(ctx, customerID)
 		if errors.Is(err, store.ErrNotFound) {
-			return CustomerOffer{}, domain.Errorf(CodeCustomerNotFound, "customer %d not found", customerID)
+			return CustomerOffer{}, domain.Errorf(lending.CodeCustomerNotFound, "customer %d not found", customerID)
 		}
 		if err != nil {
 			return CustomerOffer{}, err
@@ -152,7 +153,7 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller domain.Princ
 		if err != nil {
 			return CustomerOffer{}, err
 		}
-		product, err := s.Product(ctx, strings.TrimSpace(req.ProductID))
+		product, err := s.Lending.Product(ctx, strings.TrimSpace(req.ProductID))
 		if err != nil {
 			return CustomerOffer{}, err
 		}

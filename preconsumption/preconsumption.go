@@ -1,4 +1,4 @@
-package lending
+package preconsumption
 
 import (
 	"context"
@@ -110,12 +110,12 @@ const (
 // correlationPatterns are the ways expenses may relate to a request: to the request, or to its fees.
 var correlationPatterns = map[string]bool{"FEE_TO_PRE_CONSUME": true, "FEE_TO_PRE_CONSUME_FEE": true}
 
-// SubmitPreConsumptions stores a batch request by request: a valid request is saved with its parts
+// Submit stores a batch request by request: a valid request is saved with its parts
 // in a transaction of its own, an invalid one not at all, and a request that fails to save fails
 // alone. A business code already stored is replaced whole (the expense system resends corrected
 // documents); one that occurs more than once in the batch fails every time, as nobody could tell
 // which was kept. Results follow the batch's order.
-func (s *Service) SubmitPreConsumptions(ctx context.Context, caller domain.Principal, batch PreConsumptionBatch) ([]PreConsumptionResult, error) {
+func (s *Service) Submit(ctx context.Context, caller domain.Principal, batch PreConsumptionBatch) ([]PreConsumptionResult, error) {
 	if caller.Role != domain.RoleEmployee {
 		return nil, domain.Errorf(domain.CodeForbidden, "only employees submit pre-consumption requests")
 	}
@@ -154,8 +154,8 @@ func (s *Service) savePreConsumption(ctx context.Context, caller domain.Principa
 	})
 }
 
-// PreConsumption returns a stored request with its parts.
-func (s *Service) PreConsumption(ctx context.Context, caller domain.Principal, businessCode string) (store.PreConsumption, error) {
+// ByBusinessCode returns a stored request with its parts.
+func (s *Service) ByBusinessCode(ctx context.Context, caller domain.Principal, businessCode string) (store.PreConsumption, error) {
 	if caller.Role != domain.RoleEmployee {
 		return store.PreConsumption{}, domain.Errorf(domain.CodeForbidden, "only employees read pre-consumption requests")
 	}
@@ -173,8 +173,8 @@ func (s *Service) PreConsumption(ctx context.Context, caller domain.Principal, b
 	return ps[0], nil
 }
 
-// PreConsumptions pages through the stored requests, newest first, with their parts.
-func (s *Service) PreConsumptions(ctx context.Context, caller domain.Principal, f store.PreConsumptionFilter) (domain.Page[store.PreConsumption], error) {
+// List pages through the stored requests, newest first, with their parts.
+func (s *Service) List(ctx context.Context, caller domain.Principal, f store.PreConsumptionFilter) (domain.Page[store.PreConsumption], error) {
 	if caller.Role != domain.RoleEmployee {
 		return domain.Page[store.PreConsumption]{}, domain.Errorf(domain.CodeForbidden, "only employees read pre-consumption requests")
 	}

@@ -1,0 +1,19 @@
+// Package customeroffers serves the back office's customer offers: an employee starts one for a
+// registry customer with a product, a process and the customer's signed PDPA consent. It reads
+// products through lending and keeps the signature with lending's file storage.
+package customeroffers
+
+import (
+	"time"
+
+	"lendgraph/lending"
+	"lendgraph/store"
+)
+
+// Service starts and reads customer offers.
+type Service struct {
+	Store   *store.Store
+	Now     func() time.Time
+	Files   lending.FileStorage
+	Lending *lending.Service
+}
