@@ -6,7 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"lendgraph/lending"
+	"lendgraph/signin"
 	"lendgraph/store"
 )
 
@@ -43,7 +43,7 @@ func loadCustomerOffers(ctx context.Context, st *store.Store) error {
 			return fmt.Errorf("demo offer customer: %w", err)
 		}
 		if _, err := q.EmployeeByID(ctx, OfferEmployeeID); err == store.ErrNotFound {
-			hash, err := lending.HashSecret(EmployeePassword)
+			hash, err := signin.HashSecret(EmployeePassword)
 			if err != nil {
 				return err
 			}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"lendgraph/lending"
+	"lendgraph/signin"
 	"lendgraph/store"
 )
 
@@ -164,7 +164,7 @@ func loadCatalogue(ctx context.Context, st *store.Store) error {
 func loadAccounts(ctx context.Context, st *store.Store) error {
 	return st.Tx(ctx, func(q store.Queries) error {
 		if _, err := q.PartnerByClientID(ctx, PartnerClientID); err == store.ErrNotFound {
-			hash, err := lending.HashSecret(PartnerClientSecret)
+			hash, err := signin.HashSecret(PartnerClientSecret)
 			if err != nil {
 				return err
 			}
@@ -175,7 +175,7 @@ func loadAccounts(ctx context.Context, st *store.Store) error {
 			return err
 		}
 		if _, err := q.EmployeeByUsername(ctx, EmployeeUsername); err == store.ErrNotFound {
-			hash, err := lending.HashSecret(EmployeePassword)
+			hash, err := signin.HashSecret(EmployeePassword)
 			if err != nil {
 				return err
 			}

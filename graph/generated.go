@@ -12,6 +12,7 @@ import (
 	"lendgraph/domain"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
+	"lendgraph/otp"
 	"lendgraph/preconsumption"
 	"lendgraph/scalars"
 	"lendgraph/store"
@@ -699,7 +700,7 @@ type ComplexityRoot struct {
 		AddEmployment                func(childComplexity int, customerID string, input lending.EmploymentInput) int
 		AddFinancialSource           func(childComplexity int, input lending.FinancialSourceInput) int
 		AddFlag                      func(childComplexity int, customerID string, flagType string, flagReason string) int
-		AddOtpException              func(childComplexity int, input lending.OTPExceptionInput) int
+		AddOtpException              func(childComplexity int, input otp.ExceptionInput) int
 		ApplyForLoan                 func(childComplexity int, input model.ApplyForLoanInput) int
 		AttachDocumentFile           func(childComplexity int, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) int
 		BindFinancialSource          func(childComplexity int, sourceID string, providerID string, externalFinancialSource string) int
@@ -716,13 +717,13 @@ type ComplexityRoot struct {
 		CreateDocumentType           func(childComplexity int, input lending.DocumentTypeInput) int
 		CreateFlagReason             func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
 		CreateFlagType               func(childComplexity int, input lending.FlagTypeInput) int
-		CreateOtpPurpose             func(childComplexity int, input lending.OTPPurposeInput) int
-		CreateOtpRule                func(childComplexity int, input lending.OTPRuleInput) int
+		CreateOtpPurpose             func(childComplexity int, input otp.PurposeInput) int
+		CreateOtpRule                func(childComplexity int, input otp.RuleInput) int
 		CreatePaymentOperation       func(childComplexity int, code string) int
 		CreatePaymentProvider        func(childComplexity int, code string) int
 		CreatePaymentProviderRule    func(childComplexity int, providerID string, operationID string) int
 		CreateTransactionType        func(childComplexity int, name string) int
-		DeleteOtpRule                func(childComplexity int, input lending.OTPRuleInput) int
+		DeleteOtpRule                func(childComplexity int, input otp.RuleInput) int
 		DisableOtpPurpose            func(childComplexity int, input model.OtpPurposeNameInput) int
 		EnableOtpPurpose             func(childComplexity int, input model.OtpPurposeNameInput) int
 		ImportIncomes                func(childComplexity int, file graphql.Upload) int
@@ -763,8 +764,8 @@ type ComplexityRoot struct {
 		UpdateFlagReason             func(childComplexity int, id string, input lending.FlagReasonInput) int
 		UpdateFlagType               func(childComplexity int, id string, input lending.FlagTypeInput) int
 		UpdateLead                   func(childComplexity int, id string, input lending.Lead) int
-		UpdateOtpPurpose             func(childComplexity int, input lending.OTPPurposeInput) int
-		UpdateOtpRule                func(childComplexity int, input lending.OTPRuleInput) int
+		UpdateOtpPurpose             func(childComplexity int, input otp.PurposeInput) int
+		UpdateOtpRule                func(childComplexity int, input otp.RuleInput) int
 		UpdateScoringRule            func(childComplexity int, id string, input lending.ScoringRuleInput) int
 		UploadApplicationFile        func(childComplexity int, input model.UploadApplicationFileInput) int
 	}
@@ -1289,7 +1290,7 @@ type LoanResolver interface {
 	PayoutDate(ctx context.Context, obj *store.Loan) (*time.Time, error)
 }
 type MutationResolver interface {
-	RequestOtp(ctx context.Context, input model.RequestOtpInput) (*lending.OTPIssued, error)
+	RequestOtp(ctx context.Context, input model.RequestOtpInput) (*otp.Issued, error)
 	CreateApplication(ctx context.Context, input lending.CreateApplication) (*model.ApplicationPayload, error)
 	ApplyForLoan(ctx context.Context, input model.ApplyForLoanInput) (*model.ApplicationPayload, error)
 	UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error)
@@ -1312,14 +1313,14 @@ type MutationResolver interface {
 	ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	CloseHopelessLoan(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	SetLoanAcknowledgement(ctx context.Context, loanID string, status string) (*store.Loan, error)
-	CreateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error)
-	UpdateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error)
+	CreateOtpPurpose(ctx context.Context, input otp.PurposeInput) (*model.OtpPurposePayload, error)
+	UpdateOtpPurpose(ctx context.Context, input otp.PurposeInput) (*model.OtpPurposePayload, error)
 	EnableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error)
 	DisableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error)
-	CreateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error)
-	UpdateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error)
-	DeleteOtpRule(ctx context.Context, input lending.OTPRuleInput) (*lending.OTPRuleInput, error)
-	AddOtpException(ctx context.Context, input lending.OTPExceptionInput) (*model.OtpExceptionPayload, error)
+	CreateOtpRule(ctx context.Context, input otp.RuleInput) (*model.OtpRulePayload, error)
+	UpdateOtpRule(ctx context.Context, input otp.RuleInput) (*model.OtpRulePayload, error)
+	DeleteOtpRule(ctx context.Context, input otp.RuleInput) (*otp.RuleInput, error)
+	AddOtpException(ctx context.Context, input otp.ExceptionInput) (*model.OtpExceptionPayload, error)
 	RemoveOtpException(ctx context.Context, input model.RemoveOtpExceptionInput) (*model.RemoveOtpExceptionPayload, error)
 	CreatePaymentProvider(ctx context.Context, code string) (*store.PaymentEntry, error)
 	SetPaymentProviderStatus(ctx context.Context, id string, status string) (*store.PaymentEntry, error)
@@ -4338,7 +4339,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddOtpException(childComplexity, args["input"].(lending.OTPExceptionInput)), true
+		return e.ComplexityRoot.Mutation.AddOtpException(childComplexity, args["input"].(otp.ExceptionInput)), true
 	case "Mutation.applyForLoan":
 		if e.ComplexityRoot.Mutation.ApplyForLoan == nil {
 			break
@@ -4525,7 +4526,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateOtpPurpose(childComplexity, args["input"].(lending.OTPPurposeInput)), true
+		return e.ComplexityRoot.Mutation.CreateOtpPurpose(childComplexity, args["input"].(otp.PurposeInput)), true
 	case "Mutation.createOtpRule":
 		if e.ComplexityRoot.Mutation.CreateOtpRule == nil {
 			break
@@ -4536,7 +4537,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateOtpRule(childComplexity, args["input"].(lending.OTPRuleInput)), true
+		return e.ComplexityRoot.Mutation.CreateOtpRule(childComplexity, args["input"].(otp.RuleInput)), true
 	case "Mutation.createPaymentOperation":
 		if e.ComplexityRoot.Mutation.CreatePaymentOperation == nil {
 			break
@@ -4591,7 +4592,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteOtpRule(childComplexity, args["input"].(lending.OTPRuleInput)), true
+		return e.ComplexityRoot.Mutation.DeleteOtpRule(childComplexity, args["input"].(otp.RuleInput)), true
 	case "Mutation.disableOtpPurpose":
 		if e.ComplexityRoot.Mutation.DisableOtpPurpose == nil {
 			break
@@ -5042,7 +5043,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateOtpPurpose(childComplexity, args["input"].(lending.OTPPurposeInput)), true
+		return e.ComplexityRoot.Mutation.UpdateOtpPurpose(childComplexity, args["input"].(otp.PurposeInput)), true
 	case "Mutation.updateOtpRule":
 		if e.ComplexityRoot.Mutation.UpdateOtpRule == nil {
 			break
@@ -5053,7 +5054,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateOtpRule(childComplexity, args["input"].(lending.OTPRuleInput)), true
+		return e.ComplexityRoot.Mutation.UpdateOtpRule(childComplexity, args["input"].(otp.RuleInput)), true
 	case "Mutation.updateScoringRule":
 		if e.ComplexityRoot.Mutation.UpdateScoringRule == nil {
 			break
@@ -11955,8 +11956,8 @@ func (ec *executionContext) field_Mutation_addOtpException_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.OTPExceptionInput, error) {
-			return ec.unmarshalNOtpExceptionInput2lendgraphᚋlendingᚐOTPExceptionInput(ctx, v)
+		func(ctx context.Context, v any) (otp.ExceptionInput, error) {
+			return ec.unmarshalNOtpExceptionInput2lendgraphᚋotpᚐExceptionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12297,8 +12298,8 @@ func (ec *executionContext) field_Mutation_createOtpPurpose_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
-			return ec.unmarshalNCreateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx, v)
+		func(ctx context.Context, v any) (otp.PurposeInput, error) {
+			return ec.unmarshalNCreateOtpPurposeInput2lendgraphᚋotpᚐPurposeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12311,8 +12312,8 @@ func (ec *executionContext) field_Mutation_createOtpRule_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.OTPRuleInput, error) {
-			return ec.unmarshalNCreateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx, v)
+		func(ctx context.Context, v any) (otp.RuleInput, error) {
+			return ec.unmarshalNCreateOtpRuleInput2lendgraphᚋotpᚐRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12389,8 +12390,8 @@ func (ec *executionContext) field_Mutation_deleteOtpRule_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.OTPRuleInput, error) {
-			return ec.unmarshalNOtpRuleIdInput2lendgraphᚋlendingᚐOTPRuleInput(ctx, v)
+		func(ctx context.Context, v any) (otp.RuleInput, error) {
+			return ec.unmarshalNOtpRuleIdInput2lendgraphᚋotpᚐRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13219,8 +13220,8 @@ func (ec *executionContext) field_Mutation_updateOtpPurpose_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
-			return ec.unmarshalNUpdateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx, v)
+		func(ctx context.Context, v any) (otp.PurposeInput, error) {
+			return ec.unmarshalNUpdateOtpPurposeInput2lendgraphᚋotpᚐPurposeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13233,8 +13234,8 @@ func (ec *executionContext) field_Mutation_updateOtpRule_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.OTPRuleInput, error) {
-			return ec.unmarshalNUpdateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx, v)
+		func(ctx context.Context, v any) (otp.RuleInput, error) {
+			return ec.unmarshalNUpdateOtpRuleInput2lendgraphᚋotpᚐRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17721,7 +17722,7 @@ func (ec *executionContext) fieldContext_CustomerOfferProduct_termConfiguration(
 	return fc, nil
 }
 
-func (ec *executionContext) _DeleteOtpRulePayload_id(ctx context.Context, field graphql.CollectedField, obj *lending.OTPRuleInput) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeleteOtpRulePayload_id(ctx context.Context, field graphql.CollectedField, obj *otp.RuleInput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25637,8 +25638,8 @@ func (ec *executionContext) _Mutation_requestOtp(ctx context.Context, field grap
 			return ec.Resolvers.Mutation().RequestOtp(ctx, fc.Args["input"].(model.RequestOtpInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.OTPIssued) graphql.Marshaler {
-			return ec.marshalNRequestOtpPayload2ᚖlendgraphᚋlendingᚐOTPIssued(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *otp.Issued) graphql.Marshaler {
+			return ec.marshalNRequestOtpPayload2ᚖlendgraphᚋotpᚐIssued(ctx, selections, v)
 		},
 		true,
 		true,
@@ -27042,7 +27043,7 @@ func (ec *executionContext) _Mutation_createOtpPurpose(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateOtpPurpose(ctx, fc.Args["input"].(lending.OTPPurposeInput))
+			return ec.Resolvers.Mutation().CreateOtpPurpose(ctx, fc.Args["input"].(otp.PurposeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27104,7 +27105,7 @@ func (ec *executionContext) _Mutation_updateOtpPurpose(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateOtpPurpose(ctx, fc.Args["input"].(lending.OTPPurposeInput))
+			return ec.Resolvers.Mutation().UpdateOtpPurpose(ctx, fc.Args["input"].(otp.PurposeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27290,7 +27291,7 @@ func (ec *executionContext) _Mutation_createOtpRule(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateOtpRule(ctx, fc.Args["input"].(lending.OTPRuleInput))
+			return ec.Resolvers.Mutation().CreateOtpRule(ctx, fc.Args["input"].(otp.RuleInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27352,7 +27353,7 @@ func (ec *executionContext) _Mutation_updateOtpRule(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateOtpRule(ctx, fc.Args["input"].(lending.OTPRuleInput))
+			return ec.Resolvers.Mutation().UpdateOtpRule(ctx, fc.Args["input"].(otp.RuleInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27414,7 +27415,7 @@ func (ec *executionContext) _Mutation_deleteOtpRule(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteOtpRule(ctx, fc.Args["input"].(lending.OTPRuleInput))
+			return ec.Resolvers.Mutation().DeleteOtpRule(ctx, fc.Args["input"].(otp.RuleInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27422,11 +27423,11 @@ func (ec *executionContext) _Mutation_deleteOtpRule(ctx context.Context, field g
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.OTPRuleInput
+					var zeroVal *otp.RuleInput
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.OTPRuleInput
+					var zeroVal *otp.RuleInput
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -27435,8 +27436,8 @@ func (ec *executionContext) _Mutation_deleteOtpRule(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.OTPRuleInput) graphql.Marshaler {
-			return ec.marshalNDeleteOtpRulePayload2ᚖlendgraphᚋlendingᚐOTPRuleInput(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *otp.RuleInput) graphql.Marshaler {
+			return ec.marshalNDeleteOtpRulePayload2ᚖlendgraphᚋotpᚐRuleInput(ctx, selections, v)
 		},
 		true,
 		true,
@@ -27476,7 +27477,7 @@ func (ec *executionContext) _Mutation_addOtpException(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddOtpException(ctx, fc.Args["input"].(lending.OTPExceptionInput))
+			return ec.Resolvers.Mutation().AddOtpException(ctx, fc.Args["input"].(otp.ExceptionInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -35730,7 +35731,7 @@ func (ec *executionContext) fieldContext_Repayment_eventTime(_ context.Context, 
 	return graphql.NewScalarFieldContext("Repayment", field, false, false, "Time")
 }
 
-func (ec *executionContext) _RequestOtpPayload_phone(ctx context.Context, field graphql.CollectedField, obj *lending.OTPIssued) (ret graphql.Marshaler) {
+func (ec *executionContext) _RequestOtpPayload_phone(ctx context.Context, field graphql.CollectedField, obj *otp.Issued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35753,7 +35754,7 @@ func (ec *executionContext) fieldContext_RequestOtpPayload_phone(_ context.Conte
 	return graphql.NewScalarFieldContext("RequestOtpPayload", field, false, false, "String")
 }
 
-func (ec *executionContext) _RequestOtpPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *lending.OTPIssued) (ret graphql.Marshaler) {
+func (ec *executionContext) _RequestOtpPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *otp.Issued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35776,7 +35777,7 @@ func (ec *executionContext) fieldContext_RequestOtpPayload_expiresAt(_ context.C
 	return graphql.NewScalarFieldContext("RequestOtpPayload", field, false, false, "Time")
 }
 
-func (ec *executionContext) _RequestOtpPayload_codeLength(ctx context.Context, field graphql.CollectedField, obj *lending.OTPIssued) (ret graphql.Marshaler) {
+func (ec *executionContext) _RequestOtpPayload_codeLength(ctx context.Context, field graphql.CollectedField, obj *otp.Issued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35799,7 +35800,7 @@ func (ec *executionContext) fieldContext_RequestOtpPayload_codeLength(_ context.
 	return graphql.NewScalarFieldContext("RequestOtpPayload", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RequestOtpPayload_attemptsLeft(ctx context.Context, field graphql.CollectedField, obj *lending.OTPIssued) (ret graphql.Marshaler) {
+func (ec *executionContext) _RequestOtpPayload_attemptsLeft(ctx context.Context, field graphql.CollectedField, obj *otp.Issued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39519,8 +39520,8 @@ func UnmarshalCreateApplicationInput(ctx context.Context, raw any) (lending.Crea
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateOtpPurposeInput(ctx context.Context, obj any) (lending.OTPPurposeInput, error) {
-	var it lending.OTPPurposeInput
+func (ec *executionContext) unmarshalInputCreateOtpPurposeInput(ctx context.Context, obj any) (otp.PurposeInput, error) {
+	var it otp.PurposeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -39618,14 +39619,14 @@ func (ec *executionContext) unmarshalInputCreateOtpPurposeInput(ctx context.Cont
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateOtpPurposeInput(ctx context.Context, raw any) (lending.OTPPurposeInput, error) {
-	var out lending.OTPPurposeInput
+func UnmarshalCreateOtpPurposeInput(ctx context.Context, raw any) (otp.PurposeInput, error) {
+	var out otp.PurposeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOtpPurposeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateOtpRuleInput(ctx context.Context, obj any) (lending.OTPRuleInput, error) {
-	var it lending.OTPRuleInput
+func (ec *executionContext) unmarshalInputCreateOtpRuleInput(ctx context.Context, obj any) (otp.RuleInput, error) {
+	var it otp.RuleInput
 	if obj == nil {
 		return it, nil
 	}
@@ -39702,8 +39703,8 @@ func (ec *executionContext) unmarshalInputCreateOtpRuleInput(ctx context.Context
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateOtpRuleInput(ctx context.Context, raw any) (lending.OTPRuleInput, error) {
-	var out lending.OTPRuleInput
+func UnmarshalCreateOtpRuleInput(ctx context.Context, raw any) (otp.RuleInput, error) {
+	var out otp.RuleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOtpRuleInput", raw, &out)
 	return out, err
 }
@@ -42449,8 +42450,8 @@ func UnmarshalLoanFilter(ctx context.Context, raw any) (model.LoanFilter, error)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOtpExceptionInput(ctx context.Context, obj any) (lending.OTPExceptionInput, error) {
-	var it lending.OTPExceptionInput
+func (ec *executionContext) unmarshalInputOtpExceptionInput(ctx context.Context, obj any) (otp.ExceptionInput, error) {
+	var it otp.ExceptionInput
 	if obj == nil {
 		return it, nil
 	}
@@ -42492,8 +42493,8 @@ func (ec *executionContext) unmarshalInputOtpExceptionInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOtpExceptionInput(ctx context.Context, raw any) (lending.OTPExceptionInput, error) {
-	var out lending.OTPExceptionInput
+func UnmarshalOtpExceptionInput(ctx context.Context, raw any) (otp.ExceptionInput, error) {
+	var out otp.ExceptionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OtpExceptionInput", raw, &out)
 	return out, err
 }
@@ -42540,8 +42541,8 @@ func UnmarshalOtpPurposeNameInput(ctx context.Context, raw any) (model.OtpPurpos
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOtpRuleIdInput(ctx context.Context, obj any) (lending.OTPRuleInput, error) {
-	var it lending.OTPRuleInput
+func (ec *executionContext) unmarshalInputOtpRuleIdInput(ctx context.Context, obj any) (otp.RuleInput, error) {
+	var it otp.RuleInput
 	if obj == nil {
 		return it, nil
 	}
@@ -42576,8 +42577,8 @@ func (ec *executionContext) unmarshalInputOtpRuleIdInput(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOtpRuleIdInput(ctx context.Context, raw any) (lending.OTPRuleInput, error) {
-	var out lending.OTPRuleInput
+func UnmarshalOtpRuleIdInput(ctx context.Context, raw any) (otp.RuleInput, error) {
+	var out otp.RuleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OtpRuleIdInput", raw, &out)
 	return out, err
 }
@@ -43618,8 +43619,8 @@ func UnmarshalSubmitPreConsumptionsInput(ctx context.Context, raw any) (preconsu
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateOtpPurposeInput(ctx context.Context, obj any) (lending.OTPPurposeInput, error) {
-	var it lending.OTPPurposeInput
+func (ec *executionContext) unmarshalInputUpdateOtpPurposeInput(ctx context.Context, obj any) (otp.PurposeInput, error) {
+	var it otp.PurposeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -43717,14 +43718,14 @@ func (ec *executionContext) unmarshalInputUpdateOtpPurposeInput(ctx context.Cont
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateOtpPurposeInput(ctx context.Context, raw any) (lending.OTPPurposeInput, error) {
-	var out lending.OTPPurposeInput
+func UnmarshalUpdateOtpPurposeInput(ctx context.Context, raw any) (otp.PurposeInput, error) {
+	var out otp.PurposeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOtpPurposeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateOtpRuleInput(ctx context.Context, obj any) (lending.OTPRuleInput, error) {
-	var it lending.OTPRuleInput
+func (ec *executionContext) unmarshalInputUpdateOtpRuleInput(ctx context.Context, obj any) (otp.RuleInput, error) {
+	var it otp.RuleInput
 	if obj == nil {
 		return it, nil
 	}
@@ -43801,8 +43802,8 @@ func (ec *executionContext) unmarshalInputUpdateOtpRuleInput(ctx context.Context
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateOtpRuleInput(ctx context.Context, raw any) (lending.OTPRuleInput, error) {
-	var out lending.OTPRuleInput
+func UnmarshalUpdateOtpRuleInput(ctx context.Context, raw any) (otp.RuleInput, error) {
+	var out otp.RuleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOtpRuleInput", raw, &out)
 	return out, err
 }
@@ -45258,7 +45259,7 @@ func (ec *executionContext) _CustomerOfferProduct(ctx context.Context, sel ast.S
 
 var deleteOtpRulePayloadImplementors = []string{"DeleteOtpRulePayload"}
 
-func (ec *executionContext) _DeleteOtpRulePayload(ctx context.Context, sel ast.SelectionSet, obj *lending.OTPRuleInput) graphql.Marshaler {
+func (ec *executionContext) _DeleteOtpRulePayload(ctx context.Context, sel ast.SelectionSet, obj *otp.RuleInput) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteOtpRulePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -50277,7 +50278,7 @@ func (ec *executionContext) _Repayment(ctx context.Context, sel ast.SelectionSet
 
 var requestOtpPayloadImplementors = []string{"RequestOtpPayload"}
 
-func (ec *executionContext) _RequestOtpPayload(ctx context.Context, sel ast.SelectionSet, obj *lending.OTPIssued) graphql.Marshaler {
+func (ec *executionContext) _RequestOtpPayload(ctx context.Context, sel ast.SelectionSet, obj *otp.Issued) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, requestOtpPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -51713,12 +51714,12 @@ func (ec *executionContext) unmarshalNCreateApplicationInput2lendgraphᚋlending
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
+func (ec *executionContext) unmarshalNCreateOtpPurposeInput2lendgraphᚋotpᚐPurposeInput(ctx context.Context, v any) (otp.PurposeInput, error) {
 	res, err := ec.unmarshalInputCreateOtpPurposeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+func (ec *executionContext) unmarshalNCreateOtpRuleInput2lendgraphᚋotpᚐRuleInput(ctx context.Context, v any) (otp.RuleInput, error) {
 	res, err := ec.unmarshalInputCreateOtpRuleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -51913,7 +51914,7 @@ func (ec *executionContext) marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalNDeleteOtpRulePayload2ᚖlendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, sel ast.SelectionSet, v *lending.OTPRuleInput) graphql.Marshaler {
+func (ec *executionContext) marshalNDeleteOtpRulePayload2ᚖlendgraphᚋotpᚐRuleInput(ctx context.Context, sel ast.SelectionSet, v *otp.RuleInput) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeleteOtpRulePayload!")
 		return graphql.Null
@@ -52803,7 +52804,7 @@ func (ec *executionContext) marshalNOtpException2ᚖlendgraphᚋstoreᚐOTPExcep
 	return ec._OtpException(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOtpExceptionInput2lendgraphᚋlendingᚐOTPExceptionInput(ctx context.Context, v any) (lending.OTPExceptionInput, error) {
+func (ec *executionContext) unmarshalNOtpExceptionInput2lendgraphᚋotpᚐExceptionInput(ctx context.Context, v any) (otp.ExceptionInput, error) {
 	res, err := ec.unmarshalInputOtpExceptionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52877,7 +52878,7 @@ func (ec *executionContext) marshalNOtpRule2ᚖlendgraphᚋstoreᚐOTPRule(ctx c
 	return ec._OtpRule(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOtpRuleIdInput2lendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+func (ec *executionContext) unmarshalNOtpRuleIdInput2lendgraphᚋotpᚐRuleInput(ctx context.Context, v any) (otp.RuleInput, error) {
 	res, err := ec.unmarshalInputOtpRuleIdInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53365,7 +53366,7 @@ func (ec *executionContext) unmarshalNRequestOtpInput2lendgraphᚋgraphᚋmodel�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRequestOtpPayload2ᚖlendgraphᚋlendingᚐOTPIssued(ctx context.Context, sel ast.SelectionSet, v *lending.OTPIssued) graphql.Marshaler {
+func (ec *executionContext) marshalNRequestOtpPayload2ᚖlendgraphᚋotpᚐIssued(ctx context.Context, sel ast.SelectionSet, v *otp.Issued) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RequestOtpPayload!")
 		return graphql.Null
@@ -53705,12 +53706,12 @@ func (ec *executionContext) marshalNTransactionType2ᚖlendgraphᚋstoreᚐPayme
 	return ec._TransactionType(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateOtpPurposeInput2lendgraphᚋlendingᚐOTPPurposeInput(ctx context.Context, v any) (lending.OTPPurposeInput, error) {
+func (ec *executionContext) unmarshalNUpdateOtpPurposeInput2lendgraphᚋotpᚐPurposeInput(ctx context.Context, v any) (otp.PurposeInput, error) {
 	res, err := ec.unmarshalInputUpdateOtpPurposeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateOtpRuleInput2lendgraphᚋlendingᚐOTPRuleInput(ctx context.Context, v any) (lending.OTPRuleInput, error) {
+func (ec *executionContext) unmarshalNUpdateOtpRuleInput2lendgraphᚋotpᚐRuleInput(ctx context.Context, v any) (otp.RuleInput, error) {
 	res, err := ec.unmarshalInputUpdateOtpRuleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }

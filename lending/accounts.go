@@ -13,17 +13,6 @@ func (s *Service) Customer(ctx context.Context, guid string) (store.Customer, er
 	return c, domain.NotFound(err, "customer %s not found", guid)
 }
 
-// Employee returns the employee with the given id.
-func (s *Service) Employee(ctx context.Context, id string) (store.Employee, error) {
-	return domain.ByID(ctx, id, domain.CodeNotFound, "employee", s.Store.EmployeeByID)
-}
-
-// Partner returns the partner with the given name.
-func (s *Service) Partner(ctx context.Context, name string) (store.Partner, error) {
-	p, err := s.Store.PartnerByName(ctx, name)
-	return p, domain.NotFound(err, "partner %q not found", name)
-}
-
 // CustomerByIDOrGUID returns the customer with the given numeric id or guid (exactly one of them).
 func (s *Service) CustomerByIDOrGUID(ctx context.Context, id, guid string) (store.Customer, error) {
 	switch {

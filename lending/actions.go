@@ -39,7 +39,7 @@ func (s *Service) SelectOffer(ctx context.Context, caller domain.Principal, guid
 // no sooner than the resend interval.
 func (s *Service) SendOTP(ctx context.Context, caller domain.Principal, guid string) (store.Application, error) {
 	return s.act(ctx, caller, guid, ActionSendOTP, func(q store.Queries, app *store.Application) error {
-		_, err := s.IssueOTP(ctx, q, PurposeSign, app.Phone, app.GUID, "")
+		_, err := s.OTP.Issue(ctx, q, PurposeSign, app.Phone, app.GUID, "")
 		return err
 	})
 }
@@ -51,7 +51,7 @@ func (s *Service) Sign(ctx context.Context, caller domain.Principal, guid, code 
 		return store.Application{}, domain.Invalid(domain.FieldErrors{{Field: "code", Message: "is required"}})
 	}
 	return s.act(ctx, caller, guid, ActionSign, func(q store.Queries, app *store.Application) error {
-		verdict, err := s.CheckOTP(ctx, q, PurposeSign, app.Phone, app.GUID, code)
+		verdict, err := s.OTP.Check(ctx, q, PurposeSign, app.Phone, app.GUID, code)
 		if err != nil {
 			return err
 		}

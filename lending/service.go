@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"lendgraph/otp"
 	"lendgraph/store"
 )
 
@@ -18,6 +19,8 @@ type Service struct {
 	Lender string
 	// ApplicationTimeout cancels an application not signed within it.
 	ApplicationTimeout time.Duration
+	// OTP issues and checks the codes that sign contracts.
+	OTP *otp.Service
 	// Files keeps the bytes of document files.
 	Files FileStorage
 	// AccrualBatch is how many loans the daily job accrues in one transaction, so that it holds
@@ -28,13 +31,14 @@ type Service struct {
 }
 
 // NewService returns a Service on the given store, telling time by the wall clock.
-func NewService(st *store.Store, log *slog.Logger, applicationTimeout time.Duration) *Service {
+func NewService(st *store.Store, log *slog.Logger, codes *otp.Service, applicationTimeout time.Duration) *Service {
 	return &Service{
 		Store:              st,
 		Log:                log,
 		Now:                time.Now,
 		Lender:             `ООО МФК «Лендграф»`,
 		ApplicationTimeout: applicationTimeout,
+		OTP:                codes,
 		Files:              DatabaseFiles{},
 		AccrualBatch:       100,
 		wake:               make(chan struct{}, 1),

@@ -6,11 +6,11 @@ import (
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/lending"
+	"lendgraph/otp"
 )
 
-func (r *mutationResolver) RequestOtp(ctx context.Context, input model.RequestOtpInput) (*lending.OTPIssued, error) {
-	issued, err := r.App.Lending.RequestOTP(ctx, input.Phone, deref(input.DeviceID))
+func (r *mutationResolver) RequestOtp(ctx context.Context, input model.RequestOtpInput) (*otp.Issued, error) {
+	issued, err := r.App.OTP.Request(ctx, input.Phone, deref(input.DeviceID))
 	return &issued, err
 }
 

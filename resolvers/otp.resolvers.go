@@ -6,43 +6,43 @@ import (
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/lending"
+	"lendgraph/otp"
 	"lendgraph/store"
 )
 
-func (r *mutationResolver) CreateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.App.Lending.CreateOTPPurpose(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) CreateOtpPurpose(ctx context.Context, input otp.PurposeInput) (*model.OtpPurposePayload, error) {
+	return purposePayload(r.App.OTP.CreatePurpose(ctx, auth.Caller(ctx), input))
 }
 
-func (r *mutationResolver) UpdateOtpPurpose(ctx context.Context, input lending.OTPPurposeInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.App.Lending.UpdateOTPPurpose(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) UpdateOtpPurpose(ctx context.Context, input otp.PurposeInput) (*model.OtpPurposePayload, error) {
+	return purposePayload(r.App.OTP.UpdatePurpose(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) EnableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.App.Lending.SetOTPPurposeEnabled(ctx, auth.Caller(ctx), input.Name, true))
+	return purposePayload(r.App.OTP.SetPurposeEnabled(ctx, auth.Caller(ctx), input.Name, true))
 }
 
 func (r *mutationResolver) DisableOtpPurpose(ctx context.Context, input model.OtpPurposeNameInput) (*model.OtpPurposePayload, error) {
-	return purposePayload(r.App.Lending.SetOTPPurposeEnabled(ctx, auth.Caller(ctx), input.Name, false))
+	return purposePayload(r.App.OTP.SetPurposeEnabled(ctx, auth.Caller(ctx), input.Name, false))
 }
 
-func (r *mutationResolver) CreateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error) {
-	return rulePayload(r.App.Lending.CreateOTPRule(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) CreateOtpRule(ctx context.Context, input otp.RuleInput) (*model.OtpRulePayload, error) {
+	return rulePayload(r.App.OTP.CreateRule(ctx, auth.Caller(ctx), input))
 }
 
-func (r *mutationResolver) UpdateOtpRule(ctx context.Context, input lending.OTPRuleInput) (*model.OtpRulePayload, error) {
-	return rulePayload(r.App.Lending.UpdateOTPRule(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) UpdateOtpRule(ctx context.Context, input otp.RuleInput) (*model.OtpRulePayload, error) {
+	return rulePayload(r.App.OTP.UpdateRule(ctx, auth.Caller(ctx), input))
 }
 
-func (r *mutationResolver) DeleteOtpRule(ctx context.Context, input lending.OTPRuleInput) (*lending.OTPRuleInput, error) {
-	if err := r.App.Lending.DeleteOTPRule(ctx, auth.Caller(ctx), input.ID); err != nil {
+func (r *mutationResolver) DeleteOtpRule(ctx context.Context, input otp.RuleInput) (*otp.RuleInput, error) {
+	if err := r.App.OTP.DeleteRule(ctx, auth.Caller(ctx), input.ID); err != nil {
 		return nil, err
 	}
-	return &lending.OTPRuleInput{ID: input.ID}, nil
+	return &otp.RuleInput{ID: input.ID}, nil
 }
 
-func (r *mutationResolver) AddOtpException(ctx context.Context, input lending.OTPExceptionInput) (*model.OtpExceptionPayload, error) {
-	e, err := r.App.Lending.PutOTPException(ctx, auth.Caller(ctx), input)
+func (r *mutationResolver) AddOtpException(ctx context.Context, input otp.ExceptionInput) (*model.OtpExceptionPayload, error) {
+	e, err := r.App.OTP.PutException(ctx, auth.Caller(ctx), input)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (r *mutationResolver) AddOtpException(ctx context.Context, input lending.OT
 }
 
 func (r *mutationResolver) RemoveOtpException(ctx context.Context, input model.RemoveOtpExceptionInput) (*model.RemoveOtpExceptionPayload, error) {
-	phone, err := r.App.Lending.RemoveOTPException(ctx, auth.Caller(ctx), input.Phone)
+	phone, err := r.App.OTP.RemoveException(ctx, auth.Caller(ctx), input.Phone)
 	if err != nil {
 		return nil, err
 	}
@@ -58,31 +58,31 @@ func (r *mutationResolver) RemoveOtpException(ctx context.Context, input model.R
 }
 
 func (r *otpPurposeResolver) GuessingDays(ctx context.Context, obj *store.OTPSettings) (float64, error) {
-	return lending.GuessingDays(*obj), nil
+	return otp.GuessingDays(*obj), nil
 }
 
 func (r *otpPurposeResolver) Rules(ctx context.Context, obj *store.OTPSettings) ([]*store.OTPRule, error) {
-	return pointers(r.App.Lending.OTPRules(ctx, auth.Caller(ctx), obj.Purpose))
+	return pointers(r.App.OTP.Rules(ctx, auth.Caller(ctx), obj.Purpose))
 }
 
 func (r *queryResolver) OtpPurposes(ctx context.Context) ([]*store.OTPSettings, error) {
-	return pointers(r.App.Lending.OTPPurposes(ctx, auth.Caller(ctx)))
+	return pointers(r.App.OTP.Purposes(ctx, auth.Caller(ctx)))
 }
 
 func (r *queryResolver) OtpPurpose(ctx context.Context, name string) (*store.OTPSettings, error) {
-	p, err := r.App.Lending.OTPPurpose(ctx, auth.Caller(ctx), name)
-	if domain.ErrorCode(err) == lending.CodeOTPPurposeNotFound {
+	p, err := r.App.OTP.Purpose(ctx, auth.Caller(ctx), name)
+	if domain.ErrorCode(err) == otp.CodeOTPPurposeNotFound {
 		return nil, nil
 	}
 	return pointer(p, err)
 }
 
 func (r *queryResolver) OtpRules(ctx context.Context, purpose string) ([]*store.OTPRule, error) {
-	return pointers(r.App.Lending.OTPRules(ctx, auth.Caller(ctx), purpose))
+	return pointers(r.App.OTP.Rules(ctx, auth.Caller(ctx), purpose))
 }
 
 func (r *queryResolver) OtpExceptions(ctx context.Context) ([]*store.OTPException, error) {
-	return pointers(r.App.Lending.OTPExceptions(ctx, auth.Caller(ctx)))
+	return pointers(r.App.OTP.Exceptions(ctx, auth.Caller(ctx)))
 }
 
 func (r *Resolver) OtpPurpose() graph.OtpPurposeResolver { return &otpPurposeResolver{r} }

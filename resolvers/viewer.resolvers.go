@@ -19,7 +19,7 @@ func (r *viewerResolver) Employee(ctx context.Context, obj *domain.Principal) (*
 	if obj.Role != domain.RoleEmployee {
 		return nil, nil
 	}
-	e, err := r.App.Lending.Employee(ctx, obj.Subject)
+	e, err := r.App.SignIn.Employee(ctx, obj.Subject)
 	return &e, err
 }
 
@@ -27,7 +27,7 @@ func (r *viewerResolver) Partner(ctx context.Context, obj *domain.Principal) (*s
 	if obj.Role != domain.RolePartner {
 		return nil, nil
 	}
-	p, err := r.App.Lending.Partner(ctx, obj.Partner)
+	p, err := r.App.SignIn.Partner(ctx, obj.Partner)
 	return &p, err
 }
 

@@ -22,7 +22,7 @@ import (
 	"lendgraph/apptest"
 	"lendgraph/config"
 	"lendgraph/demo"
-	"lendgraph/lending"
+	"lendgraph/signin"
 )
 
 // newApplication files the spec's example through REST and waits for the decision.
@@ -414,7 +414,7 @@ func TestWrongOwner(t *testing.T) {
 	ctx := context.Background()
 
 	// a second partner, and a customer who is not the applicant
-	hash, err := lending.HashSecret("other-secret")
+	hash, err := signin.HashSecret("other-secret")
 	require.NoError(t, err)
 	_, err = app.Store.DB.ExecContext(ctx, `INSERT INTO partners (name, client_id, secret_hash) VALUES ('other', 'other', $1) ON CONFLICT DO NOTHING`, hash)
 	require.NoError(t, err)

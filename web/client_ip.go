@@ -1,12 +1,11 @@
 package web
 
 import (
+	"lendgraph/otp"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
-
-	"lendgraph/lending"
 )
 
 // clientIP puts the caller's address in the request's context for the limits that count by it
@@ -16,7 +15,7 @@ import (
 func (s *Server) clientIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ip, ok := s.callerAddr(r); ok {
-			r = r.WithContext(lending.WithClientIP(r.Context(), ip))
+			r = r.WithContext(otp.WithClientIP(r.Context(), ip))
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -20,7 +20,7 @@ import (
 
 	"lendgraph/apptest"
 	"lendgraph/demo"
-	"lendgraph/lending"
+	"lendgraph/signin"
 )
 
 // seedScoringInfo is seed 002's example answer of GET /bs-core/main/leads/2330/scoring/info,
@@ -768,7 +768,7 @@ func TestLeadAccess(t *testing.T) {
 	customer := leadClient{app: app, token: app.CustomerToken(t, demo.TestPhone(8))}
 	anonymous := leadClient{app: app}
 
-	hash, err := lending.HashSecret("lead-other-secret")
+	hash, err := signin.HashSecret("lead-other-secret")
 	require.NoError(t, err)
 	_, err = app.Store.DB.ExecContext(context.Background(),
 		`INSERT INTO partners (name, client_id, secret_hash) VALUES ('lead-other', 'lead-other', $1) ON CONFLICT DO NOTHING`, hash)

@@ -11,7 +11,7 @@ import (
 
 	"lendgraph/auth"
 	"lendgraph/domain"
-	"lendgraph/lending"
+	"lendgraph/otp"
 	"lendgraph/store"
 )
 
@@ -139,8 +139,8 @@ type otpProjectBody struct {
 	} `json:"settings"`
 }
 
-func (b otpProjectBody) input() (lending.OTPPurposeInput, error) {
-	in := lending.OTPPurposeInput{
+func (b otpProjectBody) input() (otp.PurposeInput, error) {
+	in := otp.PurposeInput{
 		Name: b.Name, Title: b.Title, Enabled: b.IsEnabled,
 		CodeLength: b.Settings.OTPLength.v, TTLSeconds: b.Settings.TTL.v, AttemptsPerCode: b.Settings.MaxAttempts.v,
 		ResendIntervalSeconds: b.Settings.ResendInterval.v, FailureLimit: b.Settings.FailureLimit.v,
@@ -173,7 +173,7 @@ func projectJSON(p store.OTPSettings) map[string]any {
 }
 
 func (s *Server) listOTPProjects(r *http.Request, caller domain.Principal) (any, error) {
-	purposes, err := s.App.Lending.OTPPurposes(r.Context(), caller)
+	purposes, err := s.App.OTP.Purposes(r.Context(), caller)
 	projects := make([]map[string]any, len(purposes))
 	for i, p := range purposes {
 		projects[i] = projectJSON(p)
@@ -182,10 +182,10 @@ func (s *Server) listOTPProjects(r *http.Request, caller domain.Principal) (any,
 }
 
 // otpProjectInput decodes a project body (O2, O5) into the domain's input.
-func otpProjectInput(r *http.Request) (lending.OTPPurposeInput, error) {
+func otpProjectInput(r *http.Request) (otp.PurposeInput, error) {
 	var body otpProjectBody
 	if err := decodeJSON(r, &body); err != nil {
-		return lending.OTPPurposeInput{}, err
+		return otp.PurposeInput{}, err
 	}
 	return body.input()
 }
@@ -195,7 +195,7 @@ func (s *Server) createOTPProject(r *http.Request, caller domain.Principal) (any
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.App.Lending.CreateOTPPurpose(r.Context(), caller, in)
+	p, err := s.App.OTP.CreatePurpose(r.Context(), caller, in)
 	return map[string]any{"id": p.Purpose}, err
 }
 
@@ -207,7 +207,7 @@ func (s *Server) updateOTPProject(r *http.Request, caller domain.Principal) (any
 	if in.Name == "" {
 		return nil, domain.Invalid([]domain.FieldError{{Field: "name", Message: "is required"}})
 	}
-	_, err = s.App.Lending.UpdateOTPPurpose(r.Context(), caller, in)
+	_, err = s.App.OTP.UpdatePurpose(r.Context(), caller, in)
 	return struct{}{}, err
 }
 
@@ -222,7 +222,7 @@ func (s *Server) enableOTPProject(enabled bool) func(r *http.Request, caller dom
 		if body.ID == "" {
 			return nil, domain.Invalid([]domain.FieldError{{Field: "id", Message: "is required"}})
 		}
-		p, err := s.App.Lending.SetOTPPurposeEnabled(r.Context(), caller, string(body.ID), enabled)
+		p, err := s.App.OTP.SetPurposeEnabled(r.Context(), caller, string(body.ID), enabled)
 		return map[string]any{"id": p.Purpose}, err
 	}
 }
@@ -250,13 +250,13 @@ type otpRuleBody struct {
 	} `json:"rule"`
 }
 
-func (b otpRuleBody) input(update bool) (lending.OTPRuleInput, error) {
+func (b otpRuleBody) input(update bool) (otp.RuleInput, error) {
 	var errs []domain.FieldError
 	if b.Rule == nil {
-		return lending.OTPRuleInput{}, domain.Invalid([]domain.FieldError{{Field: "rule", Message: "is required"}})
+		return otp.RuleInput{}, domain.Invalid([]domain.FieldError{{Field: "rule", Message: "is required"}})
 	}
 	rule := b.Rule
-	in := lending.OTPRuleInput{
+	in := otp.RuleInput{
 		Purpose: rule.Project, ByPhone: rule.Constraints.Phone, ByDeviceID: rule.Constraints.DeviceID,
 		Requests: rule.Requests.Count.v, IntervalSeconds: rule.Time.Interval.v, Enabled: rule.Enabled,
 	}
@@ -306,9 +306,9 @@ func ruleJSON(r store.OTPRule) map[string]any {
 
 // putOTPRule creates a rule, or with update changes the one the body's id names.
 func (s *Server) putOTPRule(update bool) func(r *http.Request, caller domain.Principal) (any, error) {
-	put := s.App.Lending.CreateOTPRule
+	put := s.App.OTP.CreateRule
 	if update {
-		put = s.App.Lending.UpdateOTPRule
+		put = s.App.OTP.UpdateRule
 	}
 	return func(r *http.Request, caller domain.Principal) (any, error) {
 		var body otpRuleBody
@@ -334,7 +334,7 @@ func (s *Server) listOTPRules(r *http.Request, caller domain.Principal) (any, er
 	if body.Project == "" {
 		return nil, domain.Invalid([]domain.FieldError{{Field: "project", Message: "is required"}})
 	}
-	rules, err := s.App.Lending.OTPRules(r.Context(), caller, body.Project)
+	rules, err := s.App.OTP.Rules(r.Context(), caller, body.Project)
 	out := make([]map[string]any, len(rules))
 	for i, rule := range rules {
 		out[i] = ruleJSON(rule)
@@ -347,7 +347,7 @@ func (s *Server) deleteOTPRule(r *http.Request, caller domain.Principal) (any, e
 	if err != nil || id <= 0 {
 		return nil, domain.Invalid([]domain.FieldError{{Field: "id", Message: "must be a rule id"}})
 	}
-	return struct{}{}, s.App.Lending.DeleteOTPRule(r.Context(), caller, id)
+	return struct{}{}, s.App.OTP.DeleteRule(r.Context(), caller, id)
 }
 
 type otpExceptionBody struct {
@@ -360,7 +360,7 @@ func (s *Server) addOTPException(r *http.Request, caller domain.Principal) (any,
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	_, err := s.App.Lending.PutOTPException(r.Context(), caller, lending.OTPExceptionInput{Phone: body.PhoneNumber, Code: body.Code})
+	_, err := s.App.OTP.PutException(r.Context(), caller, otp.ExceptionInput{Phone: body.PhoneNumber, Code: body.Code})
 	return struct{}{}, err
 }
 
@@ -369,12 +369,12 @@ func (s *Server) removeOTPException(r *http.Request, caller domain.Principal) (a
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	_, err := s.App.Lending.RemoveOTPException(r.Context(), caller, body.PhoneNumber)
+	_, err := s.App.OTP.RemoveException(r.Context(), caller, body.PhoneNumber)
 	return struct{}{}, err
 }
 
 func (s *Server) listOTPExceptions(r *http.Request, caller domain.Principal) (any, error) {
-	list, err := s.App.Lending.OTPExceptions(r.Context(), caller)
+	list, err := s.App.OTP.Exceptions(r.Context(), caller)
 	out := make([]otpExceptionBody, len(list))
 	for i, e := range list {
 		out[i] = otpExceptionBody{Code: e.Code, PhoneNumber: e.Phone}

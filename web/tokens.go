@@ -21,7 +21,7 @@ func (s *Server) customerToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.App.Lending.SignInCustomer(r.Context(), r.PostForm.Get("phone_number"), r.PostForm.Get("code"), r.Header.Get("X-Device-Id"))
+	p, err := s.App.SignIn.SignInCustomer(r.Context(), r.PostForm.Get("phone_number"), r.PostForm.Get("code"), r.Header.Get("X-Device-Id"))
 	s.writeToken(w, r, p, err)
 }
 
@@ -31,7 +31,7 @@ func (s *Server) employeeToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.App.Lending.SignInEmployee(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
+	p, err := s.App.SignIn.SignInEmployee(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
 	s.writeToken(w, r, p, err)
 }
 
@@ -41,7 +41,7 @@ func (s *Server) partnerToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.App.Lending.SignInPartner(r.Context(), r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"))
+	p, err := s.App.SignIn.SignInPartner(r.Context(), r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"))
 	s.writeToken(w, r, p, err)
 }
 
@@ -51,7 +51,7 @@ func (s *Server) requestOTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	issued, err := s.App.Lending.RequestOTP(r.Context(), r.PostForm.Get("phone_number"), r.Header.Get("X-Device-Id"))
+	issued, err := s.App.OTP.Request(r.Context(), r.PostForm.Get("phone_number"), r.Header.Get("X-Device-Id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

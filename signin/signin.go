@@ -1,15 +1,26 @@
-package lending
+// Package signin turns credentials into a caller: a customer's phone and code, an employee's
+// password, a partner's client secret. It also answers who a signed-in employee or partner is.
+package signin
 
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"lendgraph/domain"
+	"lendgraph/otp"
 	"lendgraph/store"
 )
+
+// Service signs callers in.
+type Service struct {
+	Store *store.Store
+	Log   *slog.Logger
+	OTP   *otp.Service
+}
 
 // SignInCustomer checks the OTP a phone received and returns the customer as a principal,
 // registering the phone as a new customer when it is unknown.
@@ -25,7 +36,7 @@ func (s *Service) SignInCustomer(ctx context.Context, rawPhone, code, deviceID s
 	var customer store.Customer
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
-		verdict, err = s.CheckOTP(ctx, q, PurposeAuth, phone, "", code)
+		verdict, err = s.OTP.Check(ctx, q, otp.PurposeAuth, phone, "", code)
 		if err != nil || verdict != nil {
 			return err
 		}
@@ -82,4 +93,15 @@ func secretMatches(hash, secret string) bool {
 		secret += "\x00"
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(secret)) == nil
+}
+
+// Employee returns the employee with the given id.
+func (s *Service) Employee(ctx context.Context, id string) (store.Employee, error) {
+	return domain.ByID(ctx, id, domain.CodeNotFound, "employee", s.Store.EmployeeByID)
+}
+
+// Partner returns the partner with the given name.
+func (s *Service) Partner(ctx context.Context, name string) (store.Partner, error) {
+	p, err := s.Store.PartnerByName(ctx, name)
+	return p, domain.NotFound(err, "partner %q not found", name)
 }

@@ -1,4 +1,4 @@
-package lending
+package otp
 
 import (
 	"context"
@@ -31,8 +31,8 @@ func GuessingDays(p store.OTPSettings) float64 {
 	return guesses / float64(p.FailureLimit) * float64(p.FailureWindowSeconds) / 86400
 }
 
-// OTPPurposeInput creates or changes a purpose; nil fields keep what is there (or the default).
-type OTPPurposeInput struct {
+// PurposeInput creates or changes a purpose; nil fields keep what is there (or the default).
+type PurposeInput struct {
 	Name                  string
 	Title                 *string
 	Enabled               *bool
@@ -45,8 +45,8 @@ type OTPPurposeInput struct {
 	SMSTemplate           *string
 }
 
-// OTPRuleInput creates (Purpose) or changes (ID) a rule; nil fields keep what is there (or the default).
-type OTPRuleInput struct {
+// RuleInput creates (Purpose) or changes (ID) a rule; nil fields keep what is there (or the default).
+type RuleInput struct {
 	ID              int64
 	Purpose         string
 	ByPhone         *bool
@@ -57,8 +57,8 @@ type OTPRuleInput struct {
 	Enabled         *bool
 }
 
-// OTPExceptionInput exempts a phone with a fixed code.
-type OTPExceptionInput struct {
+// ExceptionInput exempts a phone with a fixed code.
+type ExceptionInput struct {
 	Phone string
 	Code  string
 }
@@ -75,16 +75,16 @@ func employeeOnly(caller domain.Principal) error {
 	return nil
 }
 
-// OTPPurposes lists every purpose.
-func (s *Service) OTPPurposes(ctx context.Context, caller domain.Principal) ([]store.OTPSettings, error) {
+// Purposes lists every purpose.
+func (s *Service) Purposes(ctx context.Context, caller domain.Principal) ([]store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return nil, err
 	}
 	return s.Store.OTPPurposes(ctx)
 }
 
-// OTPPurpose returns one purpose.
-func (s *Service) OTPPurpose(ctx context.Context, caller domain.Principal, name string) (store.OTPSettings, error) {
+// Purpose returns one purpose.
+func (s *Service) Purpose(ctx context.Context, caller domain.Principal, name string) (store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
@@ -104,8 +104,8 @@ func purposeByName(ctx context.Context, name string, find func(context.Context, 
 	return p, err
 }
 
-// CreateOTPPurpose adds a purpose.
-func (s *Service) CreateOTPPurpose(ctx context.Context, caller domain.Principal, in OTPPurposeInput) (store.OTPSettings, error) {
+// CreatePurpose adds a purpose.
+func (s *Service) CreatePurpose(ctx context.Context, caller domain.Principal, in PurposeInput) (store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
@@ -136,8 +136,8 @@ func (s *Service) CreateOTPPurpose(ctx context.Context, caller domain.Principal,
 	})
 }
 
-// UpdateOTPPurpose changes the settings given.
-func (s *Service) UpdateOTPPurpose(ctx context.Context, caller domain.Principal, in OTPPurposeInput) (store.OTPSettings, error) {
+// UpdatePurpose changes the settings given.
+func (s *Service) UpdatePurpose(ctx context.Context, caller domain.Principal, in PurposeInput) (store.OTPSettings, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPSettings{}, err
 	}
@@ -158,13 +158,13 @@ func (s *Service) UpdateOTPPurpose(ctx context.Context, caller domain.Principal,
 	})
 }
 
-// SetOTPPurposeEnabled switches sending codes of a purpose on or off.
-func (s *Service) SetOTPPurposeEnabled(ctx context.Context, caller domain.Principal, name string, enabled bool) (store.OTPSettings, error) {
-	return s.UpdateOTPPurpose(ctx, caller, OTPPurposeInput{Name: name, Enabled: &enabled})
+// SetPurposeEnabled switches sending codes of a purpose on or off.
+func (s *Service) SetPurposeEnabled(ctx context.Context, caller domain.Principal, name string, enabled bool) (store.OTPSettings, error) {
+	return s.UpdatePurpose(ctx, caller, PurposeInput{Name: name, Enabled: &enabled})
 }
 
 // apply checks the fields given and writes them into p.
-func (in OTPPurposeInput) apply(p *store.OTPSettings, errs *domain.FieldErrors) {
+func (in PurposeInput) apply(p *store.OTPSettings, errs *domain.FieldErrors) {
 	if in.Title != nil {
 		if len([]rune(*in.Title)) > 200 || !printable(*in.Title) {
 			errs.Add("title", "must be at most 200 printable characters")
@@ -214,19 +214,19 @@ func sortFields(errs domain.FieldErrors) []domain.FieldError {
 	return out
 }
 
-// OTPRules lists a purpose's rules.
-func (s *Service) OTPRules(ctx context.Context, caller domain.Principal, purpose string) ([]store.OTPRule, error) {
+// Rules lists a purpose's rules.
+func (s *Service) Rules(ctx context.Context, caller domain.Principal, purpose string) ([]store.OTPRule, error) {
 	if err := employeeOnly(caller); err != nil {
 		return nil, err
 	}
-	if _, err := s.OTPPurpose(ctx, caller, purpose); err != nil {
+	if _, err := s.Purpose(ctx, caller, purpose); err != nil {
 		return nil, err
 	}
 	return s.Store.OTPRules(ctx, purpose, false)
 }
 
-// CreateOTPRule adds a rule to a purpose.
-func (s *Service) CreateOTPRule(ctx context.Context, caller domain.Principal, in OTPRuleInput) (store.OTPRule, error) {
+// CreateRule adds a rule to a purpose.
+func (s *Service) CreateRule(ctx context.Context, caller domain.Principal, in RuleInput) (store.OTPRule, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPRule{}, err
 	}
@@ -257,8 +257,8 @@ func (s *Service) CreateOTPRule(ctx context.Context, caller domain.Principal, in
 	})
 }
 
-// UpdateOTPRule changes the fields given of a rule.
-func (s *Service) UpdateOTPRule(ctx context.Context, caller domain.Principal, in OTPRuleInput) (store.OTPRule, error) {
+// UpdateRule changes the fields given of a rule.
+func (s *Service) UpdateRule(ctx context.Context, caller domain.Principal, in RuleInput) (store.OTPRule, error) {
 	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.OTPRule, error) {
 		r, err := q.OTPRuleForUpdate(ctx, in.ID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -280,8 +280,8 @@ func (s *Service) UpdateOTPRule(ctx context.Context, caller domain.Principal, in
 	})
 }
 
-// DeleteOTPRule removes a rule.
-func (s *Service) DeleteOTPRule(ctx context.Context, caller domain.Principal, id int64) error {
+// DeleteRule removes a rule.
+func (s *Service) DeleteRule(ctx context.Context, caller domain.Principal, id int64) error {
 	_, err := domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (struct{}, error) {
 		err := q.DeleteOTPRule(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -295,7 +295,7 @@ func (s *Service) DeleteOTPRule(ctx context.Context, caller domain.Principal, id
 	return err
 }
 
-func (in OTPRuleInput) apply(r *store.OTPRule, errs *domain.FieldErrors) {
+func (in RuleInput) apply(r *store.OTPRule, errs *domain.FieldErrors) {
 	if in.ByPhone != nil {
 		r.ByPhone = *in.ByPhone
 	}
@@ -317,16 +317,16 @@ func (in OTPRuleInput) apply(r *store.OTPRule, errs *domain.FieldErrors) {
 	}
 }
 
-// OTPExceptions lists the exempt phones.
-func (s *Service) OTPExceptions(ctx context.Context, caller domain.Principal) ([]store.OTPException, error) {
+// Exceptions lists the exempt phones.
+func (s *Service) Exceptions(ctx context.Context, caller domain.Principal) ([]store.OTPException, error) {
 	if err := employeeOnly(caller); err != nil {
 		return nil, err
 	}
 	return s.Store.OTPExceptions(ctx)
 }
 
-// PutOTPException exempts a phone with a fixed code, or changes its code.
-func (s *Service) PutOTPException(ctx context.Context, caller domain.Principal, in OTPExceptionInput) (store.OTPException, error) {
+// PutException exempts a phone with a fixed code, or changes its code.
+func (s *Service) PutException(ctx context.Context, caller domain.Principal, in ExceptionInput) (store.OTPException, error) {
 	if err := employeeOnly(caller); err != nil {
 		return store.OTPException{}, err
 	}
@@ -350,8 +350,8 @@ func (s *Service) PutOTPException(ctx context.Context, caller domain.Principal, 
 	})
 }
 
-// RemoveOTPException ends a phone's exemption.
-func (s *Service) RemoveOTPException(ctx context.Context, caller domain.Principal, rawPhone string) (string, error) {
+// RemoveException ends a phone's exemption.
+func (s *Service) RemoveException(ctx context.Context, caller domain.Principal, rawPhone string) (string, error) {
 	if err := employeeOnly(caller); err != nil {
 		return "", err
 	}

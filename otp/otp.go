@@ -1,4 +1,4 @@
-package lending
+package otp
 
 import (
 	"context"
@@ -21,8 +21,8 @@ import (
 // PurposeAuth is the OTP purpose of a customer's sign-in.
 const PurposeAuth = "AUTH"
 
-// OTPIssued tells the caller what was sent, never the code itself.
-type OTPIssued struct {
+// Issued tells the caller what was sent, never the code itself.
+type Issued struct {
 	Phone        string
 	ExpiresAt    time.Time
 	CodeLength   int
@@ -42,18 +42,18 @@ func ClientIP(ctx context.Context) netip.Addr {
 	return ip
 }
 
-// RequestOTP sends a sign-in code to a phone through the SMS outbox.
-func (s *Service) RequestOTP(ctx context.Context, rawPhone, deviceID string) (OTPIssued, error) {
+// Request sends a sign-in code to a phone through the SMS outbox.
+func (s *Service) Request(ctx context.Context, rawPhone, deviceID string) (Issued, error) {
 	phone, err := domain.NormalizePhone(rawPhone)
 	if err != nil {
-		return OTPIssued{}, err
+		return Issued{}, err
 	}
 	if len(deviceID) > 200 || !printable(deviceID) {
-		return OTPIssued{}, domain.Invalid([]domain.FieldError{{Field: "deviceId", Message: "must be at most 200 printable characters"}})
+		return Issued{}, domain.Invalid([]domain.FieldError{{Field: "deviceId", Message: "must be at most 200 printable characters"}})
 	}
-	var issued OTPIssued
+	var issued Issued
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		issued, err = s.IssueOTP(ctx, q, PurposeAuth, phone, "", deviceID)
+		issued, err = s.Issue(ctx, q, PurposeAuth, phone, "", deviceID)
 		return err
 	})
 	return issued, err
@@ -63,7 +63,7 @@ func (s *Service) RequestOTP(ctx context.Context, rawPhone, deviceID string) (OT
 // first: they run one at a time per phone across instances.
 func phoneLockKey(purpose, phone string) string { return "otp:" + purpose + ":phone:" + phone }
 
-// IssueOTP sends a code of a purpose to a phone (for ref, when a code belongs to something such as
+// Issue sends a code of a purpose to a phone (for ref, when a code belongs to something such as
 // an application) inside q's transaction. The code is random, or the fixed code of an exempt (test)
 // phone; only its salted hash is stored. A new code retires the earlier ones. It is refused while
 // the phone is locked for too many wrong codes (OTP_LOCKED), and, unless the phone is an
@@ -72,18 +72,18 @@ func phoneLockKey(purpose, phone string) string { return "otp:" + purpose + ":ph
 //
 // Requests that count against the same limits are serialized by transaction-level advisory locks
 // (store.LockOTPKeys): the count and the new code are one step on every instance.
-func (s *Service) IssueOTP(ctx context.Context, q store.Queries, purpose, phone, ref, deviceID string) (OTPIssued, error) {
+func (s *Service) Issue(ctx context.Context, q store.Queries, purpose, phone, ref, deviceID string) (Issued, error) {
 	settings, err := q.OTPSettingsFor(ctx, purpose)
 	if err != nil {
-		return OTPIssued{}, fmt.Errorf("otp settings of %s: %w", purpose, err)
+		return Issued{}, fmt.Errorf("otp settings of %s: %w", purpose, err)
 	}
 	if !settings.Enabled {
-		return OTPIssued{}, domain.Errorf(domain.CodeOTPDisabled, "codes for %s are switched off", strings.ToLower(settings.Purpose))
+		return Issued{}, domain.Errorf(domain.CodeOTPDisabled, "codes for %s are switched off", strings.ToLower(settings.Purpose))
 	}
 	fixed, err := q.OTPException(ctx, phone)
 	exempt := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return OTPIssued{}, err
+		return Issued{}, err
 	}
 	ip := ClientIP(ctx)
 	var counts []ruleCount
@@ -91,7 +91,7 @@ func (s *Service) IssueOTP(ctx context.Context, q store.Queries, purpose, phone,
 	if !exempt {
 		rules, err := q.OTPRules(ctx, purpose, true)
 		if err != nil {
-			return OTPIssued{}, err
+			return Issued{}, err
 		}
 		for _, r := range rules {
 			if c, ok := countFor(r, phone, deviceID, ip); ok {
@@ -101,29 +101,29 @@ func (s *Service) IssueOTP(ctx context.Context, q store.Queries, purpose, phone,
 		}
 	}
 	if err := q.LockOTPKeys(ctx, keys); err != nil {
-		return OTPIssued{}, err
+		return Issued{}, err
 	}
 	budget, err := s.failureBudget(ctx, q, settings, phone)
 	if err != nil {
-		return OTPIssued{}, err
+		return Issued{}, err
 	}
 	if budget.left == 0 {
-		return OTPIssued{}, budget.locked(settings, "no new code is sent")
+		return Issued{}, budget.locked(settings, "no new code is sent")
 	}
 	if !exempt {
 		if err := s.withinLimits(ctx, q, settings, phone, ref, counts); err != nil {
-			return OTPIssued{}, err
+			return Issued{}, err
 		}
 	}
 	code := fixed
 	if !exempt {
 		if code, err = randomDigits(settings.Length); err != nil {
-			return OTPIssued{}, err
+			return Issued{}, err
 		}
 	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
-		return OTPIssued{}, err
+		return Issued{}, err
 	}
 	c := store.OTPCode{
 		Purpose:      purpose,
@@ -140,13 +140,13 @@ func (s *Service) IssueOTP(ctx context.Context, q store.Queries, purpose, phone,
 		c.IP = ip.String()
 	}
 	if c, err = q.IssueOTPCode(ctx, c); err != nil {
-		return OTPIssued{}, err
+		return Issued{}, err
 	}
 	if err := q.EnqueueSMS(ctx, phone, strings.ReplaceAll(settings.SMSTemplate, "{code}", code)); err != nil {
-		return OTPIssued{}, err
+		return Issued{}, err
 	}
 	s.Log.InfoContext(ctx, "otp issued", "phone", domain.MaskPhone(phone), "purpose", purpose)
-	return OTPIssued{Phone: phone, ExpiresAt: c.ExpiresAt, CodeLength: len(code), AttemptsLeft: min(c.AttemptsLeft, budget.left)}, nil
+	return Issued{Phone: phone, ExpiresAt: c.ExpiresAt, CodeLength: len(code), AttemptsLeft: min(c.AttemptsLeft, budget.left)}, nil
 }
 
 // withinLimits refuses a code sooner than the resend interval after the previous one of the same
@@ -204,13 +204,13 @@ func (f failures) locked(settings store.OTPSettings, what string) error {
 		settings.FailureLimit, window(settings.FailureWindowSeconds), what, ceilSeconds(f.until))
 }
 
-// CheckOTP verifies code against the phone's live code inside q's transaction. A wrong code uses up
+// Check verifies code against the phone's live code inside q's transaction. A wrong code uses up
 // an attempt of the code and one of the phone's budget for the purpose, which new codes do not
 // restore; with the budget spent the phone is locked (OTP_LOCKED, even for the right code) until
 // the oldest wrong code counted leaves the window. The right code is consumed. The verdict is the
 // client-facing outcome (nil: accepted); err is a failure of the store. The caller commits in both
 // verdicts so a spent attempt stays spent.
-func (s *Service) CheckOTP(ctx context.Context, q store.Queries, purpose, phone, ref, code string) (verdict, err error) {
+func (s *Service) Check(ctx context.Context, q store.Queries, purpose, phone, ref, code string) (verdict, err error) {
 	settings, err := q.OTPSettingsFor(ctx, purpose)
 	if err != nil {
 		return nil, fmt.Errorf("otp settings of %s: %w", purpose, err)

@@ -1,4 +1,4 @@
-package lending
+package otp
 
 import (
 	"net/netip"
