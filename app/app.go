@@ -12,14 +12,18 @@ import (
 	"lendgraph/lending"
 	"lendgraph/otp"
 	"lendgraph/preconsumption"
+	"lendgraph/registry"
 	"lendgraph/signin"
 	"lendgraph/store"
 )
 
 // Services are the services of the bounded contexts, wired together.
 type Services struct {
+	// Store is for the edges' plain nested reads (a field of a field), which no rule guards.
+	Store          *store.Store
 	OTP            *otp.Service
 	SignIn         *signin.Service
+	Registry       *registry.Service
 	Lending        *lending.Service
 	PreConsumption *preconsumption.Service
 	CustomerOffers *customeroffers.Service
@@ -28,12 +32,15 @@ type Services struct {
 // New wires every service on st, telling time by the wall clock.
 func New(st *store.Store, log *slog.Logger, cfg config.Config) *Services {
 	codes := &otp.Service{Store: st, Log: log, Now: time.Now}
-	lend := lending.NewService(st, log, codes, cfg.ApplicationTimeout)
+	customers := &registry.Service{Store: st, Log: log, Now: time.Now, Files: registry.DatabaseFiles{}}
+	lend := lending.NewService(st, log, codes, customers, cfg.ApplicationTimeout)
 	return &Services{
+		Store:          st,
 		OTP:            codes,
 		SignIn:         &signin.Service{Store: st, Log: log, OTP: codes},
+		Registry:       customers,
 		Lending:        lend,
 		PreConsumption: &preconsumption.Service{Store: st, Log: log, Now: time.Now},
-		CustomerOffers: &customeroffers.Service{Store: st, Now: time.Now, Files: lend.Files, Lending: lend},
+		CustomerOffers: &customeroffers.Service{Store: st, Now: time.Now, Files: customers.Files, Lending: lend},
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/domain"
-	"lendgraph/lending"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
@@ -134,7 +134,7 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller domain.Princ
 	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (CustomerOffer, error) {
 		_, err := q.CustomerByID(ctx, customerID)
 		if errors.Is(err, store.ErrNotFound) {
-			return CustomerOffer{}, domain.Errorf(lending.CodeCustomerNotFound, "customer %d not found", customerID)
+			return CustomerOffer{}, domain.Errorf(registry.CodeCustomerNotFound, "customer %d not found", customerID)
 		}
 		if err != nil {
 			return CustomerOffer{}, err

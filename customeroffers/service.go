@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lendgraph/lending"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
@@ -14,6 +15,6 @@ import (
 type Service struct {
 	Store   *store.Store
 	Now     func() time.Time
-	Files   lending.FileStorage
+	Files   registry.FileStorage
 	Lending *lending.Service
 }

@@ -47,6 +47,26 @@ func (f *FieldErrors) Date(field, value string, need bool) (time.Time, bool) {
 	return d, true
 }
 
+// OptionalDate is the date a YYYY-MM-DD string holds, or nil when it holds none: for values
+// already checked, or that may stay unknown.
+func OptionalDate(s string) *time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil
+	}
+	return &d
+}
+
+// latinName is the shape of dictionary codes and names: Latin letters, digits, _ and -.
+var latinName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+
+// LatinName checks a dictionary code or name has latinName's shape.
+func (f *FieldErrors) LatinName(field, value string) {
+	if !latinName.MatchString(value) {
+		f.Add(field, "must be Latin letters, digits, _ or -, starting with a letter")
+	}
+}
+
 func (f *FieldErrors) UUID(field, value string, need bool) {
 	if value == "" {
 		if need {

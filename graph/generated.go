@@ -14,6 +14,7 @@ import (
 	"lendgraph/lending"
 	"lendgraph/otp"
 	"lendgraph/preconsumption"
+	"lendgraph/registry"
 	"lendgraph/scalars"
 	"lendgraph/store"
 	"math"
@@ -695,9 +696,9 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddAddress                   func(childComplexity int, customerID string, isPrimary bool, data map[string]any) int
-		AddContact                   func(childComplexity int, customerID string, input lending.ContactInput) int
-		AddDocumentInfo              func(childComplexity int, documentID string, info lending.DocumentInfoInput) int
-		AddEmployment                func(childComplexity int, customerID string, input lending.EmploymentInput) int
+		AddContact                   func(childComplexity int, customerID string, input registry.ContactInput) int
+		AddDocumentInfo              func(childComplexity int, documentID string, info registry.DocumentInfoInput) int
+		AddEmployment                func(childComplexity int, customerID string, input registry.EmploymentInput) int
 		AddFinancialSource           func(childComplexity int, input lending.FinancialSourceInput) int
 		AddFlag                      func(childComplexity int, customerID string, flagType string, flagReason string) int
 		AddOtpException              func(childComplexity int, input otp.ExceptionInput) int
@@ -709,14 +710,14 @@ type ComplexityRoot struct {
 		CloseHopelessLoan            func(childComplexity int, loanID string, reason string) int
 		ConfirmApplication           func(childComplexity int, input model.ConfirmApplicationInput) int
 		CreateApplication            func(childComplexity int, input lending.CreateApplication) int
-		CreateCard                   func(childComplexity int, customerID string, input lending.CardInput) int
-		CreateCustomer               func(childComplexity int, input lending.CustomerInput) int
-		CreateCustomerDocument       func(childComplexity int, customerID string, typeName string, status string, info *lending.DocumentInfoInput) int
+		CreateCard                   func(childComplexity int, customerID string, input registry.CardInput) int
+		CreateCustomer               func(childComplexity int, input registry.CustomerInput) int
+		CreateCustomerDocument       func(childComplexity int, customerID string, typeName string, status string, info *registry.DocumentInfoInput) int
 		CreateCustomerFromLead       func(childComplexity int, id string) int
-		CreateDocumentAttribute      func(childComplexity int, typeName string, input lending.DocumentAttributeInput) int
-		CreateDocumentType           func(childComplexity int, input lending.DocumentTypeInput) int
-		CreateFlagReason             func(childComplexity int, flagTypeID string, input lending.FlagReasonInput) int
-		CreateFlagType               func(childComplexity int, input lending.FlagTypeInput) int
+		CreateDocumentAttribute      func(childComplexity int, typeName string, input registry.DocumentAttributeInput) int
+		CreateDocumentType           func(childComplexity int, input registry.DocumentTypeInput) int
+		CreateFlagReason             func(childComplexity int, flagTypeID string, input registry.FlagReasonInput) int
+		CreateFlagType               func(childComplexity int, input registry.FlagTypeInput) int
 		CreateOtpPurpose             func(childComplexity int, input otp.PurposeInput) int
 		CreateOtpRule                func(childComplexity int, input otp.RuleInput) int
 		CreatePaymentOperation       func(childComplexity int, code string) int
@@ -728,8 +729,8 @@ type ComplexityRoot struct {
 		EnableOtpPurpose             func(childComplexity int, input model.OtpPurposeNameInput) int
 		ImportIncomes                func(childComplexity int, file graphql.Upload) int
 		InitiateCustomerOffer        func(childComplexity int, input model.InitiateCustomerOfferInput) int
-		PatchCustomer                func(childComplexity int, id string, input lending.CustomerInput) int
-		PatchDocumentInfo            func(childComplexity int, id string, info lending.DocumentInfoInput) int
+		PatchCustomer                func(childComplexity int, id string, input registry.CustomerInput) int
+		PatchDocumentInfo            func(childComplexity int, id string, info registry.DocumentInfoInput) int
 		PostPayment                  func(childComplexity int, input lending.PaymentPosting) int
 		ProlongLoan                  func(childComplexity int, loanID string) int
 		PruneDocumentFiles           func(childComplexity int, documentID string, filesToKeep int) int
@@ -758,11 +759,11 @@ type ComplexityRoot struct {
 		StopCustomerAccruals         func(childComplexity int, customerID string, reason string) int
 		SubmitPreConsumptions        func(childComplexity int, input preconsumption.PreConsumptionBatch) int
 		UpdateAddress                func(childComplexity int, id string, data map[string]any) int
-		UpdateDocumentAttribute      func(childComplexity int, typeName string, name string, input lending.DocumentAttributeInput) int
-		UpdateDocumentType           func(childComplexity int, name string, input lending.DocumentTypeInput) int
-		UpdateEmployment             func(childComplexity int, id string, input lending.EmploymentInput) int
-		UpdateFlagReason             func(childComplexity int, id string, input lending.FlagReasonInput) int
-		UpdateFlagType               func(childComplexity int, id string, input lending.FlagTypeInput) int
+		UpdateDocumentAttribute      func(childComplexity int, typeName string, name string, input registry.DocumentAttributeInput) int
+		UpdateDocumentType           func(childComplexity int, name string, input registry.DocumentTypeInput) int
+		UpdateEmployment             func(childComplexity int, id string, input registry.EmploymentInput) int
+		UpdateFlagReason             func(childComplexity int, id string, input registry.FlagReasonInput) int
+		UpdateFlagType               func(childComplexity int, id string, input registry.FlagTypeInput) int
 		UpdateLead                   func(childComplexity int, id string, input lending.Lead) int
 		UpdateOtpPurpose             func(childComplexity int, input otp.PurposeInput) int
 		UpdateOtpRule                func(childComplexity int, input otp.RuleInput) int
@@ -1219,18 +1220,18 @@ type CustomerResolver interface {
 	Employment(ctx context.Context, obj *store.Customer) (*store.Employment, error)
 	Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error)
 	Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error)
-	Documents(ctx context.Context, obj *store.Customer) ([]*lending.DocumentView, error)
-	Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error)
-	Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error)
+	Documents(ctx context.Context, obj *store.Customer) ([]*registry.DocumentView, error)
+	Flags(ctx context.Context, obj *store.Customer) ([]*registry.FlagView, error)
+	Restrictions(ctx context.Context, obj *store.Customer) (*registry.Restrictions, error)
 }
 type CustomerDocumentResolver interface {
-	Files(ctx context.Context, obj *lending.DocumentView) ([]*store.DocumentFile, error)
+	Files(ctx context.Context, obj *registry.DocumentView) ([]*store.DocumentFile, error)
 }
 type CustomerFlagResolver interface {
-	FlagType(ctx context.Context, obj *lending.FlagView) (string, error)
-	FlagReason(ctx context.Context, obj *lending.FlagView) (string, error)
+	FlagType(ctx context.Context, obj *registry.FlagView) (string, error)
+	FlagReason(ctx context.Context, obj *registry.FlagView) (string, error)
 
-	Scope(ctx context.Context, obj *lending.FlagView) (string, error)
+	Scope(ctx context.Context, obj *registry.FlagView) (string, error)
 }
 type DocumentAttributeResolver interface {
 	Range(ctx context.Context, obj *store.DocumentAttribute) ([]string, error)
@@ -1259,10 +1260,10 @@ type FlagTypeResolver interface {
 	Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error)
 }
 type IncomeImportResultResolver interface {
-	CustomerID(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
+	CustomerID(ctx context.Context, obj *registry.IncomeImportResult) (*string, error)
 
-	Code(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
-	Message(ctx context.Context, obj *lending.IncomeImportResult) (*string, error)
+	Code(ctx context.Context, obj *registry.IncomeImportResult) (*string, error)
+	Message(ctx context.Context, obj *registry.IncomeImportResult) (*string, error)
 }
 type LeadResolver interface {
 	ScoringTask(ctx context.Context, obj *lending.LeadRecord) (*lending.LeadScoring, error)
@@ -1336,31 +1337,31 @@ type MutationResolver interface {
 	AddFinancialSource(ctx context.Context, input lending.FinancialSourceInput) (*store.FinancialSource, error)
 	RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal, idempotencyKey *string) (*store.Loan, error)
 	SubmitPreConsumptions(ctx context.Context, input preconsumption.PreConsumptionBatch) ([]*preconsumption.PreConsumptionResult, error)
-	CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error)
-	PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error)
+	CreateCustomer(ctx context.Context, input registry.CustomerInput) (*store.Customer, error)
+	PatchCustomer(ctx context.Context, id string, input registry.CustomerInput) (*store.Customer, error)
 	AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error)
 	UpdateAddress(ctx context.Context, id string, data map[string]any) (*store.Address, error)
-	AddContact(ctx context.Context, customerID string, input lending.ContactInput) (*store.Contact, error)
-	CreateCard(ctx context.Context, customerID string, input lending.CardInput) (*store.Card, error)
+	AddContact(ctx context.Context, customerID string, input registry.ContactInput) (*store.Contact, error)
+	CreateCard(ctx context.Context, customerID string, input registry.CardInput) (*store.Card, error)
 	SetCardActive(ctx context.Context, id string, isActive bool) (*store.Card, error)
 	PutCardIntegration(ctx context.Context, cardID string, integrationCode string, externalCardUniqueID string) (*store.CardIntegration, error)
-	AddEmployment(ctx context.Context, customerID string, input lending.EmploymentInput) (*store.Employment, error)
-	UpdateEmployment(ctx context.Context, id string, input lending.EmploymentInput) (*store.Employment, error)
-	ImportIncomes(ctx context.Context, file graphql.Upload) ([]*lending.IncomeImportResult, error)
-	CreateDocumentType(ctx context.Context, input lending.DocumentTypeInput) (*store.DocumentType, error)
-	UpdateDocumentType(ctx context.Context, name string, input lending.DocumentTypeInput) (*store.DocumentType, error)
-	CreateDocumentAttribute(ctx context.Context, typeName string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error)
-	UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error)
-	CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *lending.DocumentInfoInput) (*lending.DocumentView, error)
-	SetDocumentStatus(ctx context.Context, documentID string, status string) (*lending.DocumentView, error)
-	AddDocumentInfo(ctx context.Context, documentID string, info lending.DocumentInfoInput) (*store.DocumentInfo, error)
-	PatchDocumentInfo(ctx context.Context, id string, info lending.DocumentInfoInput) (*store.DocumentInfo, error)
-	CreateFlagType(ctx context.Context, input lending.FlagTypeInput) (*store.FlagType, error)
-	UpdateFlagType(ctx context.Context, id string, input lending.FlagTypeInput) (*store.FlagType, error)
-	CreateFlagReason(ctx context.Context, flagTypeID string, input lending.FlagReasonInput) (*store.FlagReason, error)
-	UpdateFlagReason(ctx context.Context, id string, input lending.FlagReasonInput) (*store.FlagReason, error)
-	AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*lending.FlagView, error)
-	RemoveFlag(ctx context.Context, flagID string) (*lending.FlagView, error)
+	AddEmployment(ctx context.Context, customerID string, input registry.EmploymentInput) (*store.Employment, error)
+	UpdateEmployment(ctx context.Context, id string, input registry.EmploymentInput) (*store.Employment, error)
+	ImportIncomes(ctx context.Context, file graphql.Upload) ([]*registry.IncomeImportResult, error)
+	CreateDocumentType(ctx context.Context, input registry.DocumentTypeInput) (*store.DocumentType, error)
+	UpdateDocumentType(ctx context.Context, name string, input registry.DocumentTypeInput) (*store.DocumentType, error)
+	CreateDocumentAttribute(ctx context.Context, typeName string, input registry.DocumentAttributeInput) (*store.DocumentAttribute, error)
+	UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input registry.DocumentAttributeInput) (*store.DocumentAttribute, error)
+	CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *registry.DocumentInfoInput) (*registry.DocumentView, error)
+	SetDocumentStatus(ctx context.Context, documentID string, status string) (*registry.DocumentView, error)
+	AddDocumentInfo(ctx context.Context, documentID string, info registry.DocumentInfoInput) (*store.DocumentInfo, error)
+	PatchDocumentInfo(ctx context.Context, id string, info registry.DocumentInfoInput) (*store.DocumentInfo, error)
+	CreateFlagType(ctx context.Context, input registry.FlagTypeInput) (*store.FlagType, error)
+	UpdateFlagType(ctx context.Context, id string, input registry.FlagTypeInput) (*store.FlagType, error)
+	CreateFlagReason(ctx context.Context, flagTypeID string, input registry.FlagReasonInput) (*store.FlagReason, error)
+	UpdateFlagReason(ctx context.Context, id string, input registry.FlagReasonInput) (*store.FlagReason, error)
+	AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*registry.FlagView, error)
+	RemoveFlag(ctx context.Context, flagID string) (*registry.FlagView, error)
 	AttachDocumentFile(ctx context.Context, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) (*store.DocumentFile, error)
 	RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error)
 	PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error)
@@ -4284,7 +4285,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddContact(childComplexity, args["customerId"].(string), args["input"].(lending.ContactInput)), true
+		return e.ComplexityRoot.Mutation.AddContact(childComplexity, args["customerId"].(string), args["input"].(registry.ContactInput)), true
 	case "Mutation.addDocumentInfo":
 		if e.ComplexityRoot.Mutation.AddDocumentInfo == nil {
 			break
@@ -4295,7 +4296,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddDocumentInfo(childComplexity, args["documentId"].(string), args["info"].(lending.DocumentInfoInput)), true
+		return e.ComplexityRoot.Mutation.AddDocumentInfo(childComplexity, args["documentId"].(string), args["info"].(registry.DocumentInfoInput)), true
 	case "Mutation.addEmployment":
 		if e.ComplexityRoot.Mutation.AddEmployment == nil {
 			break
@@ -4306,7 +4307,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddEmployment(childComplexity, args["customerId"].(string), args["input"].(lending.EmploymentInput)), true
+		return e.ComplexityRoot.Mutation.AddEmployment(childComplexity, args["customerId"].(string), args["input"].(registry.EmploymentInput)), true
 	case "Mutation.addFinancialSource":
 		if e.ComplexityRoot.Mutation.AddFinancialSource == nil {
 			break
@@ -4438,7 +4439,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateCard(childComplexity, args["customerId"].(string), args["input"].(lending.CardInput)), true
+		return e.ComplexityRoot.Mutation.CreateCard(childComplexity, args["customerId"].(string), args["input"].(registry.CardInput)), true
 	case "Mutation.createCustomer":
 		if e.ComplexityRoot.Mutation.CreateCustomer == nil {
 			break
@@ -4449,7 +4450,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateCustomer(childComplexity, args["input"].(lending.CustomerInput)), true
+		return e.ComplexityRoot.Mutation.CreateCustomer(childComplexity, args["input"].(registry.CustomerInput)), true
 	case "Mutation.createCustomerDocument":
 		if e.ComplexityRoot.Mutation.CreateCustomerDocument == nil {
 			break
@@ -4460,7 +4461,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateCustomerDocument(childComplexity, args["customerId"].(string), args["typeName"].(string), args["status"].(string), args["info"].(*lending.DocumentInfoInput)), true
+		return e.ComplexityRoot.Mutation.CreateCustomerDocument(childComplexity, args["customerId"].(string), args["typeName"].(string), args["status"].(string), args["info"].(*registry.DocumentInfoInput)), true
 	case "Mutation.createCustomerFromLead":
 		if e.ComplexityRoot.Mutation.CreateCustomerFromLead == nil {
 			break
@@ -4482,7 +4483,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateDocumentAttribute(childComplexity, args["typeName"].(string), args["input"].(lending.DocumentAttributeInput)), true
+		return e.ComplexityRoot.Mutation.CreateDocumentAttribute(childComplexity, args["typeName"].(string), args["input"].(registry.DocumentAttributeInput)), true
 	case "Mutation.createDocumentType":
 		if e.ComplexityRoot.Mutation.CreateDocumentType == nil {
 			break
@@ -4493,7 +4494,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateDocumentType(childComplexity, args["input"].(lending.DocumentTypeInput)), true
+		return e.ComplexityRoot.Mutation.CreateDocumentType(childComplexity, args["input"].(registry.DocumentTypeInput)), true
 	case "Mutation.createFlagReason":
 		if e.ComplexityRoot.Mutation.CreateFlagReason == nil {
 			break
@@ -4504,7 +4505,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateFlagReason(childComplexity, args["flagTypeId"].(string), args["input"].(lending.FlagReasonInput)), true
+		return e.ComplexityRoot.Mutation.CreateFlagReason(childComplexity, args["flagTypeId"].(string), args["input"].(registry.FlagReasonInput)), true
 	case "Mutation.createFlagType":
 		if e.ComplexityRoot.Mutation.CreateFlagType == nil {
 			break
@@ -4515,7 +4516,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateFlagType(childComplexity, args["input"].(lending.FlagTypeInput)), true
+		return e.ComplexityRoot.Mutation.CreateFlagType(childComplexity, args["input"].(registry.FlagTypeInput)), true
 	case "Mutation.createOtpPurpose":
 		if e.ComplexityRoot.Mutation.CreateOtpPurpose == nil {
 			break
@@ -4647,7 +4648,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PatchCustomer(childComplexity, args["id"].(string), args["input"].(lending.CustomerInput)), true
+		return e.ComplexityRoot.Mutation.PatchCustomer(childComplexity, args["id"].(string), args["input"].(registry.CustomerInput)), true
 	case "Mutation.patchDocumentInfo":
 		if e.ComplexityRoot.Mutation.PatchDocumentInfo == nil {
 			break
@@ -4658,7 +4659,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PatchDocumentInfo(childComplexity, args["id"].(string), args["info"].(lending.DocumentInfoInput)), true
+		return e.ComplexityRoot.Mutation.PatchDocumentInfo(childComplexity, args["id"].(string), args["info"].(registry.DocumentInfoInput)), true
 	case "Mutation.postPayment":
 		if e.ComplexityRoot.Mutation.PostPayment == nil {
 			break
@@ -4977,7 +4978,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateDocumentAttribute(childComplexity, args["typeName"].(string), args["name"].(string), args["input"].(lending.DocumentAttributeInput)), true
+		return e.ComplexityRoot.Mutation.UpdateDocumentAttribute(childComplexity, args["typeName"].(string), args["name"].(string), args["input"].(registry.DocumentAttributeInput)), true
 	case "Mutation.updateDocumentType":
 		if e.ComplexityRoot.Mutation.UpdateDocumentType == nil {
 			break
@@ -4988,7 +4989,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateDocumentType(childComplexity, args["name"].(string), args["input"].(lending.DocumentTypeInput)), true
+		return e.ComplexityRoot.Mutation.UpdateDocumentType(childComplexity, args["name"].(string), args["input"].(registry.DocumentTypeInput)), true
 	case "Mutation.updateEmployment":
 		if e.ComplexityRoot.Mutation.UpdateEmployment == nil {
 			break
@@ -4999,7 +5000,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateEmployment(childComplexity, args["id"].(string), args["input"].(lending.EmploymentInput)), true
+		return e.ComplexityRoot.Mutation.UpdateEmployment(childComplexity, args["id"].(string), args["input"].(registry.EmploymentInput)), true
 	case "Mutation.updateFlagReason":
 		if e.ComplexityRoot.Mutation.UpdateFlagReason == nil {
 			break
@@ -5010,7 +5011,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateFlagReason(childComplexity, args["id"].(string), args["input"].(lending.FlagReasonInput)), true
+		return e.ComplexityRoot.Mutation.UpdateFlagReason(childComplexity, args["id"].(string), args["input"].(registry.FlagReasonInput)), true
 	case "Mutation.updateFlagType":
 		if e.ComplexityRoot.Mutation.UpdateFlagType == nil {
 			break
@@ -5021,7 +5022,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateFlagType(childComplexity, args["id"].(string), args["input"].(lending.FlagTypeInput)), true
+		return e.ComplexityRoot.Mutation.UpdateFlagType(childComplexity, args["id"].(string), args["input"].(registry.FlagTypeInput)), true
 	case "Mutation.updateLead":
 		if e.ComplexityRoot.Mutation.UpdateLead == nil {
 			break
@@ -11854,8 +11855,8 @@ func (ec *executionContext) field_Mutation_addContact_args(ctx context.Context, 
 	}
 	args["customerId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.ContactInput, error) {
-			return ec.unmarshalNCustomerContactInput2lendgraphᚋlendingᚐContactInput(ctx, v)
+		func(ctx context.Context, v any) (registry.ContactInput, error) {
+			return ec.unmarshalNCustomerContactInput2lendgraphᚋregistryᚐContactInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11876,8 +11877,8 @@ func (ec *executionContext) field_Mutation_addDocumentInfo_args(ctx context.Cont
 	}
 	args["documentId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "info",
-		func(ctx context.Context, v any) (lending.DocumentInfoInput, error) {
-			return ec.unmarshalNDocumentInfoInput2lendgraphᚋlendingᚐDocumentInfoInput(ctx, v)
+		func(ctx context.Context, v any) (registry.DocumentInfoInput, error) {
+			return ec.unmarshalNDocumentInfoInput2lendgraphᚋregistryᚐDocumentInfoInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11898,8 +11899,8 @@ func (ec *executionContext) field_Mutation_addEmployment_args(ctx context.Contex
 	}
 	args["customerId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.EmploymentInput, error) {
-			return ec.unmarshalNCustomerEmploymentInput2lendgraphᚋlendingᚐEmploymentInput(ctx, v)
+		func(ctx context.Context, v any) (registry.EmploymentInput, error) {
+			return ec.unmarshalNCustomerEmploymentInput2lendgraphᚋregistryᚐEmploymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12146,8 +12147,8 @@ func (ec *executionContext) field_Mutation_createCard_args(ctx context.Context, 
 	}
 	args["customerId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.CardInput, error) {
-			return ec.unmarshalNCardInput2lendgraphᚋlendingᚐCardInput(ctx, v)
+		func(ctx context.Context, v any) (registry.CardInput, error) {
+			return ec.unmarshalNCardInput2lendgraphᚋregistryᚐCardInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12184,8 +12185,8 @@ func (ec *executionContext) field_Mutation_createCustomerDocument_args(ctx conte
 	}
 	args["status"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "info",
-		func(ctx context.Context, v any) (*lending.DocumentInfoInput, error) {
-			return ec.unmarshalODocumentInfoInput2ᚖlendgraphᚋlendingᚐDocumentInfoInput(ctx, v)
+		func(ctx context.Context, v any) (*registry.DocumentInfoInput, error) {
+			return ec.unmarshalODocumentInfoInput2ᚖlendgraphᚋregistryᚐDocumentInfoInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12212,8 +12213,8 @@ func (ec *executionContext) field_Mutation_createCustomer_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.CustomerInput, error) {
-			return ec.unmarshalNCustomerInput2lendgraphᚋlendingᚐCustomerInput(ctx, v)
+		func(ctx context.Context, v any) (registry.CustomerInput, error) {
+			return ec.unmarshalNCustomerInput2lendgraphᚋregistryᚐCustomerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12234,8 +12235,8 @@ func (ec *executionContext) field_Mutation_createDocumentAttribute_args(ctx cont
 	}
 	args["typeName"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.DocumentAttributeInput, error) {
-			return ec.unmarshalNDocumentAttributeInput2lendgraphᚋlendingᚐDocumentAttributeInput(ctx, v)
+		func(ctx context.Context, v any) (registry.DocumentAttributeInput, error) {
+			return ec.unmarshalNDocumentAttributeInput2lendgraphᚋregistryᚐDocumentAttributeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12248,8 +12249,8 @@ func (ec *executionContext) field_Mutation_createDocumentType_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.DocumentTypeInput, error) {
-			return ec.unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDocumentTypeInput(ctx, v)
+		func(ctx context.Context, v any) (registry.DocumentTypeInput, error) {
+			return ec.unmarshalNDocumentTypeInput2lendgraphᚋregistryᚐDocumentTypeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12270,8 +12271,8 @@ func (ec *executionContext) field_Mutation_createFlagReason_args(ctx context.Con
 	}
 	args["flagTypeId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.FlagReasonInput, error) {
-			return ec.unmarshalNFlagReasonInput2lendgraphᚋlendingᚐFlagReasonInput(ctx, v)
+		func(ctx context.Context, v any) (registry.FlagReasonInput, error) {
+			return ec.unmarshalNFlagReasonInput2lendgraphᚋregistryᚐFlagReasonInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12284,8 +12285,8 @@ func (ec *executionContext) field_Mutation_createFlagType_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.FlagTypeInput, error) {
-			return ec.unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTypeInput(ctx, v)
+		func(ctx context.Context, v any) (registry.FlagTypeInput, error) {
+			return ec.unmarshalNFlagTypeInput2lendgraphᚋregistryᚐFlagTypeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12468,8 +12469,8 @@ func (ec *executionContext) field_Mutation_patchCustomer_args(ctx context.Contex
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.CustomerInput, error) {
-			return ec.unmarshalNCustomerInput2lendgraphᚋlendingᚐCustomerInput(ctx, v)
+		func(ctx context.Context, v any) (registry.CustomerInput, error) {
+			return ec.unmarshalNCustomerInput2lendgraphᚋregistryᚐCustomerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12490,8 +12491,8 @@ func (ec *executionContext) field_Mutation_patchDocumentInfo_args(ctx context.Co
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "info",
-		func(ctx context.Context, v any) (lending.DocumentInfoInput, error) {
-			return ec.unmarshalNDocumentInfoInput2lendgraphᚋlendingᚐDocumentInfoInput(ctx, v)
+		func(ctx context.Context, v any) (registry.DocumentInfoInput, error) {
+			return ec.unmarshalNDocumentInfoInput2lendgraphᚋregistryᚐDocumentInfoInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13096,8 +13097,8 @@ func (ec *executionContext) field_Mutation_updateDocumentAttribute_args(ctx cont
 	}
 	args["name"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.DocumentAttributeInput, error) {
-			return ec.unmarshalNDocumentAttributeInput2lendgraphᚋlendingᚐDocumentAttributeInput(ctx, v)
+		func(ctx context.Context, v any) (registry.DocumentAttributeInput, error) {
+			return ec.unmarshalNDocumentAttributeInput2lendgraphᚋregistryᚐDocumentAttributeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13118,8 +13119,8 @@ func (ec *executionContext) field_Mutation_updateDocumentType_args(ctx context.C
 	}
 	args["name"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.DocumentTypeInput, error) {
-			return ec.unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDocumentTypeInput(ctx, v)
+		func(ctx context.Context, v any) (registry.DocumentTypeInput, error) {
+			return ec.unmarshalNDocumentTypeInput2lendgraphᚋregistryᚐDocumentTypeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13140,8 +13141,8 @@ func (ec *executionContext) field_Mutation_updateEmployment_args(ctx context.Con
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.EmploymentInput, error) {
-			return ec.unmarshalNCustomerEmploymentInput2lendgraphᚋlendingᚐEmploymentInput(ctx, v)
+		func(ctx context.Context, v any) (registry.EmploymentInput, error) {
+			return ec.unmarshalNCustomerEmploymentInput2lendgraphᚋregistryᚐEmploymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13162,8 +13163,8 @@ func (ec *executionContext) field_Mutation_updateFlagReason_args(ctx context.Con
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.FlagReasonInput, error) {
-			return ec.unmarshalNFlagReasonInput2lendgraphᚋlendingᚐFlagReasonInput(ctx, v)
+		func(ctx context.Context, v any) (registry.FlagReasonInput, error) {
+			return ec.unmarshalNFlagReasonInput2lendgraphᚋregistryᚐFlagReasonInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13184,8 +13185,8 @@ func (ec *executionContext) field_Mutation_updateFlagType_args(ctx context.Conte
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.FlagTypeInput, error) {
-			return ec.unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTypeInput(ctx, v)
+		func(ctx context.Context, v any) (registry.FlagTypeInput, error) {
+			return ec.unmarshalNFlagTypeInput2lendgraphᚋregistryᚐFlagTypeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16754,11 +16755,11 @@ func (ec *executionContext) _Customer_documents(ctx context.Context, field graph
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal []*lending.DocumentView
+					var zeroVal []*registry.DocumentView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []*lending.DocumentView
+					var zeroVal []*registry.DocumentView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -16767,8 +16768,8 @@ func (ec *executionContext) _Customer_documents(ctx context.Context, field graph
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*lending.DocumentView) graphql.Marshaler {
-			return ec.marshalNCustomerDocument2ᚕᚖlendgraphᚋlendingᚐDocumentViewᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*registry.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚕᚖlendgraphᚋregistryᚐDocumentViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16804,11 +16805,11 @@ func (ec *executionContext) _Customer_flags(ctx context.Context, field graphql.C
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal []*lending.FlagView
+					var zeroVal []*registry.FlagView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []*lending.FlagView
+					var zeroVal []*registry.FlagView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -16817,8 +16818,8 @@ func (ec *executionContext) _Customer_flags(ctx context.Context, field graphql.C
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*lending.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚕᚖlendgraphᚋlendingᚐFlagViewᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*registry.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚕᚖlendgraphᚋregistryᚐFlagViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16854,11 +16855,11 @@ func (ec *executionContext) _Customer_restrictions(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.Restrictions
+					var zeroVal *registry.Restrictions
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.Restrictions
+					var zeroVal *registry.Restrictions
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -16867,8 +16868,8 @@ func (ec *executionContext) _Customer_restrictions(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.Restrictions) graphql.Marshaler {
-			return ec.marshalNRestrictions2ᚖlendgraphᚋlendingᚐRestrictions(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.Restrictions) graphql.Marshaler {
+			return ec.marshalNRestrictions2ᚖlendgraphᚋregistryᚐRestrictions(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16951,7 +16952,7 @@ func (ec *executionContext) fieldContext_CustomerConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerDocument_id(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_id(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16974,7 +16975,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_id(_ context.Context, 
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerDocument_status(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_status(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16997,7 +16998,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_status(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "DocumentStatus")
 }
 
-func (ec *executionContext) _CustomerDocument_documentType(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_documentType(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17029,7 +17030,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_documentType(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerDocument_documentInfo(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_documentInfo(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17061,7 +17062,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_documentInfo(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17084,7 +17085,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_createdAt(_ context.Co
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17107,7 +17108,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_updatedAt(_ context.Co
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerDocument_files(ctx context.Context, field graphql.CollectedField, obj *lending.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_files(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17194,7 +17195,7 @@ func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerFlag_id(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_id(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17217,7 +17218,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerFlag_flagType(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_flagType(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17240,7 +17241,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_flagType(_ context.Context
 	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "String")
 }
 
-func (ec *executionContext) _CustomerFlag_flagReason(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_flagReason(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17263,7 +17264,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_flagReason(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "String")
 }
 
-func (ec *executionContext) _CustomerFlag_isActive(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_isActive(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17286,7 +17287,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_isActive(_ context.Context
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _CustomerFlag_scope(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_scope(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17309,7 +17310,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_scope(_ context.Context, f
 	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "FlagScope")
 }
 
-func (ec *executionContext) _CustomerFlag_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_createdAt(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17332,7 +17333,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerFlag_updatedAt(ctx context.Context, field graphql.CollectedField, obj *lending.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_updatedAt(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20154,7 +20155,7 @@ func (ec *executionContext) fieldContext_FlagType_updatedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("FlagType", field, false, false, "Time")
 }
 
-func (ec *executionContext) _IncomeImportResult_line(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IncomeImportResult_line(ctx context.Context, field graphql.CollectedField, obj *registry.IncomeImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20177,7 +20178,7 @@ func (ec *executionContext) fieldContext_IncomeImportResult_line(_ context.Conte
 	return graphql.NewScalarFieldContext("IncomeImportResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IncomeImportResult_customerId(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IncomeImportResult_customerId(ctx context.Context, field graphql.CollectedField, obj *registry.IncomeImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20200,7 +20201,7 @@ func (ec *executionContext) fieldContext_IncomeImportResult_customerId(_ context
 	return graphql.NewScalarFieldContext("IncomeImportResult", field, true, true, "ID")
 }
 
-func (ec *executionContext) _IncomeImportResult_status(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IncomeImportResult_status(ctx context.Context, field graphql.CollectedField, obj *registry.IncomeImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20223,7 +20224,7 @@ func (ec *executionContext) fieldContext_IncomeImportResult_status(_ context.Con
 	return graphql.NewScalarFieldContext("IncomeImportResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _IncomeImportResult_code(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IncomeImportResult_code(ctx context.Context, field graphql.CollectedField, obj *registry.IncomeImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20246,7 +20247,7 @@ func (ec *executionContext) fieldContext_IncomeImportResult_code(_ context.Conte
 	return graphql.NewScalarFieldContext("IncomeImportResult", field, true, true, "String")
 }
 
-func (ec *executionContext) _IncomeImportResult_message(ctx context.Context, field graphql.CollectedField, obj *lending.IncomeImportResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IncomeImportResult_message(ctx context.Context, field graphql.CollectedField, obj *registry.IncomeImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28469,7 +28470,7 @@ func (ec *executionContext) _Mutation_createCustomer(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateCustomer(ctx, fc.Args["input"].(lending.CustomerInput))
+			return ec.Resolvers.Mutation().CreateCustomer(ctx, fc.Args["input"].(registry.CustomerInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -28531,7 +28532,7 @@ func (ec *executionContext) _Mutation_patchCustomer(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PatchCustomer(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.CustomerInput))
+			return ec.Resolvers.Mutation().PatchCustomer(ctx, fc.Args["id"].(string), fc.Args["input"].(registry.CustomerInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -28717,7 +28718,7 @@ func (ec *executionContext) _Mutation_addContact(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddContact(ctx, fc.Args["customerId"].(string), fc.Args["input"].(lending.ContactInput))
+			return ec.Resolvers.Mutation().AddContact(ctx, fc.Args["customerId"].(string), fc.Args["input"].(registry.ContactInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -28779,7 +28780,7 @@ func (ec *executionContext) _Mutation_createCard(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateCard(ctx, fc.Args["customerId"].(string), fc.Args["input"].(lending.CardInput))
+			return ec.Resolvers.Mutation().CreateCard(ctx, fc.Args["customerId"].(string), fc.Args["input"].(registry.CardInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -28965,7 +28966,7 @@ func (ec *executionContext) _Mutation_addEmployment(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddEmployment(ctx, fc.Args["customerId"].(string), fc.Args["input"].(lending.EmploymentInput))
+			return ec.Resolvers.Mutation().AddEmployment(ctx, fc.Args["customerId"].(string), fc.Args["input"].(registry.EmploymentInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29027,7 +29028,7 @@ func (ec *executionContext) _Mutation_updateEmployment(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateEmployment(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.EmploymentInput))
+			return ec.Resolvers.Mutation().UpdateEmployment(ctx, fc.Args["id"].(string), fc.Args["input"].(registry.EmploymentInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29097,11 +29098,11 @@ func (ec *executionContext) _Mutation_importIncomes(ctx context.Context, field g
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal []*lending.IncomeImportResult
+					var zeroVal []*registry.IncomeImportResult
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []*lending.IncomeImportResult
+					var zeroVal []*registry.IncomeImportResult
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29110,8 +29111,8 @@ func (ec *executionContext) _Mutation_importIncomes(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*lending.IncomeImportResult) graphql.Marshaler {
-			return ec.marshalNIncomeImportResult2ᚕᚖlendgraphᚋlendingᚐIncomeImportResultᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*registry.IncomeImportResult) graphql.Marshaler {
+			return ec.marshalNIncomeImportResult2ᚕᚖlendgraphᚋregistryᚐIncomeImportResultᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29151,7 +29152,7 @@ func (ec *executionContext) _Mutation_createDocumentType(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateDocumentType(ctx, fc.Args["input"].(lending.DocumentTypeInput))
+			return ec.Resolvers.Mutation().CreateDocumentType(ctx, fc.Args["input"].(registry.DocumentTypeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29213,7 +29214,7 @@ func (ec *executionContext) _Mutation_updateDocumentType(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateDocumentType(ctx, fc.Args["name"].(string), fc.Args["input"].(lending.DocumentTypeInput))
+			return ec.Resolvers.Mutation().UpdateDocumentType(ctx, fc.Args["name"].(string), fc.Args["input"].(registry.DocumentTypeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29275,7 +29276,7 @@ func (ec *executionContext) _Mutation_createDocumentAttribute(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateDocumentAttribute(ctx, fc.Args["typeName"].(string), fc.Args["input"].(lending.DocumentAttributeInput))
+			return ec.Resolvers.Mutation().CreateDocumentAttribute(ctx, fc.Args["typeName"].(string), fc.Args["input"].(registry.DocumentAttributeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29337,7 +29338,7 @@ func (ec *executionContext) _Mutation_updateDocumentAttribute(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateDocumentAttribute(ctx, fc.Args["typeName"].(string), fc.Args["name"].(string), fc.Args["input"].(lending.DocumentAttributeInput))
+			return ec.Resolvers.Mutation().UpdateDocumentAttribute(ctx, fc.Args["typeName"].(string), fc.Args["name"].(string), fc.Args["input"].(registry.DocumentAttributeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29399,7 +29400,7 @@ func (ec *executionContext) _Mutation_createCustomerDocument(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateCustomerDocument(ctx, fc.Args["customerId"].(string), fc.Args["typeName"].(string), fc.Args["status"].(string), fc.Args["info"].(*lending.DocumentInfoInput))
+			return ec.Resolvers.Mutation().CreateCustomerDocument(ctx, fc.Args["customerId"].(string), fc.Args["typeName"].(string), fc.Args["status"].(string), fc.Args["info"].(*registry.DocumentInfoInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29407,11 +29408,11 @@ func (ec *executionContext) _Mutation_createCustomerDocument(ctx context.Context
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.DocumentView
+					var zeroVal *registry.DocumentView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.DocumentView
+					var zeroVal *registry.DocumentView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29420,8 +29421,8 @@ func (ec *executionContext) _Mutation_createCustomerDocument(ctx context.Context
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.DocumentView) graphql.Marshaler {
-			return ec.marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29469,11 +29470,11 @@ func (ec *executionContext) _Mutation_setDocumentStatus(ctx context.Context, fie
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.DocumentView
+					var zeroVal *registry.DocumentView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.DocumentView
+					var zeroVal *registry.DocumentView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29482,8 +29483,8 @@ func (ec *executionContext) _Mutation_setDocumentStatus(ctx context.Context, fie
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.DocumentView) graphql.Marshaler {
-			return ec.marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29523,7 +29524,7 @@ func (ec *executionContext) _Mutation_addDocumentInfo(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddDocumentInfo(ctx, fc.Args["documentId"].(string), fc.Args["info"].(lending.DocumentInfoInput))
+			return ec.Resolvers.Mutation().AddDocumentInfo(ctx, fc.Args["documentId"].(string), fc.Args["info"].(registry.DocumentInfoInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29585,7 +29586,7 @@ func (ec *executionContext) _Mutation_patchDocumentInfo(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PatchDocumentInfo(ctx, fc.Args["id"].(string), fc.Args["info"].(lending.DocumentInfoInput))
+			return ec.Resolvers.Mutation().PatchDocumentInfo(ctx, fc.Args["id"].(string), fc.Args["info"].(registry.DocumentInfoInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29647,7 +29648,7 @@ func (ec *executionContext) _Mutation_createFlagType(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateFlagType(ctx, fc.Args["input"].(lending.FlagTypeInput))
+			return ec.Resolvers.Mutation().CreateFlagType(ctx, fc.Args["input"].(registry.FlagTypeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29709,7 +29710,7 @@ func (ec *executionContext) _Mutation_updateFlagType(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateFlagType(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.FlagTypeInput))
+			return ec.Resolvers.Mutation().UpdateFlagType(ctx, fc.Args["id"].(string), fc.Args["input"].(registry.FlagTypeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29771,7 +29772,7 @@ func (ec *executionContext) _Mutation_createFlagReason(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateFlagReason(ctx, fc.Args["flagTypeId"].(string), fc.Args["input"].(lending.FlagReasonInput))
+			return ec.Resolvers.Mutation().CreateFlagReason(ctx, fc.Args["flagTypeId"].(string), fc.Args["input"].(registry.FlagReasonInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29833,7 +29834,7 @@ func (ec *executionContext) _Mutation_updateFlagReason(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateFlagReason(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.FlagReasonInput))
+			return ec.Resolvers.Mutation().UpdateFlagReason(ctx, fc.Args["id"].(string), fc.Args["input"].(registry.FlagReasonInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -29903,11 +29904,11 @@ func (ec *executionContext) _Mutation_addFlag(ctx context.Context, field graphql
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.FlagView
+					var zeroVal *registry.FlagView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.FlagView
+					var zeroVal *registry.FlagView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29916,8 +29917,8 @@ func (ec *executionContext) _Mutation_addFlag(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29965,11 +29966,11 @@ func (ec *executionContext) _Mutation_removeFlag(ctx context.Context, field grap
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.FlagView
+					var zeroVal *registry.FlagView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.FlagView
+					var zeroVal *registry.FlagView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29978,8 +29979,8 @@ func (ec *executionContext) _Mutation_removeFlag(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -35823,7 +35824,7 @@ func (ec *executionContext) fieldContext_RequestOtpPayload_attemptsLeft(_ contex
 	return graphql.NewScalarFieldContext("RequestOtpPayload", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Restrictions_hasRestrictions(ctx context.Context, field graphql.CollectedField, obj *lending.Restrictions) (ret graphql.Marshaler) {
+func (ec *executionContext) _Restrictions_hasRestrictions(ctx context.Context, field graphql.CollectedField, obj *registry.Restrictions) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35846,7 +35847,7 @@ func (ec *executionContext) fieldContext_Restrictions_hasRestrictions(_ context.
 	return graphql.NewScalarFieldContext("Restrictions", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Restrictions_flags(ctx context.Context, field graphql.CollectedField, obj *lending.Restrictions) (ret graphql.Marshaler) {
+func (ec *executionContext) _Restrictions_flags(ctx context.Context, field graphql.CollectedField, obj *registry.Restrictions) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35858,8 +35859,8 @@ func (ec *executionContext) _Restrictions_flags(ctx context.Context, field graph
 			return obj.Flags, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚕlendgraphᚋlendingᚐFlagViewᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []registry.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚕlendgraphᚋregistryᚐFlagViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -39065,8 +39066,8 @@ func UnmarshalCancelApplicationInput(ctx context.Context, raw any) (model.Cancel
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCardInput(ctx context.Context, obj any) (lending.CardInput, error) {
-	var it lending.CardInput
+func (ec *executionContext) unmarshalInputCardInput(ctx context.Context, obj any) (registry.CardInput, error) {
+	var it registry.CardInput
 	if obj == nil {
 		return it, nil
 	}
@@ -39143,8 +39144,8 @@ func (ec *executionContext) unmarshalInputCardInput(ctx context.Context, obj any
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCardInput(ctx context.Context, raw any) (lending.CardInput, error) {
-	var out lending.CardInput
+func UnmarshalCardInput(ctx context.Context, raw any) (registry.CardInput, error) {
+	var out registry.CardInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CardInput", raw, &out)
 	return out, err
 }
@@ -39709,8 +39710,8 @@ func UnmarshalCreateOtpRuleInput(ctx context.Context, raw any) (otp.RuleInput, e
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCustomerContactInput(ctx context.Context, obj any) (lending.ContactInput, error) {
-	var it lending.ContactInput
+func (ec *executionContext) unmarshalInputCustomerContactInput(ctx context.Context, obj any) (registry.ContactInput, error) {
+	var it registry.ContactInput
 	if obj == nil {
 		return it, nil
 	}
@@ -39790,14 +39791,14 @@ func (ec *executionContext) unmarshalInputCustomerContactInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCustomerContactInput(ctx context.Context, raw any) (lending.ContactInput, error) {
-	var out lending.ContactInput
+func UnmarshalCustomerContactInput(ctx context.Context, raw any) (registry.ContactInput, error) {
+	var out registry.ContactInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerContactInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCustomerEmploymentInput(ctx context.Context, obj any) (lending.EmploymentInput, error) {
-	var it lending.EmploymentInput
+func (ec *executionContext) unmarshalInputCustomerEmploymentInput(ctx context.Context, obj any) (registry.EmploymentInput, error) {
+	var it registry.EmploymentInput
 	if obj == nil {
 		return it, nil
 	}
@@ -39909,14 +39910,14 @@ func (ec *executionContext) unmarshalInputCustomerEmploymentInput(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCustomerEmploymentInput(ctx context.Context, raw any) (lending.EmploymentInput, error) {
-	var out lending.EmploymentInput
+func UnmarshalCustomerEmploymentInput(ctx context.Context, raw any) (registry.EmploymentInput, error) {
+	var out registry.EmploymentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerEmploymentInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCustomerInput(ctx context.Context, obj any) (lending.CustomerInput, error) {
-	var it lending.CustomerInput
+func (ec *executionContext) unmarshalInputCustomerInput(ctx context.Context, obj any) (registry.CustomerInput, error) {
+	var it registry.CustomerInput
 	if obj == nil {
 		return it, nil
 	}
@@ -40007,8 +40008,8 @@ func (ec *executionContext) unmarshalInputCustomerInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCustomerInput(ctx context.Context, raw any) (lending.CustomerInput, error) {
-	var out lending.CustomerInput
+func UnmarshalCustomerInput(ctx context.Context, raw any) (registry.CustomerInput, error) {
+	var out registry.CustomerInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerInput", raw, &out)
 	return out, err
 }
@@ -40160,8 +40161,8 @@ func UnmarshalDeviceInput(ctx context.Context, raw any) (lending.Device, error) 
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDocumentAttributeInput(ctx context.Context, obj any) (lending.DocumentAttributeInput, error) {
-	var it lending.DocumentAttributeInput
+func (ec *executionContext) unmarshalInputDocumentAttributeInput(ctx context.Context, obj any) (registry.DocumentAttributeInput, error) {
+	var it registry.DocumentAttributeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -40263,14 +40264,14 @@ func (ec *executionContext) unmarshalInputDocumentAttributeInput(ctx context.Con
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDocumentAttributeInput(ctx context.Context, raw any) (lending.DocumentAttributeInput, error) {
-	var out lending.DocumentAttributeInput
+func UnmarshalDocumentAttributeInput(ctx context.Context, raw any) (registry.DocumentAttributeInput, error) {
+	var out registry.DocumentAttributeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentAttributeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDocumentInfoInput(ctx context.Context, obj any) (lending.DocumentInfoInput, error) {
-	var it lending.DocumentInfoInput
+func (ec *executionContext) unmarshalInputDocumentInfoInput(ctx context.Context, obj any) (registry.DocumentInfoInput, error) {
+	var it registry.DocumentInfoInput
 	if obj == nil {
 		return it, nil
 	}
@@ -40354,8 +40355,8 @@ func (ec *executionContext) unmarshalInputDocumentInfoInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDocumentInfoInput(ctx context.Context, raw any) (lending.DocumentInfoInput, error) {
-	var out lending.DocumentInfoInput
+func UnmarshalDocumentInfoInput(ctx context.Context, raw any) (registry.DocumentInfoInput, error) {
+	var out registry.DocumentInfoInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentInfoInput", raw, &out)
 	return out, err
 }
@@ -40451,8 +40452,8 @@ func UnmarshalDocumentInput(ctx context.Context, raw any) (lending.Document, err
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDocumentTypeInput(ctx context.Context, obj any) (lending.DocumentTypeInput, error) {
-	var it lending.DocumentTypeInput
+func (ec *executionContext) unmarshalInputDocumentTypeInput(ctx context.Context, obj any) (registry.DocumentTypeInput, error) {
+	var it registry.DocumentTypeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -40522,8 +40523,8 @@ func (ec *executionContext) unmarshalInputDocumentTypeInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDocumentTypeInput(ctx context.Context, raw any) (lending.DocumentTypeInput, error) {
-	var out lending.DocumentTypeInput
+func UnmarshalDocumentTypeInput(ctx context.Context, raw any) (registry.DocumentTypeInput, error) {
+	var out registry.DocumentTypeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentTypeInput", raw, &out)
 	return out, err
 }
@@ -40892,8 +40893,8 @@ func UnmarshalFinancialSourceInput(ctx context.Context, raw any) (lending.Financ
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputFlagReasonInput(ctx context.Context, obj any) (lending.FlagReasonInput, error) {
-	var it lending.FlagReasonInput
+func (ec *executionContext) unmarshalInputFlagReasonInput(ctx context.Context, obj any) (registry.FlagReasonInput, error) {
+	var it registry.FlagReasonInput
 	if obj == nil {
 		return it, nil
 	}
@@ -40946,14 +40947,14 @@ func (ec *executionContext) unmarshalInputFlagReasonInput(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalFlagReasonInput(ctx context.Context, raw any) (lending.FlagReasonInput, error) {
-	var out lending.FlagReasonInput
+func UnmarshalFlagReasonInput(ctx context.Context, raw any) (registry.FlagReasonInput, error) {
+	var out registry.FlagReasonInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FlagReasonInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputFlagTypeInput(ctx context.Context, obj any) (lending.FlagTypeInput, error) {
-	var it lending.FlagTypeInput
+func (ec *executionContext) unmarshalInputFlagTypeInput(ctx context.Context, obj any) (registry.FlagTypeInput, error) {
+	var it registry.FlagTypeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -41023,8 +41024,8 @@ func (ec *executionContext) unmarshalInputFlagTypeInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalFlagTypeInput(ctx context.Context, raw any) (lending.FlagTypeInput, error) {
-	var out lending.FlagTypeInput
+func UnmarshalFlagTypeInput(ctx context.Context, raw any) (registry.FlagTypeInput, error) {
+	var out registry.FlagTypeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FlagTypeInput", raw, &out)
 	return out, err
 }
@@ -44937,7 +44938,7 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 
 var customerDocumentImplementors = []string{"CustomerDocument"}
 
-func (ec *executionContext) _CustomerDocument(ctx context.Context, sel ast.SelectionSet, obj *lending.DocumentView) graphql.Marshaler {
+func (ec *executionContext) _CustomerDocument(ctx context.Context, sel ast.SelectionSet, obj *registry.DocumentView) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -45039,7 +45040,7 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 
 var customerFlagImplementors = []string{"CustomerFlag"}
 
-func (ec *executionContext) _CustomerFlag(ctx context.Context, sel ast.SelectionSet, obj *lending.FlagView) graphql.Marshaler {
+func (ec *executionContext) _CustomerFlag(ctx context.Context, sel ast.SelectionSet, obj *registry.FlagView) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerFlagImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -46149,7 +46150,7 @@ func (ec *executionContext) _FlagType(ctx context.Context, sel ast.SelectionSet,
 
 var incomeImportResultImplementors = []string{"IncomeImportResult"}
 
-func (ec *executionContext) _IncomeImportResult(ctx context.Context, sel ast.SelectionSet, obj *lending.IncomeImportResult) graphql.Marshaler {
+func (ec *executionContext) _IncomeImportResult(ctx context.Context, sel ast.SelectionSet, obj *registry.IncomeImportResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, incomeImportResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -50326,7 +50327,7 @@ func (ec *executionContext) _RequestOtpPayload(ctx context.Context, sel ast.Sele
 
 var restrictionsImplementors = []string{"Restrictions"}
 
-func (ec *executionContext) _Restrictions(ctx context.Context, sel ast.SelectionSet, obj *lending.Restrictions) graphql.Marshaler {
+func (ec *executionContext) _Restrictions(ctx context.Context, sel ast.SelectionSet, obj *registry.Restrictions) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, restrictionsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -51584,7 +51585,7 @@ func (ec *executionContext) marshalNCard2ᚖlendgraphᚋstoreᚐCard(ctx context
 	return ec._Card(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCardInput2lendgraphᚋlendingᚐCardInput(ctx context.Context, v any) (lending.CardInput, error) {
+func (ec *executionContext) unmarshalNCardInput2lendgraphᚋregistryᚐCardInput(ctx context.Context, v any) (registry.CardInput, error) {
 	res, err := ec.unmarshalInputCardInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -51740,16 +51741,16 @@ func (ec *executionContext) marshalNCustomerConnection2ᚖlendgraphᚋgraphᚋmo
 	return ec._CustomerConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCustomerContactInput2lendgraphᚋlendingᚐContactInput(ctx context.Context, v any) (lending.ContactInput, error) {
+func (ec *executionContext) unmarshalNCustomerContactInput2lendgraphᚋregistryᚐContactInput(ctx context.Context, v any) (registry.ContactInput, error) {
 	res, err := ec.unmarshalInputCustomerContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCustomerDocument2ᚕᚖlendgraphᚋlendingᚐDocumentViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.DocumentView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerDocument2ᚕᚖlendgraphᚋregistryᚐDocumentViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*registry.DocumentView) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx, sel, v[i])
+		return ec.marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -51761,7 +51762,7 @@ func (ec *executionContext) marshalNCustomerDocument2ᚕᚖlendgraphᚋlending�
 	return ret
 }
 
-func (ec *executionContext) marshalNCustomerDocument2ᚖlendgraphᚋlendingᚐDocumentView(ctx context.Context, sel ast.SelectionSet, v *lending.DocumentView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx context.Context, sel ast.SelectionSet, v *registry.DocumentView) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerDocument!")
 		return graphql.Null
@@ -51793,20 +51794,20 @@ func (ec *executionContext) marshalNCustomerEdge2ᚖlendgraphᚋgraphᚋmodelᚐ
 	return ec._CustomerEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCustomerEmploymentInput2lendgraphᚋlendingᚐEmploymentInput(ctx context.Context, v any) (lending.EmploymentInput, error) {
+func (ec *executionContext) unmarshalNCustomerEmploymentInput2lendgraphᚋregistryᚐEmploymentInput(ctx context.Context, v any) (registry.EmploymentInput, error) {
 	res, err := ec.unmarshalInputCustomerEmploymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCustomerFlag2lendgraphᚋlendingᚐFlagView(ctx context.Context, sel ast.SelectionSet, v lending.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2lendgraphᚋregistryᚐFlagView(ctx context.Context, sel ast.SelectionSet, v registry.FlagView) graphql.Marshaler {
 	return ec._CustomerFlag(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCustomerFlag2ᚕlendgraphᚋlendingᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2ᚕlendgraphᚋregistryᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []registry.FlagView) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomerFlag2lendgraphᚋlendingᚐFlagView(ctx, sel, v[i])
+		return ec.marshalNCustomerFlag2lendgraphᚋregistryᚐFlagView(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -51818,11 +51819,11 @@ func (ec *executionContext) marshalNCustomerFlag2ᚕlendgraphᚋlendingᚐFlagVi
 	return ret
 }
 
-func (ec *executionContext) marshalNCustomerFlag2ᚕᚖlendgraphᚋlendingᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2ᚕᚖlendgraphᚋregistryᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*registry.FlagView) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx, sel, v[i])
+		return ec.marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -51834,7 +51835,7 @@ func (ec *executionContext) marshalNCustomerFlag2ᚕᚖlendgraphᚋlendingᚐFla
 	return ret
 }
 
-func (ec *executionContext) marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagView(ctx context.Context, sel ast.SelectionSet, v *lending.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx context.Context, sel ast.SelectionSet, v *registry.FlagView) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerFlag!")
 		return graphql.Null
@@ -51842,7 +51843,7 @@ func (ec *executionContext) marshalNCustomerFlag2ᚖlendgraphᚋlendingᚐFlagVi
 	return ec._CustomerFlag(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCustomerInput2lendgraphᚋlendingᚐCustomerInput(ctx context.Context, v any) (lending.CustomerInput, error) {
+func (ec *executionContext) unmarshalNCustomerInput2lendgraphᚋregistryᚐCustomerInput(ctx context.Context, v any) (registry.CustomerInput, error) {
 	res, err := ec.unmarshalInputCustomerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -51960,7 +51961,7 @@ func (ec *executionContext) marshalNDocumentAttribute2ᚖlendgraphᚋstoreᚐDoc
 	return ec._DocumentAttribute(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDocumentAttributeInput2lendgraphᚋlendingᚐDocumentAttributeInput(ctx context.Context, v any) (lending.DocumentAttributeInput, error) {
+func (ec *executionContext) unmarshalNDocumentAttributeInput2lendgraphᚋregistryᚐDocumentAttributeInput(ctx context.Context, v any) (registry.DocumentAttributeInput, error) {
 	res, err := ec.unmarshalInputDocumentAttributeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52017,7 +52018,7 @@ func (ec *executionContext) marshalNDocumentInfo2ᚖlendgraphᚋstoreᚐDocument
 	return ec._DocumentInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDocumentInfoInput2lendgraphᚋlendingᚐDocumentInfoInput(ctx context.Context, v any) (lending.DocumentInfoInput, error) {
+func (ec *executionContext) unmarshalNDocumentInfoInput2lendgraphᚋregistryᚐDocumentInfoInput(ctx context.Context, v any) (registry.DocumentInfoInput, error) {
 	res, err := ec.unmarshalInputDocumentInfoInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52083,7 +52084,7 @@ func (ec *executionContext) marshalNDocumentType2ᚖlendgraphᚋstoreᚐDocument
 	return ec._DocumentType(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDocumentTypeInput2lendgraphᚋlendingᚐDocumentTypeInput(ctx context.Context, v any) (lending.DocumentTypeInput, error) {
+func (ec *executionContext) unmarshalNDocumentTypeInput2lendgraphᚋregistryᚐDocumentTypeInput(ctx context.Context, v any) (registry.DocumentTypeInput, error) {
 	res, err := ec.unmarshalInputDocumentTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52195,7 +52196,7 @@ func (ec *executionContext) marshalNFlagReason2ᚖlendgraphᚋstoreᚐFlagReason
 	return ec._FlagReason(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNFlagReasonInput2lendgraphᚋlendingᚐFlagReasonInput(ctx context.Context, v any) (lending.FlagReasonInput, error) {
+func (ec *executionContext) unmarshalNFlagReasonInput2lendgraphᚋregistryᚐFlagReasonInput(ctx context.Context, v any) (registry.FlagReasonInput, error) {
 	res, err := ec.unmarshalInputFlagReasonInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52238,7 +52239,7 @@ func (ec *executionContext) marshalNFlagType2ᚖlendgraphᚋstoreᚐFlagType(ctx
 	return ec._FlagType(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNFlagTypeInput2lendgraphᚋlendingᚐFlagTypeInput(ctx context.Context, v any) (lending.FlagTypeInput, error) {
+func (ec *executionContext) unmarshalNFlagTypeInput2lendgraphᚋregistryᚐFlagTypeInput(ctx context.Context, v any) (registry.FlagTypeInput, error) {
 	res, err := ec.unmarshalInputFlagTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52285,11 +52286,11 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) marshalNIncomeImportResult2ᚕᚖlendgraphᚋlendingᚐIncomeImportResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.IncomeImportResult) graphql.Marshaler {
+func (ec *executionContext) marshalNIncomeImportResult2ᚕᚖlendgraphᚋregistryᚐIncomeImportResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*registry.IncomeImportResult) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIncomeImportResult2ᚖlendgraphᚋlendingᚐIncomeImportResult(ctx, sel, v[i])
+		return ec.marshalNIncomeImportResult2ᚖlendgraphᚋregistryᚐIncomeImportResult(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -52301,7 +52302,7 @@ func (ec *executionContext) marshalNIncomeImportResult2ᚕᚖlendgraphᚋlending
 	return ret
 }
 
-func (ec *executionContext) marshalNIncomeImportResult2ᚖlendgraphᚋlendingᚐIncomeImportResult(ctx context.Context, sel ast.SelectionSet, v *lending.IncomeImportResult) graphql.Marshaler {
+func (ec *executionContext) marshalNIncomeImportResult2ᚖlendgraphᚋregistryᚐIncomeImportResult(ctx context.Context, sel ast.SelectionSet, v *registry.IncomeImportResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IncomeImportResult!")
 		return graphql.Null
@@ -53379,7 +53380,7 @@ func (ec *executionContext) unmarshalNRequestPrepaymentInput2lendgraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRestrictions2ᚖlendgraphᚋlendingᚐRestrictions(ctx context.Context, sel ast.SelectionSet, v *lending.Restrictions) graphql.Marshaler {
+func (ec *executionContext) marshalNRestrictions2ᚖlendgraphᚋregistryᚐRestrictions(ctx context.Context, sel ast.SelectionSet, v *registry.Restrictions) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Restrictions!")
 		return graphql.Null
@@ -54047,7 +54048,7 @@ func (ec *executionContext) marshalODictionaryStatus2ᚖstring(ctx context.Conte
 	return res
 }
 
-func (ec *executionContext) unmarshalODocumentInfoInput2ᚖlendgraphᚋlendingᚐDocumentInfoInput(ctx context.Context, v any) (*lending.DocumentInfoInput, error) {
+func (ec *executionContext) unmarshalODocumentInfoInput2ᚖlendgraphᚋregistryᚐDocumentInfoInput(ctx context.Context, v any) (*registry.DocumentInfoInput, error) {
 	if v == nil {
 		return nil, nil
 	}

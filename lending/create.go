@@ -85,7 +85,7 @@ func (s *Service) ApplyForLoan(ctx context.Context, caller domain.Principal, amo
 	if caller.Role != domain.RoleCustomer {
 		return store.Application{}, domain.Errorf(domain.CodeForbidden, "only customers apply for themselves")
 	}
-	customer, err := s.Customer(ctx, caller.Subject)
+	customer, err := s.Registry.Customer(ctx, caller.Subject)
 	if err != nil {
 		return store.Application{}, err
 	}

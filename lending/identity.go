@@ -43,7 +43,7 @@ func (s *Service) applicantCustomer(ctx context.Context, q store.Queries, phone 
 		return nil, err
 	}
 	// matching by names as well: only customers who hold names equal to the questionnaire's
-	found, err := s.MatchCustomers(ctx, q, store.CustomerMatch{Phone: phone, FirstName: a.FirstName, LastName: a.LastName}, 0, 10)
+	found, err := s.Registry.MatchCustomers(ctx, q, store.CustomerMatch{Phone: phone, FirstName: a.FirstName, LastName: a.LastName}, 0, 10)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/domain"
+	"lendgraph/registry"
 	"lendgraph/scoring"
 	"lendgraph/store"
 )
@@ -361,13 +362,9 @@ func (c *leadCheck) finances(f LeadFinances) {
 // card keeps the card masked: the registry's card-number check and the shapes of its expiry.
 func (c *leadCheck) card(k LeadCard) {
 	c.NoCardNumber("", map[string]*string{"cardHolder": &k.CardHolder, "cardNumber": &k.CardNumber, "validThruMonth": &k.ValidThruMonth, "validThruYear": &k.ValidThruYear})
-	expiry := CardInput{ExpirationMonth: domain.NonEmpty(k.ValidThruMonth), ExpirationYear: domain.NonEmpty(k.ValidThruYear)}
+	expiry := registry.CardInput{ExpirationMonth: domain.NonEmpty(k.ValidThruMonth), ExpirationYear: domain.NonEmpty(k.ValidThruYear)}
 	leadField := map[string]string{"expirationMonth": "validThruMonth", "expirationYear": "validThruYear"}
-	for _, f := range cardFields {
-		if v := f.value(expiry); v != nil && !f.pattern.MatchString(*v) {
-			c.Add(leadField[f.field], "%s", f.message)
-		}
-	}
+	registry.CheckCardShapes(&c.FieldErrors, expiry, func(field string) string { return leadField[field] })
 }
 
 func (c *leadCheck) details(d LeadDetails) {
@@ -659,7 +656,7 @@ func (s *Service) CreateCustomerFromLead(ctx context.Context, caller domain.Prin
 		if err := q.LockKey(ctx, "customer-from-lead:"+key); err != nil {
 			return err
 		}
-		found, err := s.MatchCustomers(ctx, q, store.CustomerMatch{
+		found, err := s.Registry.MatchCustomers(ctx, q, store.CustomerMatch{
 			LastName: out.LastName, FirstName: out.FirstName, MiddleName: out.Patronymic,
 			PassportSeries: out.Passport.Seria, PassportNumber: out.Passport.No,
 		}, 0, 1)
@@ -694,15 +691,15 @@ func (s *Service) CreateCustomerFromLead(ctx context.Context, caller domain.Prin
 func (s *Service) customerFromLead(ctx context.Context, q store.Queries, l LeadRecord) (store.Customer, error) {
 	c, ok, err := q.InsertCustomer(ctx, store.Customer{
 		Phone: l.MobilePhone, FirstName: &l.FirstName, LastName: &l.LastName, MiddleName: &l.Patronymic,
-		BirthDate: parsedDate(l.BirthDate), Email: domain.NonEmpty(l.Email), AdditionalData: json.RawMessage(`{}`),
+		BirthDate: domain.OptionalDate(l.BirthDate), Email: domain.NonEmpty(l.Email), AdditionalData: json.RawMessage(`{}`),
 	})
 	if err == nil && !ok {
-		err = domain.Errorf(CodeCustomerAlreadyExists, "phone %s is another customer's: their names or passport differ from the lead's", domain.MaskPhone(l.MobilePhone))
+		err = domain.Errorf(registry.CodeCustomerAlreadyExists, "phone %s is another customer's: their names or passport differ from the lead's", domain.MaskPhone(l.MobilePhone))
 	}
 	if err != nil {
 		return c, err
 	}
-	t, err := FindDocumentType(ctx, q, "PASSPORT")
+	t, err := registry.FindDocumentType(ctx, q, "PASSPORT")
 	if err != nil {
 		return c, err
 	}
@@ -718,7 +715,7 @@ func (s *Service) customerFromLead(ctx context.Context, q store.Queries, l LeadR
 		extra["birthplace"] = l.BirthPlace
 	}
 	source, sourceID := "LEAD", strconv.FormatInt(l.ID, 10)
-	_, err = s.StoreInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, DocumentInfoInput{
+	_, err = s.Registry.StoreInfo(ctx, q, d, store.DocumentInfo{DocumentID: d.ID}, registry.DocumentInfoInput{
 		Series: &p.Seria, Number: &p.No, Issuer: domain.NonEmpty(p.Manager), IssueDate: domain.NonEmpty(p.IssueDate),
 		AdditionalData: extra, SourceName: &source, SourceID: &sourceID,
 	})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lendgraph/domain"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
@@ -71,7 +72,7 @@ func (s *Service) StopCustomerAccruals(ctx context.Context, caller domain.Princi
 		return nil, err
 	}
 	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) ([]store.Loan, error) {
-		c, err := FindCustomer(ctx, q, customerGUID)
+		c, err := registry.FindCustomer(ctx, q, customerGUID)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/domain"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
@@ -79,8 +80,9 @@ var (
 
 // CreatePaymentEntry adds an ACTIVE entry to a payments dictionary; its code (name) is unique.
 func (s *Service) CreatePaymentEntry(ctx context.Context, caller domain.Principal, d PaymentDictionary, key string) (store.PaymentEntry, error) {
-	if !latinName.MatchString(key) {
-		return store.PaymentEntry{}, domain.Invalid(domain.FieldErrors{{Field: d.key, Message: "must be Latin letters, digits, _ or -, starting with a letter"}})
+	var errs domain.FieldErrors
+	if errs.LatinName(d.key, key); len(errs) > 0 {
+		return store.PaymentEntry{}, domain.Invalid(errs)
 	}
 	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.PaymentEntry, error) {
 		out, ok, err := q.InsertEntry(ctx, d.PaymentDictionary, key)
@@ -219,7 +221,8 @@ func (in FinancialSourceInput) source() (store.FinancialSource, error) {
 		f.Type, f.SourceCard = SourceCard, c
 		errs.NoCardNumber("card.", map[string]*string{"holder": c.Holder, "paymentSystemType": c.PaymentSystemType, "bankName": c.BankName,
 			"bin": c.BIN, "lastFourDigits": c.LastFourDigits})
-		checkCardShapes(&errs, "card.", CardInput{BIN: c.BIN, LastFourDigits: c.LastFourDigits, ExpirationMonth: c.ExpirationMonth, ExpirationYear: c.ExpirationYear})
+		registry.CheckCardShapes(&errs, registry.CardInput{BIN: c.BIN, LastFourDigits: c.LastFourDigits, ExpirationMonth: c.ExpirationMonth, ExpirationYear: c.ExpirationYear},
+			func(field string) string { return "card." + field })
 		errs.Currency("card.currencyCode", c.CurrencyCode)
 	default:
 		a := *in.Account
@@ -247,7 +250,7 @@ func (s *Service) AddFinancialSource(ctx context.Context, caller domain.Principa
 	}
 	var out store.FinancialSource
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		c, err := FindCustomer(ctx, q, caller.Subject)
+		c, err := registry.FindCustomer(ctx, q, caller.Subject)
 		if err != nil {
 			return err
 		}
@@ -495,7 +498,7 @@ func (s *Service) TransactionOrders(ctx context.Context, caller domain.Principal
 	}
 	f := store.OrderFilter{Limit: first}
 	if customerGUID != "" {
-		c, err := FindCustomer(ctx, s.Store.Queries, customerGUID)
+		c, err := registry.FindCustomer(ctx, s.Store.Queries, customerGUID)
 		if err != nil {
 			return nil, err
 		}

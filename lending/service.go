@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lendgraph/otp"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
@@ -21,8 +22,8 @@ type Service struct {
 	ApplicationTimeout time.Duration
 	// OTP issues and checks the codes that sign contracts.
 	OTP *otp.Service
-	// Files keeps the bytes of document files.
-	Files FileStorage
+	// Registry keeps the customers the applications and loans are for.
+	Registry *registry.Service
 	// AccrualBatch is how many loans the daily job accrues in one transaction, so that it holds
 	// few loans locked at a time.
 	AccrualBatch int
@@ -31,7 +32,7 @@ type Service struct {
 }
 
 // NewService returns a Service on the given store, telling time by the wall clock.
-func NewService(st *store.Store, log *slog.Logger, codes *otp.Service, applicationTimeout time.Duration) *Service {
+func NewService(st *store.Store, log *slog.Logger, codes *otp.Service, customers *registry.Service, applicationTimeout time.Duration) *Service {
 	return &Service{
 		Store:              st,
 		Log:                log,
@@ -39,7 +40,7 @@ func NewService(st *store.Store, log *slog.Logger, codes *otp.Service, applicati
 		Lender:             `ООО МФК «Лендграф»`,
 		ApplicationTimeout: applicationTimeout,
 		OTP:                codes,
-		Files:              DatabaseFiles{},
+		Registry:           customers,
 		AccrualBatch:       100,
 		wake:               make(chan struct{}, 1),
 	}

@@ -9,6 +9,7 @@ import (
 
 	"lendgraph/billing"
 	"lendgraph/domain"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
@@ -338,7 +339,7 @@ func (s *Service) SearchLoans(ctx context.Context, caller domain.Principal, f st
 		return domain.Page[store.Loan]{}, domain.Errorf(domain.CodeForbidden, "only employees search loans")
 	}
 	if customer != "" {
-		c, err := FindCustomer(ctx, s.Store.Queries, customer)
+		c, err := registry.FindCustomer(ctx, s.Store.Queries, customer)
 		if err != nil {
 			return domain.Page[store.Loan]{}, err
 		}
@@ -356,7 +357,7 @@ func (s *Service) CustomerLoans(ctx context.Context, caller domain.Principal) ([
 	if caller.Role != domain.RoleCustomer {
 		return nil, nil
 	}
-	c, err := s.Customer(ctx, caller.Subject)
+	c, err := s.Registry.Customer(ctx, caller.Subject)
 	if err != nil {
 		return nil, err
 	}

@@ -12,16 +12,16 @@ import (
 	"context"
 	"sync"
 
-	"lendgraph/lending"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
 // Loaders are one GraphQL operation's batched readers, keyed by customer id (document id for
 // files, card id for integrations). They cache for the operation only.
 type Loaders struct {
-	Documents        *Group[lending.DocumentView]
+	Documents        *Group[registry.DocumentView]
 	DocumentFiles    *Group[store.DocumentFile]
-	Flags            *Group[lending.FlagView]
+	Flags            *Group[registry.FlagView]
 	Addresses        *Group[store.Address]
 	Contacts         *Group[store.Contact]
 	Cards            *Group[store.Card]
@@ -30,24 +30,24 @@ type Loaders struct {
 }
 
 // New returns loaders reading through svc.
-func New(svc *lending.Service) *Loaders {
+func New(svc *registry.Service) *Loaders {
 	st := svc.Store
 	l := &Loaders{
-		Documents: group(func(ctx context.Context, ids []int64) ([]lending.DocumentView, error) {
+		Documents: group(func(ctx context.Context, ids []int64) ([]registry.DocumentView, error) {
 			docs, err := st.CustomerDocuments(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
 			return svc.DocumentViews(ctx, docs)
-		}, func(d lending.DocumentView) int64 { return d.CustomerID }),
+		}, func(d registry.DocumentView) int64 { return d.CustomerID }),
 		DocumentFiles: group(st.DocumentFiles, func(f store.DocumentFile) int64 { return f.DocumentID }),
-		Flags: group(func(ctx context.Context, ids []int64) ([]lending.FlagView, error) {
+		Flags: group(func(ctx context.Context, ids []int64) ([]registry.FlagView, error) {
 			flags, err := st.CustomerFlags(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
 			return svc.FlagViews(ctx, flags)
-		}, func(f lending.FlagView) int64 { return f.CustomerID }),
+		}, func(f registry.FlagView) int64 { return f.CustomerID }),
 		Addresses:        group(st.Addresses, func(a store.Address) int64 { return a.CustomerID }),
 		Contacts:         group(st.Contacts, func(c store.Contact) int64 { return c.CustomerID }),
 		Cards:            group(st.Cards, func(c store.Card) int64 { return c.CustomerID }),
@@ -55,8 +55,8 @@ func New(svc *lending.Service) *Loaders {
 		Employment:       group(st.Employments, func(e store.Employment) int64 { return e.CustomerID }),
 	}
 	// the lists one level further down follow the page too
-	l.Documents.then = func(docs []lending.DocumentView) {
-		l.DocumentFiles.Expect(ids(docs, func(d lending.DocumentView) int64 { return d.ID }))
+	l.Documents.then = func(docs []registry.DocumentView) {
+		l.DocumentFiles.Expect(ids(docs, func(d registry.DocumentView) int64 { return d.ID }))
 	}
 	l.Cards.then = func(cards []store.Card) {
 		l.CardIntegrations.Expect(ids(cards, func(c store.Card) int64 { return c.ID }))

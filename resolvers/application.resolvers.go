@@ -40,7 +40,7 @@ func (r *applicationResolver) Partner(ctx context.Context, obj *store.Applicatio
 	if obj.PartnerID == nil {
 		return nil, nil
 	}
-	p, err := r.App.Lending.Store.PartnerByID(ctx, *obj.PartnerID)
+	p, err := r.App.Store.PartnerByID(ctx, *obj.PartnerID)
 	return &p, err
 }
 
@@ -48,7 +48,7 @@ func (r *applicationResolver) Customer(ctx context.Context, obj *store.Applicati
 	if obj.CustomerID == nil {
 		return nil, nil
 	}
-	c, err := r.App.Lending.Store.CustomerByID(ctx, *obj.CustomerID)
+	c, err := r.App.Store.CustomerByID(ctx, *obj.CustomerID)
 	return &c, err
 }
 
@@ -60,11 +60,11 @@ func (r *applicationResolver) Reason(ctx context.Context, obj *store.Application
 }
 
 func (r *applicationResolver) Cart(ctx context.Context, obj *store.Application) ([]*store.CartItem, error) {
-	return pointers(r.App.Lending.Store.CartItems(ctx, obj.ID))
+	return pointers(r.App.Store.CartItems(ctx, obj.ID))
 }
 
 func (r *applicationResolver) Offers(ctx context.Context, obj *store.Application) ([]*store.Offer, error) {
-	return pointers(r.App.Lending.Store.Offers(ctx, obj.ID))
+	return pointers(r.App.Store.Offers(ctx, obj.ID))
 }
 
 func (r *applicationResolver) SelectedOffer(ctx context.Context, obj *store.Application) (*store.Offer, error) {
@@ -78,7 +78,7 @@ func (r *applicationResolver) SelectedOffer(ctx context.Context, obj *store.Appl
 }
 
 func (r *applicationResolver) Loan(ctx context.Context, obj *store.Application) (*store.Loan, error) {
-	l, err := r.App.Lending.Store.LoanByApplication(ctx, obj.ID)
+	l, err := r.App.Store.LoanByApplication(ctx, obj.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -86,11 +86,11 @@ func (r *applicationResolver) Loan(ctx context.Context, obj *store.Application) 
 }
 
 func (r *applicationResolver) Files(ctx context.Context, obj *store.Application) ([]*store.ApplicationFile, error) {
-	return pointers(r.App.Lending.Store.ApplicationFiles(ctx, obj.ID))
+	return pointers(r.App.Store.ApplicationFiles(ctx, obj.ID))
 }
 
 func (r *applicationResolver) Events(ctx context.Context, obj *store.Application) ([]*store.Event, error) {
-	return pointers(r.App.Lending.Store.EventsAfter(ctx, obj.ID, 0, 1000))
+	return pointers(r.App.Store.EventsAfter(ctx, obj.ID, 0, 1000))
 }
 
 func (r *applicationEventResolver) Cursor(ctx context.Context, obj *store.Event) (string, error) {
@@ -111,7 +111,7 @@ func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*lendin
 }
 
 func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string, error) {
-	pdf, err := r.App.Lending.Store.ContractPDF(ctx, obj.ID)
+	pdf, err := r.App.Store.ContractPDF(ctx, obj.ID)
 	return base64.StdEncoding.EncodeToString(pdf), err
 }
 

@@ -64,7 +64,7 @@ func (r *loanResolver) Prolongations(ctx context.Context, obj *store.Loan) ([]*s
 }
 
 func (r *loanResolver) Accruals(ctx context.Context, obj *store.Loan, from time.Time, to time.Time) ([]*store.Accrual, error) {
-	return pointers(r.App.Lending.Store.Accruals(ctx, obj.ID, from, to))
+	return pointers(r.App.Store.Accruals(ctx, obj.ID, from, to))
 }
 
 func (r *mutationResolver) RequestPrepayment(ctx context.Context, input model.RequestPrepaymentInput) (*store.PrepaymentRequest, error) {
@@ -114,7 +114,7 @@ func (r *viewerResolver) Balance(ctx context.Context, obj *domain.Principal) (*l
 	if obj.Role != domain.RoleCustomer {
 		return nil, nil
 	}
-	c, err := r.App.Lending.Customer(ctx, obj.Subject)
+	c, err := r.App.Registry.Customer(ctx, obj.Subject)
 	if err != nil {
 		return nil, err
 	}

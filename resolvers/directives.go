@@ -12,7 +12,7 @@ import (
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/lending"
+	"lendgraph/registry"
 	"lendgraph/store"
 )
 
@@ -55,22 +55,22 @@ func pointer[T any](v T, err error) (*T, error) {
 	return &v, nil
 }
 
-func (r *Resolver) documentView(ctx context.Context, d store.CustomerDocument, err error) (*lending.DocumentView, error) {
+func (r *Resolver) documentView(ctx context.Context, d store.CustomerDocument, err error) (*registry.DocumentView, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, err := r.App.Lending.DocumentViews(ctx, []store.CustomerDocument{d})
+	views, err := r.App.Registry.DocumentViews(ctx, []store.CustomerDocument{d})
 	if err != nil {
 		return nil, err
 	}
 	return &views[0], nil
 }
 
-func (r *Resolver) flagView(ctx context.Context, f store.CustomerFlag, err error) (*lending.FlagView, error) {
+func (r *Resolver) flagView(ctx context.Context, f store.CustomerFlag, err error) (*registry.FlagView, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, err := r.App.Lending.FlagViews(ctx, []store.CustomerFlag{f})
+	views, err := r.App.Registry.FlagViews(ctx, []store.CustomerFlag{f})
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func (r *loanResolver) History(ctx context.Context, obj *store.Loan) ([]*store.LoanUpdate, error) {
-	return pointers(r.App.Lending.Store.LoanUpdates(ctx, obj.ID))
+	return pointers(r.App.Store.LoanUpdates(ctx, obj.ID))
 }
 
 func (r *mutationResolver) StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error) {

@@ -35,7 +35,7 @@ func (r *financialSourceResolver) Account(ctx context.Context, obj *store.Financ
 }
 
 func (r *financialSourceResolver) Bindings(ctx context.Context, obj *store.FinancialSource) ([]*store.ProviderSource, error) {
-	return pointers(r.App.Lending.Store.ProviderSources(ctx, obj.ID))
+	return pointers(r.App.Store.ProviderSources(ctx, obj.ID))
 }
 
 func (r *loanResolver) PayoutDate(ctx context.Context, obj *store.Loan) (*time.Time, error) {
@@ -99,11 +99,11 @@ func (r *mutationResolver) RepayLoan(ctx context.Context, loanID string, sourceI
 }
 
 func (r *paymentProviderRuleResolver) Provider(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error) {
-	return pointer(r.App.Lending.Store.EntryByID(ctx, store.PaymentProviders, obj.ProviderID))
+	return pointer(r.App.Store.EntryByID(ctx, store.PaymentProviders, obj.ProviderID))
 }
 
 func (r *paymentProviderRuleResolver) Operation(ctx context.Context, obj *store.PaymentProviderRule) (*store.PaymentEntry, error) {
-	return pointer(r.App.Lending.Store.EntryByID(ctx, store.PaymentOperations, obj.OperationID))
+	return pointer(r.App.Store.EntryByID(ctx, store.PaymentOperations, obj.OperationID))
 }
 
 func (r *queryResolver) PaymentProviders(ctx context.Context) ([]*store.PaymentEntry, error) {

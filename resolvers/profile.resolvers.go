@@ -5,8 +5,8 @@ import (
 	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/lending"
 	"lendgraph/loaders"
+	"lendgraph/registry"
 	"lendgraph/store"
 	"strconv"
 
@@ -50,18 +50,18 @@ func (r *customerResolver) Employment(ctx context.Context, obj *store.Customer) 
 }
 
 func (r *customerResolver) Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error) {
-	return pointers(r.App.Lending.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100}))
+	return pointers(r.App.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100}))
 }
 
 func (r *customerResolver) Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error) {
-	return pointers(r.App.Lending.Store.LoansOf(ctx, obj.ID))
+	return pointers(r.App.Store.LoansOf(ctx, obj.ID))
 }
 
 func (r *employmentResolver) AdditionalData(ctx context.Context, obj *store.Employment) (map[string]any, error) {
 	return jsonMap(obj.AdditionalData)
 }
 
-func (r *incomeImportResultResolver) CustomerID(ctx context.Context, obj *lending.IncomeImportResult) (*string, error) {
+func (r *incomeImportResultResolver) CustomerID(ctx context.Context, obj *registry.IncomeImportResult) (*string, error) {
 	if obj.CustomerID == 0 {
 		return nil, nil
 	}
@@ -69,7 +69,7 @@ func (r *incomeImportResultResolver) CustomerID(ctx context.Context, obj *lendin
 	return &id, nil
 }
 
-func (r *incomeImportResultResolver) Code(ctx context.Context, obj *lending.IncomeImportResult) (*string, error) {
+func (r *incomeImportResultResolver) Code(ctx context.Context, obj *registry.IncomeImportResult) (*string, error) {
 	if obj.Code == "" {
 		return nil, nil
 	}
@@ -77,55 +77,55 @@ func (r *incomeImportResultResolver) Code(ctx context.Context, obj *lending.Inco
 	return &code, nil
 }
 
-func (r *incomeImportResultResolver) Message(ctx context.Context, obj *lending.IncomeImportResult) (*string, error) {
+func (r *incomeImportResultResolver) Message(ctx context.Context, obj *registry.IncomeImportResult) (*string, error) {
 	if obj.Message == "" {
 		return nil, nil
 	}
 	return &obj.Message, nil
 }
 
-func (r *mutationResolver) CreateCustomer(ctx context.Context, input lending.CustomerInput) (*store.Customer, error) {
-	return pointer(r.App.Lending.CreateCustomer(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) CreateCustomer(ctx context.Context, input registry.CustomerInput) (*store.Customer, error) {
+	return pointer(r.App.Registry.CreateCustomer(ctx, auth.Caller(ctx), input))
 }
 
-func (r *mutationResolver) PatchCustomer(ctx context.Context, id string, input lending.CustomerInput) (*store.Customer, error) {
-	return pointer(r.App.Lending.PatchCustomer(ctx, auth.Caller(ctx), id, input))
+func (r *mutationResolver) PatchCustomer(ctx context.Context, id string, input registry.CustomerInput) (*store.Customer, error) {
+	return pointer(r.App.Registry.PatchCustomer(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *mutationResolver) AddAddress(ctx context.Context, customerID string, isPrimary bool, data map[string]any) (*store.Address, error) {
-	return pointer(r.App.Lending.AddAddress(ctx, auth.Caller(ctx), customerID, isPrimary, data))
+	return pointer(r.App.Registry.AddAddress(ctx, auth.Caller(ctx), customerID, isPrimary, data))
 }
 
 func (r *mutationResolver) UpdateAddress(ctx context.Context, id string, data map[string]any) (*store.Address, error) {
-	return pointer(r.App.Lending.UpdateAddress(ctx, auth.Caller(ctx), id, data))
+	return pointer(r.App.Registry.UpdateAddress(ctx, auth.Caller(ctx), id, data))
 }
 
-func (r *mutationResolver) AddContact(ctx context.Context, customerID string, input lending.ContactInput) (*store.Contact, error) {
-	return pointer(r.App.Lending.AddContact(ctx, auth.Caller(ctx), customerID, input))
+func (r *mutationResolver) AddContact(ctx context.Context, customerID string, input registry.ContactInput) (*store.Contact, error) {
+	return pointer(r.App.Registry.AddContact(ctx, auth.Caller(ctx), customerID, input))
 }
 
-func (r *mutationResolver) CreateCard(ctx context.Context, customerID string, input lending.CardInput) (*store.Card, error) {
-	return pointer(r.App.Lending.CreateCard(ctx, auth.Caller(ctx), customerID, input))
+func (r *mutationResolver) CreateCard(ctx context.Context, customerID string, input registry.CardInput) (*store.Card, error) {
+	return pointer(r.App.Registry.CreateCard(ctx, auth.Caller(ctx), customerID, input))
 }
 
 func (r *mutationResolver) SetCardActive(ctx context.Context, id string, isActive bool) (*store.Card, error) {
-	return pointer(r.App.Lending.SetCardActive(ctx, auth.Caller(ctx), id, isActive))
+	return pointer(r.App.Registry.SetCardActive(ctx, auth.Caller(ctx), id, isActive))
 }
 
 func (r *mutationResolver) PutCardIntegration(ctx context.Context, cardID string, integrationCode string, externalCardUniqueID string) (*store.CardIntegration, error) {
-	return pointer(r.App.Lending.PutCardIntegration(ctx, auth.Caller(ctx), cardID, integrationCode, externalCardUniqueID))
+	return pointer(r.App.Registry.PutCardIntegration(ctx, auth.Caller(ctx), cardID, integrationCode, externalCardUniqueID))
 }
 
-func (r *mutationResolver) AddEmployment(ctx context.Context, customerID string, input lending.EmploymentInput) (*store.Employment, error) {
-	return pointer(r.App.Lending.AddEmployment(ctx, auth.Caller(ctx), customerID, input))
+func (r *mutationResolver) AddEmployment(ctx context.Context, customerID string, input registry.EmploymentInput) (*store.Employment, error) {
+	return pointer(r.App.Registry.AddEmployment(ctx, auth.Caller(ctx), customerID, input))
 }
 
-func (r *mutationResolver) UpdateEmployment(ctx context.Context, id string, input lending.EmploymentInput) (*store.Employment, error) {
-	return pointer(r.App.Lending.UpdateEmployment(ctx, auth.Caller(ctx), id, input))
+func (r *mutationResolver) UpdateEmployment(ctx context.Context, id string, input registry.EmploymentInput) (*store.Employment, error) {
+	return pointer(r.App.Registry.UpdateEmployment(ctx, auth.Caller(ctx), id, input))
 }
 
-func (r *mutationResolver) ImportIncomes(ctx context.Context, file graphql.Upload) ([]*lending.IncomeImportResult, error) {
-	return pointers(r.App.Lending.ImportIncomes(ctx, auth.Caller(ctx), file.File))
+func (r *mutationResolver) ImportIncomes(ctx context.Context, file graphql.Upload) ([]*registry.IncomeImportResult, error) {
+	return pointers(r.App.Registry.ImportIncomes(ctx, auth.Caller(ctx), file.File))
 }
 
 func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatch, first *int, after *string) (*model.CustomerConnection, error) {
@@ -133,7 +133,7 @@ func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatc
 	if err != nil {
 		return nil, err
 	}
-	customers, more, err := r.App.Lending.SearchCustomers(ctx, auth.Caller(ctx), search, afterID, limit)
+	customers, more, err := r.App.Registry.SearchCustomers(ctx, auth.Caller(ctx), search, afterID, limit)
 	if err != nil {
 		return nil, err
 	}

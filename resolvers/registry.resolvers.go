@@ -7,8 +7,8 @@ import (
 	"lendgraph/auth"
 	"lendgraph/domain"
 	"lendgraph/graph"
-	"lendgraph/lending"
 	"lendgraph/loaders"
+	"lendgraph/registry"
 	"lendgraph/store"
 	"strconv"
 
@@ -19,33 +19,33 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *store.AuditEntry)
 	return jsonMap(obj.Changes)
 }
 
-func (r *customerResolver) Documents(ctx context.Context, obj *store.Customer) ([]*lending.DocumentView, error) {
+func (r *customerResolver) Documents(ctx context.Context, obj *store.Customer) ([]*registry.DocumentView, error) {
 	return pointers(loaders.For(ctx).Documents.Load(ctx, obj.ID))
 }
 
-func (r *customerResolver) Flags(ctx context.Context, obj *store.Customer) ([]*lending.FlagView, error) {
+func (r *customerResolver) Flags(ctx context.Context, obj *store.Customer) ([]*registry.FlagView, error) {
 	return pointers(loaders.For(ctx).Flags.Load(ctx, obj.ID))
 }
 
-func (r *customerResolver) Restrictions(ctx context.Context, obj *store.Customer) (*lending.Restrictions, error) {
+func (r *customerResolver) Restrictions(ctx context.Context, obj *store.Customer) (*registry.Restrictions, error) {
 	flags, err := loaders.For(ctx).Flags.Load(ctx, obj.ID)
-	res := lending.RestrictionsOf(flags)
+	res := registry.RestrictionsOf(flags)
 	return &res, err
 }
 
-func (r *customerDocumentResolver) Files(ctx context.Context, obj *lending.DocumentView) ([]*store.DocumentFile, error) {
+func (r *customerDocumentResolver) Files(ctx context.Context, obj *registry.DocumentView) ([]*store.DocumentFile, error) {
 	return pointers(loaders.For(ctx).DocumentFiles.Load(ctx, obj.ID))
 }
 
-func (r *customerFlagResolver) FlagType(ctx context.Context, obj *lending.FlagView) (string, error) {
+func (r *customerFlagResolver) FlagType(ctx context.Context, obj *registry.FlagView) (string, error) {
 	return obj.Type.Name, nil
 }
 
-func (r *customerFlagResolver) FlagReason(ctx context.Context, obj *lending.FlagView) (string, error) {
+func (r *customerFlagResolver) FlagReason(ctx context.Context, obj *registry.FlagView) (string, error) {
 	return obj.Reason.Name, nil
 }
 
-func (r *customerFlagResolver) Scope(ctx context.Context, obj *lending.FlagView) (string, error) {
+func (r *customerFlagResolver) Scope(ctx context.Context, obj *registry.FlagView) (string, error) {
 	return obj.Type.Scope, nil
 }
 
@@ -58,7 +58,7 @@ func (r *documentInfoResolver) AdditionalData(ctx context.Context, obj *store.Do
 }
 
 func (r *documentTypeResolver) Attributes(ctx context.Context, obj *store.DocumentType) ([]*store.DocumentAttribute, error) {
-	return pointers(r.App.Lending.Store.DocumentAttributes(ctx, []int64{obj.ID}))
+	return pointers(r.App.Store.DocumentAttributes(ctx, []int64{obj.ID}))
 }
 
 func (r *documentTypeResolver) AdditionalData(ctx context.Context, obj *store.DocumentType) (map[string]any, error) {
@@ -70,66 +70,66 @@ func (r *fileContentResolver) Base64(ctx context.Context, obj *store.Blob) (stri
 }
 
 func (r *flagTypeResolver) Reasons(ctx context.Context, obj *store.FlagType) ([]*store.FlagReason, error) {
-	return pointers(r.App.Lending.FlagReasonsOf(ctx, obj.ID))
+	return pointers(r.App.Registry.FlagReasonsOf(ctx, obj.ID))
 }
 
-func (r *mutationResolver) CreateDocumentType(ctx context.Context, input lending.DocumentTypeInput) (*store.DocumentType, error) {
-	return pointer(r.App.Lending.CreateDocumentType(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) CreateDocumentType(ctx context.Context, input registry.DocumentTypeInput) (*store.DocumentType, error) {
+	return pointer(r.App.Registry.CreateDocumentType(ctx, auth.Caller(ctx), input))
 }
 
-func (r *mutationResolver) UpdateDocumentType(ctx context.Context, name string, input lending.DocumentTypeInput) (*store.DocumentType, error) {
-	return pointer(r.App.Lending.UpdateDocumentType(ctx, auth.Caller(ctx), name, input))
+func (r *mutationResolver) UpdateDocumentType(ctx context.Context, name string, input registry.DocumentTypeInput) (*store.DocumentType, error) {
+	return pointer(r.App.Registry.UpdateDocumentType(ctx, auth.Caller(ctx), name, input))
 }
 
-func (r *mutationResolver) CreateDocumentAttribute(ctx context.Context, typeName string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
-	return pointer(r.App.Lending.CreateDocumentAttribute(ctx, auth.Caller(ctx), typeName, input))
+func (r *mutationResolver) CreateDocumentAttribute(ctx context.Context, typeName string, input registry.DocumentAttributeInput) (*store.DocumentAttribute, error) {
+	return pointer(r.App.Registry.CreateDocumentAttribute(ctx, auth.Caller(ctx), typeName, input))
 }
 
-func (r *mutationResolver) UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input lending.DocumentAttributeInput) (*store.DocumentAttribute, error) {
-	return pointer(r.App.Lending.UpdateDocumentAttribute(ctx, auth.Caller(ctx), typeName, name, input))
+func (r *mutationResolver) UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input registry.DocumentAttributeInput) (*store.DocumentAttribute, error) {
+	return pointer(r.App.Registry.UpdateDocumentAttribute(ctx, auth.Caller(ctx), typeName, name, input))
 }
 
-func (r *mutationResolver) CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *lending.DocumentInfoInput) (*lending.DocumentView, error) {
-	d, err := r.App.Lending.CreateCustomerDocument(ctx, auth.Caller(ctx), customerID, typeName, status, info)
+func (r *mutationResolver) CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *registry.DocumentInfoInput) (*registry.DocumentView, error) {
+	d, err := r.App.Registry.CreateCustomerDocument(ctx, auth.Caller(ctx), customerID, typeName, status, info)
 	return r.documentView(ctx, d, err)
 }
 
-func (r *mutationResolver) SetDocumentStatus(ctx context.Context, documentID string, status string) (*lending.DocumentView, error) {
-	d, err := r.App.Lending.SetDocumentStatus(ctx, auth.Caller(ctx), documentID, status)
+func (r *mutationResolver) SetDocumentStatus(ctx context.Context, documentID string, status string) (*registry.DocumentView, error) {
+	d, err := r.App.Registry.SetDocumentStatus(ctx, auth.Caller(ctx), documentID, status)
 	return r.documentView(ctx, d, err)
 }
 
-func (r *mutationResolver) AddDocumentInfo(ctx context.Context, documentID string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
-	return pointer(r.App.Lending.AddDocumentInfo(ctx, auth.Caller(ctx), documentID, info))
+func (r *mutationResolver) AddDocumentInfo(ctx context.Context, documentID string, info registry.DocumentInfoInput) (*store.DocumentInfo, error) {
+	return pointer(r.App.Registry.AddDocumentInfo(ctx, auth.Caller(ctx), documentID, info))
 }
 
-func (r *mutationResolver) PatchDocumentInfo(ctx context.Context, id string, info lending.DocumentInfoInput) (*store.DocumentInfo, error) {
-	return pointer(r.App.Lending.PatchDocumentInfo(ctx, auth.Caller(ctx), id, info))
+func (r *mutationResolver) PatchDocumentInfo(ctx context.Context, id string, info registry.DocumentInfoInput) (*store.DocumentInfo, error) {
+	return pointer(r.App.Registry.PatchDocumentInfo(ctx, auth.Caller(ctx), id, info))
 }
 
-func (r *mutationResolver) CreateFlagType(ctx context.Context, input lending.FlagTypeInput) (*store.FlagType, error) {
-	return pointer(r.App.Lending.CreateFlagType(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) CreateFlagType(ctx context.Context, input registry.FlagTypeInput) (*store.FlagType, error) {
+	return pointer(r.App.Registry.CreateFlagType(ctx, auth.Caller(ctx), input))
 }
 
-func (r *mutationResolver) UpdateFlagType(ctx context.Context, id string, input lending.FlagTypeInput) (*store.FlagType, error) {
-	return pointer(r.App.Lending.UpdateFlagType(ctx, auth.Caller(ctx), id, input))
+func (r *mutationResolver) UpdateFlagType(ctx context.Context, id string, input registry.FlagTypeInput) (*store.FlagType, error) {
+	return pointer(r.App.Registry.UpdateFlagType(ctx, auth.Caller(ctx), id, input))
 }
 
-func (r *mutationResolver) CreateFlagReason(ctx context.Context, flagTypeID string, input lending.FlagReasonInput) (*store.FlagReason, error) {
-	return pointer(r.App.Lending.CreateFlagReason(ctx, auth.Caller(ctx), flagTypeID, input))
+func (r *mutationResolver) CreateFlagReason(ctx context.Context, flagTypeID string, input registry.FlagReasonInput) (*store.FlagReason, error) {
+	return pointer(r.App.Registry.CreateFlagReason(ctx, auth.Caller(ctx), flagTypeID, input))
 }
 
-func (r *mutationResolver) UpdateFlagReason(ctx context.Context, id string, input lending.FlagReasonInput) (*store.FlagReason, error) {
-	return pointer(r.App.Lending.UpdateFlagReason(ctx, auth.Caller(ctx), id, input))
+func (r *mutationResolver) UpdateFlagReason(ctx context.Context, id string, input registry.FlagReasonInput) (*store.FlagReason, error) {
+	return pointer(r.App.Registry.UpdateFlagReason(ctx, auth.Caller(ctx), id, input))
 }
 
-func (r *mutationResolver) AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*lending.FlagView, error) {
-	f, err := r.App.Lending.AddFlag(ctx, auth.Caller(ctx), customerID, flagType, flagReason)
+func (r *mutationResolver) AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*registry.FlagView, error) {
+	f, err := r.App.Registry.AddFlag(ctx, auth.Caller(ctx), customerID, flagType, flagReason)
 	return r.flagView(ctx, f, err)
 }
 
-func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*lending.FlagView, error) {
-	f, err := r.App.Lending.RemoveFlag(ctx, auth.Caller(ctx), flagID)
+func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*registry.FlagView, error) {
+	f, err := r.App.Registry.RemoveFlag(ctx, auth.Caller(ctx), flagID)
 	return r.flagView(ctx, f, err)
 }
 
@@ -138,36 +138,36 @@ func (r *mutationResolver) AttachDocumentFile(ctx context.Context, documentID st
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeInvalid, "file could not be read")
 	}
-	return pointer(r.App.Lending.AttachDocumentFile(ctx, auth.Caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
+	return pointer(r.App.Registry.AttachDocumentFile(ctx, auth.Caller(ctx), documentID, deref(fileID), sourceName, sourceID, content))
 }
 
 func (r *mutationResolver) RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error) {
-	return pointer(r.App.Lending.RejectDocumentFile(ctx, auth.Caller(ctx), fileID, int64(version), invalidityReason))
+	return pointer(r.App.Registry.RejectDocumentFile(ctx, auth.Caller(ctx), fileID, int64(version), invalidityReason))
 }
 
 func (r *mutationResolver) PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error) {
-	return pointers(r.App.Lending.PruneDocumentFiles(ctx, auth.Caller(ctx), documentID, filesToKeep))
+	return pointers(r.App.Registry.PruneDocumentFiles(ctx, auth.Caller(ctx), documentID, filesToKeep))
 }
 
 func (r *queryResolver) DocumentTypes(ctx context.Context) ([]*store.DocumentType, error) {
-	return pointers(r.App.Lending.DocumentTypes(ctx))
+	return pointers(r.App.Registry.DocumentTypes(ctx))
 }
 
 func (r *queryResolver) DocumentType(ctx context.Context, name string) (*store.DocumentType, error) {
-	t, err := r.App.Lending.DocumentType(ctx, name)
-	if domain.ErrorCode(err) == lending.CodeDocumentTypeNotFound {
+	t, err := r.App.Registry.DocumentType(ctx, name)
+	if domain.ErrorCode(err) == registry.CodeDocumentTypeNotFound {
 		return nil, nil
 	}
 	return &t, err
 }
 
 func (r *queryResolver) FlagTypes(ctx context.Context) ([]*store.FlagType, error) {
-	return pointers(r.App.Lending.FlagTypes(ctx))
+	return pointers(r.App.Registry.FlagTypes(ctx))
 }
 
 func (r *queryResolver) Customer(ctx context.Context, id *string, guid *string) (*store.Customer, error) {
-	c, err := r.App.Lending.CustomerByIDOrGUID(ctx, deref(id), deref(guid))
-	if domain.ErrorCode(err) == lending.CodeCustomerNotFound {
+	c, err := r.App.Registry.CustomerByIDOrGUID(ctx, deref(id), deref(guid))
+	if domain.ErrorCode(err) == registry.CodeCustomerNotFound {
 		return nil, nil
 	}
 	return &c, err
@@ -190,8 +190,8 @@ func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID
 }
 
 func (r *queryResolver) DocumentFileContent(ctx context.Context, fileID string, version int) (*store.Blob, error) {
-	blob, err := r.App.Lending.DocumentFileContent(ctx, auth.Caller(ctx), fileID, int64(version))
-	if domain.ErrorCode(err) == lending.CodeDocumentFileNotFound {
+	blob, err := r.App.Registry.DocumentFileContent(ctx, auth.Caller(ctx), fileID, int64(version))
+	if domain.ErrorCode(err) == registry.CodeDocumentFileNotFound {
 		return nil, nil
 	}
 	return pointer(blob, err)

@@ -11,7 +11,7 @@ func (r *viewerResolver) Customer(ctx context.Context, obj *domain.Principal) (*
 	if obj.Role != domain.RoleCustomer {
 		return nil, nil
 	}
-	c, err := r.App.Lending.Customer(ctx, obj.Subject)
+	c, err := r.App.Registry.Customer(ctx, obj.Subject)
 	return &c, err
 }
 

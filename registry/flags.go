@@ -1,4 +1,4 @@
-package lending
+package registry
 
 import (
 	"context"
@@ -19,8 +19,8 @@ type FlagTypeInput struct {
 
 func (in FlagTypeInput) toStore(t store.FlagType) (store.FlagType, error) {
 	var errs domain.FieldErrors
-	if errs.Required("name", in.Name) && !latinName.MatchString(in.Name) {
-		errs.Add("name", "must be Latin letters, digits, _ or -, starting with a letter")
+	if errs.Required("name", in.Name) {
+		errs.LatinName("name", in.Name)
 	}
 	if in.Scope != "INTERNAL" && in.Scope != "EXTERNAL" {
 		errs.Add("scope", "must be INTERNAL or EXTERNAL")
@@ -87,8 +87,8 @@ type FlagReasonInput struct {
 
 func (in FlagReasonInput) toStore(r store.FlagReason) (store.FlagReason, error) {
 	var errs domain.FieldErrors
-	if errs.Required("name", in.Name) && !latinName.MatchString(in.Name) {
-		errs.Add("name", "must be Latin letters, digits, _ or -, starting with a letter")
+	if errs.Required("name", in.Name) {
+		errs.LatinName("name", in.Name)
 	}
 	if in.Status != nil && *in.Status != "ACTIVE" && *in.Status != "INACTIVE" {
 		errs.Add("status", "must be ACTIVE or INACTIVE")

@@ -1,10 +1,9 @@
-package lending
+package registry
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"regexp"
 
 	"github.com/lib/pq"
 
@@ -225,6 +224,3 @@ func jsonObject(m map[string]any) (json.RawMessage, error) {
 	}
 	return json.Marshal(m)
 }
-
-// latinName is the shape of flag type and reason names: Latin letters, digits, _ and -.
-var latinName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)

@@ -1,4 +1,4 @@
-package lending
+package registry
 
 import (
 	"context"
@@ -152,7 +152,7 @@ func (s *Service) StoreInfo(ctx context.Context, q store.Queries, d store.Custom
 	}
 	rec := base
 	rec.Series, rec.Number, rec.Issuer = domain.NonEmpty(data["series"]), domain.NonEmpty(data["number"]), domain.NonEmpty(data["issuer"])
-	rec.IssueDate, rec.ExpirationDate = parsedDate(data["issue_date"]), parsedDate(data["expiration_date"])
+	rec.IssueDate, rec.ExpirationDate = domain.OptionalDate(data["issue_date"]), domain.OptionalDate(data["expiration_date"])
 	extra := map[string]string{}
 	for k, v := range data {
 		if !reservedAttribute[k] {
@@ -207,14 +207,6 @@ func attributeRule(a store.DocumentAttribute) attributes.Rule {
 		Name: a.Name, Description: a.Description, Required: a.IsRequired, Type: attributes.Type(a.Type),
 		Min: domain.Deref(a.Min), Max: domain.Deref(a.Max), Range: a.Range, InvertedRange: a.IsInvertedRange, Regex: domain.Deref(a.Regex),
 	}
-}
-
-func parsedDate(s string) *time.Time {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return nil
-	}
-	return &d
 }
 
 func lockDocument(ctx context.Context, q store.Queries, guid string) (store.CustomerDocument, error) {

@@ -1,4 +1,4 @@
-package lending
+package registry
 
 import (
 	"context"
@@ -285,11 +285,12 @@ var cardFields = []struct {
 	{"expirationYear", "must be a year YYYY", regexp.MustCompile(`^[0-9]{4}$`), func(c CardInput) *string { return c.ExpirationYear }},
 }
 
-// checkCardShapes checks the masked data of a card against cardFields, naming fields after prefix.
-func checkCardShapes(f *domain.FieldErrors, prefix string, in CardInput) {
+// CheckCardShapes checks the masked data of a card against cardFields; name turns a card field
+// into the field the caller sent it as.
+func CheckCardShapes(f *domain.FieldErrors, in CardInput, name func(field string) string) {
 	for _, c := range cardFields {
 		if v := c.value(in); v != nil && !c.pattern.MatchString(*v) {
-			f.Add(prefix+c.field, "%s", c.message)
+			f.Add(name(c.field), "%s", c.message)
 		}
 	}
 }
@@ -299,7 +300,7 @@ func checkCardShapes(f *domain.FieldErrors, prefix string, in CardInput) {
 func (s *Service) CreateCard(ctx context.Context, caller domain.Principal, customerGUID string, in CardInput) (store.Card, error) {
 	var errs domain.FieldErrors
 	errs.NoCardNumber("", map[string]*string{"nameOnCard": in.NameOnCard, "type": in.Type, "bankName": in.BankName, "bin": in.BIN, "lastFourDigits": in.LastFourDigits})
-	checkCardShapes(&errs, "", in)
+	CheckCardShapes(&errs, in, func(field string) string { return field })
 	if len(errs) > 0 {
 		return store.Card{}, domain.Invalid(errs)
 	}
