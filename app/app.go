@@ -10,7 +10,9 @@ import (
 	"lendgraph/config"
 	"lendgraph/customeroffers"
 	"lendgraph/lending"
+	"lendgraph/loans"
 	"lendgraph/otp"
+	"lendgraph/payments"
 	"lendgraph/preconsumption"
 	"lendgraph/registry"
 	"lendgraph/signin"
@@ -24,6 +26,8 @@ type Services struct {
 	OTP            *otp.Service
 	SignIn         *signin.Service
 	Registry       *registry.Service
+	Loans          *loans.Service
+	Payments       *payments.Service
 	Lending        *lending.Service
 	PreConsumption *preconsumption.Service
 	CustomerOffers *customeroffers.Service
@@ -33,12 +37,16 @@ type Services struct {
 func New(st *store.Store, log *slog.Logger, cfg config.Config) *Services {
 	codes := &otp.Service{Store: st, Log: log, Now: time.Now}
 	customers := &registry.Service{Store: st, Log: log, Now: time.Now, Files: registry.DatabaseFiles{}}
-	lend := lending.NewService(st, log, codes, customers, cfg.ApplicationTimeout)
+	loanSvc := &loans.Service{Store: st, Log: log, Now: time.Now, Registry: customers, Lender: `ООО МФК «Лендграф»`, AccrualBatch: 100}
+	paymentSvc := &payments.Service{Store: st, Log: log, Now: time.Now, Loans: loanSvc}
+	lend := lending.NewService(st, log, cfg.ApplicationTimeout, lending.Contexts{OTP: codes, Registry: customers, Loans: loanSvc, Payments: paymentSvc})
 	return &Services{
 		Store:          st,
 		OTP:            codes,
 		SignIn:         &signin.Service{Store: st, Log: log, OTP: codes},
 		Registry:       customers,
+		Loans:          loanSvc,
+		Payments:       paymentSvc,
 		Lending:        lend,
 		PreConsumption: &preconsumption.Service{Store: st, Log: log, Now: time.Now},
 		CustomerOffers: &customeroffers.Service{Store: st, Now: time.Now, Files: customers.Files, Lending: lend},

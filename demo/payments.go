@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"lendgraph/lending"
+	"lendgraph/payments"
 	"lendgraph/store"
 )
 
@@ -40,9 +40,9 @@ func loadPayments(ctx context.Context, st *store.Store) error {
 				continue // theirs already: leave them
 			}
 			card, err := q.InsertFinancialSource(ctx, store.FinancialSource{
-				CustomerID: c.ID, Type: lending.SourceCard, Status: lending.SourceCompleted, AdditionalData: json.RawMessage(`{}`),
+				CustomerID: c.ID, Type: payments.SourceCard, Status: payments.SourceCompleted, AdditionalData: json.RawMessage(`{}`),
 				SourceCard: store.SourceCard{BIN: ptr("220220"), PaymentSystemType: ptr("MIR"), BankName: ptr("Демо-банк"),
-					LastFourDigits: ptr(fmt.Sprintf("%04d", i+1)), CurrencyCode: ptr(lending.RUB), ExpirationMonth: ptr("12"), ExpirationYear: ptr("2030")},
+					LastFourDigits: ptr(fmt.Sprintf("%04d", i+1)), CurrencyCode: ptr(payments.RUB), ExpirationMonth: ptr("12"), ExpirationYear: ptr("2030")},
 			})
 			if err != nil {
 				return fmt.Errorf("demo card: %w", err)

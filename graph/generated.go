@@ -12,7 +12,9 @@ import (
 	"lendgraph/domain"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
+	"lendgraph/loans"
 	"lendgraph/otp"
+	"lendgraph/payments"
 	"lendgraph/preconsumption"
 	"lendgraph/registry"
 	"lendgraph/scalars"
@@ -699,7 +701,7 @@ type ComplexityRoot struct {
 		AddContact                   func(childComplexity int, customerID string, input registry.ContactInput) int
 		AddDocumentInfo              func(childComplexity int, documentID string, info registry.DocumentInfoInput) int
 		AddEmployment                func(childComplexity int, customerID string, input registry.EmploymentInput) int
-		AddFinancialSource           func(childComplexity int, input lending.FinancialSourceInput) int
+		AddFinancialSource           func(childComplexity int, input payments.FinancialSourceInput) int
 		AddFlag                      func(childComplexity int, customerID string, flagType string, flagReason string) int
 		AddOtpException              func(childComplexity int, input otp.ExceptionInput) int
 		ApplyForLoan                 func(childComplexity int, input model.ApplyForLoanInput) int
@@ -731,7 +733,7 @@ type ComplexityRoot struct {
 		InitiateCustomerOffer        func(childComplexity int, input model.InitiateCustomerOfferInput) int
 		PatchCustomer                func(childComplexity int, id string, input registry.CustomerInput) int
 		PatchDocumentInfo            func(childComplexity int, id string, info registry.DocumentInfoInput) int
-		PostPayment                  func(childComplexity int, input lending.PaymentPosting) int
+		PostPayment                  func(childComplexity int, input payments.PaymentPosting) int
 		ProlongLoan                  func(childComplexity int, loanID string) int
 		PruneDocumentFiles           func(childComplexity int, documentID string, filesToKeep int) int
 		PutCardIntegration           func(childComplexity int, cardID string, integrationCode string, externalCardUniqueID string) int
@@ -1209,7 +1211,7 @@ type ContactResolver interface {
 	AdditionalData(ctx context.Context, obj *store.Contact) (map[string]any, error)
 }
 type CustomerResolver interface {
-	Balance(ctx context.Context, obj *store.Customer) (*lending.Balance, error)
+	Balance(ctx context.Context, obj *store.Customer) (*loans.Balance, error)
 	FinancialSources(ctx context.Context, obj *store.Customer, typeArg *string, status *string) ([]*store.FinancialSource, error)
 
 	AdditionalData(ctx context.Context, obj *store.Customer) (map[string]any, error)
@@ -1269,7 +1271,7 @@ type LeadResolver interface {
 	ScoringTask(ctx context.Context, obj *lending.LeadRecord) (*lending.LeadScoring, error)
 }
 type LoanResolver interface {
-	Schedule(ctx context.Context, obj *store.Loan) ([]*lending.ScheduleLine, error)
+	Schedule(ctx context.Context, obj *store.Loan) ([]*loans.ScheduleLine, error)
 	ContractPDF(ctx context.Context, obj *store.Loan) (string, error)
 	Rate(ctx context.Context, obj *store.Loan) (*decimal.Decimal, error)
 
@@ -1278,12 +1280,12 @@ type LoanResolver interface {
 	Payment(ctx context.Context, obj *store.Loan) (*decimal.Decimal, error)
 
 	Debts(ctx context.Context, obj *store.Loan) (*billing.Debts, error)
-	Balance(ctx context.Context, obj *store.Loan) (*lending.Balance, error)
-	Operations(ctx context.Context, obj *store.Loan) (*lending.Operations, error)
+	Balance(ctx context.Context, obj *store.Loan) (*loans.Balance, error)
+	Operations(ctx context.Context, obj *store.Loan) (*loans.Operations, error)
 	PrepaymentBounds(ctx context.Context, obj *store.Loan, activationDate *time.Time) (*billing.Quote, error)
-	PrepaymentSchedule(ctx context.Context, obj *store.Loan, amount decimal.Decimal, typeArg model.PrepaymentType, activationDate *time.Time) ([]*lending.ScheduleLine, error)
+	PrepaymentSchedule(ctx context.Context, obj *store.Loan, amount decimal.Decimal, typeArg model.PrepaymentType, activationDate *time.Time) ([]*loans.ScheduleLine, error)
 	Prepayments(ctx context.Context, obj *store.Loan, activationDate *time.Time) ([]*store.PrepaymentRequest, error)
-	ProlongationPossibility(ctx context.Context, obj *store.Loan) (*lending.ProlongationPossibility, error)
+	ProlongationPossibility(ctx context.Context, obj *store.Loan) (*loans.ProlongationPossibility, error)
 	Prolongations(ctx context.Context, obj *store.Loan) ([]*store.Prolongation, error)
 	Accruals(ctx context.Context, obj *store.Loan, from time.Time, to time.Time) ([]*store.Accrual, error)
 
@@ -1333,8 +1335,8 @@ type MutationResolver interface {
 	SetTransactionTypeStatus(ctx context.Context, id string, status string) (*store.PaymentEntry, error)
 	SetFinancialSourceStatus(ctx context.Context, id string, status string, reason *string, comment *string) (*store.FinancialSource, error)
 	BindFinancialSource(ctx context.Context, sourceID string, providerID string, externalFinancialSource string) (*store.FinancialSource, error)
-	PostPayment(ctx context.Context, input lending.PaymentPosting) (*store.Loan, error)
-	AddFinancialSource(ctx context.Context, input lending.FinancialSourceInput) (*store.FinancialSource, error)
+	PostPayment(ctx context.Context, input payments.PaymentPosting) (*store.Loan, error)
+	AddFinancialSource(ctx context.Context, input payments.FinancialSourceInput) (*store.FinancialSource, error)
 	RepayLoan(ctx context.Context, loanID string, sourceID string, amount decimal.Decimal, idempotencyKey *string) (*store.Loan, error)
 	SubmitPreConsumptions(ctx context.Context, input preconsumption.PreConsumptionBatch) ([]*preconsumption.PreConsumptionResult, error)
 	CreateCustomer(ctx context.Context, input registry.CustomerInput) (*store.Customer, error)
@@ -1427,7 +1429,7 @@ type ViewerResolver interface {
 	Employee(ctx context.Context, obj *domain.Principal) (*store.Employee, error)
 	Partner(ctx context.Context, obj *domain.Principal) (*store.Partner, error)
 	Loans(ctx context.Context, obj *domain.Principal) ([]*store.Loan, error)
-	Balance(ctx context.Context, obj *domain.Principal) (*lending.Balance, error)
+	Balance(ctx context.Context, obj *domain.Principal) (*loans.Balance, error)
 	FinancialSources(ctx context.Context, obj *domain.Principal) ([]*store.FinancialSource, error)
 }
 
@@ -4318,7 +4320,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddFinancialSource(childComplexity, args["input"].(lending.FinancialSourceInput)), true
+		return e.ComplexityRoot.Mutation.AddFinancialSource(childComplexity, args["input"].(payments.FinancialSourceInput)), true
 	case "Mutation.addFlag":
 		if e.ComplexityRoot.Mutation.AddFlag == nil {
 			break
@@ -4670,7 +4672,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PostPayment(childComplexity, args["input"].(lending.PaymentPosting)), true
+		return e.ComplexityRoot.Mutation.PostPayment(childComplexity, args["input"].(payments.PaymentPosting)), true
 	case "Mutation.prolongLoan":
 		if e.ComplexityRoot.Mutation.ProlongLoan == nil {
 			break
@@ -11913,8 +11915,8 @@ func (ec *executionContext) field_Mutation_addFinancialSource_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.FinancialSourceInput, error) {
-			return ec.unmarshalNFinancialSourceInput2lendgraphᚋlendingᚐFinancialSourceInput(ctx, v)
+		func(ctx context.Context, v any) (payments.FinancialSourceInput, error) {
+			return ec.unmarshalNFinancialSourceInput2lendgraphᚋpaymentsᚐFinancialSourceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12505,8 +12507,8 @@ func (ec *executionContext) field_Mutation_postPayment_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.PaymentPosting, error) {
-			return ec.unmarshalNPostPaymentInput2lendgraphᚋlendingᚐPaymentPosting(ctx, v)
+		func(ctx context.Context, v any) (payments.PaymentPosting, error) {
+			return ec.unmarshalNPostPaymentInput2lendgraphᚋpaymentsᚐPaymentPosting(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15169,7 +15171,7 @@ func (ec *executionContext) fieldContext_AuditEntry_traceId(_ context.Context, f
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Balance_fullAmount(ctx context.Context, field graphql.CollectedField, obj *lending.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_fullAmount(ctx context.Context, field graphql.CollectedField, obj *loans.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15192,7 +15194,7 @@ func (ec *executionContext) fieldContext_Balance_fullAmount(_ context.Context, f
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Balance_reservedAmount(ctx context.Context, field graphql.CollectedField, obj *lending.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_reservedAmount(ctx context.Context, field graphql.CollectedField, obj *loans.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15215,7 +15217,7 @@ func (ec *executionContext) fieldContext_Balance_reservedAmount(_ context.Contex
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Balance_freeAmount(ctx context.Context, field graphql.CollectedField, obj *lending.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_freeAmount(ctx context.Context, field graphql.CollectedField, obj *loans.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16138,11 +16140,11 @@ func (ec *executionContext) _Customer_balance(ctx context.Context, field graphql
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.Balance
+					var zeroVal *loans.Balance
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.Balance
+					var zeroVal *loans.Balance
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -16151,8 +16153,8 @@ func (ec *executionContext) _Customer_balance(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
-			return ec.marshalNBalance2ᚖlendgraphᚋlendingᚐBalance(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *loans.Balance) graphql.Marshaler {
+			return ec.marshalNBalance2ᚖlendgraphᚋloansᚐBalance(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24230,8 +24232,8 @@ func (ec *executionContext) _Loan_schedule(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Loan().Schedule(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*lending.ScheduleLine) graphql.Marshaler {
-			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐScheduleLineᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*loans.ScheduleLine) graphql.Marshaler {
+			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋloansᚐScheduleLineᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24586,11 +24588,11 @@ func (ec *executionContext) _Loan_balance(ctx context.Context, field graphql.Col
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.Balance
+					var zeroVal *loans.Balance
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.Balance
+					var zeroVal *loans.Balance
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -24599,8 +24601,8 @@ func (ec *executionContext) _Loan_balance(ctx context.Context, field graphql.Col
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
-			return ec.marshalNBalance2ᚖlendgraphᚋlendingᚐBalance(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *loans.Balance) graphql.Marshaler {
+			return ec.marshalNBalance2ᚖlendgraphᚋloansᚐBalance(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24636,11 +24638,11 @@ func (ec *executionContext) _Loan_operations(ctx context.Context, field graphql.
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.Operations
+					var zeroVal *loans.Operations
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.Operations
+					var zeroVal *loans.Operations
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -24649,8 +24651,8 @@ func (ec *executionContext) _Loan_operations(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.Operations) graphql.Marshaler {
-			return ec.marshalNLoanOperations2ᚖlendgraphᚋlendingᚐOperations(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *loans.Operations) graphql.Marshaler {
+			return ec.marshalNLoanOperations2ᚖlendgraphᚋloansᚐOperations(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24749,11 +24751,11 @@ func (ec *executionContext) _Loan_prepaymentSchedule(ctx context.Context, field 
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal []*lending.ScheduleLine
+					var zeroVal []*loans.ScheduleLine
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []*lending.ScheduleLine
+					var zeroVal []*loans.ScheduleLine
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -24762,8 +24764,8 @@ func (ec *executionContext) _Loan_prepaymentSchedule(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*lending.ScheduleLine) graphql.Marshaler {
-			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐScheduleLineᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*loans.ScheduleLine) graphql.Marshaler {
+			return ec.marshalNSchedulePayment2ᚕᚖlendgraphᚋloansᚐScheduleLineᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24872,11 +24874,11 @@ func (ec *executionContext) _Loan_prolongationPossibility(ctx context.Context, f
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal *lending.ProlongationPossibility
+					var zeroVal *loans.ProlongationPossibility
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.ProlongationPossibility
+					var zeroVal *loans.ProlongationPossibility
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -24885,8 +24887,8 @@ func (ec *executionContext) _Loan_prolongationPossibility(ctx context.Context, f
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.ProlongationPossibility) graphql.Marshaler {
-			return ec.marshalNProlongationPossibility2ᚖlendgraphᚋlendingᚐProlongationPossibility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *loans.ProlongationPossibility) graphql.Marshaler {
+			return ec.marshalNProlongationPossibility2ᚖlendgraphᚋloansᚐProlongationPossibility(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25447,7 +25449,7 @@ func (ec *executionContext) fieldContext_LoanEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _LoanOperations_payout(ctx context.Context, field graphql.CollectedField, obj *lending.Operations) (ret graphql.Marshaler) {
+func (ec *executionContext) _LoanOperations_payout(ctx context.Context, field graphql.CollectedField, obj *loans.Operations) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25479,7 +25481,7 @@ func (ec *executionContext) fieldContext_LoanOperations_payout(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _LoanOperations_repayments(ctx context.Context, field graphql.CollectedField, obj *lending.Operations) (ret graphql.Marshaler) {
+func (ec *executionContext) _LoanOperations_repayments(ctx context.Context, field graphql.CollectedField, obj *loans.Operations) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28222,7 +28224,7 @@ func (ec *executionContext) _Mutation_postPayment(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PostPayment(ctx, fc.Args["input"].(lending.PaymentPosting))
+			return ec.Resolvers.Mutation().PostPayment(ctx, fc.Args["input"].(payments.PaymentPosting))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -28284,7 +28286,7 @@ func (ec *executionContext) _Mutation_addFinancialSource(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddFinancialSource(ctx, fc.Args["input"].(lending.FinancialSourceInput))
+			return ec.Resolvers.Mutation().AddFinancialSource(ctx, fc.Args["input"].(payments.FinancialSourceInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -33629,7 +33631,7 @@ func (ec *executionContext) fieldContext_Prolongation_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("Prolongation", field, false, false, "Time")
 }
 
-func (ec *executionContext) _ProlongationPossibility_isProlongationPossible(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProlongationPossibility_isProlongationPossible(ctx context.Context, field graphql.CollectedField, obj *loans.ProlongationPossibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33652,7 +33654,7 @@ func (ec *executionContext) fieldContext_ProlongationPossibility_isProlongationP
 	return graphql.NewScalarFieldContext("ProlongationPossibility", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _ProlongationPossibility_status(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProlongationPossibility_status(ctx context.Context, field graphql.CollectedField, obj *loans.ProlongationPossibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33675,7 +33677,7 @@ func (ec *executionContext) fieldContext_ProlongationPossibility_status(_ contex
 	return graphql.NewScalarFieldContext("ProlongationPossibility", field, true, false, "String")
 }
 
-func (ec *executionContext) _ProlongationPossibility_reason(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProlongationPossibility_reason(ctx context.Context, field graphql.CollectedField, obj *loans.ProlongationPossibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33698,7 +33700,7 @@ func (ec *executionContext) fieldContext_ProlongationPossibility_reason(_ contex
 	return graphql.NewScalarFieldContext("ProlongationPossibility", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProlongationPossibility_terms(ctx context.Context, field graphql.CollectedField, obj *lending.ProlongationPossibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProlongationPossibility_terms(ctx context.Context, field graphql.CollectedField, obj *loans.ProlongationPossibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36164,7 +36166,7 @@ func (ec *executionContext) fieldContext_RuleStepField_value(_ context.Context, 
 	return graphql.NewScalarFieldContext("RuleStepField", field, false, false, "String")
 }
 
-func (ec *executionContext) _SchedulePayment_n(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_n(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36187,7 +36189,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_n(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SchedulePayment_dueDate(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_dueDate(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36210,7 +36212,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_dueDate(_ context.Conte
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Date")
 }
 
-func (ec *executionContext) _SchedulePayment_amount(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_amount(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36233,7 +36235,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_amount(_ context.Contex
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_principal(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_principal(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36256,7 +36258,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_principal(_ context.Con
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_interest(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_interest(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36279,7 +36281,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_interest(_ context.Cont
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_remaining(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_remaining(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36302,7 +36304,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_remaining(_ context.Con
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_kind(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_kind(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36343,7 +36345,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_kind(_ context.Context,
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "String")
 }
 
-func (ec *executionContext) _SchedulePayment_status(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_status(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36384,7 +36386,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_status(_ context.Contex
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "String")
 }
 
-func (ec *executionContext) _SchedulePayment_interestAccrued(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_interestAccrued(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36425,7 +36427,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_interestAccrued(_ conte
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_fineAccrued(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_fineAccrued(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36466,7 +36468,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_fineAccrued(_ context.C
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_principalPaid(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_principalPaid(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36507,7 +36509,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_principalPaid(_ context
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_interestPaid(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_interestPaid(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36548,7 +36550,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_interestPaid(_ context.
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_finePaid(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_finePaid(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36589,7 +36591,7 @@ func (ec *executionContext) fieldContext_SchedulePayment_finePaid(_ context.Cont
 	return graphql.NewScalarFieldContext("SchedulePayment", field, false, false, "Money")
 }
 
-func (ec *executionContext) _SchedulePayment_paidAt(ctx context.Context, field graphql.CollectedField, obj *lending.ScheduleLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _SchedulePayment_paidAt(ctx context.Context, field graphql.CollectedField, obj *loans.ScheduleLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37591,8 +37593,8 @@ func (ec *executionContext) _Viewer_balance(ctx context.Context, field graphql.C
 			return ec.Resolvers.Viewer().Balance(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
-			return ec.marshalOBalance2ᚖlendgraphᚋlendingᚐBalance(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *loans.Balance) graphql.Marshaler {
+			return ec.marshalOBalance2ᚖlendgraphᚋloansᚐBalance(ctx, selections, v)
 		},
 		true,
 		false,
@@ -40844,8 +40846,8 @@ func UnmarshalFinancialSourceCardInput(ctx context.Context, raw any) (store.Sour
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputFinancialSourceInput(ctx context.Context, obj any) (lending.FinancialSourceInput, error) {
-	var it lending.FinancialSourceInput
+func (ec *executionContext) unmarshalInputFinancialSourceInput(ctx context.Context, obj any) (payments.FinancialSourceInput, error) {
+	var it payments.FinancialSourceInput
 	if obj == nil {
 		return it, nil
 	}
@@ -40887,8 +40889,8 @@ func (ec *executionContext) unmarshalInputFinancialSourceInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalFinancialSourceInput(ctx context.Context, raw any) (lending.FinancialSourceInput, error) {
-	var out lending.FinancialSourceInput
+func UnmarshalFinancialSourceInput(ctx context.Context, raw any) (payments.FinancialSourceInput, error) {
+	var out payments.FinancialSourceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FinancialSourceInput", raw, &out)
 	return out, err
 }
@@ -42584,8 +42586,8 @@ func UnmarshalOtpRuleIdInput(ctx context.Context, raw any) (otp.RuleInput, error
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPostPaymentInput(ctx context.Context, obj any) (lending.PaymentPosting, error) {
-	var it lending.PaymentPosting
+func (ec *executionContext) unmarshalInputPostPaymentInput(ctx context.Context, obj any) (payments.PaymentPosting, error) {
+	var it payments.PaymentPosting
 	if obj == nil {
 		return it, nil
 	}
@@ -42662,8 +42664,8 @@ func (ec *executionContext) unmarshalInputPostPaymentInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPostPaymentInput(ctx context.Context, raw any) (lending.PaymentPosting, error) {
-	var out lending.PaymentPosting
+func UnmarshalPostPaymentInput(ctx context.Context, raw any) (payments.PaymentPosting, error) {
+	var out payments.PaymentPosting
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PostPaymentInput", raw, &out)
 	return out, err
 }
@@ -44433,7 +44435,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 
 var balanceImplementors = []string{"Balance"}
 
-func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, obj *lending.Balance) graphql.Marshaler {
+func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, obj *loans.Balance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -47651,7 +47653,7 @@ func (ec *executionContext) _LoanEdge(ctx context.Context, sel ast.SelectionSet,
 
 var loanOperationsImplementors = []string{"LoanOperations"}
 
-func (ec *executionContext) _LoanOperations(ctx context.Context, sel ast.SelectionSet, obj *lending.Operations) graphql.Marshaler {
+func (ec *executionContext) _LoanOperations(ctx context.Context, sel ast.SelectionSet, obj *loans.Operations) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loanOperationsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -49831,7 +49833,7 @@ func (ec *executionContext) _Prolongation(ctx context.Context, sel ast.Selection
 
 var prolongationPossibilityImplementors = []string{"ProlongationPossibility"}
 
-func (ec *executionContext) _ProlongationPossibility(ctx context.Context, sel ast.SelectionSet, obj *lending.ProlongationPossibility) graphql.Marshaler {
+func (ec *executionContext) _ProlongationPossibility(ctx context.Context, sel ast.SelectionSet, obj *loans.ProlongationPossibility) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, prolongationPossibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -50481,7 +50483,7 @@ func (ec *executionContext) _RuleStepField(ctx context.Context, sel ast.Selectio
 
 var schedulePaymentImplementors = []string{"SchedulePayment"}
 
-func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.SelectionSet, obj *lending.ScheduleLine) graphql.Marshaler {
+func (ec *executionContext) _SchedulePayment(ctx context.Context, sel ast.SelectionSet, obj *loans.ScheduleLine) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, schedulePaymentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -51534,7 +51536,7 @@ func (ec *executionContext) marshalNAuditEntry2ᚖlendgraphᚋstoreᚐAuditEntry
 	return ec._AuditEntry(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBalance2ᚖlendgraphᚋlendingᚐBalance(ctx context.Context, sel ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
+func (ec *executionContext) marshalNBalance2ᚖlendgraphᚋloansᚐBalance(ctx context.Context, sel ast.SelectionSet, v *loans.Balance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Balance!")
 		return graphql.Null
@@ -52139,7 +52141,7 @@ func (ec *executionContext) marshalNFinancialSource2ᚖlendgraphᚋstoreᚐFinan
 	return ec._FinancialSource(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNFinancialSourceInput2lendgraphᚋlendingᚐFinancialSourceInput(ctx context.Context, v any) (lending.FinancialSourceInput, error) {
+func (ec *executionContext) unmarshalNFinancialSourceInput2lendgraphᚋpaymentsᚐFinancialSourceInput(ctx context.Context, v any) (payments.FinancialSourceInput, error) {
 	res, err := ec.unmarshalInputFinancialSourceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52638,7 +52640,7 @@ func (ec *executionContext) marshalNLoanEdge2ᚖlendgraphᚋgraphᚋmodelᚐLoan
 	return ec._LoanEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLoanOperations2ᚖlendgraphᚋlendingᚐOperations(ctx context.Context, sel ast.SelectionSet, v *lending.Operations) graphql.Marshaler {
+func (ec *executionContext) marshalNLoanOperations2ᚖlendgraphᚋloansᚐOperations(ctx context.Context, sel ast.SelectionSet, v *loans.Operations) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "LoanOperations!")
 		return graphql.Null
@@ -53004,7 +53006,7 @@ func (ec *executionContext) marshalNPdpaTemplate2ᚖlendgraphᚋstoreᚐPDPATemp
 	return ec._PdpaTemplate(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPostPaymentInput2lendgraphᚋlendingᚐPaymentPosting(ctx context.Context, v any) (lending.PaymentPosting, error) {
+func (ec *executionContext) unmarshalNPostPaymentInput2lendgraphᚋpaymentsᚐPaymentPosting(ctx context.Context, v any) (payments.PaymentPosting, error) {
 	res, err := ec.unmarshalInputPostPaymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53297,7 +53299,7 @@ func (ec *executionContext) marshalNProlongation2ᚖlendgraphᚋstoreᚐProlonga
 	return ec._Prolongation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProlongationPossibility2ᚖlendgraphᚋlendingᚐProlongationPossibility(ctx context.Context, sel ast.SelectionSet, v *lending.ProlongationPossibility) graphql.Marshaler {
+func (ec *executionContext) marshalNProlongationPossibility2ᚖlendgraphᚋloansᚐProlongationPossibility(ctx context.Context, sel ast.SelectionSet, v *loans.ProlongationPossibility) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProlongationPossibility!")
 		return graphql.Null
@@ -53470,11 +53472,11 @@ func (ec *executionContext) marshalNRuleStepField2ᚕlendgraphᚋlendingᚐRuleS
 	return ret
 }
 
-func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐScheduleLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*lending.ScheduleLine) graphql.Marshaler {
+func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋloansᚐScheduleLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*loans.ScheduleLine) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSchedulePayment2ᚖlendgraphᚋlendingᚐScheduleLine(ctx, sel, v[i])
+		return ec.marshalNSchedulePayment2ᚖlendgraphᚋloansᚐScheduleLine(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -53486,7 +53488,7 @@ func (ec *executionContext) marshalNSchedulePayment2ᚕᚖlendgraphᚋlendingᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNSchedulePayment2ᚖlendgraphᚋlendingᚐScheduleLine(ctx context.Context, sel ast.SelectionSet, v *lending.ScheduleLine) graphql.Marshaler {
+func (ec *executionContext) marshalNSchedulePayment2ᚖlendgraphᚋloansᚐScheduleLine(ctx context.Context, sel ast.SelectionSet, v *loans.ScheduleLine) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SchedulePayment!")
 		return graphql.Null
@@ -53937,7 +53939,7 @@ func (ec *executionContext) marshalOApplicationStatus2ᚕlendgraphᚋlendingᚐS
 	return ret
 }
 
-func (ec *executionContext) marshalOBalance2ᚖlendgraphᚋlendingᚐBalance(ctx context.Context, sel ast.SelectionSet, v *lending.Balance) graphql.Marshaler {
+func (ec *executionContext) marshalOBalance2ᚖlendgraphᚋloansᚐBalance(ctx context.Context, sel ast.SelectionSet, v *loans.Balance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

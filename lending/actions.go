@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"lendgraph/contract"
 	"lendgraph/domain"
-	"lendgraph/schedule"
+	"lendgraph/loans"
+	"lendgraph/payments"
 	"lendgraph/store"
 )
 
@@ -58,82 +58,21 @@ func (s *Service) Sign(ctx context.Context, caller domain.Principal, guid, code 
 		if verdict != nil {
 			return keep{verdict} // a wrong code stays counted
 		}
-		return s.IssueLoan(ctx, q, app)
+		return s.issueLoan(ctx, q, *app)
 	})
 }
 
-// IssueLoan creates the loan (status NEW) of a signed application with its numbers, its contract
-// and the order to pay the partner.
-func (s *Service) IssueLoan(ctx context.Context, q store.Queries, app *store.Application) error {
-	offer, err := s.selectedOffer(ctx, q, *app)
+// issueLoan creates the signed application's loan on its selected offer and orders its payout.
+func (s *Service) issueLoan(ctx context.Context, q store.Queries, app store.Application) error {
+	offer, err := s.selectedOffer(ctx, q, app)
 	if err != nil {
 		return err
 	}
-	customer, err := q.CustomerByID(ctx, *app.CustomerID)
+	loan, err := s.Loans.Issue(ctx, q, app, offer)
 	if err != nil {
 		return err
 	}
-	number, err := q.NextLoanNumber(ctx)
-	if err != nil {
-		return err
-	}
-	product, err := q.LoanProduct(ctx, offer.ProductCode)
-	if err != nil {
-		return err
-	}
-	now := s.Now()
-	loan := store.Loan{
-		Number: number, ContractNumber: fmt.Sprintf("LG%s/%02d", number, now.Year()%100), ApplicationID: app.ID,
-		CustomerID: customer.ID, ProductCode: offer.ProductCode, Amount: offer.Amount, Term: offer.Term,
-		AnnualRate: offer.AnnualRate, Status: LoanNew, PenaltyRate: product.PenaltyRate, DiscountValue: product.DiscountValue,
-	}
-	if product.DiscountValue.Valid {
-		loan.DiscountType = &discountFull
-	}
-	plan, err := schedule.Annuity(schedule.Terms{Principal: offer.Amount, AnnualRate: loanRate(loan), Months: offer.Term, Start: now})
-	if err != nil {
-		return err
-	}
-	pdf, err := s.contract(ctx, q, *app, loan, customer, plan, now)
-	if err != nil {
-		return err
-	}
-	created, err := q.InsertLoan(ctx, loan, pdf)
-	if err != nil {
-		return err
-	}
-	if err := q.AppendLoanUpdate(ctx, store.LoanUpdate{LoanID: created.ID, Event: "STATUS", Status: created.Status, Actor: "system:signing"}); err != nil {
-		return err
-	}
-	return s.OrderPayout(ctx, q, *app, created)
-}
-
-// contract renders the contract the customer signs.
-func (s *Service) contract(ctx context.Context, q store.Queries, app store.Application, loan store.Loan, c store.Customer, plan schedule.Schedule, now time.Time) ([]byte, error) {
-	d := contract.Data{
-		Number: loan.ContractNumber, LoanNumber: loan.Number, Date: now, Lender: s.Lender,
-		CustomerName: strings.Join(nonEmptyOf(c.LastName, c.FirstName, c.MiddleName), " "), CustomerPhone: c.Phone,
-		Amount: loan.Amount, AnnualRate: loan.AnnualRate, Months: loan.Term, MonthlyPayment: plan.MonthlyPayment,
-		TotalInterest: plan.TotalInterest, TotalAmount: plan.TotalAmount, Partner: "—",
-	}
-	if app.PartnerID != nil {
-		p, err := q.PartnerByID(ctx, *app.PartnerID)
-		if err != nil {
-			return nil, err
-		}
-		d.Partner = p.Name
-	}
-	items, err := q.CartItems(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, it := range items {
-		d.Goods = append(d.Goods, fmt.Sprintf("%s ×%d — %s ₽", it.Name, it.Quantity, it.Price.StringFixed(2)))
-	}
-	for _, p := range plan.Payments {
-		d.Schedule = append(d.Schedule, contract.Row{N: p.N, Date: p.Date, Amount: p.Amount, Principal: p.Principal, Interest: p.Interest, Remaining: p.Remaining})
-	}
-	return contract.Render(d)
+	return s.Payments.OrderPayout(ctx, q, app, loan)
 }
 
 // Confirm records that the partner handed over the goods: the loan opens on confirmDate with its
@@ -153,14 +92,14 @@ func (s *Service) Confirm(ctx context.Context, caller domain.Principal, guid str
 			return err
 		}
 		opened := time.Date(confirmDate.Year(), confirmDate.Month(), confirmDate.Day(), 0, 0, 0, 0, time.UTC)
-		if err := SetLoanStatus(ctx, q, loan, LoanOpened, &opened, "", domain.ActorOf(caller)); err != nil {
+		if err := loans.SetLoanStatus(ctx, q, loan, loans.LoanOpened, &opened, "", domain.ActorOf(caller)); err != nil {
 			return err
 		}
-		loan.Status = LoanOpened
-		if err := s.OpenSchedule(ctx, q, loan, opened); err != nil {
+		loan.Status = loans.LoanOpened
+		if err := s.Loans.OpenSchedule(ctx, q, loan, opened); err != nil {
 			return err
 		}
-		return s.SettlePayout(ctx, q, loan, OrderCompleted)
+		return s.Payments.SettlePayout(ctx, q, loan, payments.OrderCompleted)
 	})
 }
 
@@ -200,10 +139,10 @@ func (s *Service) Cancel(ctx context.Context, caller domain.Principal, guid, rea
 		if err != nil {
 			return err
 		}
-		if err := SetLoanStatus(ctx, q, loan, LoanCancelled, nil, reason, domain.ActorOf(caller)); err != nil {
+		if err := loans.SetLoanStatus(ctx, q, loan, loans.LoanCancelled, nil, reason, domain.ActorOf(caller)); err != nil {
 			return err
 		}
-		return s.SettlePayout(ctx, q, loan, OrderCancelled)
+		return s.Payments.SettlePayout(ctx, q, loan, payments.OrderCancelled)
 	})
 }
 
@@ -256,14 +195,4 @@ func (s *Service) selectedOffer(ctx context.Context, q store.Queries, app store.
 		}
 	}
 	return store.Offer{}, fmt.Errorf("application %s has no selected offer", app.GUID)
-}
-
-func nonEmptyOf(ss ...*string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != nil && *s != "" {
-			out = append(out, *s)
-		}
-	}
-	return out
 }

@@ -27,7 +27,7 @@ const maxJobAttempts = 5
 // With dailyAccrual it makes sure yesterday's accrual is queued; each accrual queues the next day's.
 func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, dailyAccrual bool) {
 	if dailyAccrual {
-		if err := s.Store.EnqueueAccrual(ctx, today(s.Now()).AddDate(0, 0, -1), s.Now()); err != nil {
+		if err := s.Loans.QueueDailyAccrual(ctx); err != nil {
 			s.Log.ErrorContext(ctx, "cannot queue the daily accrual", "err", err)
 		}
 	}
@@ -85,7 +85,7 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 // runJob does a job's work, or a part of it: done tells whether it is all done.
 func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) (done bool, err error) {
 	if job.Kind == jobAccrue {
-		return s.AccrueDay(ctx, q, *job.Day)
+		return s.Loans.AccrueDay(ctx, q, *job.Day)
 	}
 	app, err := q.ApplicationByID(ctx, *job.ApplicationID)
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 			return err
 		}
 		if job.Day != nil { // a day's job gives up; the next day's catches its loans up
-			return s.QueueNextAccrual(ctx, q, *job.Day)
+			return s.Loans.QueueNextAccrual(ctx, q, *job.Day)
 		}
 		app, err := q.ApplicationByID(ctx, *job.ApplicationID)
 		if err != nil {

@@ -4,10 +4,24 @@ import (
 	"log/slog"
 	"time"
 
+	"lendgraph/loans"
 	"lendgraph/otp"
+	"lendgraph/payments"
 	"lendgraph/registry"
 	"lendgraph/store"
 )
+
+// Contexts are the services the application lifecycle calls; none of them calls back.
+type Contexts struct {
+	// OTP issues and checks the codes that sign contracts.
+	OTP *otp.Service
+	// Registry keeps the customers the applications are for.
+	Registry *registry.Service
+	// Loans issues the loans of signed applications and opens them on confirmation.
+	Loans *loans.Service
+	// Payments pays out issued loans.
+	Payments *payments.Service
+}
 
 // Service carries out the business actions. Routes, resolvers and tests all call it; none of them
 // holds a rule of its own.
@@ -15,33 +29,23 @@ type Service struct {
 	Store *store.Store
 	Log   *slog.Logger
 	Now   func() time.Time
+	Contexts
 
-	// Lender is the lender's name as contracts state it.
-	Lender string
 	// ApplicationTimeout cancels an application not signed within it.
 	ApplicationTimeout time.Duration
-	// OTP issues and checks the codes that sign contracts.
-	OTP *otp.Service
-	// Registry keeps the customers the applications and loans are for.
-	Registry *registry.Service
-	// AccrualBatch is how many loans the daily job accrues in one transaction, so that it holds
-	// few loans locked at a time.
-	AccrualBatch int
 
 	wake chan struct{} // nudges this instance's job worker when work was just queued
 }
 
-// NewService returns a Service on the given store, telling time by the wall clock.
-func NewService(st *store.Store, log *slog.Logger, codes *otp.Service, customers *registry.Service, applicationTimeout time.Duration) *Service {
+// NewService returns a Service on the given store calling the given contexts, telling time by the
+// wall clock.
+func NewService(st *store.Store, log *slog.Logger, applicationTimeout time.Duration, c Contexts) *Service {
 	return &Service{
 		Store:              st,
 		Log:                log,
 		Now:                time.Now,
-		Lender:             `ООО МФК «Лендграф»`,
+		Contexts:           c,
 		ApplicationTimeout: applicationTimeout,
-		OTP:                codes,
-		Registry:           customers,
-		AccrualBatch:       100,
 		wake:               make(chan struct{}, 1),
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/lending"
+	"lendgraph/loans"
 	"lendgraph/store"
 	"strconv"
 )
@@ -106,8 +107,8 @@ func (r *applicationEventResolver) PartnerStatus(ctx context.Context, obj *store
 	return status, nil
 }
 
-func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*lending.ScheduleLine, error) {
-	return pointers(r.App.Lending.LoanSchedule(ctx, *obj))
+func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*loans.ScheduleLine, error) {
+	return pointers(r.App.Loans.LoanSchedule(ctx, *obj))
 }
 
 func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string, error) {

@@ -7,15 +7,15 @@ import (
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/lending"
+	"lendgraph/loans"
 	"lendgraph/store"
 	"time"
 
 	"github.com/shopspring/decimal"
 )
 
-func (r *customerResolver) Balance(ctx context.Context, obj *store.Customer) (*lending.Balance, error) {
-	return pointer(r.App.Lending.Balance(ctx, &obj.ID, nil))
+func (r *customerResolver) Balance(ctx context.Context, obj *store.Customer) (*loans.Balance, error) {
+	return pointer(r.App.Loans.Balance(ctx, &obj.ID, nil))
 }
 
 func (r *loanResolver) Rate(ctx context.Context, obj *store.Loan) (*decimal.Decimal, error) {
@@ -32,35 +32,35 @@ func (r *loanResolver) Payment(ctx context.Context, obj *store.Loan) (*decimal.D
 }
 
 func (r *loanResolver) Debts(ctx context.Context, obj *store.Loan) (*billing.Debts, error) {
-	return pointer(r.App.Lending.LoanDebts(ctx, *obj))
+	return pointer(r.App.Loans.LoanDebts(ctx, *obj))
 }
 
-func (r *loanResolver) Balance(ctx context.Context, obj *store.Loan) (*lending.Balance, error) {
-	return pointer(r.App.Lending.Balance(ctx, nil, &obj.ID))
+func (r *loanResolver) Balance(ctx context.Context, obj *store.Loan) (*loans.Balance, error) {
+	return pointer(r.App.Loans.Balance(ctx, nil, &obj.ID))
 }
 
-func (r *loanResolver) Operations(ctx context.Context, obj *store.Loan) (*lending.Operations, error) {
-	return pointer(r.App.Lending.LoanOperations(ctx, *obj))
+func (r *loanResolver) Operations(ctx context.Context, obj *store.Loan) (*loans.Operations, error) {
+	return pointer(r.App.Loans.LoanOperations(ctx, *obj))
 }
 
 func (r *loanResolver) PrepaymentBounds(ctx context.Context, obj *store.Loan, activationDate *time.Time) (*billing.Quote, error) {
-	return pointer(r.App.Lending.PrepaymentBounds(ctx, *obj, activationDate))
+	return pointer(r.App.Loans.PrepaymentBounds(ctx, *obj, activationDate))
 }
 
-func (r *loanResolver) PrepaymentSchedule(ctx context.Context, obj *store.Loan, amount decimal.Decimal, typeArg model.PrepaymentType, activationDate *time.Time) ([]*lending.ScheduleLine, error) {
-	return pointers(r.App.Lending.PreviewPrepayment(ctx, *obj, amount, string(typeArg), activationDate))
+func (r *loanResolver) PrepaymentSchedule(ctx context.Context, obj *store.Loan, amount decimal.Decimal, typeArg model.PrepaymentType, activationDate *time.Time) ([]*loans.ScheduleLine, error) {
+	return pointers(r.App.Loans.PreviewPrepayment(ctx, *obj, amount, string(typeArg), activationDate))
 }
 
 func (r *loanResolver) Prepayments(ctx context.Context, obj *store.Loan, activationDate *time.Time) ([]*store.PrepaymentRequest, error) {
-	return pointers(r.App.Lending.LoanPrepayments(ctx, *obj, activationDate))
+	return pointers(r.App.Loans.LoanPrepayments(ctx, *obj, activationDate))
 }
 
-func (r *loanResolver) ProlongationPossibility(ctx context.Context, obj *store.Loan) (*lending.ProlongationPossibility, error) {
-	return pointer(r.App.Lending.LoanProlongationPossibility(ctx, *obj))
+func (r *loanResolver) ProlongationPossibility(ctx context.Context, obj *store.Loan) (*loans.ProlongationPossibility, error) {
+	return pointer(r.App.Loans.LoanProlongationPossibility(ctx, *obj))
 }
 
 func (r *loanResolver) Prolongations(ctx context.Context, obj *store.Loan) ([]*store.Prolongation, error) {
-	return pointers(r.App.Lending.LoanProlongations(ctx, *obj))
+	return pointers(r.App.Loans.LoanProlongations(ctx, *obj))
 }
 
 func (r *loanResolver) Accruals(ctx context.Context, obj *store.Loan, from time.Time, to time.Time) ([]*store.Accrual, error) {
@@ -68,19 +68,19 @@ func (r *loanResolver) Accruals(ctx context.Context, obj *store.Loan, from time.
 }
 
 func (r *mutationResolver) RequestPrepayment(ctx context.Context, input model.RequestPrepaymentInput) (*store.PrepaymentRequest, error) {
-	return pointer(r.App.Lending.RequestPrepayment(ctx, auth.Caller(ctx), input.LoanID, input.Amount, string(input.Type), input.ActivationDate))
+	return pointer(r.App.Loans.RequestPrepayment(ctx, auth.Caller(ctx), input.LoanID, input.Amount, string(input.Type), input.ActivationDate))
 }
 
 func (r *mutationResolver) CancelPrepayment(ctx context.Context, id string) (*store.PrepaymentRequest, error) {
-	return pointer(r.App.Lending.CancelPrepayment(ctx, auth.Caller(ctx), id))
+	return pointer(r.App.Loans.CancelPrepayment(ctx, auth.Caller(ctx), id))
 }
 
 func (r *mutationResolver) ProlongLoan(ctx context.Context, loanID string) (*store.Prolongation, error) {
-	return pointer(r.App.Lending.Prolong(ctx, auth.Caller(ctx), loanID))
+	return pointer(r.App.Loans.Prolong(ctx, auth.Caller(ctx), loanID))
 }
 
 func (r *mutationResolver) RunAccrual(ctx context.Context, date time.Time, loanID *string) ([]*store.Loan, error) {
-	return pointers(r.App.Lending.RunAccrual(ctx, auth.Caller(ctx), date, loanID))
+	return pointers(r.App.Loans.RunAccrual(ctx, auth.Caller(ctx), date, loanID))
 }
 
 func (r *prepaymentResolver) Type(ctx context.Context, obj *store.PrepaymentRequest) (model.PrepaymentType, error) {
@@ -97,7 +97,7 @@ func (r *queryResolver) Loans(ctx context.Context, first *int, after *string, fi
 	if filter != nil {
 		f.Statuses, f.Number, f.Overdue, customer = filter.Status, deref(filter.Number), filter.Overdue, deref(filter.CustomerID)
 	}
-	page, err := r.App.Lending.SearchLoans(ctx, auth.Caller(ctx), f, customer)
+	page, err := r.App.Loans.SearchLoans(ctx, auth.Caller(ctx), f, customer)
 	if err != nil {
 		return nil, err
 	}
@@ -107,10 +107,10 @@ func (r *queryResolver) Loans(ctx context.Context, first *int, after *string, fi
 }
 
 func (r *viewerResolver) Loans(ctx context.Context, obj *domain.Principal) ([]*store.Loan, error) {
-	return pointers(r.App.Lending.CustomerLoans(ctx, *obj))
+	return pointers(r.App.Loans.CustomerLoans(ctx, *obj))
 }
 
-func (r *viewerResolver) Balance(ctx context.Context, obj *domain.Principal) (*lending.Balance, error) {
+func (r *viewerResolver) Balance(ctx context.Context, obj *domain.Principal) (*loans.Balance, error) {
 	if obj.Role != domain.RoleCustomer {
 		return nil, nil
 	}
@@ -118,7 +118,7 @@ func (r *viewerResolver) Balance(ctx context.Context, obj *domain.Principal) (*l
 	if err != nil {
 		return nil, err
 	}
-	return pointer(r.App.Lending.Balance(ctx, &c.ID, nil))
+	return pointer(r.App.Loans.Balance(ctx, &c.ID, nil))
 }
 
 func (r *Resolver) Prepayment() graph.PrepaymentResolver { return &prepaymentResolver{r} }

@@ -541,7 +541,7 @@ func TestAccrualJobInBatches(t *testing.T) {
 		loans[i].app = app
 	}
 	lending := app.Server.App.Lending
-	lending.AccrualBatch = 2
+	app.Server.App.Loans.AccrualBatch = 2
 	forgetAccrualJobs(t, app)
 	require.NoError(t, app.Store.EnqueueAccrual(t.Context(), dateOf(t, day(0)), time.Now()))
 	runs := 0

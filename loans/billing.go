@@ -1,4 +1,4 @@
-package lending
+package loans
 
 import (
 	"context"
@@ -300,4 +300,9 @@ func (s *Service) AccrueDay(ctx context.Context, q store.Queries, day time.Time)
 func (s *Service) QueueNextAccrual(ctx context.Context, q store.Queries, day time.Time) error {
 	next := day.AddDate(0, 0, 1)
 	return q.EnqueueAccrual(ctx, next, next.AddDate(0, 0, 1))
+}
+
+// QueueDailyAccrual makes sure yesterday's accrual is queued; each accrual queues the next day's.
+func (s *Service) QueueDailyAccrual(ctx context.Context) error {
+	return s.Store.EnqueueAccrual(ctx, today(s.Now()).AddDate(0, 0, -1), s.Now())
 }

@@ -1,4 +1,4 @@
-package lending
+package payments
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"lendgraph/domain"
+	"lendgraph/loans"
 	"lendgraph/registry"
 	"lendgraph/store"
 )
@@ -505,7 +506,7 @@ func (s *Service) TransactionOrders(ctx context.Context, caller domain.Principal
 		f.CustomerID = &c.ID
 	}
 	if loanGUID != "" {
-		l, err := domain.ByGUID(ctx, loanGUID, CodeLoanNotFound, "loan", s.Store.LoanByGUID)
+		l, err := domain.ByGUID(ctx, loanGUID, loans.CodeLoanNotFound, "loan", s.Store.LoanByGUID)
 		if err != nil {
 			return nil, err
 		}
@@ -536,11 +537,11 @@ func (s *Service) RepayLoan(ctx context.Context, caller domain.Principal, loanGU
 	}
 	var out store.Loan
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		loan, err := domain.ByGUID(ctx, loanGUID, CodeLoanNotFound, "loan", q.LockLoan)
+		loan, err := domain.ByGUID(ctx, loanGUID, loans.CodeLoanNotFound, "loan", q.LockLoan)
 		if err != nil {
 			return err
 		}
-		if err := s.MayServiceLoan(ctx, q, caller, loan); err != nil {
+		if err := s.Loans.MayServiceLoan(ctx, q, caller, loan); err != nil {
 			return err
 		}
 		if again, err := paidAlready(ctx, q, loan, idempotencyKey, amount); err != nil || again {
@@ -556,7 +557,7 @@ func (s *Service) RepayLoan(ctx context.Context, caller domain.Principal, loanGU
 		if err != nil {
 			return err
 		}
-		if out, err = s.ReceivePayment(ctx, q, loan, amount, now, order.GUID); err != nil {
+		if out, err = s.Loans.ReceivePayment(ctx, q, loan, amount, now, order.GUID); err != nil {
 			return err
 		}
 		return domain.Audit(ctx, q, caller, "repayLoan", "loan", loan.GUID,
@@ -597,7 +598,7 @@ func (s *Service) PostPayment(ctx context.Context, caller domain.Principal, p Pa
 		return store.Loan{}, domain.Invalid(errs)
 	}
 	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.Loan, error) {
-		loan, err := domain.ByGUID(ctx, p.LoanGUID, CodeLoanNotFound, "loan", q.LockLoan)
+		loan, err := domain.ByGUID(ctx, p.LoanGUID, loans.CodeLoanNotFound, "loan", q.LockLoan)
 		if err != nil {
 			return loan, err
 		}
@@ -623,7 +624,7 @@ func (s *Service) PostPayment(ctx context.Context, caller domain.Principal, p Pa
 		if err != nil {
 			return loan, err
 		}
-		if loan, err = s.ReceivePayment(ctx, q, loan, p.Amount, p.EventTime, order.GUID); err != nil {
+		if loan, err = s.Loans.ReceivePayment(ctx, q, loan, p.Amount, p.EventTime, order.GUID); err != nil {
 			return loan, err
 		}
 		return loan, domain.Audit(ctx, q, caller, "postPayment", "loan", loan.GUID, p)
