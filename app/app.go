@@ -9,6 +9,7 @@ import (
 
 	"lendgraph/config"
 	"lendgraph/customeroffers"
+	"lendgraph/leads"
 	"lendgraph/lending"
 	"lendgraph/loans"
 	"lendgraph/otp"
@@ -29,6 +30,7 @@ type Services struct {
 	Loans          *loans.Service
 	Payments       *payments.Service
 	Lending        *lending.Service
+	Leads          *leads.Service
 	PreConsumption *preconsumption.Service
 	CustomerOffers *customeroffers.Service
 }
@@ -48,6 +50,7 @@ func New(st *store.Store, log *slog.Logger, cfg config.Config) *Services {
 		Loans:          loanSvc,
 		Payments:       paymentSvc,
 		Lending:        lend,
+		Leads:          &leads.Service{Store: st, Log: log, Now: time.Now, Registry: customers, Applications: lend},
 		PreConsumption: &preconsumption.Service{Store: st, Log: log, Now: time.Now},
 		CustomerOffers: &customeroffers.Service{Store: st, Now: time.Now, Files: customers.Files, Lending: lend},
 	}

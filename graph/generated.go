@@ -11,6 +11,7 @@ import (
 	"lendgraph/customeroffers"
 	"lendgraph/domain"
 	"lendgraph/graph/model"
+	"lendgraph/leads"
 	"lendgraph/lending"
 	"lendgraph/loans"
 	"lendgraph/otp"
@@ -766,7 +767,7 @@ type ComplexityRoot struct {
 		UpdateEmployment             func(childComplexity int, id string, input registry.EmploymentInput) int
 		UpdateFlagReason             func(childComplexity int, id string, input registry.FlagReasonInput) int
 		UpdateFlagType               func(childComplexity int, id string, input registry.FlagTypeInput) int
-		UpdateLead                   func(childComplexity int, id string, input lending.Lead) int
+		UpdateLead                   func(childComplexity int, id string, input leads.Lead) int
 		UpdateOtpPurpose             func(childComplexity int, input otp.PurposeInput) int
 		UpdateOtpRule                func(childComplexity int, input otp.RuleInput) int
 		UpdateScoringRule            func(childComplexity int, id string, input lending.ScoringRuleInput) int
@@ -1268,7 +1269,7 @@ type IncomeImportResultResolver interface {
 	Message(ctx context.Context, obj *registry.IncomeImportResult) (*string, error)
 }
 type LeadResolver interface {
-	ScoringTask(ctx context.Context, obj *lending.LeadRecord) (*lending.LeadScoring, error)
+	ScoringTask(ctx context.Context, obj *leads.LeadRecord) (*leads.LeadScoring, error)
 }
 type LoanResolver interface {
 	Schedule(ctx context.Context, obj *store.Loan) ([]*loans.ScheduleLine, error)
@@ -1307,9 +1308,9 @@ type MutationResolver interface {
 	ProlongLoan(ctx context.Context, loanID string) (*store.Prolongation, error)
 	RunAccrual(ctx context.Context, date time.Time, loanID *string) ([]*store.Loan, error)
 	InitiateCustomerOffer(ctx context.Context, input model.InitiateCustomerOfferInput) (*customeroffers.CustomerOffer, error)
-	UpdateLead(ctx context.Context, id string, input lending.Lead) (*lending.LeadRecord, error)
-	CreateCustomerFromLead(ctx context.Context, id string) (*lending.LeadRecord, error)
-	ScoreLead(ctx context.Context, id string) (*lending.LeadRecord, error)
+	UpdateLead(ctx context.Context, id string, input leads.Lead) (*leads.LeadRecord, error)
+	CreateCustomerFromLead(ctx context.Context, id string) (*leads.LeadRecord, error)
+	ScoreLead(ctx context.Context, id string) (*leads.LeadRecord, error)
 	UpdateScoringRule(ctx context.Context, id string, input lending.ScoringRuleInput) (*store.ScoringRuleEntry, error)
 	StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	StopCustomerAccruals(ctx context.Context, customerID string, reason string) ([]*store.Loan, error)
@@ -1395,7 +1396,7 @@ type QueryResolver interface {
 	Loans(ctx context.Context, first *int, after *string, filter *model.LoanFilter) (*model.LoanConnection, error)
 	CustomerOffer(ctx context.Context, id string) (*customeroffers.CustomerOffer, error)
 	PdpaTemplates(ctx context.Context) ([]*store.PDPATemplate, error)
-	Lead(ctx context.Context, id string) (*lending.LeadRecord, error)
+	Lead(ctx context.Context, id string) (*leads.LeadRecord, error)
 	Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error)
 	ScoringRules(ctx context.Context) ([]*store.ScoringRuleEntry, error)
 	Loan(ctx context.Context, id string) (*store.Loan, error)
@@ -5035,7 +5036,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateLead(childComplexity, args["id"].(string), args["input"].(lending.Lead)), true
+		return e.ComplexityRoot.Mutation.UpdateLead(childComplexity, args["id"].(string), args["input"].(leads.Lead)), true
 	case "Mutation.updateOtpPurpose":
 		if e.ComplexityRoot.Mutation.UpdateOtpPurpose == nil {
 			break
@@ -13209,8 +13210,8 @@ func (ec *executionContext) field_Mutation_updateLead_args(ctx context.Context, 
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.Lead, error) {
-			return ec.unmarshalNLeadInput2lendgraphᚋlendingᚐLead(ctx, v)
+		func(ctx context.Context, v any) (leads.Lead, error) {
+			return ec.unmarshalNLeadInput2lendgraphᚋleadsᚐLead(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20272,7 +20273,7 @@ func (ec *executionContext) fieldContext_IncomeImportResult_message(_ context.Co
 	return graphql.NewScalarFieldContext("IncomeImportResult", field, true, true, "String")
 }
 
-func (ec *executionContext) _Lead_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20295,7 +20296,7 @@ func (ec *executionContext) fieldContext_Lead_id(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Lead_channel(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_channel(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20318,7 +20319,7 @@ func (ec *executionContext) fieldContext_Lead_channel(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "LeadChannel")
 }
 
-func (ec *executionContext) _Lead_firstName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_firstName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20341,7 +20342,7 @@ func (ec *executionContext) fieldContext_Lead_firstName(_ context.Context, field
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_lastName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_lastName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20364,7 +20365,7 @@ func (ec *executionContext) fieldContext_Lead_lastName(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_patronymic(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_patronymic(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20387,7 +20388,7 @@ func (ec *executionContext) fieldContext_Lead_patronymic(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20410,7 +20411,7 @@ func (ec *executionContext) fieldContext_Lead_mobilePhone(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_email(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_email(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20433,7 +20434,7 @@ func (ec *executionContext) fieldContext_Lead_email(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_managerId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_managerId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20456,7 +20457,7 @@ func (ec *executionContext) fieldContext_Lead_managerId(_ context.Context, field
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_amount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_amount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20479,7 +20480,7 @@ func (ec *executionContext) fieldContext_Lead_amount(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Lead_period(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_period(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20502,7 +20503,7 @@ func (ec *executionContext) fieldContext_Lead_period(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_periodUnit(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_periodUnit(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20525,7 +20526,7 @@ func (ec *executionContext) fieldContext_Lead_periodUnit(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "PeriodUnit")
 }
 
-func (ec *executionContext) _Lead_creditProductId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_creditProductId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20548,7 +20549,7 @@ func (ec *executionContext) fieldContext_Lead_creditProductId(_ context.Context,
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_birthDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_birthDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20571,7 +20572,7 @@ func (ec *executionContext) fieldContext_Lead_birthDate(_ context.Context, field
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_birthPlace(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_birthPlace(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20594,7 +20595,7 @@ func (ec *executionContext) fieldContext_Lead_birthPlace(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_birthCountryId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_birthCountryId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20617,7 +20618,7 @@ func (ec *executionContext) fieldContext_Lead_birthCountryId(_ context.Context, 
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_sexId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_sexId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20640,7 +20641,7 @@ func (ec *executionContext) fieldContext_Lead_sexId(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_inn(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_inn(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20663,7 +20664,7 @@ func (ec *executionContext) fieldContext_Lead_inn(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_snils(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_snils(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20686,7 +20687,7 @@ func (ec *executionContext) fieldContext_Lead_snils(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_naturalPerson(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_naturalPerson(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20709,7 +20710,7 @@ func (ec *executionContext) fieldContext_Lead_naturalPerson(_ context.Context, f
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Lead_childrenCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_childrenCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20732,7 +20733,7 @@ func (ec *executionContext) fieldContext_Lead_childrenCount(_ context.Context, f
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_adultChildrenCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_adultChildrenCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20755,7 +20756,7 @@ func (ec *executionContext) fieldContext_Lead_adultChildrenCount(_ context.Conte
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_dependentsCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_dependentsCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20778,7 +20779,7 @@ func (ec *executionContext) fieldContext_Lead_dependentsCount(_ context.Context,
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_passport(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_passport(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20790,8 +20791,8 @@ func (ec *executionContext) _Lead_passport(ctx context.Context, field graphql.Co
 			return obj.Passport, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadPassport) graphql.Marshaler {
-			return ec.marshalOLeadPassport2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadPassport) graphql.Marshaler {
+			return ec.marshalOLeadPassport2ᚖlendgraphᚋleadsᚐLeadPassport(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20810,7 +20811,7 @@ func (ec *executionContext) fieldContext_Lead_passport(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_addressData(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_addressData(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20822,8 +20823,8 @@ func (ec *executionContext) _Lead_addressData(ctx context.Context, field graphql
 			return obj.AddressData, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadAddress) graphql.Marshaler {
-			return ec.marshalOLeadAddress2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadAddress) graphql.Marshaler {
+			return ec.marshalOLeadAddress2ᚖlendgraphᚋleadsᚐLeadAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20842,7 +20843,7 @@ func (ec *executionContext) fieldContext_Lead_addressData(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_registrationAddressData(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_registrationAddressData(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20854,8 +20855,8 @@ func (ec *executionContext) _Lead_registrationAddressData(ctx context.Context, f
 			return obj.RegistrationAddressData, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadAddress) graphql.Marshaler {
-			return ec.marshalOLeadAddress2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadAddress) graphql.Marshaler {
+			return ec.marshalOLeadAddress2ᚖlendgraphᚋleadsᚐLeadAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20874,7 +20875,7 @@ func (ec *executionContext) fieldContext_Lead_registrationAddressData(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_addresses(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_addresses(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20886,8 +20887,8 @@ func (ec *executionContext) _Lead_addresses(ctx context.Context, field graphql.C
 			return obj.Addresses, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadAddress) graphql.Marshaler {
-			return ec.marshalNLeadAddress2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.LeadAddress) graphql.Marshaler {
+			return ec.marshalNLeadAddress2ᚕlendgraphᚋleadsᚐLeadAddressᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20906,7 +20907,7 @@ func (ec *executionContext) fieldContext_Lead_addresses(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_relatives(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_relatives(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20918,8 +20919,8 @@ func (ec *executionContext) _Lead_relatives(ctx context.Context, field graphql.C
 			return obj.Relatives, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadRelative) graphql.Marshaler {
-			return ec.marshalNLeadRelative2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.LeadRelative) graphql.Marshaler {
+			return ec.marshalNLeadRelative2ᚕlendgraphᚋleadsᚐLeadRelativeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20938,7 +20939,7 @@ func (ec *executionContext) fieldContext_Lead_relatives(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_goods(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_goods(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20950,8 +20951,8 @@ func (ec *executionContext) _Lead_goods(ctx context.Context, field graphql.Colle
 			return obj.Goods, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadGood) graphql.Marshaler {
-			return ec.marshalNLeadGood2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.LeadGood) graphql.Marshaler {
+			return ec.marshalNLeadGood2ᚕlendgraphᚋleadsᚐLeadGoodᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20970,7 +20971,7 @@ func (ec *executionContext) fieldContext_Lead_goods(_ context.Context, field gra
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_meanIncome(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_meanIncome(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20993,7 +20994,7 @@ func (ec *executionContext) fieldContext_Lead_meanIncome(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Lead_averageMonthlyCost(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_averageMonthlyCost(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21016,7 +21017,7 @@ func (ec *executionContext) fieldContext_Lead_averageMonthlyCost(_ context.Conte
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Lead_monthlyCreditPayment(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_monthlyCreditPayment(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21039,7 +21040,7 @@ func (ec *executionContext) fieldContext_Lead_monthlyCreditPayment(_ context.Con
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Lead_activeCreditsAmount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_activeCreditsAmount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21062,7 +21063,7 @@ func (ec *executionContext) fieldContext_Lead_activeCreditsAmount(_ context.Cont
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Lead_activeCreditsCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_activeCreditsCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21085,7 +21086,7 @@ func (ec *executionContext) fieldContext_Lead_activeCreditsCount(_ context.Conte
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_activeDelinquencyAmount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_activeDelinquencyAmount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21108,7 +21109,7 @@ func (ec *executionContext) fieldContext_Lead_activeDelinquencyAmount(_ context.
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Money")
 }
 
-func (ec *executionContext) _Lead_closedCreditsCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_closedCreditsCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21131,7 +21132,7 @@ func (ec *executionContext) fieldContext_Lead_closedCreditsCount(_ context.Conte
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_delinquencyCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_delinquencyCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21154,7 +21155,7 @@ func (ec *executionContext) fieldContext_Lead_delinquencyCount(_ context.Context
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_payedDelinquencyCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_payedDelinquencyCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21177,7 +21178,7 @@ func (ec *executionContext) fieldContext_Lead_payedDelinquencyCount(_ context.Co
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_writtenDelinquencyCount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_writtenDelinquencyCount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21200,7 +21201,7 @@ func (ec *executionContext) fieldContext_Lead_writtenDelinquencyCount(_ context.
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_employerInn(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_employerInn(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21223,7 +21224,7 @@ func (ec *executionContext) fieldContext_Lead_employerInn(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_employerTitle(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_employerTitle(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21246,7 +21247,7 @@ func (ec *executionContext) fieldContext_Lead_employerTitle(_ context.Context, f
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_leadDebts(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_leadDebts(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21258,8 +21259,8 @@ func (ec *executionContext) _Lead_leadDebts(ctx context.Context, field graphql.C
 			return obj.LeadDebts, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadDebt) graphql.Marshaler {
-			return ec.marshalNLeadDebt2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.LeadDebt) graphql.Marshaler {
+			return ec.marshalNLeadDebt2ᚕlendgraphᚋleadsᚐLeadDebtᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21278,7 +21279,7 @@ func (ec *executionContext) fieldContext_Lead_leadDebts(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_cardHolder(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_cardHolder(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21301,7 +21302,7 @@ func (ec *executionContext) fieldContext_Lead_cardHolder(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_cardNumber(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_cardNumber(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21324,7 +21325,7 @@ func (ec *executionContext) fieldContext_Lead_cardNumber(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_validThruMonth(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_validThruMonth(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21347,7 +21348,7 @@ func (ec *executionContext) fieldContext_Lead_validThruMonth(_ context.Context, 
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_validThruYear(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_validThruYear(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21370,7 +21371,7 @@ func (ec *executionContext) fieldContext_Lead_validThruYear(_ context.Context, f
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_gettingMoneyMethodId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_gettingMoneyMethodId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21393,7 +21394,7 @@ func (ec *executionContext) fieldContext_Lead_gettingMoneyMethodId(_ context.Con
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_howYouKnowId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_howYouKnowId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21416,7 +21417,7 @@ func (ec *executionContext) fieldContext_Lead_howYouKnowId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_shopId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_shopId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21439,7 +21440,7 @@ func (ec *executionContext) fieldContext_Lead_shopId(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_storeTypeId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_storeTypeId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21462,7 +21463,7 @@ func (ec *executionContext) fieldContext_Lead_storeTypeId(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_subdivisionId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_subdivisionId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21485,7 +21486,7 @@ func (ec *executionContext) fieldContext_Lead_subdivisionId(_ context.Context, f
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Lead_registrationNumber(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_registrationNumber(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21508,7 +21509,7 @@ func (ec *executionContext) fieldContext_Lead_registrationNumber(_ context.Conte
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_title(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_title(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21531,7 +21532,7 @@ func (ec *executionContext) fieldContext_Lead_title(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_approvedByScorista(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_approvedByScorista(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21554,7 +21555,7 @@ func (ec *executionContext) fieldContext_Lead_approvedByScorista(_ context.Conte
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Lead_ipAndRegAddressMatch(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_ipAndRegAddressMatch(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21577,7 +21578,7 @@ func (ec *executionContext) fieldContext_Lead_ipAndRegAddressMatch(_ context.Con
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Lead_ipAndRegionMatch(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_ipAndRegionMatch(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21600,7 +21601,7 @@ func (ec *executionContext) fieldContext_Lead_ipAndRegionMatch(_ context.Context
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Lead_mobilePhoneCheck(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_mobilePhoneCheck(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21623,7 +21624,7 @@ func (ec *executionContext) fieldContext_Lead_mobilePhoneCheck(_ context.Context
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Lead_rosfinmonitoringCheck(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_rosfinmonitoringCheck(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21646,7 +21647,7 @@ func (ec *executionContext) fieldContext_Lead_rosfinmonitoringCheck(_ context.Co
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Lead_ufmsCheck(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_ufmsCheck(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21669,7 +21670,7 @@ func (ec *executionContext) fieldContext_Lead_ufmsCheck(_ context.Context, field
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Lead_extraFields(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_extraFields(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21681,8 +21682,8 @@ func (ec *executionContext) _Lead_extraFields(ctx context.Context, field graphql
 			return obj.ExtraFields, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadExtraField) graphql.Marshaler {
-			return ec.marshalNLeadExtraField2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.LeadExtraField) graphql.Marshaler {
+			return ec.marshalNLeadExtraField2ᚕlendgraphᚋleadsᚐLeadExtraFieldᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21701,7 +21702,7 @@ func (ec *executionContext) fieldContext_Lead_extraFields(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_clientId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_clientId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21724,7 +21725,7 @@ func (ec *executionContext) fieldContext_Lead_clientId(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Lead_currentStatus(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_currentStatus(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21747,7 +21748,7 @@ func (ec *executionContext) fieldContext_Lead_currentStatus(_ context.Context, f
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "LeadStatus")
 }
 
-func (ec *executionContext) _Lead_denialReason(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_denialReason(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21770,7 +21771,7 @@ func (ec *executionContext) fieldContext_Lead_denialReason(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "String")
 }
 
-func (ec *executionContext) _Lead_scoringTask(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_scoringTask(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21782,8 +21783,8 @@ func (ec *executionContext) _Lead_scoringTask(ctx context.Context, field graphql
 			return ec.Resolvers.Lead().ScoringTask(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadScoring) graphql.Marshaler {
-			return ec.marshalOLeadScoringTask2ᚖlendgraphᚋlendingᚐLeadScoring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadScoring) graphql.Marshaler {
+			return ec.marshalOLeadScoringTask2ᚖlendgraphᚋleadsᚐLeadScoring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21802,7 +21803,7 @@ func (ec *executionContext) fieldContext_Lead_scoringTask(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Lead_createdAt(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_createdAt(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21825,7 +21826,7 @@ func (ec *executionContext) fieldContext_Lead_createdAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Lead_updatedAt(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _Lead_updatedAt(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21848,7 +21849,7 @@ func (ec *executionContext) fieldContext_Lead_updatedAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Lead", field, false, false, "Time")
 }
 
-func (ec *executionContext) _LeadAddress_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21871,7 +21872,7 @@ func (ec *executionContext) fieldContext_LeadAddress_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadAddress_countryId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_countryId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21894,7 +21895,7 @@ func (ec *executionContext) fieldContext_LeadAddress_countryId(_ context.Context
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadAddress_postalCode(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_postalCode(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21917,7 +21918,7 @@ func (ec *executionContext) fieldContext_LeadAddress_postalCode(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_regionName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_regionName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21940,7 +21941,7 @@ func (ec *executionContext) fieldContext_LeadAddress_regionName(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_localityName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_localityName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21963,7 +21964,7 @@ func (ec *executionContext) fieldContext_LeadAddress_localityName(_ context.Cont
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_streetName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_streetName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21986,7 +21987,7 @@ func (ec *executionContext) fieldContext_LeadAddress_streetName(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_houseNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_houseNo(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22009,7 +22010,7 @@ func (ec *executionContext) fieldContext_LeadAddress_houseNo(_ context.Context, 
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_buildingNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_buildingNo(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22032,7 +22033,7 @@ func (ec *executionContext) fieldContext_LeadAddress_buildingNo(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_blockNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_blockNo(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22055,7 +22056,7 @@ func (ec *executionContext) fieldContext_LeadAddress_blockNo(_ context.Context, 
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_apartmentNo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_apartmentNo(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22078,7 +22079,7 @@ func (ec *executionContext) fieldContext_LeadAddress_apartmentNo(_ context.Conte
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_fullAddressText(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_fullAddressText(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22101,7 +22102,7 @@ func (ec *executionContext) fieldContext_LeadAddress_fullAddressText(_ context.C
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_oldAddressText(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_oldAddressText(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22124,7 +22125,7 @@ func (ec *executionContext) fieldContext_LeadAddress_oldAddressText(_ context.Co
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_fiasId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_fiasId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22147,7 +22148,7 @@ func (ec *executionContext) fieldContext_LeadAddress_fiasId(_ context.Context, f
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_fiasChain(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_fiasChain(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22159,8 +22160,8 @@ func (ec *executionContext) _LeadAddress_fiasChain(ctx context.Context, field gr
 			return obj.FiasChain, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadFiasChain) graphql.Marshaler {
-			return ec.marshalOLeadFiasChain2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadFiasChain) graphql.Marshaler {
+			return ec.marshalOLeadFiasChain2ᚖlendgraphᚋleadsᚐLeadFiasChain(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22179,7 +22180,7 @@ func (ec *executionContext) fieldContext_LeadAddress_fiasChain(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _LeadAddress_fiasChainText(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_fiasChainText(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22202,7 +22203,7 @@ func (ec *executionContext) fieldContext_LeadAddress_fiasChainText(_ context.Con
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_housingType(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_housingType(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22225,7 +22226,7 @@ func (ec *executionContext) fieldContext_LeadAddress_housingType(_ context.Conte
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_metroStation(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_metroStation(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22248,7 +22249,7 @@ func (ec *executionContext) fieldContext_LeadAddress_metroStation(_ context.Cont
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_telephone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_telephone(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22271,7 +22272,7 @@ func (ec *executionContext) fieldContext_LeadAddress_telephone(_ context.Context
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_timeZone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_timeZone(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22294,7 +22295,7 @@ func (ec *executionContext) fieldContext_LeadAddress_timeZone(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_regDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_regDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22317,7 +22318,7 @@ func (ec *executionContext) fieldContext_LeadAddress_regDate(_ context.Context, 
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadAddress_attributes(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_attributes(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22340,7 +22341,7 @@ func (ec *executionContext) fieldContext_LeadAddress_attributes(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Map")
 }
 
-func (ec *executionContext) _LeadAddress_position(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_position(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22363,7 +22364,7 @@ func (ec *executionContext) fieldContext_LeadAddress_position(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadAddress", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadAddress_purposeId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadAddress_purposeId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22450,7 +22451,7 @@ func (ec *executionContext) fieldContext_LeadConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _LeadDebt_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22473,7 +22474,7 @@ func (ec *executionContext) fieldContext_LeadDebt_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadDebt_debtName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_debtName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22496,7 +22497,7 @@ func (ec *executionContext) fieldContext_LeadDebt_debtName(_ context.Context, fi
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadDebt_bank(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_bank(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22519,7 +22520,7 @@ func (ec *executionContext) fieldContext_LeadDebt_bank(_ context.Context, field 
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadDebt_debtBankId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_debtBankId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22542,7 +22543,7 @@ func (ec *executionContext) fieldContext_LeadDebt_debtBankId(_ context.Context, 
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadDebt_contractNameAndDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_contractNameAndDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22565,7 +22566,7 @@ func (ec *executionContext) fieldContext_LeadDebt_contractNameAndDate(_ context.
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadDebt_requisites(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_requisites(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22588,7 +22589,7 @@ func (ec *executionContext) fieldContext_LeadDebt_requisites(_ context.Context, 
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadDebt_debtAmount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_debtAmount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22611,7 +22612,7 @@ func (ec *executionContext) fieldContext_LeadDebt_debtAmount(_ context.Context, 
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Money")
 }
 
-func (ec *executionContext) _LeadDebt_remainderDebt(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_remainderDebt(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22634,7 +22635,7 @@ func (ec *executionContext) fieldContext_LeadDebt_remainderDebt(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Money")
 }
 
-func (ec *executionContext) _LeadDebt_monthlyPayment(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_monthlyPayment(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22657,7 +22658,7 @@ func (ec *executionContext) fieldContext_LeadDebt_monthlyPayment(_ context.Conte
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Money")
 }
 
-func (ec *executionContext) _LeadDebt_intRate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_intRate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22680,7 +22681,7 @@ func (ec *executionContext) fieldContext_LeadDebt_intRate(_ context.Context, fie
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _LeadDebt_paymentPeriodicity(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_paymentPeriodicity(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22703,7 +22704,7 @@ func (ec *executionContext) fieldContext_LeadDebt_paymentPeriodicity(_ context.C
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadDebt_availabilityDelays(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_availabilityDelays(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22726,7 +22727,7 @@ func (ec *executionContext) fieldContext_LeadDebt_availabilityDelays(_ context.C
 	return graphql.NewScalarFieldContext("LeadDebt", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadDebt_lastFactPaymentDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadDebt) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadDebt_lastFactPaymentDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadDebt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22784,8 +22785,8 @@ func (ec *executionContext) _LeadEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
-			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋleadsᚐLeadRecord(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22804,7 +22805,7 @@ func (ec *executionContext) fieldContext_LeadEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _LeadExtraField_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadExtraField) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadExtraField_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadExtraField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22827,7 +22828,7 @@ func (ec *executionContext) fieldContext_LeadExtraField_id(_ context.Context, fi
 	return graphql.NewScalarFieldContext("LeadExtraField", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadExtraField_key(ctx context.Context, field graphql.CollectedField, obj *lending.LeadExtraField) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadExtraField_key(ctx context.Context, field graphql.CollectedField, obj *leads.LeadExtraField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22850,7 +22851,7 @@ func (ec *executionContext) fieldContext_LeadExtraField_key(_ context.Context, f
 	return graphql.NewScalarFieldContext("LeadExtraField", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadExtraField_value(ctx context.Context, field graphql.CollectedField, obj *lending.LeadExtraField) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadExtraField_value(ctx context.Context, field graphql.CollectedField, obj *leads.LeadExtraField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22873,7 +22874,7 @@ func (ec *executionContext) fieldContext_LeadExtraField_value(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadExtraField", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadFiasChain_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadFiasChain_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadFiasChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22896,7 +22897,7 @@ func (ec *executionContext) fieldContext_LeadFiasChain_id(_ context.Context, fie
 	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadFiasChain_level(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadFiasChain_level(ctx context.Context, field graphql.CollectedField, obj *leads.LeadFiasChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22919,7 +22920,7 @@ func (ec *executionContext) fieldContext_LeadFiasChain_level(_ context.Context, 
 	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadFiasChain_name(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadFiasChain_name(ctx context.Context, field graphql.CollectedField, obj *leads.LeadFiasChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22942,7 +22943,7 @@ func (ec *executionContext) fieldContext_LeadFiasChain_name(_ context.Context, f
 	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadFiasChain_type(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadFiasChain_type(ctx context.Context, field graphql.CollectedField, obj *leads.LeadFiasChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22965,7 +22966,7 @@ func (ec *executionContext) fieldContext_LeadFiasChain_type(_ context.Context, f
 	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadFiasChain_settlement(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadFiasChain_settlement(ctx context.Context, field graphql.CollectedField, obj *leads.LeadFiasChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22988,7 +22989,7 @@ func (ec *executionContext) fieldContext_LeadFiasChain_settlement(_ context.Cont
 	return graphql.NewScalarFieldContext("LeadFiasChain", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _LeadFiasChain_parents(ctx context.Context, field graphql.CollectedField, obj *lending.LeadFiasChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadFiasChain_parents(ctx context.Context, field graphql.CollectedField, obj *leads.LeadFiasChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23000,8 +23001,8 @@ func (ec *executionContext) _LeadFiasChain_parents(ctx context.Context, field gr
 			return obj.Parents, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadFiasChain) graphql.Marshaler {
-			return ec.marshalOLeadFiasChain2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.LeadFiasChain) graphql.Marshaler {
+			return ec.marshalOLeadFiasChain2ᚕlendgraphᚋleadsᚐLeadFiasChainᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23020,7 +23021,7 @@ func (ec *executionContext) fieldContext_LeadFiasChain_parents(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _LeadGood_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadGood_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadGood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23043,7 +23044,7 @@ func (ec *executionContext) fieldContext_LeadGood_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadGood_name(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadGood_name(ctx context.Context, field graphql.CollectedField, obj *leads.LeadGood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23066,7 +23067,7 @@ func (ec *executionContext) fieldContext_LeadGood_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadGood_article(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadGood_article(ctx context.Context, field graphql.CollectedField, obj *leads.LeadGood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23089,7 +23090,7 @@ func (ec *executionContext) fieldContext_LeadGood_article(_ context.Context, fie
 	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadGood_description(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadGood_description(ctx context.Context, field graphql.CollectedField, obj *leads.LeadGood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23112,7 +23113,7 @@ func (ec *executionContext) fieldContext_LeadGood_description(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadGood_quantity(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadGood_quantity(ctx context.Context, field graphql.CollectedField, obj *leads.LeadGood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23135,7 +23136,7 @@ func (ec *executionContext) fieldContext_LeadGood_quantity(_ context.Context, fi
 	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadGood_amount(ctx context.Context, field graphql.CollectedField, obj *lending.LeadGood) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadGood_amount(ctx context.Context, field graphql.CollectedField, obj *leads.LeadGood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23158,7 +23159,7 @@ func (ec *executionContext) fieldContext_LeadGood_amount(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("LeadGood", field, false, false, "Money")
 }
 
-func (ec *executionContext) _LeadPassport_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23181,7 +23182,7 @@ func (ec *executionContext) fieldContext_LeadPassport_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadPassport_seria(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_seria(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23204,7 +23205,7 @@ func (ec *executionContext) fieldContext_LeadPassport_seria(_ context.Context, f
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadPassport_no(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_no(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23227,7 +23228,7 @@ func (ec *executionContext) fieldContext_LeadPassport_no(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadPassport_issueDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_issueDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23250,7 +23251,7 @@ func (ec *executionContext) fieldContext_LeadPassport_issueDate(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadPassport_manager(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_manager(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23273,7 +23274,7 @@ func (ec *executionContext) fieldContext_LeadPassport_manager(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadPassport_subdivisionCode(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_subdivisionCode(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23296,7 +23297,7 @@ func (ec *executionContext) fieldContext_LeadPassport_subdivisionCode(_ context.
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadPassport_closeDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_closeDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23319,7 +23320,7 @@ func (ec *executionContext) fieldContext_LeadPassport_closeDate(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadPassport_extraNumber(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_extraNumber(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23342,7 +23343,7 @@ func (ec *executionContext) fieldContext_LeadPassport_extraNumber(_ context.Cont
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadPassport_complementaryDocTypeId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadPassport) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadPassport_complementaryDocTypeId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadPassport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23365,7 +23366,7 @@ func (ec *executionContext) fieldContext_LeadPassport_complementaryDocTypeId(_ c
 	return graphql.NewScalarFieldContext("LeadPassport", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadRelative_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23388,7 +23389,7 @@ func (ec *executionContext) fieldContext_LeadRelative_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadRelative_firstName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_firstName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23411,7 +23412,7 @@ func (ec *executionContext) fieldContext_LeadRelative_firstName(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_lastName(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_lastName(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23434,7 +23435,7 @@ func (ec *executionContext) fieldContext_LeadRelative_lastName(_ context.Context
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_patronymic(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_patronymic(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23457,7 +23458,7 @@ func (ec *executionContext) fieldContext_LeadRelative_patronymic(_ context.Conte
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_birthDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_birthDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23480,7 +23481,7 @@ func (ec *executionContext) fieldContext_LeadRelative_birthDate(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_address(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_address(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23503,7 +23504,7 @@ func (ec *executionContext) fieldContext_LeadRelative_address(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_email(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_email(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23526,7 +23527,7 @@ func (ec *executionContext) fieldContext_LeadRelative_email(_ context.Context, f
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_telephone(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_telephone(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23549,7 +23550,7 @@ func (ec *executionContext) fieldContext_LeadRelative_telephone(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_workPlace(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_workPlace(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23572,7 +23573,7 @@ func (ec *executionContext) fieldContext_LeadRelative_workPlace(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_comments(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_comments(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23595,7 +23596,7 @@ func (ec *executionContext) fieldContext_LeadRelative_comments(_ context.Context
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_rnn(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_rnn(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23618,7 +23619,7 @@ func (ec *executionContext) fieldContext_LeadRelative_rnn(_ context.Context, fie
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRelative_passport(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_passport(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23630,8 +23631,8 @@ func (ec *executionContext) _LeadRelative_passport(ctx context.Context, field gr
 			return obj.Passport, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadPassport) graphql.Marshaler {
-			return ec.marshalOLeadPassport2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadPassport) graphql.Marshaler {
+			return ec.marshalOLeadPassport2ᚖlendgraphᚋleadsᚐLeadPassport(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23650,7 +23651,7 @@ func (ec *executionContext) fieldContext_LeadRelative_passport(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _LeadRelative_collateralRelId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_collateralRelId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23673,7 +23674,7 @@ func (ec *executionContext) fieldContext_LeadRelative_collateralRelId(_ context.
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadRelative_resident(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_resident(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23696,7 +23697,7 @@ func (ec *executionContext) fieldContext_LeadRelative_resident(_ context.Context
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _LeadRelative_verified(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRelative) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRelative_verified(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRelative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23719,7 +23720,7 @@ func (ec *executionContext) fieldContext_LeadRelative_verified(_ context.Context
 	return graphql.NewScalarFieldContext("LeadRelative", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _LeadRuleTask_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRuleTask_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRuleTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23742,7 +23743,7 @@ func (ec *executionContext) fieldContext_LeadRuleTask_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "ID")
 }
 
-func (ec *executionContext) _LeadRuleTask_startDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRuleTask_startDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRuleTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23765,7 +23766,7 @@ func (ec *executionContext) fieldContext_LeadRuleTask_startDate(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "Time")
 }
 
-func (ec *executionContext) _LeadRuleTask_endDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRuleTask_endDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRuleTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23788,7 +23789,7 @@ func (ec *executionContext) fieldContext_LeadRuleTask_endDate(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "Time")
 }
 
-func (ec *executionContext) _LeadRuleTask_recommendation(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRuleTask_recommendation(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRuleTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23811,7 +23812,7 @@ func (ec *executionContext) fieldContext_LeadRuleTask_recommendation(_ context.C
 	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRuleTask_ruleStep(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRuleTask_ruleStep(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRuleTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23823,8 +23824,8 @@ func (ec *executionContext) _LeadRuleTask_ruleStep(ctx context.Context, field gr
 			return obj.RuleStep, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.RuleStep) graphql.Marshaler {
-			return ec.marshalNRuleStep2lendgraphᚋlendingᚐRuleStep(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v leads.RuleStep) graphql.Marshaler {
+			return ec.marshalNRuleStep2lendgraphᚋleadsᚐRuleStep(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23843,7 +23844,7 @@ func (ec *executionContext) fieldContext_LeadRuleTask_ruleStep(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _LeadRuleTask_errorInfo(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRuleTask_errorInfo(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRuleTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23866,7 +23867,7 @@ func (ec *executionContext) fieldContext_LeadRuleTask_errorInfo(_ context.Contex
 	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadRuleTask_options(ctx context.Context, field graphql.CollectedField, obj *lending.LeadRuleTask) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadRuleTask_options(ctx context.Context, field graphql.CollectedField, obj *leads.LeadRuleTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23889,7 +23890,7 @@ func (ec *executionContext) fieldContext_LeadRuleTask_options(_ context.Context,
 	return graphql.NewScalarFieldContext("LeadRuleTask", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadScoringTask_id(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadScoringTask_id(ctx context.Context, field graphql.CollectedField, obj *leads.LeadScoring) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23912,7 +23913,7 @@ func (ec *executionContext) fieldContext_LeadScoringTask_id(_ context.Context, f
 	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "ID")
 }
 
-func (ec *executionContext) _LeadScoringTask_startDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadScoringTask_startDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadScoring) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23935,7 +23936,7 @@ func (ec *executionContext) fieldContext_LeadScoringTask_startDate(_ context.Con
 	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "Time")
 }
 
-func (ec *executionContext) _LeadScoringTask_endDate(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadScoringTask_endDate(ctx context.Context, field graphql.CollectedField, obj *leads.LeadScoring) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23958,7 +23959,7 @@ func (ec *executionContext) fieldContext_LeadScoringTask_endDate(_ context.Conte
 	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "Time")
 }
 
-func (ec *executionContext) _LeadScoringTask_ruleStepSchemaId(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadScoringTask_ruleStepSchemaId(ctx context.Context, field graphql.CollectedField, obj *leads.LeadScoring) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23981,7 +23982,7 @@ func (ec *executionContext) fieldContext_LeadScoringTask_ruleStepSchemaId(_ cont
 	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LeadScoringTask_finalRecommendation(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadScoringTask_finalRecommendation(ctx context.Context, field graphql.CollectedField, obj *leads.LeadScoring) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24004,7 +24005,7 @@ func (ec *executionContext) fieldContext_LeadScoringTask_finalRecommendation(_ c
 	return graphql.NewScalarFieldContext("LeadScoringTask", field, false, false, "String")
 }
 
-func (ec *executionContext) _LeadScoringTask_ruleTasks(ctx context.Context, field graphql.CollectedField, obj *lending.LeadScoring) (ret graphql.Marshaler) {
+func (ec *executionContext) _LeadScoringTask_ruleTasks(ctx context.Context, field graphql.CollectedField, obj *leads.LeadScoring) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24016,8 +24017,8 @@ func (ec *executionContext) _LeadScoringTask_ruleTasks(ctx context.Context, fiel
 			return obj.RuleTasks, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.LeadRuleTask) graphql.Marshaler {
-			return ec.marshalNLeadRuleTask2ᚕlendgraphᚋlendingᚐLeadRuleTaskᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.LeadRuleTask) graphql.Marshaler {
+			return ec.marshalNLeadRuleTask2ᚕlendgraphᚋleadsᚐLeadRuleTaskᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26488,7 +26489,7 @@ func (ec *executionContext) _Mutation_updateLead(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateLead(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.Lead))
+			return ec.Resolvers.Mutation().UpdateLead(ctx, fc.Args["id"].(string), fc.Args["input"].(leads.Lead))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -26496,11 +26497,11 @@ func (ec *executionContext) _Mutation_updateLead(ctx context.Context, field grap
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -26509,8 +26510,8 @@ func (ec *executionContext) _Mutation_updateLead(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
-			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋleadsᚐLeadRecord(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26558,11 +26559,11 @@ func (ec *executionContext) _Mutation_createCustomerFromLead(ctx context.Context
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -26571,8 +26572,8 @@ func (ec *executionContext) _Mutation_createCustomerFromLead(ctx context.Context
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
-			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋleadsᚐLeadRecord(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26620,11 +26621,11 @@ func (ec *executionContext) _Mutation_scoreLead(ctx context.Context, field graph
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -26633,8 +26634,8 @@ func (ec *executionContext) _Mutation_scoreLead(ctx context.Context, field graph
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
-			return ec.marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadRecord) graphql.Marshaler {
+			return ec.marshalNLead2ᚖlendgraphᚋleadsᚐLeadRecord(ctx, selections, v)
 		},
 		true,
 		true,
@@ -34259,11 +34260,11 @@ func (ec *executionContext) _Query_lead(ctx context.Context, field graphql.Colle
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE", "PARTNER"})
 				if err != nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *lending.LeadRecord
+					var zeroVal *leads.LeadRecord
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -34272,8 +34273,8 @@ func (ec *executionContext) _Query_lead(ctx context.Context, field graphql.Colle
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
-			return ec.marshalOLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *leads.LeadRecord) graphql.Marshaler {
+			return ec.marshalOLead2ᚖlendgraphᚋleadsᚐLeadRecord(ctx, selections, v)
 		},
 		true,
 		false,
@@ -35881,7 +35882,7 @@ func (ec *executionContext) fieldContext_Restrictions_flags(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _RuleStep_id(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_id(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35904,7 +35905,7 @@ func (ec *executionContext) fieldContext_RuleStep_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "ID")
 }
 
-func (ec *executionContext) _RuleStep_ruleStepTypeId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_ruleStepTypeId(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35927,7 +35928,7 @@ func (ec *executionContext) fieldContext_RuleStep_ruleStepTypeId(_ context.Conte
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RuleStep_orderNo(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_orderNo(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35950,7 +35951,7 @@ func (ec *executionContext) fieldContext_RuleStep_orderNo(_ context.Context, fie
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RuleStep_blocking(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_blocking(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35973,7 +35974,7 @@ func (ec *executionContext) fieldContext_RuleStep_blocking(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _RuleStep_allowing(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_allowing(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35996,7 +35997,7 @@ func (ec *executionContext) fieldContext_RuleStep_allowing(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _RuleStep_branchSchemaId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_branchSchemaId(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36019,7 +36020,7 @@ func (ec *executionContext) fieldContext_RuleStep_branchSchemaId(_ context.Conte
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RuleStep_denialReasonId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_denialReasonId(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36042,7 +36043,7 @@ func (ec *executionContext) fieldContext_RuleStep_denialReasonId(_ context.Conte
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "String")
 }
 
-func (ec *executionContext) _RuleStep_fields(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_fields(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36054,8 +36055,8 @@ func (ec *executionContext) _RuleStep_fields(ctx context.Context, field graphql.
 			return obj.Fields, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []lending.RuleStepField) graphql.Marshaler {
-			return ec.marshalNRuleStepField2ᚕlendgraphᚋlendingᚐRuleStepFieldᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []leads.RuleStepField) graphql.Marshaler {
+			return ec.marshalNRuleStepField2ᚕlendgraphᚋleadsᚐRuleStepFieldᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -36074,7 +36075,7 @@ func (ec *executionContext) fieldContext_RuleStep_fields(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _RuleStep_ruleStepSchemaId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStep) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStep_ruleStepSchemaId(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36097,7 +36098,7 @@ func (ec *executionContext) fieldContext_RuleStep_ruleStepSchemaId(_ context.Con
 	return graphql.NewScalarFieldContext("RuleStep", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RuleStepField_id(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStepField) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStepField_id(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStepField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36120,7 +36121,7 @@ func (ec *executionContext) fieldContext_RuleStepField_id(_ context.Context, fie
 	return graphql.NewScalarFieldContext("RuleStepField", field, false, false, "ID")
 }
 
-func (ec *executionContext) _RuleStepField_stepTypeFieldId(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStepField) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStepField_stepTypeFieldId(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStepField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36143,7 +36144,7 @@ func (ec *executionContext) fieldContext_RuleStepField_stepTypeFieldId(_ context
 	return graphql.NewScalarFieldContext("RuleStepField", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RuleStepField_value(ctx context.Context, field graphql.CollectedField, obj *lending.RuleStepField) (ret graphql.Marshaler) {
+func (ec *executionContext) _RuleStepField_value(ctx context.Context, field graphql.CollectedField, obj *leads.RuleStepField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41109,8 +41110,8 @@ func UnmarshalInitiateCustomerOfferInput(ctx context.Context, raw any) (model.In
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadAddressInput(ctx context.Context, obj any) (lending.LeadAddress, error) {
-	var it lending.LeadAddress
+func (ec *executionContext) unmarshalInputLeadAddressInput(ctx context.Context, obj any) (leads.LeadAddress, error) {
+	var it leads.LeadAddress
 	if obj == nil {
 		return it, nil
 	}
@@ -41220,7 +41221,7 @@ func (ec *executionContext) unmarshalInputLeadAddressInput(ctx context.Context, 
 			it.FiasID = data
 		case "fiasChain":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fiasChain"))
-			data, err := ec.unmarshalOLeadFiasChainInput2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx, v)
+			data, err := ec.unmarshalOLeadFiasChainInput2ᚖlendgraphᚋleadsᚐLeadFiasChain(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41299,14 +41300,14 @@ func (ec *executionContext) unmarshalInputLeadAddressInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadAddressInput(ctx context.Context, raw any) (lending.LeadAddress, error) {
-	var out lending.LeadAddress
+func UnmarshalLeadAddressInput(ctx context.Context, raw any) (leads.LeadAddress, error) {
+	var out leads.LeadAddress
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadAddressInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadDebtInput(ctx context.Context, obj any) (lending.LeadDebt, error) {
-	var it lending.LeadDebt
+func (ec *executionContext) unmarshalInputLeadDebtInput(ctx context.Context, obj any) (leads.LeadDebt, error) {
+	var it leads.LeadDebt
 	if obj == nil {
 		return it, nil
 	}
@@ -41425,14 +41426,14 @@ func (ec *executionContext) unmarshalInputLeadDebtInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadDebtInput(ctx context.Context, raw any) (lending.LeadDebt, error) {
-	var out lending.LeadDebt
+func UnmarshalLeadDebtInput(ctx context.Context, raw any) (leads.LeadDebt, error) {
+	var out leads.LeadDebt
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadDebtInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadExtraFieldInput(ctx context.Context, obj any) (lending.LeadExtraField, error) {
-	var it lending.LeadExtraField
+func (ec *executionContext) unmarshalInputLeadExtraFieldInput(ctx context.Context, obj any) (leads.LeadExtraField, error) {
+	var it leads.LeadExtraField
 	if obj == nil {
 		return it, nil
 	}
@@ -41481,14 +41482,14 @@ func (ec *executionContext) unmarshalInputLeadExtraFieldInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadExtraFieldInput(ctx context.Context, raw any) (lending.LeadExtraField, error) {
-	var out lending.LeadExtraField
+func UnmarshalLeadExtraFieldInput(ctx context.Context, raw any) (leads.LeadExtraField, error) {
+	var out leads.LeadExtraField
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadExtraFieldInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadFiasChainInput(ctx context.Context, obj any) (lending.LeadFiasChain, error) {
-	var it lending.LeadFiasChain
+func (ec *executionContext) unmarshalInputLeadFiasChainInput(ctx context.Context, obj any) (leads.LeadFiasChain, error) {
+	var it leads.LeadFiasChain
 	if obj == nil {
 		return it, nil
 	}
@@ -41542,7 +41543,7 @@ func (ec *executionContext) unmarshalInputLeadFiasChainInput(ctx context.Context
 			it.Settlement = data
 		case "parents":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parents"))
-			data, err := ec.unmarshalOLeadFiasChainInput2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx, v)
+			data, err := ec.unmarshalOLeadFiasChainInput2ᚕlendgraphᚋleadsᚐLeadFiasChainᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41558,8 +41559,8 @@ func (ec *executionContext) unmarshalInputLeadFiasChainInput(ctx context.Context
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadFiasChainInput(ctx context.Context, raw any) (lending.LeadFiasChain, error) {
-	var out lending.LeadFiasChain
+func UnmarshalLeadFiasChainInput(ctx context.Context, raw any) (leads.LeadFiasChain, error) {
+	var out leads.LeadFiasChain
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadFiasChainInput", raw, &out)
 	return out, err
 }
@@ -41634,8 +41635,8 @@ func UnmarshalLeadFilter(ctx context.Context, raw any) (store.LeadFilter, error)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadGoodInput(ctx context.Context, obj any) (lending.LeadGood, error) {
-	var it lending.LeadGood
+func (ec *executionContext) unmarshalInputLeadGoodInput(ctx context.Context, obj any) (leads.LeadGood, error) {
+	var it leads.LeadGood
 	if obj == nil {
 		return it, nil
 	}
@@ -41705,14 +41706,14 @@ func (ec *executionContext) unmarshalInputLeadGoodInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadGoodInput(ctx context.Context, raw any) (lending.LeadGood, error) {
-	var out lending.LeadGood
+func UnmarshalLeadGoodInput(ctx context.Context, raw any) (leads.LeadGood, error) {
+	var out leads.LeadGood
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadGoodInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any) (lending.Lead, error) {
-	var it lending.Lead
+func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any) (leads.Lead, error) {
+	var it leads.Lead
 	if obj == nil {
 		return it, nil
 	}
@@ -41878,42 +41879,42 @@ func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any
 			it.DependentsCount = data
 		case "passport":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passport"))
-			data, err := ec.unmarshalOLeadPassportInput2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, v)
+			data, err := ec.unmarshalOLeadPassportInput2ᚖlendgraphᚋleadsᚐLeadPassport(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Passport = data
 		case "addressData":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressData"))
-			data, err := ec.unmarshalOLeadAddressInput2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, v)
+			data, err := ec.unmarshalOLeadAddressInput2ᚖlendgraphᚋleadsᚐLeadAddress(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddressData = data
 		case "registrationAddressData":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationAddressData"))
-			data, err := ec.unmarshalOLeadAddressInput2ᚖlendgraphᚋlendingᚐLeadAddress(ctx, v)
+			data, err := ec.unmarshalOLeadAddressInput2ᚖlendgraphᚋleadsᚐLeadAddress(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegistrationAddressData = data
 		case "addresses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
-			data, err := ec.unmarshalOLeadAddressInput2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx, v)
+			data, err := ec.unmarshalOLeadAddressInput2ᚕlendgraphᚋleadsᚐLeadAddressᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Addresses = data
 		case "relatives":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relatives"))
-			data, err := ec.unmarshalOLeadRelativeInput2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx, v)
+			data, err := ec.unmarshalOLeadRelativeInput2ᚕlendgraphᚋleadsᚐLeadRelativeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Relatives = data
 		case "goods":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goods"))
-			data, err := ec.unmarshalOLeadGoodInput2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx, v)
+			data, err := ec.unmarshalOLeadGoodInput2ᚕlendgraphᚋleadsᚐLeadGoodᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42004,7 +42005,7 @@ func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any
 			it.EmployerTitle = data
 		case "leadDebts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadDebts"))
-			data, err := ec.unmarshalOLeadDebtInput2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx, v)
+			data, err := ec.unmarshalOLeadDebtInput2ᚕlendgraphᚋleadsᚐLeadDebtᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42130,7 +42131,7 @@ func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any
 			it.UFMSCheck = data
 		case "extraFields":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraFields"))
-			data, err := ec.unmarshalOLeadExtraFieldInput2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx, v)
+			data, err := ec.unmarshalOLeadExtraFieldInput2ᚕlendgraphᚋleadsᚐLeadExtraFieldᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42146,14 +42147,14 @@ func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadInput(ctx context.Context, raw any) (lending.Lead, error) {
-	var out lending.Lead
+func UnmarshalLeadInput(ctx context.Context, raw any) (leads.Lead, error) {
+	var out leads.Lead
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadPassportInput(ctx context.Context, obj any) (lending.LeadPassport, error) {
-	var it lending.LeadPassport
+func (ec *executionContext) unmarshalInputLeadPassportInput(ctx context.Context, obj any) (leads.LeadPassport, error) {
+	var it leads.LeadPassport
 	if obj == nil {
 		return it, nil
 	}
@@ -42244,14 +42245,14 @@ func (ec *executionContext) unmarshalInputLeadPassportInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadPassportInput(ctx context.Context, raw any) (lending.LeadPassport, error) {
-	var out lending.LeadPassport
+func UnmarshalLeadPassportInput(ctx context.Context, raw any) (leads.LeadPassport, error) {
+	var out leads.LeadPassport
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadPassportInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLeadRelativeInput(ctx context.Context, obj any) (lending.LeadRelative, error) {
-	var it lending.LeadRelative
+func (ec *executionContext) unmarshalInputLeadRelativeInput(ctx context.Context, obj any) (leads.LeadRelative, error) {
+	var it leads.LeadRelative
 	if obj == nil {
 		return it, nil
 	}
@@ -42347,7 +42348,7 @@ func (ec *executionContext) unmarshalInputLeadRelativeInput(ctx context.Context,
 			it.RNN = data
 		case "passport":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passport"))
-			data, err := ec.unmarshalOLeadPassportInput2ᚖlendgraphᚋlendingᚐLeadPassport(ctx, v)
+			data, err := ec.unmarshalOLeadPassportInput2ᚖlendgraphᚋleadsᚐLeadPassport(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42384,8 +42385,8 @@ func (ec *executionContext) unmarshalInputLeadRelativeInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLeadRelativeInput(ctx context.Context, raw any) (lending.LeadRelative, error) {
-	var out lending.LeadRelative
+func UnmarshalLeadRelativeInput(ctx context.Context, raw any) (leads.LeadRelative, error) {
+	var out leads.LeadRelative
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadRelativeInput", raw, &out)
 	return out, err
 }
@@ -46208,7 +46209,7 @@ func (ec *executionContext) _IncomeImportResult(ctx context.Context, sel ast.Sel
 
 var leadImplementors = []string{"Lead"}
 
-func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadRecord) graphql.Marshaler {
+func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadRecord) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -46562,7 +46563,7 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 
 var leadAddressImplementors = []string{"LeadAddress"}
 
-func (ec *executionContext) _LeadAddress(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadAddress) graphql.Marshaler {
+func (ec *executionContext) _LeadAddress(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadAddress) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadAddressImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -46743,7 +46744,7 @@ func (ec *executionContext) _LeadConnection(ctx context.Context, sel ast.Selecti
 
 var leadDebtImplementors = []string{"LeadDebt"}
 
-func (ec *executionContext) _LeadDebt(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadDebt) graphql.Marshaler {
+func (ec *executionContext) _LeadDebt(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadDebt) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadDebtImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -46874,7 +46875,7 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 
 var leadExtraFieldImplementors = []string{"LeadExtraField"}
 
-func (ec *executionContext) _LeadExtraField(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadExtraField) graphql.Marshaler {
+func (ec *executionContext) _LeadExtraField(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadExtraField) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadExtraFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -46917,7 +46918,7 @@ func (ec *executionContext) _LeadExtraField(ctx context.Context, sel ast.Selecti
 
 var leadFiasChainImplementors = []string{"LeadFiasChain"}
 
-func (ec *executionContext) _LeadFiasChain(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadFiasChain) graphql.Marshaler {
+func (ec *executionContext) _LeadFiasChain(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadFiasChain) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadFiasChainImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -46975,7 +46976,7 @@ func (ec *executionContext) _LeadFiasChain(ctx context.Context, sel ast.Selectio
 
 var leadGoodImplementors = []string{"LeadGood"}
 
-func (ec *executionContext) _LeadGood(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadGood) graphql.Marshaler {
+func (ec *executionContext) _LeadGood(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadGood) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadGoodImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -47033,7 +47034,7 @@ func (ec *executionContext) _LeadGood(ctx context.Context, sel ast.SelectionSet,
 
 var leadPassportImplementors = []string{"LeadPassport"}
 
-func (ec *executionContext) _LeadPassport(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadPassport) graphql.Marshaler {
+func (ec *executionContext) _LeadPassport(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadPassport) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadPassportImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -47106,7 +47107,7 @@ func (ec *executionContext) _LeadPassport(ctx context.Context, sel ast.Selection
 
 var leadRelativeImplementors = []string{"LeadRelative"}
 
-func (ec *executionContext) _LeadRelative(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadRelative) graphql.Marshaler {
+func (ec *executionContext) _LeadRelative(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadRelative) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadRelativeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -47209,7 +47210,7 @@ func (ec *executionContext) _LeadRelative(ctx context.Context, sel ast.Selection
 
 var leadRuleTaskImplementors = []string{"LeadRuleTask"}
 
-func (ec *executionContext) _LeadRuleTask(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadRuleTask) graphql.Marshaler {
+func (ec *executionContext) _LeadRuleTask(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadRuleTask) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadRuleTaskImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -47272,7 +47273,7 @@ func (ec *executionContext) _LeadRuleTask(ctx context.Context, sel ast.Selection
 
 var leadScoringTaskImplementors = []string{"LeadScoringTask"}
 
-func (ec *executionContext) _LeadScoringTask(ctx context.Context, sel ast.SelectionSet, obj *lending.LeadScoring) graphql.Marshaler {
+func (ec *executionContext) _LeadScoringTask(ctx context.Context, sel ast.SelectionSet, obj *leads.LeadScoring) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, leadScoringTaskImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -50367,7 +50368,7 @@ func (ec *executionContext) _Restrictions(ctx context.Context, sel ast.Selection
 
 var ruleStepImplementors = []string{"RuleStep"}
 
-func (ec *executionContext) _RuleStep(ctx context.Context, sel ast.SelectionSet, obj *lending.RuleStep) graphql.Marshaler {
+func (ec *executionContext) _RuleStep(ctx context.Context, sel ast.SelectionSet, obj *leads.RuleStep) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ruleStepImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -50440,7 +50441,7 @@ func (ec *executionContext) _RuleStep(ctx context.Context, sel ast.SelectionSet,
 
 var ruleStepFieldImplementors = []string{"RuleStepField"}
 
-func (ec *executionContext) _RuleStepField(ctx context.Context, sel ast.SelectionSet, obj *lending.RuleStepField) graphql.Marshaler {
+func (ec *executionContext) _RuleStepField(ctx context.Context, sel ast.SelectionSet, obj *leads.RuleStepField) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ruleStepFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -52363,7 +52364,7 @@ func (ec *executionContext) marshalNInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx context.Context, sel ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+func (ec *executionContext) marshalNLead2ᚖlendgraphᚋleadsᚐLeadRecord(ctx context.Context, sel ast.SelectionSet, v *leads.LeadRecord) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Lead!")
 		return graphql.Null
@@ -52371,15 +52372,15 @@ func (ec *executionContext) marshalNLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx
 	return ec._Lead(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLeadAddress2lendgraphᚋlendingᚐLeadAddress(ctx context.Context, sel ast.SelectionSet, v lending.LeadAddress) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadAddress2lendgraphᚋleadsᚐLeadAddress(ctx context.Context, sel ast.SelectionSet, v leads.LeadAddress) graphql.Marshaler {
 	return ec._LeadAddress(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLeadAddress2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadAddress) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadAddress2ᚕlendgraphᚋleadsᚐLeadAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.LeadAddress) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLeadAddress2lendgraphᚋlendingᚐLeadAddress(ctx, sel, v[i])
+		return ec.marshalNLeadAddress2lendgraphᚋleadsᚐLeadAddress(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -52391,7 +52392,7 @@ func (ec *executionContext) marshalNLeadAddress2ᚕlendgraphᚋlendingᚐLeadAdd
 	return ret
 }
 
-func (ec *executionContext) unmarshalNLeadAddressInput2lendgraphᚋlendingᚐLeadAddress(ctx context.Context, v any) (lending.LeadAddress, error) {
+func (ec *executionContext) unmarshalNLeadAddressInput2lendgraphᚋleadsᚐLeadAddress(ctx context.Context, v any) (leads.LeadAddress, error) {
 	res, err := ec.unmarshalInputLeadAddressInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52418,15 +52419,15 @@ func (ec *executionContext) marshalNLeadConnection2ᚖlendgraphᚋgraphᚋmodel�
 	return ec._LeadConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLeadDebt2lendgraphᚋlendingᚐLeadDebt(ctx context.Context, sel ast.SelectionSet, v lending.LeadDebt) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadDebt2lendgraphᚋleadsᚐLeadDebt(ctx context.Context, sel ast.SelectionSet, v leads.LeadDebt) graphql.Marshaler {
 	return ec._LeadDebt(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLeadDebt2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadDebt) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadDebt2ᚕlendgraphᚋleadsᚐLeadDebtᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.LeadDebt) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLeadDebt2lendgraphᚋlendingᚐLeadDebt(ctx, sel, v[i])
+		return ec.marshalNLeadDebt2lendgraphᚋleadsᚐLeadDebt(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -52438,7 +52439,7 @@ func (ec *executionContext) marshalNLeadDebt2ᚕlendgraphᚋlendingᚐLeadDebt�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNLeadDebtInput2lendgraphᚋlendingᚐLeadDebt(ctx context.Context, v any) (lending.LeadDebt, error) {
+func (ec *executionContext) unmarshalNLeadDebtInput2lendgraphᚋleadsᚐLeadDebt(ctx context.Context, v any) (leads.LeadDebt, error) {
 	res, err := ec.unmarshalInputLeadDebtInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52467,15 +52468,15 @@ func (ec *executionContext) marshalNLeadEdge2ᚖlendgraphᚋgraphᚋmodelᚐLead
 	return ec._LeadEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLeadExtraField2lendgraphᚋlendingᚐLeadExtraField(ctx context.Context, sel ast.SelectionSet, v lending.LeadExtraField) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadExtraField2lendgraphᚋleadsᚐLeadExtraField(ctx context.Context, sel ast.SelectionSet, v leads.LeadExtraField) graphql.Marshaler {
 	return ec._LeadExtraField(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLeadExtraField2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadExtraField) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadExtraField2ᚕlendgraphᚋleadsᚐLeadExtraFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.LeadExtraField) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLeadExtraField2lendgraphᚋlendingᚐLeadExtraField(ctx, sel, v[i])
+		return ec.marshalNLeadExtraField2lendgraphᚋleadsᚐLeadExtraField(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -52487,29 +52488,29 @@ func (ec *executionContext) marshalNLeadExtraField2ᚕlendgraphᚋlendingᚐLead
 	return ret
 }
 
-func (ec *executionContext) unmarshalNLeadExtraFieldInput2lendgraphᚋlendingᚐLeadExtraField(ctx context.Context, v any) (lending.LeadExtraField, error) {
+func (ec *executionContext) unmarshalNLeadExtraFieldInput2lendgraphᚋleadsᚐLeadExtraField(ctx context.Context, v any) (leads.LeadExtraField, error) {
 	res, err := ec.unmarshalInputLeadExtraFieldInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNLeadFiasChain2lendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, sel ast.SelectionSet, v lending.LeadFiasChain) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadFiasChain2lendgraphᚋleadsᚐLeadFiasChain(ctx context.Context, sel ast.SelectionSet, v leads.LeadFiasChain) graphql.Marshaler {
 	return ec._LeadFiasChain(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNLeadFiasChainInput2lendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, v any) (lending.LeadFiasChain, error) {
+func (ec *executionContext) unmarshalNLeadFiasChainInput2lendgraphᚋleadsᚐLeadFiasChain(ctx context.Context, v any) (leads.LeadFiasChain, error) {
 	res, err := ec.unmarshalInputLeadFiasChainInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNLeadGood2lendgraphᚋlendingᚐLeadGood(ctx context.Context, sel ast.SelectionSet, v lending.LeadGood) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadGood2lendgraphᚋleadsᚐLeadGood(ctx context.Context, sel ast.SelectionSet, v leads.LeadGood) graphql.Marshaler {
 	return ec._LeadGood(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLeadGood2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadGood) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadGood2ᚕlendgraphᚋleadsᚐLeadGoodᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.LeadGood) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLeadGood2lendgraphᚋlendingᚐLeadGood(ctx, sel, v[i])
+		return ec.marshalNLeadGood2lendgraphᚋleadsᚐLeadGood(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -52521,25 +52522,25 @@ func (ec *executionContext) marshalNLeadGood2ᚕlendgraphᚋlendingᚐLeadGood�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNLeadGoodInput2lendgraphᚋlendingᚐLeadGood(ctx context.Context, v any) (lending.LeadGood, error) {
+func (ec *executionContext) unmarshalNLeadGoodInput2lendgraphᚋleadsᚐLeadGood(ctx context.Context, v any) (leads.LeadGood, error) {
 	res, err := ec.unmarshalInputLeadGoodInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNLeadInput2lendgraphᚋlendingᚐLead(ctx context.Context, v any) (lending.Lead, error) {
+func (ec *executionContext) unmarshalNLeadInput2lendgraphᚋleadsᚐLead(ctx context.Context, v any) (leads.Lead, error) {
 	res, err := ec.unmarshalInputLeadInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNLeadRelative2lendgraphᚋlendingᚐLeadRelative(ctx context.Context, sel ast.SelectionSet, v lending.LeadRelative) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadRelative2lendgraphᚋleadsᚐLeadRelative(ctx context.Context, sel ast.SelectionSet, v leads.LeadRelative) graphql.Marshaler {
 	return ec._LeadRelative(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLeadRelative2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadRelative) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadRelative2ᚕlendgraphᚋleadsᚐLeadRelativeᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.LeadRelative) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLeadRelative2lendgraphᚋlendingᚐLeadRelative(ctx, sel, v[i])
+		return ec.marshalNLeadRelative2lendgraphᚋleadsᚐLeadRelative(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -52551,20 +52552,20 @@ func (ec *executionContext) marshalNLeadRelative2ᚕlendgraphᚋlendingᚐLeadRe
 	return ret
 }
 
-func (ec *executionContext) unmarshalNLeadRelativeInput2lendgraphᚋlendingᚐLeadRelative(ctx context.Context, v any) (lending.LeadRelative, error) {
+func (ec *executionContext) unmarshalNLeadRelativeInput2lendgraphᚋleadsᚐLeadRelative(ctx context.Context, v any) (leads.LeadRelative, error) {
 	res, err := ec.unmarshalInputLeadRelativeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNLeadRuleTask2lendgraphᚋlendingᚐLeadRuleTask(ctx context.Context, sel ast.SelectionSet, v lending.LeadRuleTask) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadRuleTask2lendgraphᚋleadsᚐLeadRuleTask(ctx context.Context, sel ast.SelectionSet, v leads.LeadRuleTask) graphql.Marshaler {
 	return ec._LeadRuleTask(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLeadRuleTask2ᚕlendgraphᚋlendingᚐLeadRuleTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadRuleTask) graphql.Marshaler {
+func (ec *executionContext) marshalNLeadRuleTask2ᚕlendgraphᚋleadsᚐLeadRuleTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.LeadRuleTask) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLeadRuleTask2lendgraphᚋlendingᚐLeadRuleTask(ctx, sel, v[i])
+		return ec.marshalNLeadRuleTask2lendgraphᚋleadsᚐLeadRuleTask(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -53448,19 +53449,19 @@ func (ec *executionContext) marshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx con
 	return ret
 }
 
-func (ec *executionContext) marshalNRuleStep2lendgraphᚋlendingᚐRuleStep(ctx context.Context, sel ast.SelectionSet, v lending.RuleStep) graphql.Marshaler {
+func (ec *executionContext) marshalNRuleStep2lendgraphᚋleadsᚐRuleStep(ctx context.Context, sel ast.SelectionSet, v leads.RuleStep) graphql.Marshaler {
 	return ec._RuleStep(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRuleStepField2lendgraphᚋlendingᚐRuleStepField(ctx context.Context, sel ast.SelectionSet, v lending.RuleStepField) graphql.Marshaler {
+func (ec *executionContext) marshalNRuleStepField2lendgraphᚋleadsᚐRuleStepField(ctx context.Context, sel ast.SelectionSet, v leads.RuleStepField) graphql.Marshaler {
 	return ec._RuleStepField(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRuleStepField2ᚕlendgraphᚋlendingᚐRuleStepFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.RuleStepField) graphql.Marshaler {
+func (ec *executionContext) marshalNRuleStepField2ᚕlendgraphᚋleadsᚐRuleStepFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.RuleStepField) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRuleStepField2lendgraphᚋlendingᚐRuleStepField(ctx, sel, v[i])
+		return ec.marshalNRuleStepField2lendgraphᚋleadsᚐRuleStepField(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -54252,30 +54253,30 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalOLead2ᚖlendgraphᚋlendingᚐLeadRecord(ctx context.Context, sel ast.SelectionSet, v *lending.LeadRecord) graphql.Marshaler {
+func (ec *executionContext) marshalOLead2ᚖlendgraphᚋleadsᚐLeadRecord(ctx context.Context, sel ast.SelectionSet, v *leads.LeadRecord) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Lead(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOLeadAddress2ᚖlendgraphᚋlendingᚐLeadAddress(ctx context.Context, sel ast.SelectionSet, v *lending.LeadAddress) graphql.Marshaler {
+func (ec *executionContext) marshalOLeadAddress2ᚖlendgraphᚋleadsᚐLeadAddress(ctx context.Context, sel ast.SelectionSet, v *leads.LeadAddress) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._LeadAddress(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOLeadAddressInput2ᚕlendgraphᚋlendingᚐLeadAddressᚄ(ctx context.Context, v any) ([]lending.LeadAddress, error) {
+func (ec *executionContext) unmarshalOLeadAddressInput2ᚕlendgraphᚋleadsᚐLeadAddressᚄ(ctx context.Context, v any) ([]leads.LeadAddress, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.LeadAddress, len(vSlice))
+	res := make([]leads.LeadAddress, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNLeadAddressInput2lendgraphᚋlendingᚐLeadAddress(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNLeadAddressInput2lendgraphᚋleadsᚐLeadAddress(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54283,7 +54284,7 @@ func (ec *executionContext) unmarshalOLeadAddressInput2ᚕlendgraphᚋlendingᚐ
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOLeadAddressInput2ᚖlendgraphᚋlendingᚐLeadAddress(ctx context.Context, v any) (*lending.LeadAddress, error) {
+func (ec *executionContext) unmarshalOLeadAddressInput2ᚖlendgraphᚋleadsᚐLeadAddress(ctx context.Context, v any) (*leads.LeadAddress, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54303,16 +54304,16 @@ func (ec *executionContext) marshalOLeadChannel2string(ctx context.Context, sel 
 	return res
 }
 
-func (ec *executionContext) unmarshalOLeadDebtInput2ᚕlendgraphᚋlendingᚐLeadDebtᚄ(ctx context.Context, v any) ([]lending.LeadDebt, error) {
+func (ec *executionContext) unmarshalOLeadDebtInput2ᚕlendgraphᚋleadsᚐLeadDebtᚄ(ctx context.Context, v any) ([]leads.LeadDebt, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.LeadDebt, len(vSlice))
+	res := make([]leads.LeadDebt, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNLeadDebtInput2lendgraphᚋlendingᚐLeadDebt(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNLeadDebtInput2lendgraphᚋleadsᚐLeadDebt(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54320,16 +54321,16 @@ func (ec *executionContext) unmarshalOLeadDebtInput2ᚕlendgraphᚋlendingᚐLea
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOLeadExtraFieldInput2ᚕlendgraphᚋlendingᚐLeadExtraFieldᚄ(ctx context.Context, v any) ([]lending.LeadExtraField, error) {
+func (ec *executionContext) unmarshalOLeadExtraFieldInput2ᚕlendgraphᚋleadsᚐLeadExtraFieldᚄ(ctx context.Context, v any) ([]leads.LeadExtraField, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.LeadExtraField, len(vSlice))
+	res := make([]leads.LeadExtraField, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNLeadExtraFieldInput2lendgraphᚋlendingᚐLeadExtraField(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNLeadExtraFieldInput2lendgraphᚋleadsᚐLeadExtraField(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54337,14 +54338,14 @@ func (ec *executionContext) unmarshalOLeadExtraFieldInput2ᚕlendgraphᚋlending
 	return res, nil
 }
 
-func (ec *executionContext) marshalOLeadFiasChain2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.LeadFiasChain) graphql.Marshaler {
+func (ec *executionContext) marshalOLeadFiasChain2ᚕlendgraphᚋleadsᚐLeadFiasChainᚄ(ctx context.Context, sel ast.SelectionSet, v []leads.LeadFiasChain) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLeadFiasChain2lendgraphᚋlendingᚐLeadFiasChain(ctx, sel, v[i])
+		return ec.marshalNLeadFiasChain2lendgraphᚋleadsᚐLeadFiasChain(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -54356,23 +54357,23 @@ func (ec *executionContext) marshalOLeadFiasChain2ᚕlendgraphᚋlendingᚐLeadF
 	return ret
 }
 
-func (ec *executionContext) marshalOLeadFiasChain2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, sel ast.SelectionSet, v *lending.LeadFiasChain) graphql.Marshaler {
+func (ec *executionContext) marshalOLeadFiasChain2ᚖlendgraphᚋleadsᚐLeadFiasChain(ctx context.Context, sel ast.SelectionSet, v *leads.LeadFiasChain) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._LeadFiasChain(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOLeadFiasChainInput2ᚕlendgraphᚋlendingᚐLeadFiasChainᚄ(ctx context.Context, v any) ([]lending.LeadFiasChain, error) {
+func (ec *executionContext) unmarshalOLeadFiasChainInput2ᚕlendgraphᚋleadsᚐLeadFiasChainᚄ(ctx context.Context, v any) ([]leads.LeadFiasChain, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.LeadFiasChain, len(vSlice))
+	res := make([]leads.LeadFiasChain, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNLeadFiasChainInput2lendgraphᚋlendingᚐLeadFiasChain(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNLeadFiasChainInput2lendgraphᚋleadsᚐLeadFiasChain(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54380,7 +54381,7 @@ func (ec *executionContext) unmarshalOLeadFiasChainInput2ᚕlendgraphᚋlending�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOLeadFiasChainInput2ᚖlendgraphᚋlendingᚐLeadFiasChain(ctx context.Context, v any) (*lending.LeadFiasChain, error) {
+func (ec *executionContext) unmarshalOLeadFiasChainInput2ᚖlendgraphᚋleadsᚐLeadFiasChain(ctx context.Context, v any) (*leads.LeadFiasChain, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54396,16 +54397,16 @@ func (ec *executionContext) unmarshalOLeadFilter2ᚖlendgraphᚋstoreᚐLeadFilt
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOLeadGoodInput2ᚕlendgraphᚋlendingᚐLeadGoodᚄ(ctx context.Context, v any) ([]lending.LeadGood, error) {
+func (ec *executionContext) unmarshalOLeadGoodInput2ᚕlendgraphᚋleadsᚐLeadGoodᚄ(ctx context.Context, v any) ([]leads.LeadGood, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.LeadGood, len(vSlice))
+	res := make([]leads.LeadGood, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNLeadGoodInput2lendgraphᚋlendingᚐLeadGood(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNLeadGoodInput2lendgraphᚋleadsᚐLeadGood(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54413,14 +54414,14 @@ func (ec *executionContext) unmarshalOLeadGoodInput2ᚕlendgraphᚋlendingᚐLea
 	return res, nil
 }
 
-func (ec *executionContext) marshalOLeadPassport2ᚖlendgraphᚋlendingᚐLeadPassport(ctx context.Context, sel ast.SelectionSet, v *lending.LeadPassport) graphql.Marshaler {
+func (ec *executionContext) marshalOLeadPassport2ᚖlendgraphᚋleadsᚐLeadPassport(ctx context.Context, sel ast.SelectionSet, v *leads.LeadPassport) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._LeadPassport(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOLeadPassportInput2ᚖlendgraphᚋlendingᚐLeadPassport(ctx context.Context, v any) (*lending.LeadPassport, error) {
+func (ec *executionContext) unmarshalOLeadPassportInput2ᚖlendgraphᚋleadsᚐLeadPassport(ctx context.Context, v any) (*leads.LeadPassport, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54428,16 +54429,16 @@ func (ec *executionContext) unmarshalOLeadPassportInput2ᚖlendgraphᚋlending�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOLeadRelativeInput2ᚕlendgraphᚋlendingᚐLeadRelativeᚄ(ctx context.Context, v any) ([]lending.LeadRelative, error) {
+func (ec *executionContext) unmarshalOLeadRelativeInput2ᚕlendgraphᚋleadsᚐLeadRelativeᚄ(ctx context.Context, v any) ([]leads.LeadRelative, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.LeadRelative, len(vSlice))
+	res := make([]leads.LeadRelative, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNLeadRelativeInput2lendgraphᚋlendingᚐLeadRelative(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNLeadRelativeInput2lendgraphᚋleadsᚐLeadRelative(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54445,7 +54446,7 @@ func (ec *executionContext) unmarshalOLeadRelativeInput2ᚕlendgraphᚋlending�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOLeadScoringTask2ᚖlendgraphᚋlendingᚐLeadScoring(ctx context.Context, sel ast.SelectionSet, v *lending.LeadScoring) graphql.Marshaler {
+func (ec *executionContext) marshalOLeadScoringTask2ᚖlendgraphᚋleadsᚐLeadScoring(ctx context.Context, sel ast.SelectionSet, v *leads.LeadScoring) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

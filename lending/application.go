@@ -121,14 +121,15 @@ type ExtServiceData struct {
 // Document types the partner API knows.
 var documentTypes = map[string]bool{"passport": true, "inn": true, "snils": true}
 
-var (
-	digitsOnly   = regexp.MustCompile(`^[0-9]+$`)
-	passportNums = map[string]*regexp.Regexp{
-		"passport": regexp.MustCompile(`^[0-9]{6}$`),
-		"inn":      regexp.MustCompile(`^([0-9]{10}|[0-9]{12})$`),
-		"snils":    regexp.MustCompile(`^[0-9]{11}$`),
-	}
-)
+var digitsOnly = regexp.MustCompile(`^[0-9]+$`)
+
+// DocumentNumbers are the shapes of the numbers of the document types the partner API knows;
+// leads check theirs by the same shapes.
+var DocumentNumbers = map[string]*regexp.Regexp{
+	"passport": regexp.MustCompile(`^[0-9]{6}$`),
+	"inn":      regexp.MustCompile(`^([0-9]{10}|[0-9]{12})$`),
+	"snils":    regexp.MustCompile(`^[0-9]{11}$`),
+}
 
 // sumLines is the total of cart lines: price × quantity, summed.
 func sumLines[T any](lines []T, line func(T) (price decimal.Decimal, quantity int)) decimal.Decimal {
@@ -234,7 +235,7 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 			errs.Add(p+"type", "must be passport, inn or snils")
 			continue
 		}
-		if errs.Required(p+"number", d.Number) && !passportNums[d.Type].MatchString(d.Number) {
+		if errs.Required(p+"number", d.Number) && !DocumentNumbers[d.Type].MatchString(d.Number) {
 			errs.Add(p+"number", "is not a valid %s number", d.Type)
 		}
 		if d.Type != "passport" {

@@ -5,32 +5,33 @@ import (
 	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
+	"lendgraph/leads"
 	"lendgraph/lending"
 	"lendgraph/store"
 )
 
-func (r *leadResolver) ScoringTask(ctx context.Context, obj *lending.LeadRecord) (*lending.LeadScoring, error) {
-	return r.App.Lending.LeadScoring(ctx, *obj)
+func (r *leadResolver) ScoringTask(ctx context.Context, obj *leads.LeadRecord) (*leads.LeadScoring, error) {
+	return r.App.Leads.LeadScoring(ctx, *obj)
 }
 
-func (r *mutationResolver) UpdateLead(ctx context.Context, id string, input lending.Lead) (*lending.LeadRecord, error) {
-	return pointer(r.App.Lending.PutLead(ctx, auth.Caller(ctx), id, input))
+func (r *mutationResolver) UpdateLead(ctx context.Context, id string, input leads.Lead) (*leads.LeadRecord, error) {
+	return pointer(r.App.Leads.PutLead(ctx, auth.Caller(ctx), id, input))
 }
 
-func (r *mutationResolver) CreateCustomerFromLead(ctx context.Context, id string) (*lending.LeadRecord, error) {
-	return pointer(r.App.Lending.CreateCustomerFromLead(ctx, auth.Caller(ctx), id))
+func (r *mutationResolver) CreateCustomerFromLead(ctx context.Context, id string) (*leads.LeadRecord, error) {
+	return pointer(r.App.Leads.CreateCustomerFromLead(ctx, auth.Caller(ctx), id))
 }
 
-func (r *mutationResolver) ScoreLead(ctx context.Context, id string) (*lending.LeadRecord, error) {
-	return pointer(r.App.Lending.ScoreLead(ctx, auth.Caller(ctx), id))
+func (r *mutationResolver) ScoreLead(ctx context.Context, id string) (*leads.LeadRecord, error) {
+	return pointer(r.App.Leads.ScoreLead(ctx, auth.Caller(ctx), id))
 }
 
 func (r *mutationResolver) UpdateScoringRule(ctx context.Context, id string, input lending.ScoringRuleInput) (*store.ScoringRuleEntry, error) {
 	return pointer(r.App.Lending.UpdateScoringRule(ctx, auth.Caller(ctx), id, input))
 }
 
-func (r *queryResolver) Lead(ctx context.Context, id string) (*lending.LeadRecord, error) {
-	return orNil(r.App.Lending.Lead(ctx, auth.Caller(ctx), id))
+func (r *queryResolver) Lead(ctx context.Context, id string) (*leads.LeadRecord, error) {
+	return orNil(r.App.Leads.Lead(ctx, auth.Caller(ctx), id))
 }
 
 func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, filter *store.LeadFilter) (*model.LeadConnection, error) {
@@ -42,12 +43,12 @@ func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, fi
 	if f.Limit, f.AfterID, err = pageArgs(first, after); err != nil {
 		return nil, err
 	}
-	page, err := r.App.Lending.Leads(ctx, auth.Caller(ctx), f)
+	page, err := r.App.Leads.Leads(ctx, auth.Caller(ctx), f)
 	if err != nil {
 		return nil, err
 	}
-	edges, info := edgesOf(page.Items, page.HasNext, func(l *lending.LeadRecord) int64 { return l.ID },
-		func(cursor string, l *lending.LeadRecord) *model.LeadEdge {
+	edges, info := edgesOf(page.Items, page.HasNext, func(l *leads.LeadRecord) int64 { return l.ID },
+		func(cursor string, l *leads.LeadRecord) *model.LeadEdge {
 			return &model.LeadEdge{Cursor: cursor, Node: l}
 		})
 	return &model.LeadConnection{Edges: edges, PageInfo: info}, nil

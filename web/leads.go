@@ -7,7 +7,7 @@ import (
 
 	"lendgraph/auth"
 	"lendgraph/domain"
-	"lendgraph/lending"
+	"lendgraph/leads"
 )
 
 // leadRoutes mounts the lead routes of seeds 002 and 003, for partners (their own leads) and
@@ -23,13 +23,13 @@ func (s *Server) leadRoutes(r chi.Router) {
 // putLead saves the lead whole and answers its id, a bare integer.
 func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
 	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
-	var lead lending.Lead
+	var lead leads.Lead
 	if err == nil {
 		err = decodeJSON(r, &lead)
 	}
-	var saved lending.LeadRecord
+	var saved leads.LeadRecord
 	if err == nil {
-		saved, err = s.App.Lending.PutLead(r.Context(), p, chi.URLParam(r, "id"), lead)
+		saved, err = s.App.Leads.PutLead(r.Context(), p, chi.URLParam(r, "id"), lead)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -42,9 +42,9 @@ func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
 // integer.
 func (s *Server) createClientFromLead(w http.ResponseWriter, r *http.Request) {
 	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
-	var lead lending.LeadRecord
+	var lead leads.LeadRecord
 	if err == nil {
-		lead, err = s.App.Lending.CreateCustomerFromLead(r.Context(), p, chi.URLParam(r, "id"))
+		lead, err = s.App.Leads.CreateCustomerFromLead(r.Context(), p, chi.URLParam(r, "id"))
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -63,9 +63,9 @@ type leadEnvelope struct {
 // leadScoringInfo answers the lead with its newest scoring, in the seed's envelope.
 func (s *Server) leadScoringInfo(w http.ResponseWriter, r *http.Request) {
 	p, err := auth.Authorize(r.Context(), domain.RoleEmployee, domain.RolePartner)
-	var info lending.LeadScoringInfo
+	var info leads.LeadScoringInfo
 	if err == nil {
-		info, err = s.App.Lending.LeadScoringInfo(r.Context(), p, chi.URLParam(r, "id"))
+		info, err = s.App.Leads.LeadScoringInfo(r.Context(), p, chi.URLParam(r, "id"))
 	}
 	if err != nil {
 		s.writeError(w, r, err)

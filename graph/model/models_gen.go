@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"lendgraph/leads"
 	"lendgraph/lending"
 	"lendgraph/store"
 	"strconv"
@@ -103,8 +104,8 @@ type LeadConnection struct {
 
 // A lead and its cursor.
 type LeadEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *lending.LeadRecord `json:"node"`
+	Cursor string            `json:"cursor"`
+	Node   *leads.LeadRecord `json:"node"`
 }
 
 type LoanConnection struct {

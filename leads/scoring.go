@@ -1,16 +1,16 @@
-package lending
+package leads
 
 import (
 	"context"
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"lendgraph/domain"
+	"lendgraph/lending"
 	"lendgraph/scoring"
 	"lendgraph/store"
 )
@@ -52,7 +52,7 @@ func (s *Service) scoreLead(ctx context.Context, q store.Queries, id int64) (Lea
 	}
 	app, req := l.asApplication()
 	started := s.Now()
-	result := scoring.Evaluate(ScoringRulesOf(rules), s.ScoringEnv(app, customer, req), s.Now)
+	result := scoring.Evaluate(lending.ScoringRulesOf(rules), s.Applications.ScoringEnv(app, customer, req), s.Now)
 	task, err := q.InsertLeadScoringTask(ctx, store.LeadScoringTask{
 		LeadID: id, FinalRecommendation: result.FinalRecommendation, DenialReason: result.DenialReason, StartedAt: started, EndedAt: s.Now(),
 	})
@@ -78,17 +78,17 @@ func (s *Service) scoreLead(ctx context.Context, q store.Queries, id int64) (Lea
 // as the salary), monthly costs and children. What a lead does not know stays unknown as it does
 // for applications: no mode, no down payment, age -1 without a birth date (the customer's, once the
 // lead has one, fills in), and term 0 without a period.
-func (l Lead) asApplication() (*store.Application, CreateApplication) {
+func (l Lead) asApplication() (*store.Application, lending.CreateApplication) {
 	app := &store.Application{Channel: l.Channel, LoanAmount: *l.Amount, LoanTerm: l.termMonths()}
 	if l.CreditProductID != nil {
 		app.ProductCode = strconv.FormatInt(*l.CreditProductID, 10)
 	}
-	req := CreateApplication{Customer: Applicant{BirthDate: l.BirthDate, MonthlyExpenses: l.AverageMonthlyCost, ChildrenNumber: l.ChildrenCount}}
+	req := lending.CreateApplication{Customer: lending.Applicant{BirthDate: l.BirthDate, MonthlyExpenses: l.AverageMonthlyCost, ChildrenNumber: l.ChildrenCount}}
 	for _, g := range l.Goods {
-		req.Cart.Items = append(req.Cart.Items, CartItem{Name: g.Name, Quantity: g.Quantity, Price: g.Amount})
+		req.Cart.Items = append(req.Cart.Items, lending.CartItem{Name: g.Name, Quantity: g.Quantity, Price: g.Amount})
 	}
 	if l.Passport != nil {
-		req.CustomerDocuments = []Document{{Type: "passport", Series: l.Passport.Seria, Number: l.Passport.No}}
+		req.CustomerDocuments = []lending.Document{{Type: "passport", Series: l.Passport.Seria, Number: l.Passport.No}}
 	}
 	if l.MeanIncome != nil {
 		req.CustomerEmployment.Salary = *l.MeanIncome
@@ -258,72 +258,4 @@ func (s *Service) LeadScoringInfo(ctx context.Context, caller domain.Principal, 
 		Patronymic: l.Patronymic, MobilePhone: l.MobilePhone, Email: domain.NonEmpty(l.Email), ManagerID: l.ManagerID, Amount: *l.Amount,
 		CurrentStatus: l.CurrentStatus, DenialReasonID: l.DenialReason, ClientID: l.ClientID, ScoringTask: task,
 	}, err
-}
-
-// ScoringRules lists every scoring rule, in force or not, in order, for employees.
-func (s *Service) ScoringRules(ctx context.Context, caller domain.Principal) ([]store.ScoringRuleEntry, error) {
-	if caller.Role != domain.RoleEmployee {
-		return nil, domain.Errorf(domain.CodeForbidden, "only employees read the scoring rules")
-	}
-	return s.Store.ScoringRules(ctx)
-}
-
-// ScoringRuleInput changes a scoring rule; nil fields stay as they are.
-type ScoringRuleInput struct {
-	OrderNo        *int    `json:"orderNo,omitempty"`
-	Expression     *string `json:"expression,omitempty"`
-	Description    *string `json:"description,omitempty"`
-	Blocking       *bool   `json:"blocking,omitempty"`
-	Allowing       *bool   `json:"allowing,omitempty"`
-	DenialReason   *string `json:"denialReason,omitempty"`
-	Recommendation *string `json:"recommendation,omitempty"`
-	Active         *bool   `json:"active,omitempty"`
-}
-
-// ruleRecommendations are what a rule may recommend when its step passes without deciding.
-var ruleRecommendations = []string{scoring.Good, scoring.Medium, scoring.Undefined}
-
-// UpdateScoringRule changes the scoring rule id. The next scoring of a lead or an application
-// reads it; an expression the engine cannot compile is refused.
-func (s *Service) UpdateScoringRule(ctx context.Context, caller domain.Principal, id string, in ScoringRuleInput) (store.ScoringRuleEntry, error) {
-	return domain.EmployeeWrite(ctx, s.Store, caller, func(q store.Queries) (store.ScoringRuleEntry, error) {
-		r, err := domain.ByID(ctx, id, domain.CodeNotFound, "scoring rule", q.LockScoringRule)
-		if err != nil {
-			return r, err
-		}
-		patchField(&r.OrderNo, in.OrderNo)
-		patchField(&r.Expression, in.Expression)
-		patchField(&r.Description, in.Description)
-		patchField(&r.Blocking, in.Blocking)
-		patchField(&r.Allowing, in.Allowing)
-		patchField(&r.DenialReason, in.DenialReason)
-		patchField(&r.Recommendation, in.Recommendation)
-		patchField(&r.Active, in.Active)
-		var errs domain.FieldErrors
-		if errs.Required("expression", r.Expression) {
-			if err := scoring.Check(r.Expression); err != nil {
-				errs.Add("expression", "does not compile to a boolean: %s", err)
-			}
-		}
-		if r.Blocking && r.Allowing {
-			errs.Add("allowing", "a rule cannot both block and allow")
-		}
-		if r.Recommendation != "" && !slices.Contains(ruleRecommendations, r.Recommendation) {
-			errs.Add("recommendation", "must be one of %s", strings.Join(ruleRecommendations, ", "))
-		}
-		if len(errs) > 0 {
-			return r, domain.Invalid(errs)
-		}
-		if r, err = q.UpdateScoringRule(ctx, r); err != nil {
-			return r, err
-		}
-		return r, domain.Audit(ctx, q, caller, "updateScoringRule", "scoring_rule", id, in)
-	})
-}
-
-// patchField writes v over *dst when it is given.
-func patchField[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }
