@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"time"
 
+	"lendgraph/applications"
 	"lendgraph/config"
 	"lendgraph/customeroffers"
 	"lendgraph/leads"
-	"lendgraph/lending"
 	"lendgraph/loans"
 	"lendgraph/otp"
 	"lendgraph/payments"
@@ -29,7 +29,7 @@ type Services struct {
 	Registry       *registry.Service
 	Loans          *loans.Service
 	Payments       *payments.Service
-	Lending        *lending.Service
+	Applications   *applications.Service
 	Leads          *leads.Service
 	PreConsumption *preconsumption.Service
 	CustomerOffers *customeroffers.Service
@@ -41,7 +41,7 @@ func New(st *store.Store, log *slog.Logger, cfg config.Config) *Services {
 	customers := &registry.Service{Store: st, Log: log, Now: time.Now, Files: registry.DatabaseFiles{}}
 	loanSvc := &loans.Service{Store: st, Log: log, Now: time.Now, Registry: customers, Lender: `ООО МФК «Лендграф»`, AccrualBatch: 100}
 	paymentSvc := &payments.Service{Store: st, Log: log, Now: time.Now, Loans: loanSvc}
-	lend := lending.NewService(st, log, cfg.ApplicationTimeout, lending.Contexts{OTP: codes, Registry: customers, Loans: loanSvc, Payments: paymentSvc})
+	lend := applications.NewService(st, log, cfg.ApplicationTimeout, applications.Contexts{OTP: codes, Registry: customers, Loans: loanSvc, Payments: paymentSvc})
 	return &Services{
 		Store:          st,
 		OTP:            codes,
@@ -49,9 +49,9 @@ func New(st *store.Store, log *slog.Logger, cfg config.Config) *Services {
 		Registry:       customers,
 		Loans:          loanSvc,
 		Payments:       paymentSvc,
-		Lending:        lend,
+		Applications:   lend,
 		Leads:          &leads.Service{Store: st, Log: log, Now: time.Now, Registry: customers, Applications: lend},
 		PreConsumption: &preconsumption.Service{Store: st, Log: log, Now: time.Now},
-		CustomerOffers: &customeroffers.Service{Store: st, Now: time.Now, Files: customers.Files, Lending: lend},
+		CustomerOffers: &customeroffers.Service{Store: st, Now: time.Now, Files: customers.Files, Loans: loanSvc},
 	}
 }

@@ -1,6 +1,6 @@
 // Package billing keeps a loan's accounts day by day: interest and penalty accrual, payments
 // settled against the schedule, early repayments and prolongations. It holds the rules only; the
-// lending package loads a loan, calls these and stores the result in one transaction.
+// loans package loads a loan, calls these and stores the result in one transaction.
 //
 // The rules, written down once:
 //

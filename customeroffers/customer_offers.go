@@ -153,7 +153,7 @@ func (s *Service) InitiateCustomerOffer(ctx context.Context, caller domain.Princ
 		if err != nil {
 			return CustomerOffer{}, err
 		}
-		product, err := s.Lending.Product(ctx, strings.TrimSpace(req.ProductID))
+		product, err := s.Loans.Product(ctx, strings.TrimSpace(req.ProductID))
 		if err != nil {
 			return CustomerOffer{}, err
 		}

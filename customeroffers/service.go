@@ -1,20 +1,20 @@
 // Package customeroffers serves the back office's customer offers: an employee starts one for a
 // registry customer with a product, a process and the customer's signed PDPA consent. It reads
-// products through lending and keeps the signature with lending's file storage.
+// products through loans and keeps the signature with the registry's file storage.
 package customeroffers
 
 import (
 	"time"
 
-	"lendgraph/lending"
+	"lendgraph/loans"
 	"lendgraph/registry"
 	"lendgraph/store"
 )
 
 // Service starts and reads customer offers.
 type Service struct {
-	Store   *store.Store
-	Now     func() time.Time
-	Files   registry.FileStorage
-	Lending *lending.Service
+	Store *store.Store
+	Now   func() time.Time
+	Files registry.FileStorage
+	Loans *loans.Service
 }

@@ -7,12 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"lendgraph/applications"
 	"lendgraph/billing"
 	"lendgraph/customeroffers"
 	"lendgraph/domain"
 	"lendgraph/graph/model"
 	"lendgraph/leads"
-	"lendgraph/lending"
 	"lendgraph/loans"
 	"lendgraph/otp"
 	"lendgraph/payments"
@@ -712,7 +712,7 @@ type ComplexityRoot struct {
 		CancelPrepayment             func(childComplexity int, id string) int
 		CloseHopelessLoan            func(childComplexity int, loanID string, reason string) int
 		ConfirmApplication           func(childComplexity int, input model.ConfirmApplicationInput) int
-		CreateApplication            func(childComplexity int, input lending.CreateApplication) int
+		CreateApplication            func(childComplexity int, input applications.CreateApplication) int
 		CreateCard                   func(childComplexity int, customerID string, input registry.CardInput) int
 		CreateCustomer               func(childComplexity int, input registry.CustomerInput) int
 		CreateCustomerDocument       func(childComplexity int, customerID string, typeName string, status string, info *registry.DocumentInfoInput) int
@@ -770,7 +770,7 @@ type ComplexityRoot struct {
 		UpdateLead                   func(childComplexity int, id string, input leads.Lead) int
 		UpdateOtpPurpose             func(childComplexity int, input otp.PurposeInput) int
 		UpdateOtpRule                func(childComplexity int, input otp.RuleInput) int
-		UpdateScoringRule            func(childComplexity int, id string, input lending.ScoringRuleInput) int
+		UpdateScoringRule            func(childComplexity int, id string, input applications.ScoringRuleInput) int
 		UploadApplicationFile        func(childComplexity int, input model.UploadApplicationFileInput) int
 	}
 
@@ -1179,7 +1179,7 @@ type AddressResolver interface {
 	Data(ctx context.Context, obj *store.Address) (map[string]any, error)
 }
 type ApplicationResolver interface {
-	Status(ctx context.Context, obj *store.Application) (lending.Status, error)
+	Status(ctx context.Context, obj *store.Application) (applications.Status, error)
 	PartnerStatus(ctx context.Context, obj *store.Application) (string, error)
 	Message(ctx context.Context, obj *store.Application) (string, error)
 	NextAction(ctx context.Context, obj *store.Application) (string, error)
@@ -1199,7 +1199,7 @@ type ApplicationResolver interface {
 type ApplicationEventResolver interface {
 	Cursor(ctx context.Context, obj *store.Event) (string, error)
 
-	Status(ctx context.Context, obj *store.Event) (lending.Status, error)
+	Status(ctx context.Context, obj *store.Event) (applications.Status, error)
 	PartnerStatus(ctx context.Context, obj *store.Event) (string, error)
 }
 type AuditEntryResolver interface {
@@ -1295,7 +1295,7 @@ type LoanResolver interface {
 }
 type MutationResolver interface {
 	RequestOtp(ctx context.Context, input model.RequestOtpInput) (*otp.Issued, error)
-	CreateApplication(ctx context.Context, input lending.CreateApplication) (*model.ApplicationPayload, error)
+	CreateApplication(ctx context.Context, input applications.CreateApplication) (*model.ApplicationPayload, error)
 	ApplyForLoan(ctx context.Context, input model.ApplyForLoanInput) (*model.ApplicationPayload, error)
 	UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error)
 	SelectOffer(ctx context.Context, input model.SelectOfferInput) (*model.ApplicationPayload, error)
@@ -1311,7 +1311,7 @@ type MutationResolver interface {
 	UpdateLead(ctx context.Context, id string, input leads.Lead) (*leads.LeadRecord, error)
 	CreateCustomerFromLead(ctx context.Context, id string) (*leads.LeadRecord, error)
 	ScoreLead(ctx context.Context, id string) (*leads.LeadRecord, error)
-	UpdateScoringRule(ctx context.Context, id string, input lending.ScoringRuleInput) (*store.ScoringRuleEntry, error)
+	UpdateScoringRule(ctx context.Context, id string, input applications.ScoringRuleInput) (*store.ScoringRuleEntry, error)
 	StopAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
 	StopCustomerAccruals(ctx context.Context, customerID string, reason string) ([]*store.Loan, error)
 	ResumeAccruals(ctx context.Context, loanID string, reason string) (*store.Loan, error)
@@ -4431,7 +4431,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateApplication(childComplexity, args["input"].(lending.CreateApplication)), true
+		return e.ComplexityRoot.Mutation.CreateApplication(childComplexity, args["input"].(applications.CreateApplication)), true
 	case "Mutation.createCard":
 		if e.ComplexityRoot.Mutation.CreateCard == nil {
 			break
@@ -5069,7 +5069,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateScoringRule(childComplexity, args["id"].(string), args["input"].(lending.ScoringRuleInput)), true
+		return e.ComplexityRoot.Mutation.UpdateScoringRule(childComplexity, args["id"].(string), args["input"].(applications.ScoringRuleInput)), true
 	case "Mutation.uploadApplicationFile":
 		if e.ComplexityRoot.Mutation.UploadApplicationFile == nil {
 			break
@@ -12128,8 +12128,8 @@ func (ec *executionContext) field_Mutation_createApplication_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.CreateApplication, error) {
-			return ec.unmarshalNCreateApplicationInput2lendgraphᚋlendingᚐCreateApplication(ctx, v)
+		func(ctx context.Context, v any) (applications.CreateApplication, error) {
+			return ec.unmarshalNCreateApplicationInput2lendgraphᚋapplicationsᚐCreateApplication(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13260,8 +13260,8 @@ func (ec *executionContext) field_Mutation_updateScoringRule_args(ctx context.Co
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (lending.ScoringRuleInput, error) {
-			return ec.unmarshalNScoringRuleInput2lendgraphᚋlendingᚐScoringRuleInput(ctx, v)
+		func(ctx context.Context, v any) (applications.ScoringRuleInput, error) {
+			return ec.unmarshalNScoringRuleInput2lendgraphᚋapplicationsᚐScoringRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13995,8 +13995,8 @@ func (ec *executionContext) _Application_status(ctx context.Context, field graph
 			return ec.Resolvers.Application().Status(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.Status) graphql.Marshaler {
-			return ec.marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v applications.Status) graphql.Marshaler {
+			return ec.marshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14738,8 +14738,8 @@ func (ec *executionContext) _ApplicationEvent_status(ctx context.Context, field 
 			return ec.Resolvers.ApplicationEvent().Status(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v lending.Status) graphql.Marshaler {
-			return ec.marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v applications.Status) graphql.Marshaler {
+			return ec.marshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25683,7 +25683,7 @@ func (ec *executionContext) _Mutation_createApplication(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateApplication(ctx, fc.Args["input"].(lending.CreateApplication))
+			return ec.Resolvers.Mutation().CreateApplication(ctx, fc.Args["input"].(applications.CreateApplication))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -26675,7 +26675,7 @@ func (ec *executionContext) _Mutation_updateScoringRule(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateScoringRule(ctx, fc.Args["id"].(string), fc.Args["input"].(lending.ScoringRuleInput))
+			return ec.Resolvers.Mutation().UpdateScoringRule(ctx, fc.Args["id"].(string), fc.Args["input"].(applications.ScoringRuleInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -38719,8 +38719,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputApplicantInput(ctx context.Context, obj any) (lending.Applicant, error) {
-	var it lending.Applicant
+func (ec *executionContext) unmarshalInputApplicantInput(ctx context.Context, obj any) (applications.Applicant, error) {
+	var it applications.Applicant
 	if obj == nil {
 		return it, nil
 	}
@@ -38853,8 +38853,8 @@ func (ec *executionContext) unmarshalInputApplicantInput(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalApplicantInput(ctx context.Context, raw any) (lending.Applicant, error) {
-	var out lending.Applicant
+func UnmarshalApplicantInput(ctx context.Context, raw any) (applications.Applicant, error) {
+	var out applications.Applicant
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplicantInput", raw, &out)
 	return out, err
 }
@@ -38921,7 +38921,7 @@ func (ec *executionContext) unmarshalInputApplicationFilter(ctx context.Context,
 		switch k {
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOApplicationStatus2ᚕlendgraphᚋlendingᚐStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOApplicationStatus2ᚕlendgraphᚋapplicationsᚐStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39153,8 +39153,8 @@ func UnmarshalCardInput(ctx context.Context, raw any) (registry.CardInput, error
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any) (lending.Cart, error) {
-	var it lending.Cart
+func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any) (applications.Cart, error) {
+	var it applications.Cart
 	if obj == nil {
 		return it, nil
 	}
@@ -39173,7 +39173,7 @@ func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any
 		switch k {
 		case "items":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
-			data, err := ec.unmarshalNCartItemInput2ᚕlendgraphᚋlendingᚐCartItemᚄ(ctx, v)
+			data, err := ec.unmarshalNCartItemInput2ᚕlendgraphᚋapplicationsᚐCartItemᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39189,14 +39189,14 @@ func (ec *executionContext) unmarshalInputCartInput(ctx context.Context, obj any
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCartInput(ctx context.Context, raw any) (lending.Cart, error) {
-	var out lending.Cart
+func UnmarshalCartInput(ctx context.Context, raw any) (applications.Cart, error) {
+	var out applications.Cart
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCartItemInput(ctx context.Context, obj any) (lending.CartItem, error) {
-	var it lending.CartItem
+func (ec *executionContext) unmarshalInputCartItemInput(ctx context.Context, obj any) (applications.CartItem, error) {
+	var it applications.CartItem
 	if obj == nil {
 		return it, nil
 	}
@@ -39252,8 +39252,8 @@ func (ec *executionContext) unmarshalInputCartItemInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCartItemInput(ctx context.Context, raw any) (lending.CartItem, error) {
-	var out lending.CartItem
+func UnmarshalCartItemInput(ctx context.Context, raw any) (applications.CartItem, error) {
+	var out applications.CartItem
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartItemInput", raw, &out)
 	return out, err
 }
@@ -39307,8 +39307,8 @@ func UnmarshalConfirmApplicationInput(ctx context.Context, raw any) (model.Confi
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (lending.Contact, error) {
-	var it lending.Contact
+func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (applications.Contact, error) {
+	var it applications.Contact
 	if obj == nil {
 		return it, nil
 	}
@@ -39364,14 +39364,14 @@ func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalContactInput(ctx context.Context, raw any) (lending.Contact, error) {
-	var out lending.Contact
+func UnmarshalContactInput(ctx context.Context, raw any) (applications.Contact, error) {
+	var out applications.Contact
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Context, obj any) (lending.CreateApplication, error) {
-	var it lending.CreateApplication
+func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Context, obj any) (applications.CreateApplication, error) {
+	var it applications.CreateApplication
 	if obj == nil {
 		return it, nil
 	}
@@ -39411,7 +39411,7 @@ func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Con
 			it.Mode = data
 		case "cart":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cart"))
-			data, err := ec.unmarshalNCartInput2lendgraphᚋlendingᚐCart(ctx, v)
+			data, err := ec.unmarshalNCartInput2lendgraphᚋapplicationsᚐCart(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39460,35 +39460,35 @@ func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Con
 			it.EmployeeID = data
 		case "customer":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customer"))
-			data, err := ec.unmarshalNApplicantInput2lendgraphᚋlendingᚐApplicant(ctx, v)
+			data, err := ec.unmarshalNApplicantInput2lendgraphᚋapplicationsᚐApplicant(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Customer = data
 		case "customerDocuments":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerDocuments"))
-			data, err := ec.unmarshalNDocumentInput2ᚕlendgraphᚋlendingᚐDocumentᚄ(ctx, v)
+			data, err := ec.unmarshalNDocumentInput2ᚕlendgraphᚋapplicationsᚐDocumentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomerDocuments = data
 		case "customerEmployment":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerEmployment"))
-			data, err := ec.unmarshalNEmploymentInput2lendgraphᚋlendingᚐEmployment(ctx, v)
+			data, err := ec.unmarshalNEmploymentInput2lendgraphᚋapplicationsᚐEmployment(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomerEmployment = data
 		case "customerContacts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerContacts"))
-			data, err := ec.unmarshalNContactInput2ᚕlendgraphᚋlendingᚐContactᚄ(ctx, v)
+			data, err := ec.unmarshalNContactInput2ᚕlendgraphᚋapplicationsᚐContactᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomerContacts = data
 		case "customerDevice":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerDevice"))
-			data, err := ec.unmarshalODeviceInput2ᚖlendgraphᚋlendingᚐDevice(ctx, v)
+			data, err := ec.unmarshalODeviceInput2ᚖlendgraphᚋapplicationsᚐDevice(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39502,7 +39502,7 @@ func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Con
 			it.AdditionalData = data
 		case "extServiceData":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extServiceData"))
-			data, err := ec.unmarshalOExtServiceDataInput2ᚕlendgraphᚋlendingᚐExtServiceDataᚄ(ctx, v)
+			data, err := ec.unmarshalOExtServiceDataInput2ᚕlendgraphᚋapplicationsᚐExtServiceDataᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39518,8 +39518,8 @@ func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Con
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateApplicationInput(ctx context.Context, raw any) (lending.CreateApplication, error) {
-	var out lending.CreateApplication
+func UnmarshalCreateApplicationInput(ctx context.Context, raw any) (applications.CreateApplication, error) {
+	var out applications.CreateApplication
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateApplicationInput", raw, &out)
 	return out, err
 }
@@ -40115,8 +40115,8 @@ func UnmarshalCustomerSearch(ctx context.Context, raw any) (store.CustomerMatch,
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDeviceInput(ctx context.Context, obj any) (lending.Device, error) {
-	var it lending.Device
+func (ec *executionContext) unmarshalInputDeviceInput(ctx context.Context, obj any) (applications.Device, error) {
+	var it applications.Device
 	if obj == nil {
 		return it, nil
 	}
@@ -40158,8 +40158,8 @@ func (ec *executionContext) unmarshalInputDeviceInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDeviceInput(ctx context.Context, raw any) (lending.Device, error) {
-	var out lending.Device
+func UnmarshalDeviceInput(ctx context.Context, raw any) (applications.Device, error) {
+	var out applications.Device
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeviceInput", raw, &out)
 	return out, err
 }
@@ -40364,8 +40364,8 @@ func UnmarshalDocumentInfoInput(ctx context.Context, raw any) (registry.Document
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj any) (lending.Document, error) {
-	var it lending.Document
+func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj any) (applications.Document, error) {
+	var it applications.Document
 	if obj == nil {
 		return it, nil
 	}
@@ -40449,8 +40449,8 @@ func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDocumentInput(ctx context.Context, raw any) (lending.Document, error) {
-	var out lending.Document
+func UnmarshalDocumentInput(ctx context.Context, raw any) (applications.Document, error) {
+	var out applications.Document
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DocumentInput", raw, &out)
 	return out, err
 }
@@ -40532,8 +40532,8 @@ func UnmarshalDocumentTypeInput(ctx context.Context, raw any) (registry.Document
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEmploymentInput(ctx context.Context, obj any) (lending.Employment, error) {
-	var it lending.Employment
+func (ec *executionContext) unmarshalInputEmploymentInput(ctx context.Context, obj any) (applications.Employment, error) {
+	var it applications.Employment
 	if obj == nil {
 		return it, nil
 	}
@@ -40638,14 +40638,14 @@ func (ec *executionContext) unmarshalInputEmploymentInput(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEmploymentInput(ctx context.Context, raw any) (lending.Employment, error) {
-	var out lending.Employment
+func UnmarshalEmploymentInput(ctx context.Context, raw any) (applications.Employment, error) {
+	var out applications.Employment
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmploymentInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputExtServiceDataInput(ctx context.Context, obj any) (lending.ExtServiceData, error) {
-	var it lending.ExtServiceData
+func (ec *executionContext) unmarshalInputExtServiceDataInput(ctx context.Context, obj any) (applications.ExtServiceData, error) {
+	var it applications.ExtServiceData
 	if obj == nil {
 		return it, nil
 	}
@@ -40687,8 +40687,8 @@ func (ec *executionContext) unmarshalInputExtServiceDataInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalExtServiceDataInput(ctx context.Context, raw any) (lending.ExtServiceData, error) {
-	var out lending.ExtServiceData
+func UnmarshalExtServiceDataInput(ctx context.Context, raw any) (applications.ExtServiceData, error) {
+	var out applications.ExtServiceData
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExtServiceDataInput", raw, &out)
 	return out, err
 }
@@ -43385,8 +43385,8 @@ func UnmarshalRequestPrepaymentInput(ctx context.Context, raw any) (model.Reques
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputScoringRuleInput(ctx context.Context, obj any) (lending.ScoringRuleInput, error) {
-	var it lending.ScoringRuleInput
+func (ec *executionContext) unmarshalInputScoringRuleInput(ctx context.Context, obj any) (applications.ScoringRuleInput, error) {
+	var it applications.ScoringRuleInput
 	if obj == nil {
 		return it, nil
 	}
@@ -43470,8 +43470,8 @@ func (ec *executionContext) unmarshalInputScoringRuleInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalScoringRuleInput(ctx context.Context, raw any) (lending.ScoringRuleInput, error) {
-	var out lending.ScoringRuleInput
+func UnmarshalScoringRuleInput(ctx context.Context, raw any) (applications.ScoringRuleInput, error) {
+	var out applications.ScoringRuleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScoringRuleInput", raw, &out)
 	return out, err
 }
@@ -51324,7 +51324,7 @@ func (ec *executionContext) marshalNAddress2ᚖlendgraphᚋstoreᚐAddress(ctx c
 	return ec._Address(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNApplicantInput2lendgraphᚋlendingᚐApplicant(ctx context.Context, v any) (lending.Applicant, error) {
+func (ec *executionContext) unmarshalNApplicantInput2lendgraphᚋapplicationsᚐApplicant(ctx context.Context, v any) (applications.Applicant, error) {
 	res, err := ec.unmarshalInputApplicantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -51456,15 +51456,15 @@ func (ec *executionContext) marshalNApplicationPayload2ᚖlendgraphᚋgraphᚋmo
 	return ec._ApplicationPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx context.Context, v any) (lending.Status, error) {
+func (ec *executionContext) unmarshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus(ctx context.Context, v any) (applications.Status, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus[tmp]
+	res := unmarshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx context.Context, sel ast.SelectionSet, v lending.Status) graphql.Marshaler {
+func (ec *executionContext) marshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus(ctx context.Context, sel ast.SelectionSet, v applications.Status) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNApplicationStatus2lendgraphᚋlendingᚐStatus[v])
+	res := graphql.MarshalString(marshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ApplicationStatus!")
 	}
@@ -51472,25 +51472,25 @@ func (ec *executionContext) marshalNApplicationStatus2lendgraphᚋlendingᚐStat
 }
 
 var (
-	unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus = map[string]lending.Status{
-		"PROCESSING":     lending.StatusProcessing,
-		"APPROVED":       lending.StatusApproved,
-		"OFFER_SELECTED": lending.StatusOfferSelected,
-		"OTP_SENT":       lending.StatusOTPSent,
-		"SIGNED":         lending.StatusSigned,
-		"COMPLETED":      lending.StatusCompleted,
-		"DECLINED":       lending.StatusDeclined,
-		"CANCELLED":      lending.StatusCancelled,
+	unmarshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus = map[string]applications.Status{
+		"PROCESSING":     applications.StatusProcessing,
+		"APPROVED":       applications.StatusApproved,
+		"OFFER_SELECTED": applications.StatusOfferSelected,
+		"OTP_SENT":       applications.StatusOTPSent,
+		"SIGNED":         applications.StatusSigned,
+		"COMPLETED":      applications.StatusCompleted,
+		"DECLINED":       applications.StatusDeclined,
+		"CANCELLED":      applications.StatusCancelled,
 	}
-	marshalNApplicationStatus2lendgraphᚋlendingᚐStatus = map[lending.Status]string{
-		lending.StatusProcessing:    "PROCESSING",
-		lending.StatusApproved:      "APPROVED",
-		lending.StatusOfferSelected: "OFFER_SELECTED",
-		lending.StatusOTPSent:       "OTP_SENT",
-		lending.StatusSigned:        "SIGNED",
-		lending.StatusCompleted:     "COMPLETED",
-		lending.StatusDeclined:      "DECLINED",
-		lending.StatusCancelled:     "CANCELLED",
+	marshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus = map[applications.Status]string{
+		applications.StatusProcessing:    "PROCESSING",
+		applications.StatusApproved:      "APPROVED",
+		applications.StatusOfferSelected: "OFFER_SELECTED",
+		applications.StatusOTPSent:       "OTP_SENT",
+		applications.StatusSigned:        "SIGNED",
+		applications.StatusCompleted:     "COMPLETED",
+		applications.StatusDeclined:      "DECLINED",
+		applications.StatusCancelled:     "CANCELLED",
 	}
 )
 
@@ -51617,7 +51617,7 @@ func (ec *executionContext) marshalNCardIntegration2ᚖlendgraphᚋstoreᚐCardI
 	return ec._CardIntegration(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCartInput2lendgraphᚋlendingᚐCart(ctx context.Context, v any) (lending.Cart, error) {
+func (ec *executionContext) unmarshalNCartInput2lendgraphᚋapplicationsᚐCart(ctx context.Context, v any) (applications.Cart, error) {
 	res, err := ec.unmarshalInputCartInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -51646,18 +51646,18 @@ func (ec *executionContext) marshalNCartItem2ᚖlendgraphᚋstoreᚐCartItem(ctx
 	return ec._CartItem(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCartItemInput2lendgraphᚋlendingᚐCartItem(ctx context.Context, v any) (lending.CartItem, error) {
+func (ec *executionContext) unmarshalNCartItemInput2lendgraphᚋapplicationsᚐCartItem(ctx context.Context, v any) (applications.CartItem, error) {
 	res, err := ec.unmarshalInputCartItemInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCartItemInput2ᚕlendgraphᚋlendingᚐCartItemᚄ(ctx context.Context, v any) ([]lending.CartItem, error) {
+func (ec *executionContext) unmarshalNCartItemInput2ᚕlendgraphᚋapplicationsᚐCartItemᚄ(ctx context.Context, v any) ([]applications.CartItem, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.CartItem, len(vSlice))
+	res := make([]applications.CartItem, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNCartItemInput2lendgraphᚋlendingᚐCartItem(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNCartItemInput2lendgraphᚋapplicationsᚐCartItem(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -51694,18 +51694,18 @@ func (ec *executionContext) marshalNContact2ᚖlendgraphᚋstoreᚐContact(ctx c
 	return ec._Contact(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNContactInput2lendgraphᚋlendingᚐContact(ctx context.Context, v any) (lending.Contact, error) {
+func (ec *executionContext) unmarshalNContactInput2lendgraphᚋapplicationsᚐContact(ctx context.Context, v any) (applications.Contact, error) {
 	res, err := ec.unmarshalInputContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNContactInput2ᚕlendgraphᚋlendingᚐContactᚄ(ctx context.Context, v any) ([]lending.Contact, error) {
+func (ec *executionContext) unmarshalNContactInput2ᚕlendgraphᚋapplicationsᚐContactᚄ(ctx context.Context, v any) ([]applications.Contact, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.Contact, len(vSlice))
+	res := make([]applications.Contact, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNContactInput2lendgraphᚋlendingᚐContact(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNContactInput2lendgraphᚋapplicationsᚐContact(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -51713,7 +51713,7 @@ func (ec *executionContext) unmarshalNContactInput2ᚕlendgraphᚋlendingᚐCont
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNCreateApplicationInput2lendgraphᚋlendingᚐCreateApplication(ctx context.Context, v any) (lending.CreateApplication, error) {
+func (ec *executionContext) unmarshalNCreateApplicationInput2lendgraphᚋapplicationsᚐCreateApplication(ctx context.Context, v any) (applications.CreateApplication, error) {
 	res, err := ec.unmarshalInputCreateApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -52026,18 +52026,18 @@ func (ec *executionContext) unmarshalNDocumentInfoInput2lendgraphᚋregistryᚐD
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDocumentInput2lendgraphᚋlendingᚐDocument(ctx context.Context, v any) (lending.Document, error) {
+func (ec *executionContext) unmarshalNDocumentInput2lendgraphᚋapplicationsᚐDocument(ctx context.Context, v any) (applications.Document, error) {
 	res, err := ec.unmarshalInputDocumentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDocumentInput2ᚕlendgraphᚋlendingᚐDocumentᚄ(ctx context.Context, v any) ([]lending.Document, error) {
+func (ec *executionContext) unmarshalNDocumentInput2ᚕlendgraphᚋapplicationsᚐDocumentᚄ(ctx context.Context, v any) ([]applications.Document, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.Document, len(vSlice))
+	res := make([]applications.Document, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDocumentInput2lendgraphᚋlendingᚐDocument(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDocumentInput2lendgraphᚋapplicationsᚐDocument(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -52100,12 +52100,12 @@ func (ec *executionContext) marshalNEmployment2ᚖlendgraphᚋstoreᚐEmployment
 	return ec._Employment(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEmploymentInput2lendgraphᚋlendingᚐEmployment(ctx context.Context, v any) (lending.Employment, error) {
+func (ec *executionContext) unmarshalNEmploymentInput2lendgraphᚋapplicationsᚐEmployment(ctx context.Context, v any) (applications.Employment, error) {
 	res, err := ec.unmarshalInputEmploymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNExtServiceDataInput2lendgraphᚋlendingᚐExtServiceData(ctx context.Context, v any) (lending.ExtServiceData, error) {
+func (ec *executionContext) unmarshalNExtServiceDataInput2lendgraphᚋapplicationsᚐExtServiceData(ctx context.Context, v any) (applications.ExtServiceData, error) {
 	res, err := ec.unmarshalInputExtServiceDataInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53521,7 +53521,7 @@ func (ec *executionContext) marshalNScoringRule2ᚖlendgraphᚋstoreᚐScoringRu
 	return ec._ScoringRule(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNScoringRuleInput2lendgraphᚋlendingᚐScoringRuleInput(ctx context.Context, v any) (lending.ScoringRuleInput, error) {
+func (ec *executionContext) unmarshalNScoringRuleInput2lendgraphᚋapplicationsᚐScoringRuleInput(ctx context.Context, v any) (applications.ScoringRuleInput, error) {
 	res, err := ec.unmarshalInputScoringRuleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -53904,16 +53904,16 @@ func (ec *executionContext) unmarshalOApplicationFilter2ᚖlendgraphᚋgraphᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOApplicationStatus2ᚕlendgraphᚋlendingᚐStatusᚄ(ctx context.Context, v any) ([]lending.Status, error) {
+func (ec *executionContext) unmarshalOApplicationStatus2ᚕlendgraphᚋapplicationsᚐStatusᚄ(ctx context.Context, v any) ([]applications.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.Status, len(vSlice))
+	res := make([]applications.Status, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -53921,14 +53921,14 @@ func (ec *executionContext) unmarshalOApplicationStatus2ᚕlendgraphᚋlending�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOApplicationStatus2ᚕlendgraphᚋlendingᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []lending.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOApplicationStatus2ᚕlendgraphᚋapplicationsᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []applications.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNApplicationStatus2lendgraphᚋlendingᚐStatus(ctx, sel, v[i])
+		return ec.marshalNApplicationStatus2lendgraphᚋapplicationsᚐStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -54025,7 +54025,7 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalODeviceInput2ᚖlendgraphᚋlendingᚐDevice(ctx context.Context, v any) (*lending.Device, error) {
+func (ec *executionContext) unmarshalODeviceInput2ᚖlendgraphᚋapplicationsᚐDevice(ctx context.Context, v any) (*applications.Device, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54080,16 +54080,16 @@ func (ec *executionContext) marshalOEmployment2ᚖlendgraphᚋstoreᚐEmployment
 	return ec._Employment(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOExtServiceDataInput2ᚕlendgraphᚋlendingᚐExtServiceDataᚄ(ctx context.Context, v any) ([]lending.ExtServiceData, error) {
+func (ec *executionContext) unmarshalOExtServiceDataInput2ᚕlendgraphᚋapplicationsᚐExtServiceDataᚄ(ctx context.Context, v any) ([]applications.ExtServiceData, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]lending.ExtServiceData, len(vSlice))
+	res := make([]applications.ExtServiceData, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNExtServiceDataInput2lendgraphᚋlendingᚐExtServiceData(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNExtServiceDataInput2lendgraphᚋapplicationsᚐExtServiceData(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

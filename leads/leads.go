@@ -15,8 +15,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/applications"
 	"lendgraph/domain"
-	"lendgraph/lending"
 	"lendgraph/registry"
 	"lendgraph/scoring"
 	"lendgraph/store"
@@ -299,7 +299,7 @@ func (c *leadCheck) passport(prefix string, p *LeadPassport) {
 	if c.Required(prefix+"seria", p.Seria) && !passportSeries.MatchString(p.Seria) {
 		c.Add(prefix+"seria", "must be 4 digits")
 	}
-	if c.Required(prefix+"no", p.No) && !lending.DocumentNumbers["passport"].MatchString(p.No) {
+	if c.Required(prefix+"no", p.No) && !applications.DocumentNumbers["passport"].MatchString(p.No) {
 		c.Add(prefix+"no", "must be 6 digits")
 	}
 	if issued, ok := c.Date(prefix+"issueDate", p.IssueDate, false); ok && issued.After(c.now) {
@@ -348,7 +348,7 @@ func (c *leadCheck) finances(f LeadFinances) {
 		"activeCreditsCount": f.ActiveCreditsCount, "closedCreditsCount": f.ClosedCreditsCount, "delinquencyCount": f.DelinquencyCount,
 		"payedDelinquencyCount": f.PayedDelinquencyCount, "writtenDelinquencyCount": f.WrittenDelinquencyCount,
 	})
-	c.shape("employerInn", f.EmployerINN, lending.DocumentNumbers["inn"], "must be 10 or 12 digits")
+	c.shape("employerInn", f.EmployerINN, applications.DocumentNumbers["inn"], "must be 10 or 12 digits")
 	for i, d := range f.LeadDebts {
 		p := fmt.Sprintf("leadDebts[%d].", i)
 		c.amounts(p, map[string]*decimal.Decimal{"debtAmount": d.DebtAmount, "remainderDebt": d.RemainderDebt, "monthlyPayment": d.MonthlyPayment})
@@ -370,8 +370,8 @@ func (c *leadCheck) card(k LeadCard) {
 
 func (c *leadCheck) details(d LeadDetails) {
 	c.pastDate("birthDate", d.BirthDate)
-	c.shape("inn", d.INN, lending.DocumentNumbers["inn"], "must be 10 or 12 digits")
-	c.shape("snils", d.SNILS, lending.DocumentNumbers["snils"], "must be 11 digits")
+	c.shape("inn", d.INN, applications.DocumentNumbers["inn"], "must be 10 or 12 digits")
+	c.shape("snils", d.SNILS, applications.DocumentNumbers["snils"], "must be 11 digits")
 	c.counts("", map[string]*int{"childrenCount": d.ChildrenCount, "adultChildrenCount": d.AdultChildrenCount, "dependentsCount": d.DependentsCount})
 	c.ids("", map[string]*int64{
 		"birthCountryId": d.BirthCountryID, "sexId": d.SexID, "creditProductId": d.CreditProductID,

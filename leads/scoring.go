@@ -9,8 +9,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"lendgraph/applications"
 	"lendgraph/domain"
-	"lendgraph/lending"
 	"lendgraph/scoring"
 	"lendgraph/store"
 )
@@ -52,7 +52,7 @@ func (s *Service) scoreLead(ctx context.Context, q store.Queries, id int64) (Lea
 	}
 	app, req := l.asApplication()
 	started := s.Now()
-	result := scoring.Evaluate(lending.ScoringRulesOf(rules), s.Applications.ScoringEnv(app, customer, req), s.Now)
+	result := scoring.Evaluate(applications.ScoringRulesOf(rules), s.Applications.ScoringEnv(app, customer, req), s.Now)
 	task, err := q.InsertLeadScoringTask(ctx, store.LeadScoringTask{
 		LeadID: id, FinalRecommendation: result.FinalRecommendation, DenialReason: result.DenialReason, StartedAt: started, EndedAt: s.Now(),
 	})
@@ -78,17 +78,17 @@ func (s *Service) scoreLead(ctx context.Context, q store.Queries, id int64) (Lea
 // as the salary), monthly costs and children. What a lead does not know stays unknown as it does
 // for applications: no mode, no down payment, age -1 without a birth date (the customer's, once the
 // lead has one, fills in), and term 0 without a period.
-func (l Lead) asApplication() (*store.Application, lending.CreateApplication) {
+func (l Lead) asApplication() (*store.Application, applications.CreateApplication) {
 	app := &store.Application{Channel: l.Channel, LoanAmount: *l.Amount, LoanTerm: l.termMonths()}
 	if l.CreditProductID != nil {
 		app.ProductCode = strconv.FormatInt(*l.CreditProductID, 10)
 	}
-	req := lending.CreateApplication{Customer: lending.Applicant{BirthDate: l.BirthDate, MonthlyExpenses: l.AverageMonthlyCost, ChildrenNumber: l.ChildrenCount}}
+	req := applications.CreateApplication{Customer: applications.Applicant{BirthDate: l.BirthDate, MonthlyExpenses: l.AverageMonthlyCost, ChildrenNumber: l.ChildrenCount}}
 	for _, g := range l.Goods {
-		req.Cart.Items = append(req.Cart.Items, lending.CartItem{Name: g.Name, Quantity: g.Quantity, Price: g.Amount})
+		req.Cart.Items = append(req.Cart.Items, applications.CartItem{Name: g.Name, Quantity: g.Quantity, Price: g.Amount})
 	}
 	if l.Passport != nil {
-		req.CustomerDocuments = []lending.Document{{Type: "passport", Series: l.Passport.Seria, Number: l.Passport.No}}
+		req.CustomerDocuments = []applications.Document{{Type: "passport", Series: l.Passport.Seria, Number: l.Passport.No}}
 	}
 	if l.MeanIncome != nil {
 		req.CustomerEmployment.Salary = *l.MeanIncome

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"lendgraph/lending"
+	"lendgraph/applications"
 	"lendgraph/registry"
 	"lendgraph/store"
 )
@@ -19,5 +19,5 @@ type Service struct {
 	// Registry matches a lead's person to customers and registers them.
 	Registry *registry.Service
 	// Applications score a lead as they score an application, by one rule table.
-	Applications *lending.Service
+	Applications *applications.Service
 }

@@ -2,6 +2,7 @@ package loans
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -193,4 +194,16 @@ func needReason(reason string) error {
 		return domain.Invalid([]domain.FieldError{{Field: "reason", Message: "is required"}})
 	}
 	return nil
+}
+
+// Product is the active loan product of the given code, or nil when there is none.
+func (s *Service) Product(ctx context.Context, code string) (*store.LoanProduct, error) {
+	if code == "" {
+		return nil, nil
+	}
+	p, err := s.Store.LoanProduct(ctx, code)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Active) {
+		return nil, nil
+	}
+	return &p, err
 }

@@ -36,7 +36,7 @@ const (
 	CodeTransactionOrderNotFound            domain.Code = "TRANSACTION_ORDER_NOT_FOUND"
 )
 
-// The operations (and the transaction types of the same names) the lending code orders money for,
+// The operations (and the transaction types of the same names) the loans and applications order money for,
 // the types and statuses of financial sources, the statuses of transaction orders.
 const (
 	OperationLoanPayout    = "LOAN_PAYOUT"

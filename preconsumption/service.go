@@ -1,6 +1,6 @@
 // Package preconsumption receives the expense system's pre-consumption batches: advances and
 // reimbursements booked against a business's expense dictionaries, checked record by record.
-// It stands apart from lending and touches only its own tables.
+// It stands apart from the lending contexts and touches only its own tables.
 package preconsumption
 
 import (

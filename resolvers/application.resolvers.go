@@ -5,32 +5,32 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"lendgraph/applications"
 	"lendgraph/auth"
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/lending"
 	"lendgraph/loans"
 	"lendgraph/store"
 	"strconv"
 )
 
-func (r *applicationResolver) Status(ctx context.Context, obj *store.Application) (lending.Status, error) {
-	return lending.Status(obj.Status), nil
+func (r *applicationResolver) Status(ctx context.Context, obj *store.Application) (applications.Status, error) {
+	return applications.Status(obj.Status), nil
 }
 
 func (r *applicationResolver) PartnerStatus(ctx context.Context, obj *store.Application) (string, error) {
-	status, _ := lending.PartnerStatus(lending.Status(obj.Status), obj.Reason)
+	status, _ := applications.PartnerStatus(applications.Status(obj.Status), obj.Reason)
 	return status, nil
 }
 
 func (r *applicationResolver) Message(ctx context.Context, obj *store.Application) (string, error) {
-	_, message := lending.PartnerStatus(lending.Status(obj.Status), obj.Reason)
+	_, message := applications.PartnerStatus(applications.Status(obj.Status), obj.Reason)
 	return message, nil
 }
 
 func (r *applicationResolver) NextAction(ctx context.Context, obj *store.Application) (string, error) {
-	return lending.NextAction(lending.Status(obj.Status)), nil
+	return applications.NextAction(applications.Status(obj.Status)), nil
 }
 
 func (r *applicationResolver) Channel(ctx context.Context, obj *store.Application) (model.ApplicationChannel, error) {
@@ -98,12 +98,12 @@ func (r *applicationEventResolver) Cursor(ctx context.Context, obj *store.Event)
 	return strconv.FormatInt(obj.ID, 10), nil
 }
 
-func (r *applicationEventResolver) Status(ctx context.Context, obj *store.Event) (lending.Status, error) {
-	return lending.Status(obj.Status), nil
+func (r *applicationEventResolver) Status(ctx context.Context, obj *store.Event) (applications.Status, error) {
+	return applications.Status(obj.Status), nil
 }
 
 func (r *applicationEventResolver) PartnerStatus(ctx context.Context, obj *store.Event) (string, error) {
-	status, _ := lending.PartnerStatus(lending.Status(obj.Status), obj.Message)
+	status, _ := applications.PartnerStatus(applications.Status(obj.Status), obj.Message)
 	return status, nil
 }
 
@@ -116,12 +116,12 @@ func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string
 	return base64.StdEncoding.EncodeToString(pdf), err
 }
 
-func (r *mutationResolver) CreateApplication(ctx context.Context, input lending.CreateApplication) (*model.ApplicationPayload, error) {
-	return payload(r.App.Lending.CreatePartnerApplication(ctx, auth.Caller(ctx), input))
+func (r *mutationResolver) CreateApplication(ctx context.Context, input applications.CreateApplication) (*model.ApplicationPayload, error) {
+	return payload(r.App.Applications.CreatePartnerApplication(ctx, auth.Caller(ctx), input))
 }
 
 func (r *mutationResolver) ApplyForLoan(ctx context.Context, input model.ApplyForLoanInput) (*model.ApplicationPayload, error) {
-	return payload(r.App.Lending.ApplyForLoan(ctx, auth.Caller(ctx), input.Amount, input.Term, input.ProductCode))
+	return payload(r.App.Applications.ApplyForLoan(ctx, auth.Caller(ctx), input.Amount, input.Term, input.ProductCode))
 }
 
 func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input model.UploadApplicationFileInput) (*store.ApplicationFile, error) {
@@ -129,7 +129,7 @@ func (r *mutationResolver) UploadApplicationFile(ctx context.Context, input mode
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeInvalid, "file could not be read")
 	}
-	f, err := r.App.Lending.UploadFile(ctx, auth.Caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
+	f, err := r.App.Applications.UploadFile(ctx, auth.Caller(ctx), input.ApplicationID, input.FileType, input.Format, content)
 	return &f, err
 }
 
@@ -142,28 +142,28 @@ func (r *mutationResolver) SelectOffer(ctx context.Context, input model.SelectOf
 		}
 		offerID = id
 	}
-	return payload(r.App.Lending.SelectOffer(ctx, auth.Caller(ctx), input.ApplicationID, offerID))
+	return payload(r.App.Applications.SelectOffer(ctx, auth.Caller(ctx), input.ApplicationID, offerID))
 }
 
 func (r *mutationResolver) SendOtp(ctx context.Context, input model.ApplicationActionInput) (*model.ApplicationPayload, error) {
-	return payload(r.App.Lending.SendOTP(ctx, auth.Caller(ctx), input.ApplicationID))
+	return payload(r.App.Applications.SendOTP(ctx, auth.Caller(ctx), input.ApplicationID))
 }
 
 func (r *mutationResolver) SignApplication(ctx context.Context, input model.SignApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.App.Lending.Sign(ctx, auth.Caller(ctx), input.ApplicationID, input.Code))
+	return payload(r.App.Applications.Sign(ctx, auth.Caller(ctx), input.ApplicationID, input.Code))
 }
 
 func (r *mutationResolver) ConfirmApplication(ctx context.Context, input model.ConfirmApplicationInput) (*model.ApplicationPayload, error) {
-	app, err := r.App.Lending.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate)
+	app, err := r.App.Applications.Confirm(ctx, auth.Caller(ctx), input.ApplicationID, input.ConfirmDate)
 	return payload(app, domain.RenameField(err, "confirm_date", "confirmDate"))
 }
 
 func (r *mutationResolver) CancelApplication(ctx context.Context, input model.CancelApplicationInput) (*model.ApplicationPayload, error) {
-	return payload(r.App.Lending.Cancel(ctx, auth.Caller(ctx), input.ApplicationID, input.Reason))
+	return payload(r.App.Applications.Cancel(ctx, auth.Caller(ctx), input.ApplicationID, input.Reason))
 }
 
 func (r *queryResolver) Application(ctx context.Context, id string) (*store.Application, error) {
-	return orNil(r.App.Lending.Application(ctx, auth.Caller(ctx), id))
+	return orNil(r.App.Applications.Application(ctx, auth.Caller(ctx), id))
 }
 
 func (r *queryResolver) Applications(ctx context.Context, first *int, after *string, filter *model.ApplicationFilter) (*model.ApplicationConnection, error) {
@@ -180,7 +180,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 		f.CreatedFrom, f.CreatedBefore = filter.CreatedFrom, filter.CreatedBefore
 		partner = deref(filter.Partner)
 	}
-	page, err := r.App.Lending.Applications(ctx, auth.Caller(ctx), f, partner)
+	page, err := r.App.Applications.Applications(ctx, auth.Caller(ctx), f, partner)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 }
 
 func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicationID *string, after *string) (<-chan *store.Event, error) {
-	filter, err := r.App.Lending.EventFilter(ctx, auth.Caller(ctx), deref(applicationID))
+	filter, err := r.App.Applications.EventFilter(ctx, auth.Caller(ctx), deref(applicationID))
 	if err != nil {
 		return nil, err
 	}

@@ -2,11 +2,11 @@ package resolvers
 
 import (
 	"context"
+	"lendgraph/applications"
 	"lendgraph/auth"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
 	"lendgraph/leads"
-	"lendgraph/lending"
 	"lendgraph/store"
 )
 
@@ -26,8 +26,8 @@ func (r *mutationResolver) ScoreLead(ctx context.Context, id string) (*leads.Lea
 	return pointer(r.App.Leads.ScoreLead(ctx, auth.Caller(ctx), id))
 }
 
-func (r *mutationResolver) UpdateScoringRule(ctx context.Context, id string, input lending.ScoringRuleInput) (*store.ScoringRuleEntry, error) {
-	return pointer(r.App.Lending.UpdateScoringRule(ctx, auth.Caller(ctx), id, input))
+func (r *mutationResolver) UpdateScoringRule(ctx context.Context, id string, input applications.ScoringRuleInput) (*store.ScoringRuleEntry, error) {
+	return pointer(r.App.Applications.UpdateScoringRule(ctx, auth.Caller(ctx), id, input))
 }
 
 func (r *queryResolver) Lead(ctx context.Context, id string) (*leads.LeadRecord, error) {
@@ -55,7 +55,7 @@ func (r *queryResolver) Leads(ctx context.Context, first *int, after *string, fi
 }
 
 func (r *queryResolver) ScoringRules(ctx context.Context) ([]*store.ScoringRuleEntry, error) {
-	return pointers(r.App.Lending.ScoringRules(ctx, auth.Caller(ctx)))
+	return pointers(r.App.Applications.ScoringRules(ctx, auth.Caller(ctx)))
 }
 
 func (r *Resolver) Lead() graph.LeadResolver { return &leadResolver{r} }

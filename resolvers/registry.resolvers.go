@@ -186,7 +186,7 @@ func (r *queryResolver) AuditTrail(ctx context.Context, entity *string, entityID
 		}
 		beforeID = id
 	}
-	return pointers(r.App.Lending.AuditTrail(ctx, auth.Caller(ctx), deref(entity), deref(entityID), beforeID, limit))
+	return pointers(domain.AuditTrail(ctx, r.App.Store, auth.Caller(ctx), deref(entity), deref(entityID), beforeID, limit))
 }
 
 func (r *queryResolver) DocumentFileContent(ctx context.Context, fileID string, version int) (*store.Blob, error) {

@@ -540,13 +540,13 @@ func TestAccrualJobInBatches(t *testing.T) {
 	for i := range loans {
 		loans[i].app = app
 	}
-	lending := app.Server.App.Lending
+	worker := app.Server.App.Applications
 	app.Server.App.Loans.AccrualBatch = 2
 	forgetAccrualJobs(t, app)
 	require.NoError(t, app.Store.EnqueueAccrual(t.Context(), dateOf(t, day(0)), time.Now()))
 	runs := 0
 	for {
-		ran, err := lending.RunNextJob(t.Context())
+		ran, err := worker.RunNextJob(t.Context())
 		require.NoError(t, err)
 		if !ran {
 			break

@@ -14,9 +14,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"lendgraph/applications"
 	"lendgraph/auth"
 	"lendgraph/domain"
-	"lendgraph/lending"
 )
 
 // partnerRoutes mounts the partner API's compatibility routes, as partners already call them.
@@ -62,12 +62,12 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var req lending.CreateApplication
+	var req applications.CreateApplication
 	if err := remarshal(raw, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	app, err := s.App.Lending.CreatePartnerApplication(r.Context(), auth.Caller(r.Context()), req)
+	app, err := s.App.Applications.CreatePartnerApplication(r.Context(), auth.Caller(r.Context()), req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -89,20 +89,20 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	if body.FileType == "" {
 		body.FileType = body.FileTypeCamel
 	}
-	content, err := lending.DecodeBase64("content", body.Content)
+	content, err := applications.DecodeBase64("content", body.Content)
 	if err == nil {
-		_, err = s.App.Lending.UploadFile(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.FileType, body.Format, content)
+		_, err = s.App.Applications.UploadFile(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.FileType, body.Format, content)
 	}
 	s.writeDone(w, r, err)
 }
 
 func (s *Server) selectOffer(w http.ResponseWriter, r *http.Request) {
-	_, err := s.App.Lending.SelectOffer(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), 0)
+	_, err := s.App.Applications.SelectOffer(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), 0)
 	s.writeDone(w, r, err)
 }
 
 func (s *Server) sendOTP(w http.ResponseWriter, r *http.Request) {
-	_, err := s.App.Lending.SendOTP(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"))
+	_, err := s.App.Applications.SendOTP(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"))
 	s.writeDone(w, r, err)
 }
 
@@ -112,7 +112,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) {
 	}
 	err := decodeJSON(r, &body)
 	if err == nil {
-		_, err = s.App.Lending.Sign(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.Code)
+		_, err = s.App.Applications.Sign(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.Code)
 	}
 	s.writeDone(w, r, err)
 }
@@ -124,8 +124,8 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	err := decodeJSON(r, &body)
 	if err == nil {
 		var date time.Time
-		if date, err = lending.ParseConfirmDate(body.ConfirmDate); err == nil {
-			_, err = s.App.Lending.Confirm(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), date)
+		if date, err = applications.ParseConfirmDate(body.ConfirmDate); err == nil {
+			_, err = s.App.Applications.Confirm(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), date)
 		}
 	}
 	s.writeDone(w, r, err)
@@ -137,13 +137,13 @@ func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
 	}
 	err := decodeJSON(r, &body)
 	if err == nil {
-		_, err = s.App.Lending.Cancel(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.Reason)
+		_, err = s.App.Applications.Cancel(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"), body.Reason)
 	}
 	s.writeDone(w, r, err)
 }
 
 func (s *Server) applicationStatus(w http.ResponseWriter, r *http.Request) {
-	v, err := s.App.Lending.PartnerApplicationStatus(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"))
+	v, err := s.App.Applications.PartnerApplicationStatus(r.Context(), auth.Caller(r.Context()), chi.URLParam(r, "guid"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -158,7 +158,7 @@ func (s *Server) cart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := s.App.Lending.Cart(r.Context(), p, chi.URLParam(r, "guid"))
+	c, err := s.App.Applications.Cart(r.Context(), p, chi.URLParam(r, "guid"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -38,7 +38,7 @@ func (s *Server) Background(ctx context.Context, worker bool) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Events.Run(ctx) })
 	if worker {
-		wg.Go(func() { s.App.Lending.RunWorker(ctx, s.Config.WorkerPoll, s.Config.DailyAccrual) })
+		wg.Go(func() { s.App.Applications.RunWorker(ctx, s.Config.WorkerPoll, s.Config.DailyAccrual) })
 	}
 	wg.Wait()
 }

@@ -6,8 +6,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"lendgraph/applications"
 	"lendgraph/leads"
-	"lendgraph/lending"
 	"lendgraph/store"
 	"strconv"
 	"time"
@@ -35,7 +35,7 @@ type ApplicationEdge struct {
 
 // Narrows applications.
 type ApplicationFilter struct {
-	Status []lending.Status `json:"status,omitempty"`
+	Status []applications.Status `json:"status,omitempty"`
 	// The partner's name (employees only; partners always see their own).
 	Partner       *string    `json:"partner,omitempty"`
 	CreatedFrom   *time.Time `json:"createdFrom,omitempty"`

@@ -1,4 +1,4 @@
-package lending
+package applications
 
 import (
 	"bytes"
@@ -35,7 +35,7 @@ func (s *Service) CreatePartnerApplication(ctx context.Context, caller domain.Pr
 	if err != nil {
 		return store.Application{}, err
 	}
-	product, err := s.Product(ctx, req.ProductCode)
+	product, err := s.Loans.Product(ctx, req.ProductCode)
 	if err != nil {
 		return store.Application{}, err
 	}
@@ -89,7 +89,7 @@ func (s *Service) ApplyForLoan(ctx context.Context, caller domain.Principal, amo
 	if err != nil {
 		return store.Application{}, err
 	}
-	product, err := s.Product(ctx, productCode)
+	product, err := s.Loans.Product(ctx, productCode)
 	if err != nil {
 		return store.Application{}, err
 	}
@@ -157,17 +157,6 @@ func (s *Service) file(ctx context.Context, caller domain.Principal, app store.A
 		s.wakeWorker()
 	}
 	return out, err
-}
-
-func (s *Service) Product(ctx context.Context, code string) (*store.LoanProduct, error) {
-	if code == "" {
-		return nil, nil
-	}
-	p, err := s.Store.LoanProduct(ctx, code)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Active) {
-		return nil, nil
-	}
-	return &p, err
 }
 
 // canonical is a request as stored and its hash: the JSON of the decoded request, so that key order

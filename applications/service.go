@@ -1,4 +1,9 @@
-package lending
+// Package applications runs the loan application's lifecycle: a partner's or a customer's
+// application is created, scored by the rule table, offered, signed with a code and confirmed,
+// or cancelled, declined or expired on the way. It calls the registry, OTP, loans and payments
+// (Contexts) and none of them calls it; its job worker runs the scoring, the timeouts and the
+// daily accrual that loans define.
+package applications
 
 import (
 	"log/slog"
@@ -23,8 +28,8 @@ type Contexts struct {
 	Payments *payments.Service
 }
 
-// Service carries out the business actions. Routes, resolvers and tests all call it; none of them
-// holds a rule of its own.
+// Service carries out the application actions. Routes, resolvers and tests all call it; none of
+// them holds a rule of its own.
 type Service struct {
 	Store *store.Store
 	Log   *slog.Logger
