@@ -163,7 +163,15 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 	errs.Required("mode", c.Mode)
 	errs.UUID("branch_guid", c.BranchGUID, true)
 	errs.Required("employee_id", c.EmployeeID)
+	c.checkLoan(&errs, product)
+	c.checkApplicant(&errs, now)
+	c.checkDocuments(&errs, now)
+	c.checkEmploymentAndContacts(&errs)
+	return errs
+}
 
+// checkLoan checks the cart and the loan asked for against it and the product.
+func (c *CreateApplication) checkLoan(errs *domain.FieldErrors, product *store.LoanProduct) {
 	if len(c.Cart.Items) == 0 {
 		errs.Add("cart.items", "must have at least one item")
 	}
@@ -198,7 +206,10 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 			errs.Add("loan_amount", "must be between %s and %s for product %s", product.MinAmount.StringFixed(2), product.MaxAmount.StringFixed(2), product.Code)
 		}
 	}
+}
 
+// checkApplicant checks the questionnaire of the person who applies.
+func (c *CreateApplication) checkApplicant(errs *domain.FieldErrors, now time.Time) {
 	a := c.Customer
 	errs.Required("customer.first_name", a.FirstName)
 	errs.Required("customer.last_name", a.LastName)
@@ -225,7 +236,10 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 	if a.ChildrenNumber != nil && *a.ChildrenNumber < 0 {
 		errs.Add("customer.children_number", "must be ≥ 0")
 	}
+}
 
+// checkDocuments checks the applicant's documents by their types' shapes.
+func (c *CreateApplication) checkDocuments(errs *domain.FieldErrors, now time.Time) {
 	if len(c.CustomerDocuments) == 0 {
 		errs.Add("customer_documents", "must have at least one document")
 	}
@@ -251,7 +265,10 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 		}
 		errs.Date(p+"expiration_date", d.ExpirationDate, false)
 	}
+}
 
+// checkEmploymentAndContacts checks employment, contacts and the external services' data.
+func (c *CreateApplication) checkEmploymentAndContacts(errs *domain.FieldErrors) {
 	e := c.CustomerEmployment
 	errs.Required("customer_employment.position_type", e.PositionType)
 	errs.Money("customer_employment.salary", e.Salary)
@@ -275,5 +292,4 @@ func (c *CreateApplication) validate(product *store.LoanProduct, now time.Time) 
 			errs.Add(fmt.Sprintf("ext_service_data[%d].service_data", i), "is required")
 		}
 	}
-	return errs
 }

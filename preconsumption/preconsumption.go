@@ -325,21 +325,40 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 	if subtype.HandlersEnabled { // the seed: handlers are saved only when the subtype takes them
 		p.HandleList = in.HandleList
 	}
-	for i, t := range in.CostTrackings {
+	p.CostTrackings = costTrackings(in.CostTrackings, refs, &errs)
+	if subtype.ExpensesRequired && len(in.Expenses) == 0 {
+		errs.Add("expenses", "form subtype %s requires at least one expense", subtype.BizCode)
+	}
+	p.Expenses = expenses(in.Expenses, refs, expenseCurrency, now, &errs)
+	for i, l := range in.UserLoans {
+		p.UserLoans = append(p.UserLoans, l.toStore(fmt.Sprintf("userLoans[%d].", i), refs, entity, entityKnown, &errs))
+	}
+	p.CustomFormValues = formValues(in.CustomFormValues, &errs)
+	p.AccompaniedUserList = companions(in.AccompaniedUserList, refs, &errs)
+	return p, errs
+}
+
+// costTrackings checks each cost tracking names an option of its tracking.
+func costTrackings(in []PreConsumptionCostTrackingInput, refs preConsumptionRefs, errs *domain.FieldErrors) []store.PreConsumptionCostTracking {
+	var out []store.PreConsumptionCostTracking
+	for i, t := range in {
 		at := fmt.Sprintf("costTrackings[%d].", i)
 		name := errs.Required(at+"costTrackingName", t.CostTrackingName)
 		if errs.Required(at+"costTrackingItemBizCode", t.CostTrackingItemBizCode) && name &&
 			!inDictionary(refs.costTrackings, [2]string{t.CostTrackingName, t.CostTrackingItemBizCode}) {
 			errs.Add(at+"costTrackingItemBizCode", "option %q of cost tracking %q does not exist", t.CostTrackingItemBizCode, t.CostTrackingName)
 		}
-		p.CostTrackings = append(p.CostTrackings, store.PreConsumptionCostTracking{
+		out = append(out, store.PreConsumptionCostTracking{
 			CostTrackingName: t.CostTrackingName, CostTrackingItemBizCode: t.CostTrackingItemBizCode,
 		})
 	}
-	if subtype.ExpensesRequired && len(in.Expenses) == 0 {
-		errs.Add("expenses", "form subtype %s requires at least one expense", subtype.BizCode)
-	}
-	for i, e := range in.Expenses {
+	return out
+}
+
+// expenses checks each expense's fee type and amounts; an expense without a time was consumed now.
+func expenses(in []PreConsumptionExpenseInput, refs preConsumptionRefs, currency string, now time.Time, errs *domain.FieldErrors) []store.PreConsumptionExpense {
+	var out []store.PreConsumptionExpense
+	for i, e := range in {
 		at := fmt.Sprintf("expenses[%d].", i)
 		if errs.Required(at+"feeTypeBizCode", e.FeeTypeBizCode) && !inDictionary(refs.feeTypes, e.FeeTypeBizCode) {
 			errs.Add(at+"feeTypeBizCode", "fee type %q does not exist", e.FeeTypeBizCode)
@@ -350,14 +369,17 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 		if e.ConsumeTime != nil {
 			consumed = *e.ConsumeTime
 		}
-		p.Expenses = append(p.Expenses, store.PreConsumptionExpense{
-			FeeTypeBizCode: e.FeeTypeBizCode, Amount: e.Amount, ApprovedAmount: e.ApprovedAmount, Currency: expenseCurrency, ConsumeTime: consumed,
+		out = append(out, store.PreConsumptionExpense{
+			FeeTypeBizCode: e.FeeTypeBizCode, Amount: e.Amount, ApprovedAmount: e.ApprovedAmount, Currency: currency, ConsumeTime: consumed,
 		})
 	}
-	for i, l := range in.UserLoans {
-		p.UserLoans = append(p.UserLoans, l.toStore(fmt.Sprintf("userLoans[%d].", i), refs, entity, entityKnown, &errs))
-	}
-	for i, v := range in.CustomFormValues {
+	return out
+}
+
+// formValues checks each custom form value has an identifier and string detail fields.
+func formValues(in []PreConsumptionFormValueInput, errs *domain.FieldErrors) []store.PreConsumptionFormValue {
+	var out []store.PreConsumptionFormValue
+	for i, v := range in {
 		at := fmt.Sprintf("customFormValues[%d].", i)
 		errs.Required(at+"identifier", v.Identifier)
 		details := v.DetailFieldValues
@@ -372,9 +394,15 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 			}
 		}
 		data, _ := json.Marshal(details) // strings only, once checked
-		p.CustomFormValues = append(p.CustomFormValues, store.PreConsumptionFormValue{Identifier: v.Identifier, Value: v.Value, DetailFieldValues: data})
+		out = append(out, store.PreConsumptionFormValue{Identifier: v.Identifier, Value: v.Value, DetailFieldValues: data})
 	}
-	for i, a := range in.AccompaniedUserList {
+	return out
+}
+
+// companions checks each accompanying person's configuration, and the employee of an internal one.
+func companions(in []PreConsumptionCompanionInput, refs preConsumptionRefs, errs *domain.FieldErrors) []store.PreConsumptionCompanion {
+	var out []store.PreConsumptionCompanion
+	for i, a := range in {
 		at := fmt.Sprintf("accompaniedUserList[%d].", i)
 		rule, ruleKnown := refs.associateRules[a.AssociateRuleName]
 		if errs.Required(at+"associateRuleName", a.AssociateRuleName) && !ruleKnown {
@@ -387,12 +415,12 @@ func (in PreConsumptionInput) toStore(refs preConsumptionRefs, now time.Time) (s
 				errs.Add(at+"employeeId", "employee %q does not exist", *a.EmployeeID)
 			}
 		}
-		p.AccompaniedUserList = append(p.AccompaniedUserList, store.PreConsumptionCompanion{
+		out = append(out, store.PreConsumptionCompanion{
 			EmployeeID: a.EmployeeID, AssociateRuleName: a.AssociateRuleName, Name: a.Name, Rank: a.Rank, Department: a.Department,
 			Company: a.Company, IdentityNo: a.IdentityNo, FirstName: a.FirstName, MiddleName: a.MiddleName, LastName: a.LastName,
 		})
 	}
-	return p, errs
+	return out
 }
 
 // toStore checks a loan: its type exists (disabled types too); its mode, by default the type's,
