@@ -71,5 +71,5 @@ func (s *Server) leadScoringInfo(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, leadEnvelope{Status: "ok", Timestamp: s.App.Applications.Now().UnixMilli(), Data: info})
+	writeJSON(w, http.StatusOK, leadEnvelope{Status: "ok", Timestamp: s.App.Leads.Now().UnixMilli(), Data: info})
 }
