@@ -83,7 +83,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(ctx, cfg, st, key, log)
+	srv, err := web.New(ctx, cfg, st, key, log, time.Now)
 	if err != nil {
 		return err
 	}

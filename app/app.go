@@ -35,13 +35,14 @@ type Services struct {
 	CustomerOffers *customeroffers.Service
 }
 
-// New wires every service on st, telling time by the wall clock.
-func New(st *store.Store, log *slog.Logger, cfg config.Config) *Services {
+// New wires every service on st. The business runs on now (time.Now in production, a test's
+// clock.Clock in tests); codes and their limits run on the wall clock (see package clock).
+func New(st *store.Store, log *slog.Logger, cfg config.Config, now func() time.Time) *Services {
 	codes := &otp.Service{Store: st, Log: log, Now: time.Now}
-	customers := &registry.Service{Store: st, Log: log, Now: time.Now, Files: registry.DatabaseFiles{}}
-	loanSvc := &loans.Service{Store: st, Log: log, Now: time.Now, Registry: customers, Lender: `ООО МФК «Лендграф»`, AccrualBatch: 100}
-	paymentSvc := &payments.Service{Store: st, Log: log, Now: time.Now, Loans: loanSvc}
-	lend := applications.NewService(st, log, cfg.ApplicationTimeout, applications.Contexts{OTP: codes, Registry: customers, Loans: loanSvc, Payments: paymentSvc})
+	customers := &registry.Service{Store: st, Log: log, Now: now, Files: registry.DatabaseFiles{}}
+	loanSvc := &loans.Service{Store: st, Log: log, Now: now, Registry: customers, Lender: `ООО МФК «Лендграф»`, AccrualBatch: 100}
+	paymentSvc := &payments.Service{Store: st, Log: log, Now: now, Loans: loanSvc}
+	lend := applications.NewService(st, log, now, cfg.ApplicationTimeout, applications.Contexts{OTP: codes, Registry: customers, Loans: loanSvc, Payments: paymentSvc})
 	return &Services{
 		Store:          st,
 		OTP:            codes,
@@ -50,8 +51,8 @@ func New(st *store.Store, log *slog.Logger, cfg config.Config) *Services {
 		Loans:          loanSvc,
 		Payments:       paymentSvc,
 		Applications:   lend,
-		Leads:          &leads.Service{Store: st, Log: log, Now: time.Now, Registry: customers, Applications: lend},
-		PreConsumption: &preconsumption.Service{Store: st, Log: log, Now: time.Now},
-		CustomerOffers: &customeroffers.Service{Store: st, Now: time.Now, Files: customers.Files, Loans: loanSvc},
+		Leads:          &leads.Service{Store: st, Log: log, Now: now, Registry: customers, Applications: lend},
+		PreConsumption: &preconsumption.Service{Store: st, Log: log, Now: now},
+		CustomerOffers: &customeroffers.Service{Store: st, Now: now, Files: customers.Files, Loans: loanSvc},
 	}
 }

@@ -58,7 +58,7 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 	var failure error
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
-		job, err = q.ClaimJob(ctx)
+		job, err = q.ClaimJob(ctx, s.Now())
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 			return failure
 		}
 		if !done { // the rest of its work goes on in another transaction
-			return q.RequeueJob(ctx, job.ID)
+			return q.RequeueJob(ctx, job.ID, s.Now())
 		}
 		return q.FinishJob(ctx, job.ID)
 	})

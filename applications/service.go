@@ -42,13 +42,12 @@ type Service struct {
 	wake chan struct{} // nudges this instance's job worker when work was just queued
 }
 
-// NewService returns a Service on the given store calling the given contexts, telling time by the
-// wall clock.
-func NewService(st *store.Store, log *slog.Logger, applicationTimeout time.Duration, c Contexts) *Service {
+// NewService returns a Service on the given store calling the given contexts, telling time by now.
+func NewService(st *store.Store, log *slog.Logger, now func() time.Time, applicationTimeout time.Duration, c Contexts) *Service {
 	return &Service{
 		Store:              st,
 		Log:                log,
-		Now:                time.Now,
+		Now:                now,
 		Contexts:           c,
 		ApplicationTimeout: applicationTimeout,
 		wake:               make(chan struct{}, 1),

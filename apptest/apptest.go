@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"lendgraph/clock"
 	"lendgraph/config"
 	"lendgraph/demo"
 	"lendgraph/logging"
@@ -25,6 +26,36 @@ import (
 	"lendgraph/store"
 	"lendgraph/web"
 )
+
+// Today is the day the business clock shows at the start of every test, whatever the wall clock
+// says: tests that count days from today count from noon of it, and no run crosses a midnight.
+const Today = "2027-06-15"
+
+// Clock is the business clock of every server the test package starts, as instances of one
+// deployment share the time: noon of Today, running, until a test sets it (SetClock).
+var Clock = clock.Wall()
+
+// SetClock puts the test package's clock at the time at (RFC 3339, or a date for noon UTC of that
+// day) for the rest of the test, then back at noon of Today.
+func SetClock(t testing.TB, at string) time.Time {
+	t.Helper()
+	when, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		day, derr := time.Parse(time.DateOnly, at)
+		if derr != nil {
+			t.Fatalf("SetClock(%q): %v", at, err)
+		}
+		when = day.Add(12 * time.Hour)
+	}
+	Clock.Set(when)
+	t.Cleanup(resetClock)
+	return when
+}
+
+func resetClock() {
+	today, _ := time.Parse(time.DateOnly, Today)
+	Clock.Set(today.Add(12 * time.Hour))
+}
 
 // DatabaseURL is the test package's own database and AdminURL the server's postgres database,
 // both set by Main.
@@ -42,6 +73,7 @@ func Main(m *testing.M) {
 
 func run(m *testing.M) (int, error) {
 	ctx := context.Background()
+	resetClock()
 	admin := os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
 		cluster, err := pgcluster.StartTemporary(ctx)
@@ -159,7 +191,7 @@ func start(t testing.TB, url string, worker bool, tweaks []func(*config.Config))
 	t.Cleanup(func() { st.Close() })
 	key := signingKey()
 	logs := &Logs{}
-	srv, err := web.New(ctx, cfg, st, key, logging.New(logs, "debug"))
+	srv, err := web.New(ctx, cfg, st, key, logging.New(logs, "debug"), Clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

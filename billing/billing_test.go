@@ -842,7 +842,16 @@ func TestPreviewEqualsApplied(t *testing.T) {
 	openDays := int(lastOpen.Sub(first).Hours()/24) + 1
 	discounts := []string{"0", "0", "0", "0.25", "0.5"}
 	seen := map[string]int{}
-	defer func() { t.Logf("cases by kind: %v", seen) }()
+	defer func() {
+		t.Logf("cases by kind: %v", seen)
+		// The cases must be applied ones, of every outcome: a rule refusing every prepayment (or
+		// never repaying in full) would otherwise pass. This seed refuses none of its 300.
+		for _, outcome := range []string{PaymentDecrease + "/" + PartialPrepayment, PaymentDecrease + "/" + FullRepayment,
+			TermDecrease + "/" + PartialPrepayment, TermDecrease + "/" + FullRepayment} {
+			assert.GreaterOrEqual(t, seen[outcome], 15, outcome)
+		}
+		assert.LessOrEqual(t, seen["error"], 3, "refusals")
+	}()
 	for n := range 300 {
 		principal := decimal.New(100000+rng.Int64N(50000000-100000+1), -2) // 1000.00 .. 500000.00
 		rate := decimal.New(rng.Int64N(401), -1)                           // 0.0 .. 40.0

@@ -30,6 +30,7 @@ func (s *Service) Issue(ctx context.Context, q store.Queries, app store.Applicat
 		Number: number, ContractNumber: fmt.Sprintf("LG%s/%02d", number, now.Year()%100), ApplicationID: app.ID,
 		CustomerID: customer.ID, ProductCode: offer.ProductCode, Amount: offer.Amount, Term: offer.Term,
 		AnnualRate: offer.AnnualRate, Status: LoanNew, PenaltyRate: product.PenaltyRate, DiscountValue: product.DiscountValue,
+		CreatedAt: now, // the day it is signed, on the business clock, which confirm dates are checked against
 	}
 	if product.DiscountValue.Valid {
 		loan.DiscountType = &discountFull

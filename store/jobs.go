@@ -20,14 +20,14 @@ func (q Queries) EnqueueJob(ctx context.Context, kind string, applicationID int6
 	return err
 }
 
-// ClaimJob locks the next due job for the transaction, skipping jobs other instances hold, or
-// returns ErrNotFound.
-func (q Queries) ClaimJob(ctx context.Context) (Job, error) {
+// ClaimJob locks the next job due at now (the business clock's time) for the transaction,
+// skipping jobs other instances hold, or returns ErrNotFound.
+func (q Queries) ClaimJob(ctx context.Context, now time.Time) (Job, error) {
 	var j Job
 	err := q.get(ctx, &j, `
 		SELECT id, kind, application_id, day, attempts FROM jobs
-		WHERE done_at IS NULL AND run_at <= now()
-		ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`)
+		WHERE done_at IS NULL AND run_at <= $1
+		ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, now)
 	return j, err
 }
 
@@ -37,9 +37,9 @@ func (q Queries) FinishJob(ctx context.Context, id int64) error {
 	return err
 }
 
-// RequeueJob leaves a job due now, for another transaction to go on with it.
-func (q Queries) RequeueJob(ctx context.Context, id int64) error {
-	_, err := q.exec(ctx, `UPDATE jobs SET run_at = now() WHERE id = $1`, id)
+// RequeueJob leaves a job due at now, for another transaction to go on with it.
+func (q Queries) RequeueJob(ctx context.Context, id int64, now time.Time) error {
+	_, err := q.exec(ctx, `UPDATE jobs SET run_at = $2 WHERE id = $1`, id, now)
 	return err
 }
 

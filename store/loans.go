@@ -55,10 +55,10 @@ func (q Queries) InsertLoan(ctx context.Context, l Loan, contractPDF []byte) (Lo
 	var out Loan
 	err := q.get(ctx, &out, `
 		INSERT INTO loans (number, contract_number, application_id, customer_id, product_code, amount, term, annual_rate, status,
-			contract_pdf, penalty_rate, discount_type, discount_value)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING `+loanColumns,
+			contract_pdf, penalty_rate, discount_type, discount_value, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+loanColumns,
 		l.Number, l.ContractNumber, l.ApplicationID, l.CustomerID, l.ProductCode, l.Amount, l.Term, l.AnnualRate, l.Status,
-		contractPDF, l.PenaltyRate, l.DiscountType, l.DiscountValue)
+		contractPDF, l.PenaltyRate, l.DiscountType, l.DiscountValue, l.CreatedAt)
 	return out, err
 }
 

@@ -90,7 +90,7 @@ func TestDemoFlowGraphQL(t *testing.T) {
 	a = step(`mutation($id: ID!) { signApplication(input: {applicationId: $id, code: "1111"}) { `+applicationFields+` } }`, map[string]any{})
 	assert.Equal(t, "SIGNED", a["status"])
 	assert.Equal(t, "NEW", a["loan"].(map[string]any)["status"])
-	a = step(`mutation($id: ID!) { confirmApplication(input: {applicationId: $id, confirmDate: "`+time.Now().UTC().Format(time.RFC3339)+`"}) { `+applicationFields+` } }`, map[string]any{})
+	a = step(`mutation($id: ID!) { confirmApplication(input: {applicationId: $id, confirmDate: "`+apptest.Clock.Now().UTC().Format(time.RFC3339)+`"}) { `+applicationFields+` } }`, map[string]any{})
 	assert.Equal(t, "COMPLETED", a["status"])
 	assert.Equal(t, "OPENED", a["loan"].(map[string]any)["status"])
 	assert.Equal(t, "none", a["nextAction"])

@@ -180,7 +180,7 @@ func TestConfirmDateFromSigningToToday(t *testing.T) {
 		return status
 	}
 
-	for _, date := range []string{day(-1), day(1), "2024-11-22", "2030-01-01", time.Now().UTC().AddDate(0, 0, -1).Format(time.RFC3339)} {
+	for _, date := range []string{day(-1), day(1), "2024-11-22", "2030-01-01", apptest.Clock.Now().UTC().AddDate(0, 0, -1).Format(time.RFC3339)} {
 		resp := assertRESTError(t, p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"`+date+`"}`)), http.StatusBadRequest, "INVALID")
 		assert.Equal(t, []string{"confirm_date"}, fieldNames(resp["fields"]), date)
 	}
@@ -195,19 +195,19 @@ func TestConfirmDateFromSigningToToday(t *testing.T) {
 	})
 	t.Run("today opens", func(t *testing.T) {
 		guid := signed()
-		resp := p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"`+time.Now().UTC().Format(time.RFC3339Nano)+`"}`))
+		resp := p.post(t, action(guid, "confirm"), []byte(`{"confirm_date":"`+apptest.Clock.Now().UTC().Format(time.RFC3339Nano)+`"}`))
 		require.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
 		assert.Equal(t, "OPENED", loanStatus(guid))
 	})
 	t.Run("GraphQL names its input field", func(t *testing.T) {
 		guid := signed()
 		confirm := `mutation($id: ID!, $d: Time!) { confirmApplication(input: {applicationId: $id, confirmDate: $d}) { application { status } } }`
-		for _, d := range []time.Time{time.Now().AddDate(0, 0, 2), time.Now().AddDate(0, 0, -2)} {
+		for _, d := range []time.Time{apptest.Clock.Now().AddDate(0, 0, 2), apptest.Clock.Now().AddDate(0, 0, -2)} {
 			resp := app.GraphQL(t, p.token, confirm, map[string]any{"id": guid, "d": d.UTC().Format(time.RFC3339)})
 			require.Equal(t, "INVALID", resp.Code(), "%v", resp.Errors)
 			assert.Equal(t, []string{"confirmDate"}, fieldNames(resp.Errors[0].Extensions["fields"]))
 		}
-		done := gql(t, app, p.token, confirm, map[string]any{"id": guid, "d": time.Now().UTC().Format(time.RFC3339)})
+		done := gql(t, app, p.token, confirm, map[string]any{"id": guid, "d": apptest.Clock.Now().UTC().Format(time.RFC3339)})
 		assert.Equal(t, "COMPLETED", regObj(regObj(done["confirmApplication"])["application"])["status"])
 	})
 }
@@ -627,7 +627,7 @@ func TestHostileInputGraphQL(t *testing.T) {
 		gqlCase{"a search String with a NUL", employee, `query($s: CustomerSearch!) { customers(search: $s) { edges { node { id } } } }`,
 			map[string]any{"s": map[string]any{"phone": "7\u0000"}}, "$s.phone"},
 		gqlCase{"a Money given text", employee, `mutation($in: PostPaymentInput!) { postPayment(input: $in) { id } }`,
-			map[string]any{"in": map[string]any{"loanId": uuid.NewString(), "amount": "lots", "currency": "RUB", "eventTime": time.Now().UTC().Format(time.RFC3339), "paymentProvider": "INTERNAL_DOP0"}}, "input.amount"},
+			map[string]any{"in": map[string]any{"loanId": uuid.NewString(), "amount": "lots", "currency": "RUB", "eventTime": apptest.Clock.Now().UTC().Format(time.RFC3339), "paymentProvider": "INTERNAL_DOP0"}}, "input.amount"},
 		gqlCase{"a Date given text", employee, `mutation($d: Date!) { runAccrual(date: $d) { id } }`, map[string]any{"d": "yesterday"}, "date"},
 		gqlCase{"confirmApplication a number for the date", partner, `mutation { confirmApplication(input: {applicationId: "x", confirmDate: 5}) { application { id } } }`, nil, "input.confirmDate"},
 	)

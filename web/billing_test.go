@@ -72,7 +72,7 @@ func (b borrower) query(t testing.TB, token, fields string, vars map[string]any)
 func (b borrower) post(t *testing.T, amount string) apptest.GQLResponse {
 	t.Helper()
 	return b.app.GraphQL(t, b.employee, `mutation($in: PostPaymentInput!) { postPayment(input: $in) { id } }`, map[string]any{"in": map[string]any{
-		"loanId": b.loan, "amount": amount, "currency": "RUB", "eventTime": time.Now().UTC().Format(time.RFC3339), "paymentProvider": "INTERNAL_DOP0",
+		"loanId": b.loan, "amount": amount, "currency": "RUB", "eventTime": apptest.Clock.Now().UTC().Format(time.RFC3339), "paymentProvider": "INTERNAL_DOP0",
 	}})
 }
 
@@ -81,7 +81,10 @@ func (b borrower) runAccrual(t *testing.T, date string) {
 	gql(t, b.app, b.employee, `mutation($d: Date!, $id: ID) { runAccrual(date: $d, loanId: $id) { id } }`, map[string]any{"d": date, "id": b.loan})
 }
 
-func day(offset int) string { return time.Now().UTC().AddDate(0, 0, offset).Format(time.DateOnly) }
+// day is the date offset days from the business clock's today.
+func day(offset int) string {
+	return apptest.Clock.Now().UTC().AddDate(0, 0, offset).Format(time.DateOnly)
+}
 
 func money(t *testing.T, v any) decimal.Decimal {
 	t.Helper()
@@ -107,6 +110,7 @@ func interestFor(principal decimal.Decimal, rate string, days int64) decimal.Dec
 }
 
 func TestAccrualAcrossMonthEndAnd29February(t *testing.T) {
+	apptest.SetClock(t, "2024-03-10")
 	app := apptest.Start(t)
 	b := openLoanOn(t, app, "2024-01-29", nil) // 208990.50 at 17.3% over 12 months
 	loan := b.query(t, b.employee, `rate penaltyRate accruedThrough `+scheduleFields, nil)
@@ -173,7 +177,7 @@ func TestAccrualAcrossMonthEndAnd29February(t *testing.T) {
 // TestOverdueRepaymentAndFullRepayment follows a loan whose first payment is five days late.
 func TestOverdueRepaymentAndFullRepayment(t *testing.T) {
 	app := apptest.Start(t)
-	opened := time.Now().UTC().AddDate(0, -1, -5)
+	opened := apptest.Clock.Now().UTC().AddDate(0, -1, -5)
 	b := openLoanOn(t, app, opened.Format(time.DateOnly), nil)
 	b.runAccrual(t, day(-1))
 
@@ -183,7 +187,7 @@ func TestOverdueRepaymentAndFullRepayment(t *testing.T) {
 	first := schedule[0]
 	assert.Equal(t, "OVERDUE", first["status"])
 	d := loan["debts"].(map[string]any)
-	overdueDays := int(time.Now().UTC().Truncate(24*time.Hour).Sub(dateOf(t, first["dueDate"].(string))).Hours() / 24)
+	overdueDays := int(apptest.Clock.Now().UTC().Truncate(24*time.Hour).Sub(dateOf(t, first["dueDate"].(string))).Hours() / 24)
 	assert.EqualValues(t, overdueDays, d["overdueDays"])
 	assert.Equal(t, "208990.50", d["mainDebt"])
 	fine := money(t, first["fineAccrued"])
@@ -331,60 +335,69 @@ func TestPrepaymentPreviewIsWhatApplies(t *testing.T) {
 	})
 }
 
+// TestProlongation prices, pays and applies prolongations, in a year of 365 days and in one of 366.
 func TestProlongation(t *testing.T) {
-	app := apptest.Start(t)
-	// product 2000 forgives half its 29.9% until a prolongation
-	b := openLoanOn(t, app, day(-10), func(d map[string]any) {
-		d["product_code"], d["loan_amount"], d["loan_term"] = "2000", 50000, 6
-		d["cart"] = map[string]any{"items": []any{map[string]any{"name": "Телефон", "quantity": 1, "price": 50000, "goods_type": "Мобильный телефон"}}}
-	})
-	loan := b.query(t, b.token, `rate discountType discountValue schedule { dueDate } prolongationPossibility { isProlongationPossible status reason terms { price term currentReturnDate newReturnDate } }`, nil)
-	assert.Equal(t, "14.95", loan["rate"])
-	assert.Equal(t, "FULL", loan["discountType"])
-	assert.Equal(t, "0.5", loan["discountValue"])
-	dues := rows(loan, "schedule")
-	p := loan["prolongationPossibility"].(map[string]any)
-	assert.Equal(t, true, p["isProlongationPossible"])
-	assert.Equal(t, "PROLONGATION_AVAILABLE", p["status"])
-	terms := p["terms"].(map[string]any)
-	// ten days of 2026 at 14.95% on 50000: 50000 * 14.95% * 10/365 = 204.79
-	assert.Equal(t, decimal.NewFromInt(50000).Mul(decimal.RequireFromString("14.95")).Mul(decimal.NewFromInt(10)).DivRound(decimal.NewFromInt(36500), 2).StringFixed(2), terms["price"])
-	assert.EqualValues(t, 30, terms["term"])
-	assert.Equal(t, dues[0]["dueDate"], terms["currentReturnDate"])
-	assert.Equal(t, dateOf(t, dues[0]["dueDate"].(string)).AddDate(0, 0, 30).Format(time.DateOnly), terms["newReturnDate"])
+	for _, year := range []struct{ today, price string }{
+		{"2027-03-10", "204.79"}, // ten days (28 February .. 9 March) at 14.95% on 50000: 50000 × 14.95% × 10 / 365 = 204.794…
+		{"2028-03-10", "204.23"}, // ten days (29 February .. 9 March) of a leap year: 50000 × 14.95% × 10 / 366 = 204.234…
+	} {
+		t.Run(year.today, func(t *testing.T) {
+			apptest.SetClock(t, year.today)
+			price := year.price
+			app := apptest.Start(t)
+			// product 2000 forgives half its 29.9% until a prolongation
+			b := openLoanOn(t, app, day(-10), func(d map[string]any) {
+				d["product_code"], d["loan_amount"], d["loan_term"] = "2000", 50000, 6
+				d["cart"] = map[string]any{"items": []any{map[string]any{"name": "Телефон", "quantity": 1, "price": 50000, "goods_type": "Мобильный телефон"}}}
+			})
+			loan := b.query(t, b.token, `rate discountType discountValue schedule { dueDate } prolongationPossibility { isProlongationPossible status reason terms { price term currentReturnDate newReturnDate } }`, nil)
+			assert.Equal(t, "14.95", loan["rate"])
+			assert.Equal(t, "FULL", loan["discountType"])
+			assert.Equal(t, "0.5", loan["discountValue"])
+			dues := rows(loan, "schedule")
+			p := loan["prolongationPossibility"].(map[string]any)
+			assert.Equal(t, true, p["isProlongationPossible"])
+			assert.Equal(t, "PROLONGATION_AVAILABLE", p["status"])
+			terms := p["terms"].(map[string]any)
+			assert.Equal(t, price, terms["price"])
+			assert.EqualValues(t, 30, terms["term"])
+			assert.Equal(t, dues[0]["dueDate"], terms["currentReturnDate"])
+			assert.Equal(t, dateOf(t, dues[0]["dueDate"].(string)).AddDate(0, 0, 30).Format(time.DateOnly), terms["newReturnDate"])
 
-	prolong := `mutation($id: ID!) { prolongLoan(loanId: $id) { id status price term currentReturnDate newReturnDate } }`
-	assert.Equal(t, "PROLONATION_CREATION_IMPOSSIBLE", app.GraphQL(t, b.token, prolong, map[string]any{"id": b.loan}).Code(), "the price is not paid yet")
-	require.Empty(t, b.post(t, terms["price"].(string)).Errors)
-	got := gql(t, app, b.token, prolong, map[string]any{"id": b.loan})["prolongLoan"].(map[string]any)
-	assert.Equal(t, "SUCCESS", got["status"])
-	assert.Equal(t, terms["newReturnDate"], got["newReturnDate"])
+			prolong := `mutation($id: ID!) { prolongLoan(loanId: $id) { id status price term currentReturnDate newReturnDate } }`
+			assert.Equal(t, "PROLONATION_CREATION_IMPOSSIBLE", app.GraphQL(t, b.token, prolong, map[string]any{"id": b.loan}).Code(), "the price is not paid yet")
+			require.Empty(t, b.post(t, terms["price"].(string)).Errors)
+			got := gql(t, app, b.token, prolong, map[string]any{"id": b.loan})["prolongLoan"].(map[string]any)
+			assert.Equal(t, "SUCCESS", got["status"])
+			assert.Equal(t, terms["newReturnDate"], got["newReturnDate"])
 
-	loan = b.query(t, b.employee, `status rate discountType balance { fullAmount } history { event status } prolongations { status } `+scheduleFields, nil)
-	assert.Equal(t, "PROLONGATION", loan["status"])
-	assert.Equal(t, "29.9", loan["rate"], "the discount is cancelled")
-	assert.Nil(t, loan["discountType"])
-	assert.Equal(t, "0.00", loan["balance"].(map[string]any)["fullAmount"])
-	after := rows(loan, "schedule")
-	require.Len(t, after, len(dues)+1)
-	assert.Equal(t, "PROLONGATION", after[0]["kind"])
-	assert.Equal(t, "PAID", after[0]["status"])
-	assert.Equal(t, terms["price"], after[0]["interest"])
-	for i, r := range after[1:] {
-		assert.Equal(t, dateOf(t, dues[i]["dueDate"].(string)).AddDate(0, 0, 30).Format(time.DateOnly), r["dueDate"], "row %d moved by 30 days", i+1)
+			loan = b.query(t, b.employee, `status rate discountType balance { fullAmount } history { event status } prolongations { status } `+scheduleFields, nil)
+			assert.Equal(t, "PROLONGATION", loan["status"])
+			assert.Equal(t, "29.9", loan["rate"], "the discount is cancelled")
+			assert.Nil(t, loan["discountType"])
+			assert.Equal(t, "0.00", loan["balance"].(map[string]any)["fullAmount"])
+			after := rows(loan, "schedule")
+			require.Len(t, after, len(dues)+1)
+			assert.Equal(t, "PROLONGATION", after[0]["kind"])
+			assert.Equal(t, "PAID", after[0]["status"])
+			assert.Equal(t, terms["price"], after[0]["interest"])
+			for i, r := range after[1:] {
+				assert.Equal(t, dateOf(t, dues[i]["dueDate"].(string)).AddDate(0, 0, 30).Format(time.DateOnly), r["dueDate"], "row %d moved by 30 days", i+1)
+			}
+			history := rows(loan, "history")
+			assert.Equal(t, "PROLONGATION", history[len(history)-1]["status"])
+			assert.Len(t, rows(loan, "prolongations"), 1)
+
+			// product 2000 allows two prolongations
+			require.Empty(t, app.GraphQL(t, b.token, prolong, map[string]any{"id": b.loan}).Errors, "the second costs nothing the same day")
+			third := b.query(t, b.token, `prolongationPossibility { isProlongationPossible status reason terms { price } }`, nil)["prolongationPossibility"].(map[string]any)
+			assert.Equal(t, false, third["isProlongationPossible"])
+			assert.Equal(t, "PROLONGATION_UNAVAILABLE", third["status"])
+			assert.Contains(t, third["reason"], "prolonged 2 times")
+			assert.Nil(t, third["terms"])
+			assert.Equal(t, "PROLONATION_CREATION_IMPOSSIBLE", app.GraphQL(t, b.token, prolong, map[string]any{"id": b.loan}).Code())
+		})
 	}
-	history := rows(loan, "history")
-	assert.Equal(t, "PROLONGATION", history[len(history)-1]["status"])
-	assert.Len(t, rows(loan, "prolongations"), 1)
-
-	// product 2000 allows two prolongations
-	require.Empty(t, app.GraphQL(t, b.token, prolong, map[string]any{"id": b.loan}).Errors, "the second costs nothing the same day")
-	third := b.query(t, b.token, `prolongationPossibility { isProlongationPossible status reason terms { price } }`, nil)["prolongationPossibility"].(map[string]any)
-	assert.Equal(t, false, third["isProlongationPossible"])
-	assert.Equal(t, "PROLONGATION_UNAVAILABLE", third["status"])
-	assert.Contains(t, third["reason"], "prolonged 2 times")
-	assert.Nil(t, third["terms"])
-	assert.Equal(t, "PROLONATION_CREATION_IMPOSSIBLE", app.GraphQL(t, b.token, prolong, map[string]any{"id": b.loan}).Code())
 }
 
 // TestStoppedLoanAccruesNothing checks that interest stops with the stop, in what the loan
@@ -449,7 +462,7 @@ func TestBillingAccessByRoleAndOwner(t *testing.T) {
 
 func TestLoanSearch(t *testing.T) {
 	app := apptest.Start(t)
-	late := openLoanOn(t, app, time.Now().UTC().AddDate(0, -1, -3).Format(time.DateOnly), nil)
+	late := openLoanOn(t, app, apptest.Clock.Now().UTC().AddDate(0, -1, -3).Format(time.DateOnly), nil)
 	late.runAccrual(t, day(-1))
 	onTime := openLoanOn(t, app, day(-3), nil)
 	search := `query($f: LoanFilter, $after: String) { loans(first: 2, after: $after, filter: $f) { edges { cursor node { id number status } } pageInfo { hasNextPage endCursor } } }`
@@ -492,8 +505,10 @@ func TestConcurrentPaymentsApplyOnce(t *testing.T) {
 	app := apptest.Start(t)
 	b := openLoanOn(t, app, day(-10), nil)
 	full := money(t, b.query(t, b.token, `prepaymentBounds { fullPrepaymentAmount }`, nil)["prepaymentBounds"].(map[string]any)["fullPrepaymentAmount"])
-	// eight payments of a fifth of the full amount: at most five fit
-	part := full.DivRound(decimal.NewFromInt(5), 2)
+	// eight payments of a fifth of the full amount, rounded down to kopecks: 5 × part ≤ full < 6 × part,
+	// so exactly five fit, whatever their order
+	part := full.Div(decimal.NewFromInt(5)).RoundDown(2)
+	require.True(t, part.Mul(decimal.NewFromInt(6)).GreaterThan(full))
 	var wg sync.WaitGroup
 	codes := make([]string, 8)
 	for i := range codes {
@@ -508,8 +523,7 @@ func TestConcurrentPaymentsApplyOnce(t *testing.T) {
 			assert.Equal(t, "PAYMENT_EXCEEDS_DEBT", c)
 		}
 	}
-	assert.GreaterOrEqual(t, accepted, 4)
-	assert.LessOrEqual(t, accepted, 5)
+	assert.Equal(t, 5, accepted)
 	balance := money(t, b.query(t, b.employee, `balance { fullAmount }`, nil)["balance"].(map[string]any)["fullAmount"])
 	assert.Equal(t, part.Mul(decimal.NewFromInt(int64(accepted))).StringFixed(2), balance.StringFixed(2), "every accepted payment on the balance once")
 	var orders int
@@ -543,7 +557,7 @@ func TestAccrualJobInBatches(t *testing.T) {
 	worker := app.Server.App.Applications
 	app.Server.App.Loans.AccrualBatch = 2
 	forgetAccrualJobs(t, app)
-	require.NoError(t, app.Store.EnqueueAccrual(t.Context(), dateOf(t, day(0)), time.Now()))
+	require.NoError(t, app.Store.EnqueueAccrual(t.Context(), dateOf(t, day(0)), apptest.Clock.Now()))
 	runs := 0
 	for {
 		ran, err := worker.RunNextJob(t.Context())
@@ -571,7 +585,7 @@ func TestPaymentSentAgainIsOnePayment(t *testing.T) {
 	post := `mutation($in: PostPaymentInput!) { postPayment(input: $in) { balance { fullAmount } } }`
 	in := func(amount string) map[string]any {
 		return map[string]any{"in": map[string]any{"loanId": b.loan, "amount": amount, "currency": "RUB", "idempotencyKey": "bank-ref-77",
-			"eventTime": time.Now().UTC().Format(time.RFC3339), "paymentProvider": "INTERNAL_DOP0"}}
+			"eventTime": apptest.Clock.Now().UTC().Format(time.RFC3339), "paymentProvider": "INTERNAL_DOP0"}}
 	}
 	var wg sync.WaitGroup
 	answers := make([]apptest.GQLResponse, 8)
@@ -593,20 +607,37 @@ func TestPaymentSentAgainIsOnePayment(t *testing.T) {
 	assert.Equal(t, "1500.00", b.query(t, b.employee, `balance { fullAmount }`, nil)["balance"].(map[string]any)["fullAmount"])
 }
 
-// TestDailyAccrualJob lets the worker, started with the daily accrual on, run yesterday's job and
-// queue today's for after midnight.
+// TestDailyAccrualJob lets the business clock pass midnight twice with a worker running: each
+// night's job accrues the day just ended, one day's interest, and queues the next night's.
 func TestDailyAccrualJob(t *testing.T) {
+	apptest.SetClock(t, "2027-03-10") // noon; 2027 has 365 days
 	first := apptest.Start(t)
-	b := openLoanOn(t, first, day(-10), nil)
+	b := openLoanOn(t, first, "2027-02-28", nil) // 208990.50 at 17.3% over 12 months
 	forgetAccrualJobs(t, first)
-	apptest.Start(t, func(c *config.Config) { c.DailyAccrual = true })
-	require.Eventually(t, func() bool {
-		var done bool
-		require.NoError(t, first.Store.DB.Get(&done, `SELECT count(*) = 1 FROM jobs WHERE kind = 'ACCRUE' AND day = $1 AND done_at IS NOT NULL`, dateOf(t, day(-1))))
-		return done
-	}, 10*time.Second, 50*time.Millisecond, "yesterday's accrual runs")
-	assert.Equal(t, day(-1), b.query(t, b.employee, `accruedThrough`, nil)["accruedThrough"])
+	require.Equal(t, "2027-03-09", b.query(t, b.employee, `accruedThrough`, nil)["accruedThrough"], "opened in the past: accrued through yesterday at once")
+
+	accruedThrough := func(want string) {
+		t.Helper()
+		require.Eventually(t, func() bool {
+			return b.query(t, b.employee, `accruedThrough`, nil)["accruedThrough"] == want
+		}, 10*time.Second, 20*time.Millisecond, "the night's job accrues %s", want)
+	}
+	apptest.Clock.Advance(24 * time.Hour) // 11 March, noon: the 10th has ended
+	apptest.Start(t, func(c *config.Config) { c.DailyAccrual, c.WorkerPoll = true, 20*time.Millisecond })
+	accruedThrough("2027-03-10")
 	var runAt time.Time
-	require.NoError(t, first.Store.DB.Get(&runAt, `SELECT run_at FROM jobs WHERE kind = 'ACCRUE' AND day = $1 AND done_at IS NULL`, dateOf(t, day(0))))
-	assert.Equal(t, dateOf(t, day(1)), runAt.UTC(), "today's accrual waits for the day to end")
+	require.NoError(t, first.Store.DB.Get(&runAt, `SELECT run_at FROM jobs WHERE kind = 'ACCRUE' AND day = '2027-03-11' AND done_at IS NULL`))
+	assert.Equal(t, "2027-03-12T00:00:00Z", runAt.UTC().Format(time.RFC3339), "the 11th's accrual waits for the day to end")
+	apptest.Clock.Advance(24 * time.Hour) // 12 March, noon
+	accruedThrough("2027-03-11")
+
+	// The first period runs from 28 February; each day adds I(n) - I(n-1), I(n) being the interest
+	// of n days rounded to kopecks: 208990.50 × 17.3% × n / 365.
+	//   n = 10 (9 March):  990.557… → 990.56
+	//   n = 11 (10 March): 1089.613… → 1089.61, so the 10th adds 99.05
+	//   n = 12 (11 March): 1188.669… → 1188.67, so the 11th adds 99.06
+	got := rows(b.query(t, b.employee, `accruals(from: $from, to: $to) { day interest }`, map[string]any{"from": "2027-03-10", "to": "2027-03-11"}), "accruals")
+	require.Len(t, got, 2)
+	assert.Equal(t, map[string]any{"day": "2027-03-10", "interest": "99.05"}, got[0])
+	assert.Equal(t, map[string]any{"day": "2027-03-11", "interest": "99.06"}, got[1])
 }

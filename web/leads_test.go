@@ -336,7 +336,7 @@ func keysOf(m map[string]any) []string {
 func TestLeadSeedExamples(t *testing.T) {
 	app := apptest.Start(t)
 	partner := leadClient{app: app, token: app.PartnerToken(t)}
-	before := time.Now()
+	before := time.Now() // the lead's creationDate is its record's time
 
 	var body map[string]any
 	require.NoError(t, json.Unmarshal([]byte(seedLead), &body))
@@ -354,7 +354,7 @@ func TestLeadSeedExamples(t *testing.T) {
 	assertShape(t, "", want, got)
 
 	assert.Equal(t, "ok", got["status"])
-	assert.InDelta(t, float64(time.Now().UnixMilli()), got["timestamp"], 10_000)
+	assert.InDelta(t, float64(apptest.Clock.Now().UnixMilli()), got["timestamp"], 10_000)
 	data := got["data"].(map[string]any)
 	for k, v := range map[string]any{
 		"id": float64(2330), "channel": "LOAN_APPLICATION", "firstName": "Вух", "lastName": "Вух", "patronymic": "Вухец",

@@ -113,7 +113,7 @@ func TestDemoFlowREST(t *testing.T) {
 			assert.Regexp(t, `^LG\d+/\d{2}$`, payload["contractNumber"])
 			assert.NotEmpty(t, payload["contract_pdf"])
 
-			resp = p.post(t, base+"/confirm", []byte(`{"confirm_date":"`+time.Now().UTC().Format(time.RFC3339Nano)+`"}`))
+			resp = p.post(t, base+"/confirm", []byte(`{"confirm_date":"`+apptest.Clock.Now().UTC().Format(time.RFC3339Nano)+`"}`))
 			require.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
 			st = p.status(t, guid)
 			assert.Equal(t, "COMPLETED", st["status"])

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -324,7 +326,7 @@ func TestPaymentsPayoutOrder(t *testing.T) {
 	assert.Equal(t, "COMPLETED", confirmed["status"])
 	completedAt, err := time.Parse(time.RFC3339, confirmed["completedAt"].(string))
 	require.NoError(t, err)
-	assert.WithinDuration(t, time.Now(), completedAt, time.Minute, "paid out when the loan opens")
+	assert.WithinDuration(t, apptest.Clock.Now(), completedAt, time.Minute, "paid out when the loan opens")
 	owner := app.CustomerToken(t, phone)
 	for _, token := range []string{emp, owner} {
 		assert.Equal(t, confirmed["completedAt"], regObj(gql(t, app, token, payoutDate, map[string]any{"id": loanID})["loan"])["payoutDate"])
@@ -350,7 +352,7 @@ func TestPaymentsPayoutOrder(t *testing.T) {
 
 // payPosting is a manual payment of 1000 roubles into loan an hour ago; change edits it.
 func payPosting(loan string, change map[string]any) map[string]any {
-	in := map[string]any{"loanId": loan, "amount": "1000.00", "currency": "RUB", "eventTime": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
+	in := map[string]any{"loanId": loan, "amount": "1000.00", "currency": "RUB", "eventTime": apptest.Clock.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
 		"comment": "оплата в кассе", "paymentProvider": demo.InternalProvider}
 	for k, v := range change {
 		in[k] = v
@@ -369,7 +371,7 @@ func TestPaymentsPostPayment(t *testing.T) {
 	regFail(t, app, emp, "INCOMPATIBLE_PAYMENT_PROVIDER", payPost, payPosting(loan, map[string]any{"paymentProvider": demo.BankProvider}))
 	regFail(t, app, emp, "PAYMENT_PROVIDER_NOT_FOUND", payPost, payPosting(loan, map[string]any{"paymentProvider": "NO_SUCH_PROVIDER"}))
 	fields := regFail(t, app, emp, "INVALID", payPost, payPosting(loan, map[string]any{
-		"amount": "0", "currency": "USD", "eventTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}))
+		"amount": "0", "currency": "USD", "eventTime": apptest.Clock.Now().Add(time.Hour).UTC().Format(time.RFC3339)}))
 	assert.Equal(t, []string{"amount", "currency", "eventTime"}, fields)
 	regFail(t, app, emp, "LOAN_NOT_FOUND", payPost, payPosting(uuid.NewString(), nil))
 	for _, token := range []string{app.CustomerToken(t, phone), p.token} {
@@ -422,8 +424,15 @@ func TestPaymentsRepayLoan(t *testing.T) {
 	regOK(t, app, emp, payBind, map[string]any{"s": pending, "p": payProvider(t, app, emp, demo.BankProvider), "ext": "bank-card"})
 	regFail(t, app, owner, "IMPOSSIBLE_TO_DEFINE_FINANCIAL_SOURCE", payRepay, map[string]any{"l": loan, "s": pending, "a": "500.00"})
 	assert.Equal(t, orders, payCount(t, app, "transaction_orders"), "a refused repayment orders nothing")
+	// the loan opened today: nothing is due yet, so what is paid waits on its balance for the due date
+	balance := func() string {
+		l := regObj(gql(t, app, emp, `query($id: ID!) { loan(id: $id) { balance { fullAmount } debts { mainDebt } } }`, map[string]any{"id": loan})["loan"])
+		return regObj(l["balance"])["fullAmount"].(string)
+	}
+	require.Equal(t, "0.00", balance(), "the refusals moved no money")
 
 	assert.Equal(t, loan, regOK(t, app, owner, payRepay, map[string]any{"l": loan, "s": card, "a": "500.00"})["id"])
+	assert.Equal(t, "500.00", balance())
 	repaid := regObj(payOrdersOf(t, app, emp, loan)[0])
 	assert.Equal(t, "LOAN_REPAYMENT", repaid["type"])
 	assert.Equal(t, "COMPLETED", repaid["status"])
@@ -435,6 +444,23 @@ func TestPaymentsRepayLoan(t *testing.T) {
 
 	assert.Equal(t, loan, regOK(t, app, emp, payRepay, map[string]any{"l": loan, "s": card, "a": "100.00"})["id"], "an employee repays for the customer")
 	assert.Equal(t, "100.00", regObj(payOrdersOf(t, app, emp, loan)[0])["amount"])
+	assert.Equal(t, "600.00", balance())
+
+	// the same key, sent five times at once: one payment
+	keyed := `mutation($l: ID!, $s: ID!, $a: Money!, $k: String) { repayLoan(loanId: $l, sourceId: $s, amount: $a, idempotencyKey: $k) { id } }`
+	orders = payCount(t, app, "transaction_orders")
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			regOK(t, app, owner, keyed, map[string]any{"l": loan, "s": card, "a": "250.00", "k": "repay-1"})
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, orders+1, payCount(t, app, "transaction_orders"), "one order for one key")
+	assert.Equal(t, "850.00", balance(), "one key, one payment on the balance")
+	regFail(t, app, owner, "CONFLICT", keyed, map[string]any{"l": loan, "s": card, "a": "300.00", "k": "repay-1"})
+	assert.Equal(t, "850.00", balance(), "the same key for another amount is refused whole")
+	assert.Equal(t, []string{"idempotencyKey"}, regFail(t, app, owner, "INVALID", keyed, map[string]any{"l": loan, "s": card, "a": "1.00", "k": strings.Repeat("k", 101)}))
 }
 
 func TestPaymentsDemoData(t *testing.T) {

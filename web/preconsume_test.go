@@ -179,7 +179,7 @@ var pcTables = []string{"pre_consumptions", "pre_consumption_cost_trackings", "p
 func TestPreConsumeSeedExample(t *testing.T) {
 	app := apptest.Start(t)
 	emp := app.EmployeeToken(t)
-	before := time.Now().UTC().Add(-time.Second)
+	before := apptest.Clock.Now().UTC().Add(-time.Second)
 
 	resp := pcPost(t, app, emp, []byte(pcSeedRequest))
 	require.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
@@ -190,7 +190,7 @@ func TestPreConsumeSeedExample(t *testing.T) {
 	require.NotNil(t, p)
 	consumed, err := time.Parse(time.RFC3339, regObj(regList(p["expenses"])[0])["consumeTime"].(string))
 	require.NoError(t, err)
-	assert.WithinRange(t, consumed, before, time.Now().Add(time.Second), "consumeTime defaults to now")
+	assert.WithinRange(t, consumed, before, apptest.Clock.Now().Add(time.Second), "consumeTime defaults to now")
 	for _, k := range []string{"id", "createdAt", "updatedAt"} {
 		assert.NotEmpty(t, p[k])
 		delete(p, k)

@@ -282,7 +282,7 @@ func TestProfileCreateCustomer(t *testing.T) {
 
 	t.Run("refusals name the field", func(t *testing.T) {
 		before := regLatestAudit(t, app, emp)
-		future := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
+		future := apptest.Clock.Now().AddDate(1, 0, 0).Format(time.DateOnly)
 		var phones []string
 		for _, c := range []struct {
 			name   string
@@ -375,7 +375,7 @@ func TestProfilePatchCustomer(t *testing.T) {
 			{"phone", guid, "INVALID", map[string]any{"phone": profPhone()}, []string{"phone"}},
 			{"phone equal to the login", guid, "INVALID", map[string]any{"phone": created["phone"]}, []string{"phone"}},
 			{"bad e-mail", guid, "INVALID", map[string]any{"email": "nope"}, []string{"email"}},
-			{"future birth date", guid, "INVALID", map[string]any{"birthDate": time.Now().AddDate(0, 0, 2).Format(time.DateOnly)}, []string{"birthDate"}},
+			{"future birth date", guid, "INVALID", map[string]any{"birthDate": apptest.Clock.Now().AddDate(0, 0, 2).Format(time.DateOnly)}, []string{"birthDate"}},
 			{"gender", guid, "INVALID", map[string]any{"gender": "UNKNOWN"}, []string{"gender"}},
 			{"name with spaces", guid, "INVALID", map[string]any{"lastName": " Petrov"}, []string{"lastName"}},
 			{"unknown customer", uuid.NewString(), "CUSTOMER_NOT_FOUND", map[string]any{"lastName": "Nobody"}, nil},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
@@ -93,8 +94,9 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// New wires the service on an open, migrated store: the domain service, token service and metrics.
-func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.PrivateKey, log *slog.Logger) (*Server, error) {
+// New wires the service on an open, migrated store: the domain services (on the business clock
+// now), token service and metrics.
+func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.PrivateKey, log *slog.Logger, now func() time.Time) (*Server, error) {
 	var ext *auth.External
 	if cfg.OIDCIssuer != "" {
 		ext = &auth.External{Issuer: cfg.OIDCIssuer, JWKSURL: cfg.OIDCJWKSURL}
@@ -106,7 +108,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.Pri
 	return &Server{
 		Config:  cfg,
 		Store:   st,
-		App:     app.New(st, log, cfg),
+		App:     app.New(st, log, cfg, now),
 		Events:  events.NewHub(st, log),
 		Tokens:  tokens,
 		Metrics: metrics.New(st.DB.DB),
