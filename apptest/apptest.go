@@ -35,6 +35,16 @@ const Today = "2027-06-15"
 // deployment share the time: noon of Today, running, until a test sets it (SetClock).
 var Clock = clock.Wall()
 
+// StartAt is Start on a database of the test's own (NewDatabase) with the business clock at at
+// (SetClock): moving the time moves every job on the database, such as the other tests'
+// applications' timeouts, so a test that moves it keeps its own database.
+func StartAt(t testing.TB, at string, tweaks ...func(*config.Config)) *App {
+	t.Helper()
+	SetClock(t, at)
+	_, url := NewDatabase(t)
+	return StartOn(t, url, tweaks...)
+}
+
 // SetClock puts the test package's clock at the time at (RFC 3339, or a date for noon UTC of that
 // day) for the rest of the test, then back at noon of Today.
 func SetClock(t testing.TB, at string) time.Time {
@@ -116,13 +126,14 @@ func Open(ctx context.Context, url string) (*store.Store, error) {
 
 // App is a running server with its store and everything it logged.
 type App struct {
-	URL    string
-	Key    *ecdsa.PrivateKey // signs the server's tokens
-	Server *web.Server
-	Store  *store.Store
-	Logs   *Logs
+	URL         string
+	DatabaseURL string            // the database it serves
+	Key         *ecdsa.PrivateKey // signs the server's tokens
+	Server      *web.Server
+	Store       *store.Store
+	Logs        *Logs
 
-	client *http.Client // nil: http.DefaultClient
+	client *http.Client // from the server's own loopback address (ownAddress) or From's
 }
 
 // Start serves lendgraph over HTTP on loopback with the default configuration, changed by tweaks,
@@ -135,6 +146,11 @@ func Start(t testing.TB, tweaks ...func(*config.Config)) *App {
 // after a crash, until another instance (or RunJobs) takes them up.
 func StartWithoutWorker(t testing.TB, tweaks ...func(*config.Config)) *App {
 	return start(t, DatabaseURL, false, tweaks)
+}
+
+// StartWithoutWorkerOn is StartWithoutWorker on the database at url.
+func StartWithoutWorkerOn(t testing.TB, url string, tweaks ...func(*config.Config)) *App {
+	return start(t, url, false, tweaks)
 }
 
 // StartOn is Start on the database at url, such as one of NewDatabase.
@@ -203,7 +219,7 @@ func start(t testing.TB, url string, worker bool, tweaks []func(*config.Config))
 	stopped := make(chan struct{})
 	go func() { srv.Background(bg, worker); close(stopped) }()
 	t.Cleanup(func() { stop(); <-stopped })
-	return &App{URL: ts.URL, Key: key, Server: srv, Store: st, Logs: logs}
+	return &App{URL: ts.URL, DatabaseURL: url, Key: key, Server: srv, Store: st, Logs: logs, client: clientFrom(ownAddress())}
 }
 
 // signingKey is the key every instance of the test package signs with, as instances of one

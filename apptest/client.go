@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net"
@@ -40,11 +41,7 @@ func (a *App) Do(t testing.TB, method, path string, body io.Reader, header http.
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	client := a.client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	resp, err := a.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,13 +53,27 @@ func (a *App) Do(t testing.TB, method, path string, body io.Reader, header http.
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
 
-// From returns the app as seen by a caller at ip, a loopback address other than 127.0.0.1 (all of
+// From returns the app as seen by a caller at ip, a loopback address below 127.128.0.0 (all of
 // 127.0.0.0/8 is the machine's own), for tests of limits by the caller's address.
 func (a *App) From(ip string) *App {
-	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
 	b := *a
-	b.client = &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 100}}
+	b.client = clientFrom(net.ParseIP(ip))
 	return &b
+}
+
+// clientFrom is an HTTP client whose connections come from the loopback address ip.
+func clientFrom(ip net.IP) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}}
+	return &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 100}}
+}
+
+// ownAddress is a loopback address of a server's own in 127.128.0.0/9, where From's addresses never
+// are: the limits by the caller's address (per address, per /24 network) count each test's calls
+// apart from every other test's, in this run and the runs before it on the same database.
+func ownAddress() net.IP {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return net.IPv4(127, 128|b[0], b[1], 1+b[2]%254)
 }
 
 // PostForm posts an application/x-www-form-urlencoded body; header adds request headers.

@@ -408,8 +408,18 @@ func TestPaymentsRepayLoan(t *testing.T) {
 	emp := app.EmployeeToken(t)
 	loan := openLoan(t, app, p, demo.TestPhone(1))
 	owner, other := app.CustomerToken(t, demo.TestPhone(1)), app.CustomerToken(t, demo.TestPhone(2))
-	demoCard := func(token string) string {
-		return regObj(regList(regObj(gql(t, app, token, payMine, nil)["me"])["financialSources"])[0])["id"].(string)
+	demoCard := func(token string) string { // the demo's card, bound to the internal provider, among what other runs added
+		guid := gql(t, app, token, `{ me { subject } }`, nil)["me"].(map[string]any)["subject"].(string)
+		sources := regList(regObj(gql(t, app, emp, payCustomerSource, map[string]any{"guid": guid, "type": "CARD", "status": "COMPLETED"})["customer"])["financialSources"])
+		for _, s := range sources {
+			for _, b := range regList(regObj(s)["bindings"]) {
+				if regObj(b)["paymentProvider"] == demo.InternalProvider && regObj(b)["externalFinancialSource"] == "demo-card-"+guid {
+					return regObj(s)["id"].(string)
+				}
+			}
+		}
+		t.Fatalf("demo customer %s has no demo card", guid)
+		return ""
 	}
 	card, othersCard := demoCard(owner), demoCard(other)
 	orders := payCount(t, app, "transaction_orders")

@@ -1080,7 +1080,7 @@ func TestProfileImportIncomes(t *testing.T) {
 func TestProfileDocumentFiles(t *testing.T) {
 	app := apptest.Start(t)
 	emp, actor := regEmployee(t, app)
-	owner := regSignIn(t, app, "79010000008")
+	owner := regNewCustomer(t, app)
 	doc := regOK(t, app, emp, regCreateDocument, map[string]any{"customer": owner.guid, "type": "INN", "status": "NOT_CHECKED", "info": map[string]any{"number": profDigits(10)}})
 	docID := doc["id"].(string)
 
@@ -1280,7 +1280,7 @@ func TestProfileCustomer360(t *testing.T) {
 func TestProfileCustomerSeesOwnProfile(t *testing.T) {
 	app := apptest.Start(t)
 	emp, _ := regEmployee(t, app)
-	me := regSignIn(t, app, "79010000008")
+	me := regNewCustomer(t, app)
 	addr := regOK(t, app, emp, profAddAddress, map[string]any{"c": me.guid, "p": false, "d": map[string]any{"city": profWord("Town")}})
 	contact := regOK(t, app, emp, profAddContact, map[string]any{"c": me.guid, "in": map[string]any{"type": "EMAIL", "value": profWord("me") + "@example.com"}})
 	card := regOK(t, app, emp, profCreateCard, map[string]any{"c": me.guid, "in": map[string]any{"bin": "427638", "lastFourDigits": "9876"}})
@@ -1297,7 +1297,7 @@ func TestProfileCustomerSeesOwnProfile(t *testing.T) {
 func TestProfileAccess(t *testing.T) {
 	app := apptest.Start(t)
 	emp, _ := regEmployee(t, app)
-	customer := regSignIn(t, app, "79010000008")
+	customer := regNewCustomer(t, app)
 	partner := app.PartnerToken(t)
 
 	// a customer with something of every kind, for the operations to aim at

@@ -3,6 +3,8 @@ package web_test
 import (
 	"fmt"
 	"maps"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -97,14 +99,17 @@ func regFields(t *testing.T, e apptest.GQLError) []string {
 }
 
 // regCustomer is a signed-in customer.
-type regCustomer struct{ token, guid, id string }
+type regCustomer struct{ phone, token, guid, id string }
 
-func regSignIn(t *testing.T, app *apptest.App, phone string) regCustomer {
+// regNewCustomer signs in a customer of the test's own, on a fresh phone, whose registry data no
+// other test (or earlier run) has touched.
+func regNewCustomer(t *testing.T, app *apptest.App) regCustomer {
 	t.Helper()
-	token := app.CustomerToken(t, phone)
+	phone := newPhone()
+	require.Equal(t, http.StatusOK, app.PostForm(t, "/auth/otp", url.Values{"phone_number": {phone}}, nil).Status)
+	token := app.Token(t, "/auth", customerForm(phone, smsCode(t, app, phone)), device)
 	c := regObj(regOK(t, app, token, `{ me { customer { guid id } } }`, nil)["customer"])
-	require.NotEmpty(t, c["guid"])
-	return regCustomer{token: token, guid: c["guid"].(string), id: c["id"].(string)}
+	return regCustomer{phone: phone, token: token, guid: c["guid"].(string), id: c["id"].(string)}
 }
 
 // regEmployee signs in the demo employee and returns the token and the actor the audit trail names.
@@ -576,7 +581,7 @@ func regText(v any) string { return fmt.Sprint(v) }
 func TestRegistryDocumentInfoValidation(t *testing.T) {
 	app := apptest.Start(t)
 	emp, _ := regEmployee(t, app)
-	customer := regSignIn(t, app, "79010000002")
+	customer := regNewCustomer(t, app)
 	typeName := regNewType(t, app, emp, "PASSPORT", regPassport...)
 	create := func(info map[string]any) map[string]any {
 		return map[string]any{"customer": customer.guid, "type": typeName, "status": "NOT_CHECKED", "info": info}
@@ -663,7 +668,7 @@ func TestRegistryDocumentInfoValidation(t *testing.T) {
 func TestRegistryCustomerDocuments(t *testing.T) {
 	app := apptest.Start(t)
 	emp, actor := regEmployee(t, app)
-	customer := regSignIn(t, app, "79010000002")
+	customer := regNewCustomer(t, app)
 	typeName := regNewType(t, app, emp, "PASSPORT", regPassport...)
 
 	t.Run("a document without data", func(t *testing.T) {
@@ -908,7 +913,7 @@ func TestRegistryFlagDictionaries(t *testing.T) {
 func TestRegistryFlagsAndRestrictions(t *testing.T) {
 	app := apptest.Start(t)
 	emp, actor := regEmployee(t, app)
-	customer := regSignIn(t, app, "79010000003")
+	customer := regNewCustomer(t, app)
 
 	newType := func(prefix string, restricts bool, reasons ...string) (id, name string) {
 		t.Helper()
@@ -1043,8 +1048,8 @@ func TestRegistryFlagsAndRestrictions(t *testing.T) {
 func TestRegistryAccess(t *testing.T) {
 	app := apptest.Start(t)
 	emp, _ := regEmployee(t, app)
-	a := regSignIn(t, app, "79010000002")
-	b := regSignIn(t, app, "79010000003")
+	a := regNewCustomer(t, app)
+	b := regNewCustomer(t, app)
 	partner := app.PartnerToken(t)
 
 	typeName := regNewType(t, app, emp, "INN", map[string]any{"name": "number", "description": "ИНН", "isRequired": true, "type": "text"})
@@ -1083,7 +1088,7 @@ func TestRegistryAccess(t *testing.T) {
 		byGUID := regOK(t, app, emp, q, map[string]any{"guid": b.guid})
 		byID := regOK(t, app, emp, q, map[string]any{"id": b.id})
 		assert.Equal(t, byGUID, byID)
-		assert.Equal(t, "79010000003", byID["phone"])
+		assert.Equal(t, b.phone, byID["phone"])
 		assert.Equal(t, b.guid, byID["guid"])
 		assert.Equal(t, []any{map[string]any{"id": bDoc}}, byID["documents"])
 		for name, vars := range map[string]map[string]any{
@@ -1184,7 +1189,7 @@ func TestRegistryAccess(t *testing.T) {
 func TestRegistryPartnerSeesNoRegistryDataThroughApplications(t *testing.T) {
 	app := apptest.Start(t)
 	emp, _ := regEmployee(t, app)
-	customer := regSignIn(t, app, "79010000002")
+	customer := regNewCustomer(t, app)
 	partner := app.PartnerToken(t)
 
 	typeName := regNewType(t, app, emp, "PASSPORT", map[string]any{"name": "number", "description": "Номер", "isRequired": true, "type": "text"})
@@ -1197,7 +1202,7 @@ func TestRegistryPartnerSeesNoRegistryDataThroughApplications(t *testing.T) {
 
 	guid := uuid.NewString()
 	regOK(t, app, partner, `mutation($in: CreateApplicationInput!) { createApplication(input: $in) { application { id } } }`,
-		map[string]any{"in": regApplicationInput(guid, "79010000002")})
+		map[string]any{"in": regApplicationInput(guid, customer.phone)})
 	require.Eventually(t, func() bool {
 		resp := app.GraphQL(t, partner, `query($id: ID!) { application(id: $id) { customer { guid } } }`, map[string]any{"id": guid})
 		return len(resp.Errors) == 0 && regObj(resp.Data["application"])["customer"] != nil
@@ -1250,7 +1255,7 @@ func regApplicationInput(guid, phone string) map[string]any {
 func TestRegistryBadInputRefusedBySchema(t *testing.T) {
 	app := apptest.Start(t)
 	emp, _ := regEmployee(t, app)
-	customer := regSignIn(t, app, "79010000002")
+	customer := regNewCustomer(t, app)
 	typeName := regNewType(t, app, emp, "INN")
 	before := regDocuments(t, app, emp, customer.guid)
 	for _, c := range []struct {
