@@ -9,9 +9,10 @@ run: build
 build:
 	$(GO) build -o bin/lendgraph .
 
-## test: the whole suite with the race detector, on a throwaway PostgreSQL cluster (installed if missing)
+## test: the whole suite with the race detector, in a shuffled order (the seed is printed), on a
+## throwaway PostgreSQL cluster (installed if missing)
 test:
-	$(GO) run ./cmd/withpg -- $(GO) test -race -count=1 ./...
+	$(GO) run ./cmd/withpg -- $(GO) test -race -shuffle=on -count=1 ./...
 
 ## bench: the benchmarks, on a throwaway PostgreSQL cluster
 bench:
