@@ -118,6 +118,7 @@ func (g *Group[T]) Load(ctx context.Context, id int64) ([]T, error) {
 	g.expected = nil
 	items, err := g.fetch(ctx, ids)
 	if err != nil {
+		g.expected = ids // the next load tries them all again, still in one fetch
 		return nil, err
 	}
 	for _, i := range ids {
