@@ -71,24 +71,39 @@ func TestSubscriptionSeesOnlyOwnApplications(t *testing.T) {
 
 	// each feed shows the events it may; other tests' applications may pass by too. A feed starts
 	// when the server has read the subscribe message, which may be after the first event, so each
-	// waits for the approval.
-	until := func(feed *websocket.Conn, want string, never any) {
+	// waits for the approval first.
+	until := func(feed *websocket.Conn, want string, never any, status string) {
 		t.Helper()
 		for {
 			ev := nextEvent(t, feed)
 			require.NotEqual(t, never, ev["applicationId"], "an application the subscriber may not see")
-			if ev["applicationId"] == want && ev["status"] == "APPROVED" {
+			if ev["applicationId"] == want && ev["status"] == status {
 				return
 			}
 		}
 	}
-	until(partnerFeed, guid, mobile["id"])
-	until(customerFeed, mobile["id"].(string), guid)
-	until(employeeFeed, guid, nil)
+	until(partnerFeed, guid, mobile["id"], "APPROVED")
+	until(customerFeed, mobile["id"].(string), guid, "APPROVED")
+	until(employeeFeed, guid, nil, "APPROVED")
+
+	// Every feed then reads on past each other's later events, up to a last one each may see, so
+	// that a leak after the approvals is seen too: the mobile application is cancelled, then the
+	// partner's, then the customer applies again.
+	cancel := `mutation($id: ID!) { cancelApplication(input: {applicationId: $id, reason: "changed my mind"}) { application { status } } }`
+	require.Empty(t, app.GraphQL(t, mobileCustomer, cancel, map[string]any{"id": mobile["id"]}).Errors)
+	require.Empty(t, app.GraphQL(t, p.token, cancel, map[string]any{"id": guid}).Errors)
+	resp = app.GraphQL(t, mobileCustomer, `mutation { applyForLoan(input: {amount: "15000", term: 6, productCode: "2000"}) { application { id } } }`, nil)
+	require.Empty(t, resp.Errors)
+	again := resp.Data["applyForLoan"].(map[string]any)["application"].(map[string]any)["id"].(string)
+
+	until(partnerFeed, guid, mobile["id"], "CANCELLED")
+	until(customerFeed, again, guid, "PROCESSING")
+	until(employeeFeed, again, nil, "PROCESSING")
 }
 
 // TestListenerReconnectLosesNothing: when the instance's database listener drops, the events
-// committed meanwhile still reach its subscribers once it reconnects.
+// committed while it was away, whose notifications it never received, still reach its subscribers:
+// it catches up from the table when it reconnects, and live delivery goes on.
 func TestListenerReconnectLosesNothing(t *testing.T) {
 	app := apptest.Start(t)
 	p := partnerClient{app: app, token: app.PartnerToken(t)}
@@ -97,14 +112,19 @@ func TestListenerReconnectLosesNothing(t *testing.T) {
 	assert.Equal(t, "PROCESSING", nextEvent(t, conn)["status"])
 	assert.Equal(t, "APPROVED", nextEvent(t, conn)["status"])
 
+	// Two events stored without a notification, as those committed while the listener is down:
+	// nothing but the catch-up on reconnect can deliver them.
+	_, err := app.Store.DB.Exec(`INSERT INTO application_events (application_id, status, message, actor)
+		SELECT id, s, '', 'test:unnotified' FROM applications, unnest(ARRAY['OFFER_SELECTED', 'OTP_SENT']) s WHERE guid = $1`, guid)
+	require.NoError(t, err)
 	var dropped int
 	require.NoError(t, app.Store.DB.Get(&dropped, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 		WHERE datname = current_database() AND query LIKE 'LISTEN %') t`))
 	require.Positive(t, dropped)
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "select_offer"), nil).Status)
-	require.Equal(t, http.StatusOK, p.post(t, action(guid, "send_otp"), nil).Status)
-
-	assert.Equal(t, "OFFER_SELECTED", nextEvent(t, conn)["status"])
+	assert.Equal(t, "OFFER_SELECTED", nextEvent(t, conn)["status"], "caught up on reconnect")
 	assert.Equal(t, "OTP_SENT", nextEvent(t, conn)["status"])
 	assert.Contains(t, app.Logs.String(), `"msg":"event listener"`, "the listener did drop")
+
+	require.Equal(t, http.StatusOK, p.post(t, action(guid, "cancel"), []byte(`{"reason":"test"}`)).Status)
+	assert.Equal(t, "CANCELLED", nextEvent(t, conn)["status"], "live again")
 }
