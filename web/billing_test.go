@@ -175,9 +175,8 @@ func TestAccrualAcrossMonthEndAnd29February(t *testing.T) {
 
 // TestOverdueRepaymentAndFullRepayment follows a loan whose first payment is five days late.
 func TestOverdueRepaymentAndFullRepayment(t *testing.T) {
-	app := apptest.Start(t)
-	opened := apptest.Clock.Now().UTC().AddDate(0, -1, -5)
-	b := openLoanOn(t, app, opened.Format(time.DateOnly), nil)
+	app := apptest.Start(t) // today is apptest.Today, 15 June 2027
+	b := openLoanOn(t, app, "2027-05-10", nil)
 	b.runAccrual(t, day(-1))
 
 	const debts = `debts { mainDebt interest fine currentDebt overdueDays } balance { fullAmount reservedAmount freeAmount }`
@@ -186,11 +185,14 @@ func TestOverdueRepaymentAndFullRepayment(t *testing.T) {
 	first := schedule[0]
 	assert.Equal(t, "OVERDUE", first["status"])
 	d := loan["debts"].(map[string]any)
-	overdueDays := int(apptest.Clock.Now().UTC().Truncate(24*time.Hour).Sub(dateOf(t, first["dueDate"].(string))).Hours() / 24)
-	assert.EqualValues(t, overdueDays, d["overdueDays"])
+	assert.Equal(t, "2027-06-10", first["dueDate"])
+	assert.EqualValues(t, 5, d["overdueDays"], "overdue from 11 June: the 11th .. the 15th")
 	assert.Equal(t, "208990.50", d["mainDebt"])
+	// the penalty: 20% a year on the unpaid payment for each day from 11 June through 14 June
+	// (accrued through yesterday), each day rounded half-up: 4 × round(amount × 20 / 36500)
 	fine := money(t, first["fineAccrued"])
-	assert.True(t, fine.IsPositive(), "penalty accrued: %s", fine)
+	perDay := money(t, first["amount"]).Mul(decimal.NewFromInt(20)).DivRound(decimal.NewFromInt(36500), 2)
+	assert.Equal(t, perDay.Mul(decimal.NewFromInt(4)).StringFixed(2), fine.StringFixed(2))
 	owed := money(t, first["amount"]).Add(fine)
 	assert.Equal(t, owed.StringFixed(2), d["currentDebt"])
 	history := rows(b.query(t, b.employee, `history { event reason actor }`, nil), "history")

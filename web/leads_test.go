@@ -697,8 +697,17 @@ func TestLeadScoringAfterRuleChange(t *testing.T) {
 	}
 	require.NotNil(t, rule, "the demo's AMOUNT_TOO_HIGH rule")
 	const update = `mutation($id: ID!, $in: ScoringRuleInput!) { updateScoringRule(id: $id, input: $in) { id expression blocking active } }`
-	t.Cleanup(func() {
-		gql(t, app, employee, update, map[string]any{"id": rule["id"], "in": map[string]any{"expression": rule["expression"]}})
+	t.Cleanup(func() { // the rule decides every application of the package: put all of it back as it was
+		in := map[string]any{}
+		for _, k := range []string{"orderNo", "expression", "description", "blocking", "allowing", "denialReason", "recommendation", "active"} {
+			in[k] = rule[k]
+		}
+		gql(t, app, employee, update, map[string]any{"id": rule["id"], "in": in})
+		for _, r := range gql(t, app, employee, `{ scoringRules { id orderNo expression description blocking allowing denialReason recommendation active } }`, nil)["scoringRules"].([]any) {
+			if r.(map[string]any)["id"] == rule["id"] {
+				assert.Equal(t, rule, r, "the rule restored")
+			}
+		}
 	})
 
 	id := newLeadID()
