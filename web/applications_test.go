@@ -223,13 +223,19 @@ func TestSigningCode(t *testing.T) {
 func TestLoanScheduleAndContract(t *testing.T) {
 	app := apptest.Start(t)
 	p := partnerClient{app: app, token: app.PartnerToken(t)}
-	guid := newApplication(t, p, nil)
-	for _, step := range [][2]string{{"select_offer", ``}, {"send_otp", ``}, {"sign", `{"code":"1111"}`}, {"confirm", `{"confirm_date":"2024-11-22T10:00:00.52Z"}`}} {
-		if step[0] == "confirm" {
+	phone := newPhone() // nobody's yet, so the questionnaire makes the customer, whatever ran before
+	guid := newApplication(t, p, func(d map[string]any) { d["customer"].(map[string]any)["phone"] = phone })
+	for _, step := range []string{"select_offer", "send_otp", "sign", "confirm"} {
+		body := ``
+		switch step {
+		case "sign":
+			body = `{"code":"` + smsCode(t, app, phone) + `"}`
+		case "confirm":
+			body = `{"confirm_date":"2024-11-22T10:00:00.52Z"}`
 			signedOn(t, app, guid, "2024-11-22") // a loan of that day, whose schedule the test knows
 		}
-		resp := p.post(t, action(guid, step[0]), []byte(step[1]))
-		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", step[0], resp.Body)
+		resp := p.post(t, action(guid, step), []byte(body))
+		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", step, resp.Body)
 	}
 	resp := app.GraphQL(t, app.EmployeeToken(t), `query($id: ID!) { application(id: $id) {
 		status customer { phone firstName lastName }
