@@ -93,3 +93,21 @@ func TestResumeAfterACursor(t *testing.T) {
 	later := commit(t, app.Store, application, "APPROVED")
 	assert.Equal(t, []int64{later}, receive(t, feed, 1), "then the live ones")
 }
+
+// TestSubscribersBeforeTheListenerLoseNothing: what commits after a subscriber's first read and
+// before its instance's listener is up reaches it once the listener is.
+func TestSubscribersBeforeTheListenerLoseNothing(t *testing.T) {
+	app := apptest.Start(t)
+	application := newApplication(t, app.Store)
+	hub := events.NewHub(app.Store, app.Server.Log) // not listening yet
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stored := commit(t, app.Store, application, "PROCESSING")
+	feed := hub.Subscribe(ctx, events.Filter{ApplicationID: application}, stored-1)
+	assert.Equal(t, []int64{stored}, receive(t, feed, 1), "its first read is done")
+	missed := []int64{commit(t, app.Store, application, "APPROVED"), commit(t, app.Store, application, "OFFER_SELECTED")}
+	go hub.Run(ctx)
+	assert.Equal(t, missed, receive(t, feed, 2))
+	later := commit(t, app.Store, application, "OTP_SENT")
+	assert.Equal(t, []int64{later}, receive(t, feed, 1), "then live")
+}

@@ -56,6 +56,7 @@ func (h *Hub) Run(ctx context.Context) {
 		})
 		if err == nil {
 			h.catchUp(ctx) // what was committed before the listener was up
+			h.lagAll()     // and what subscribers that came first missed in between
 			h.listen(ctx, l, reconnected)
 			l.Close()
 			return
@@ -112,6 +113,17 @@ func (h *Hub) catchUp(ctx context.Context) {
 		if len(evs) < 500 {
 			return
 		}
+	}
+}
+
+// lagAll has every subscriber re-read the table from its own cursor: those that subscribed
+// before the listener was up may have missed what committed since their first read, which no
+// notification and no catch-up from the hub's start brings them.
+func (h *Hub) lagAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		s.lag()
 	}
 }
 
@@ -233,9 +245,14 @@ func (s *subscriber) offer(ev store.Event) {
 	select {
 	case s.live <- ev:
 	default:
-		select {
-		case s.lagged <- struct{}{}:
-		default:
-		}
+		s.lag()
+	}
+}
+
+// lag tells the subscriber to re-read the table; one signal stands for any number.
+func (s *subscriber) lag() {
+	select {
+	case s.lagged <- struct{}{}:
+	default:
 	}
 }
