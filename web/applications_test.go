@@ -483,7 +483,7 @@ func TestWrongOwner(t *testing.T) {
 }
 
 // subscribe opens a graphql-transport-ws connection and starts applicationEvents.
-func subscribe(t *testing.T, app *apptest.App, token string, vars map[string]any) *websocket.Conn {
+func subscribe(t testing.TB, app *apptest.App, token string, vars map[string]any) *websocket.Conn {
 	t.Helper()
 	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
 	conn, _, err := d.Dial("ws"+strings.TrimPrefix(app.URL, "http")+"/graphql", nil)
@@ -500,7 +500,7 @@ func subscribe(t *testing.T, app *apptest.App, token string, vars map[string]any
 }
 
 // nextEvent reads the next applicationEvents payload.
-func nextEvent(t *testing.T, conn *websocket.Conn) map[string]any {
+func nextEvent(t testing.TB, conn *websocket.Conn) map[string]any {
 	t.Helper()
 	m := next(t, conn)
 	require.Equal(t, "next", m.Type, "%v", m.Payload)

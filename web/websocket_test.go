@@ -31,7 +31,7 @@ func dial(t *testing.T, app *apptest.App, subprotocol string) *websocket.Conn {
 }
 
 // next reads messages until one that is not a keep-alive.
-func next(t *testing.T, conn *websocket.Conn) wsMessage {
+func next(t testing.TB, conn *websocket.Conn) wsMessage {
 	t.Helper()
 	for {
 		var m wsMessage
