@@ -128,3 +128,31 @@ func TestListenerReconnectLosesNothing(t *testing.T) {
 	require.Equal(t, http.StatusOK, p.post(t, action(guid, "cancel"), []byte(`{"reason":"test"}`)).Status)
 	assert.Equal(t, "CANCELLED", nextEvent(t, conn)["status"], "live again")
 }
+
+// TestSubscribingBeforeTheApplicationExists: an application not yet stored (a partner's own guid,
+// before its create) is refused with NOT_FOUND, as any application the caller may not see; the
+// README's way is to subscribe to all one's applications first, then create.
+func TestSubscribingBeforeTheApplicationExists(t *testing.T) {
+	app := apptest.Start(t)
+	p := partnerClient{app: app, token: app.PartnerToken(t)}
+	guid := uuid.NewString()
+
+	early := subscribe(t, app, p.token, map[string]any{"applicationId": guid})
+	m := next(t, early)
+	require.Equal(t, "next", m.Type, "%v", m.Payload)
+	errs := m.Payload["errors"].([]any)
+	require.Len(t, errs, 1)
+	assert.Equal(t, "NOT_FOUND", errs[0].(map[string]any)["extensions"].(map[string]any)["code"])
+	assert.Nil(t, m.Payload["data"])
+	assert.Equal(t, "complete", next(t, early).Type, "the subscription ends; the connection stays")
+
+	feed := subscribe(t, app, p.token, map[string]any{})
+	require.Equal(t, http.StatusOK, p.post(t, "/partner/api/v1/applications/create", createBody(t, guid, "early-"+guid, nil)).Status)
+	for {
+		ev := nextEvent(t, feed)
+		if ev["applicationId"] == guid {
+			assert.Equal(t, "PROCESSING", ev["status"], "its first event, from the feed opened before the create")
+			break
+		}
+	}
+}
