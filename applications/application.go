@@ -118,13 +118,10 @@ type ExtServiceData struct {
 	ServiceData map[string]any `json:"service_data"`
 }
 
-// Document types the partner API knows.
-var documentTypes = map[string]bool{"passport": true, "inn": true, "snils": true}
-
 var digitsOnly = regexp.MustCompile(`^[0-9]+$`)
 
-// DocumentNumbers are the shapes of the numbers of the document types the partner API knows;
-// leads check theirs by the same shapes.
+// DocumentNumbers are the document types the partner API knows, each with the shape of its
+// numbers; leads check theirs by the same shapes.
 var DocumentNumbers = map[string]*regexp.Regexp{
 	"passport": regexp.MustCompile(`^[0-9]{6}$`),
 	"inn":      regexp.MustCompile(`^([0-9]{10}|[0-9]{12})$`),
@@ -245,7 +242,7 @@ func (c *CreateApplication) checkDocuments(errs *domain.FieldErrors, now time.Ti
 	}
 	for i, d := range c.CustomerDocuments {
 		p := fmt.Sprintf("customer_documents[%d].", i)
-		if !documentTypes[d.Type] {
+		if _, known := DocumentNumbers[d.Type]; !known {
 			errs.Add(p+"type", "must be passport, inn or snils")
 			continue
 		}

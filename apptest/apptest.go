@@ -47,7 +47,7 @@ func StartAt(t testing.TB, at string, tweaks ...func(*config.Config)) *App {
 
 // SetClock puts the test package's clock at the time at (RFC 3339, or a date for noon UTC of that
 // day) for the rest of the test, then back at noon of Today.
-func SetClock(t testing.TB, at string) time.Time {
+func SetClock(t testing.TB, at string) {
 	t.Helper()
 	when, err := time.Parse(time.RFC3339, at)
 	if err != nil {
@@ -59,7 +59,6 @@ func SetClock(t testing.TB, at string) time.Time {
 	}
 	Clock.Set(when)
 	t.Cleanup(resetClock)
-	return when
 }
 
 func resetClock() {

@@ -866,7 +866,8 @@ func TestLeadGraphQL(t *testing.T) {
 	for _, k := range []string{"id", "clientId", "denialReasonId"} {
 		delete(in, k)
 	}
-	id, badID := strconv.FormatInt(newLeadID(), 10), strconv.FormatInt(newLeadID(), 10)
+	leadID := newLeadID()
+	id, badID := strconv.FormatInt(leadID, 10), strconv.FormatInt(newLeadID(), 10)
 	const fields = `id channel firstName mobilePhone amount periodUnit clientId currentStatus denialReason
 		scoringTask { finalRecommendation ruleStepSchemaId ruleTasks { recommendation options ruleStep { ruleStepTypeId orderNo } } }`
 
@@ -894,12 +895,12 @@ func TestLeadGraphQL(t *testing.T) {
 
 	// the REST twin sees the same lead
 	rest := leadClient{app: app, token: partner}
-	assert.Equal(t, "APPROVED", rest.infoData(t, mustAtoi64(t, id))["currentStatus"])
+	assert.Equal(t, "APPROVED", rest.infoData(t, leadID)["currentStatus"])
 
 	made := gql(t, app, partner, `mutation($id: ID!) { createCustomerFromLead(id: $id) { clientId } }`, map[string]any{"id": id})["createCustomerFromLead"].(map[string]any)
 	require.NotNil(t, made["clientId"])
-	assert.Equal(t, made["clientId"], strconv.FormatFloat(rest.infoData(t, mustAtoi64(t, id))["clientId"].(float64), 'f', -1, 64))
-	assert.Equal(t, made["clientId"], strconv.FormatInt(rest.mustClient(t, mustAtoi64(t, id)), 10), "the REST twin attaches to the same customer")
+	assert.Equal(t, made["clientId"], strconv.FormatFloat(rest.infoData(t, leadID)["clientId"].(float64), 'f', -1, 64))
+	assert.Equal(t, made["clientId"], strconv.FormatInt(rest.mustClient(t, leadID), 10), "the REST twin attaches to the same customer")
 
 	rescored := gql(t, app, partner, `mutation($id: ID!) { scoreLead(id: $id) { currentStatus scoringTask { id } } }`, map[string]any{"id": id})["scoreLead"].(map[string]any)
 	assert.Equal(t, "APPROVED", rescored["currentStatus"])
@@ -948,10 +949,3 @@ var leadIDs = func() *atomic.Int64 {
 
 // newLeadID returns a lead id of the test's own.
 func newLeadID() int64 { return leadIDs.Add(1) }
-
-func mustAtoi64(t *testing.T, s string) int64 {
-	t.Helper()
-	n, err := strconv.ParseInt(s, 10, 64)
-	require.NoError(t, err)
-	return n
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -46,10 +45,8 @@ const (
 // payCustomer signs in a new customer (a fresh phone) and returns their token and guid.
 func payCustomer(t *testing.T, app *apptest.App) (token, guid string) {
 	t.Helper()
-	phone := newPhone()
-	require.Equal(t, http.StatusOK, app.PostForm(t, "/auth/otp", url.Values{"phone_number": {phone}}, nil).Status)
-	token = app.Token(t, "/auth", customerForm(phone, smsCode(t, app, phone)), device)
-	return token, gql(t, app, token, `{ me { subject } }`, nil)["me"].(map[string]any)["subject"].(string)
+	c := regNewCustomer(t, app)
+	return c.token, c.guid
 }
 
 // payCard is a card's masked data as the mobile app sends it.
