@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -37,8 +38,46 @@ func commit(t *testing.T, st *store.Store, application int64, status string) int
 	return id
 }
 
+// hold appends an event of application in a transaction it keeps open until end is called, which
+// commits it or rolls it back.
+func hold(t *testing.T, st *store.Store, application int64) (id int64, end func(commit bool)) {
+	t.Helper()
+	ids, decision, done := make(chan int64), make(chan bool), make(chan error)
+	go func() {
+		done <- st.Tx(context.Background(), func(q store.Queries) error {
+			id, err := q.AppendEvent(context.Background(), application, "APPROVED", "", "test")
+			if err != nil {
+				return err
+			}
+			ids <- id
+			if !<-decision {
+				return errors.New("rolled back on purpose")
+			}
+			return nil
+		})
+	}()
+	select {
+	case id = <-ids:
+	case err := <-done:
+		t.Fatal(err)
+	}
+	return id, func(commit bool) {
+		decision <- commit
+		if err := <-done; commit {
+			require.NoError(t, err)
+		}
+	}
+}
+
+func subscribe(t *testing.T, app *apptest.App, ctx context.Context, f events.Filter, after int64) <-chan *store.Event {
+	t.Helper()
+	feed, err := app.Server.Events.Subscribe(ctx, f, after)
+	require.NoError(t, err)
+	return feed
+}
+
 // receive reads n events from feed, failing after a generous wait.
-func receive(t *testing.T, feed <-chan store.Event, n int) []int64 {
+func receive(t *testing.T, feed <-chan *store.Event, n int) []int64 {
 	t.Helper()
 	var got []int64
 	for range n {
@@ -60,7 +99,7 @@ func TestDeliveryInOrderThroughAnOverflow(t *testing.T) {
 	mine, other := newApplication(t, app.Store), newApplication(t, app.Store)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	feed := app.Server.Events.Subscribe(ctx, events.Filter{ApplicationID: mine}, -1) // live only
+	feed := subscribe(t, app, ctx, events.Filter{ApplicationID: mine}, -1) // live only
 
 	var want []int64
 	for i := range 150 {
@@ -88,26 +127,34 @@ func TestResumeAfterACursor(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	feed := app.Server.Events.Subscribe(ctx, events.Filter{ApplicationID: application}, stored[1])
+	feed := subscribe(t, app, ctx, events.Filter{ApplicationID: application}, stored[1])
 	assert.Equal(t, stored[2:], receive(t, feed, 3), "the stored ones after the cursor")
 	later := commit(t, app.Store, application, "APPROVED")
 	assert.Equal(t, []int64{later}, receive(t, feed, 1), "then the live ones")
 }
 
-// TestSubscribersBeforeTheListenerLoseNothing: what commits after a subscriber's first read and
-// before its instance's listener is up reaches it once the listener is.
-func TestSubscribersBeforeTheListenerLoseNothing(t *testing.T) {
+// TestCommitOrderDoesNotLoseEvents: an event whose transaction commits after a later id's is
+// delivered all the same, in id order; an id whose transaction rolls back holds nothing up for
+// good.
+func TestCommitOrderDoesNotLoseEvents(t *testing.T) {
 	app := apptest.Start(t)
-	application := newApplication(t, app.Store)
-	hub := events.NewHub(app.Store, app.Server.Log) // not listening yet
+	first, second, third := newApplication(t, app.Store), newApplication(t, app.Store), newApplication(t, app.Store)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	stored := commit(t, app.Store, application, "PROCESSING")
-	feed := hub.Subscribe(ctx, events.Filter{ApplicationID: application}, stored-1)
-	assert.Equal(t, []int64{stored}, receive(t, feed, 1), "its first read is done")
-	missed := []int64{commit(t, app.Store, application, "APPROVED"), commit(t, app.Store, application, "OFFER_SELECTED")}
-	go hub.Run(ctx)
-	assert.Equal(t, missed, receive(t, feed, 2))
-	later := commit(t, app.Store, application, "OTP_SENT")
-	assert.Equal(t, []int64{later}, receive(t, feed, 1), "then live")
+	feed := subscribe(t, app, ctx, events.Filter{}, -1)
+	sentinel := commit(t, app.Store, third, "PROCESSING")
+	require.Equal(t, []int64{sentinel}, receive(t, feed, 1), "the feed is live")
+
+	early, commitEarly := hold(t, app.Store, first)
+	_, rollBack := hold(t, app.Store, third)
+	late := commit(t, app.Store, second, "APPROVED")
+	select {
+	case ev := <-feed:
+		t.Fatalf("event %d went out while %d was uncommitted", ev.ID, early)
+	case <-time.After(300 * time.Millisecond):
+	}
+	commitEarly(true)
+	assert.Equal(t, []int64{early}, receive(t, feed, 1), "the earlier id first")
+	rollBack(false)
+	assert.Equal(t, []int64{late}, receive(t, feed, 1), "and the later once the rolled-back id is known never to come")
 }

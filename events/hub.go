@@ -1,14 +1,26 @@
-// Package events delivers application status events to live subscribers. Each instance holds one
-// PostgreSQL listener; every event is read once, by id, and fanned out to the subscribers allowed
-// to see it. Subscribers resume after a cursor (an event id) and read what they missed from the
-// table, so reconnects, slow readers and listener restarts lose nothing.
+// Package events delivers application status events to live subscribers: every event committed
+// after a subscriber's cursor reaches it exactly once, in each application's order, on any
+// instance.
+//
+// Each instance's Hub reads new events from the table, one read per wake whatever the number of
+// subscribers, and delivers them strictly in id order up to a watermark: every event with an id at
+// or below it has been delivered or will never exist. Ids come from a sequence and transactions
+// commit out of id order, so a read may see id 12 while 11 is still uncommitted; the hub then holds
+// 12 back until 11 appears, or until the database's horizon shows that the transaction that took
+// 11 has ended without it (it rolled back). A notification on commit wakes the hub; a poll covers a
+// listener that is down.
+//
+// A subscriber's cursor is the id of the last event it was sent. What it may see above its cursor
+// and up to the watermark comes from memory (the newest events are kept) or, further back, from
+// the table, in reads shared by every subscriber catching up at the same time.
 package events
 
 import (
 	"context"
 	"log/slog"
-	"strconv"
+	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -16,125 +28,244 @@ import (
 	"lendgraph/store"
 )
 
-// Hub is the instance's one listener and its subscribers.
+const (
+	readBatch  = 1000                   // events one read of new events returns at most
+	keepRecent = 10000                  // delivered events kept in memory for subscribers catching up
+	outBuffer  = 16                     // events a subscriber's channel holds before it must catch up
+	idlePoll   = time.Second            // a read this often even without notifications
+	gapPoll    = 20 * time.Millisecond  // and this often while an id is missing
+	maxBackoff = 5 * time.Second        // between failed reads
+	errorEvery = 30 * time.Second       // a failing read is logged at most this often
+	startLimit = 100 * time.Millisecond // a first wait between failed attempts
+)
+
+// Hub is the instance's reader of new events and its subscribers.
 type Hub struct {
-	store *store.Store
-	log   *slog.Logger
+	store   *store.Store
+	log     *slog.Logger
+	history *historyReader
+	ready   chan struct{} // closed once the watermark is known
+	reads   atomic.Int64  // reads of new events, for the statements-per-event measure
 
-	mu     sync.Mutex
-	subs   map[*subscriber]struct{}
-	lastID int64 // newest event fanned out, to re-read from after a reconnect
+	mu         sync.Mutex
+	mark       int64          // every event with an id at or below it is delivered or never will exist
+	recent     []*store.Event // the newest delivered events, ids ascending, every one above recentFrom
+	recentFrom int64
+	byApp      map[int64]map[*subscriber]struct{} // subscribers to one application
+	wide       map[*subscriber]struct{}           // subscribers to many
 }
 
-// NewHub returns a hub reading events from st.
+// NewHub returns a hub reading events from st; Run starts it.
 func NewHub(st *store.Store, log *slog.Logger) *Hub {
-	return &Hub{store: st, log: log, subs: map[*subscriber]struct{}{}}
+	return &Hub{
+		store:   st,
+		log:     log,
+		history: &historyReader{store: st},
+		ready:   make(chan struct{}),
+		byApp:   map[int64]map[*subscriber]struct{}{},
+		wide:    map[*subscriber]struct{}{},
+	}
 }
 
-// Run listens until ctx ends. Until the listener is up it retries every second; meanwhile
-// subscribers still get what they replay from the table.
-func (h *Hub) Run(ctx context.Context) {
-	newest, err := h.store.NewestEventID(ctx)
-	if err != nil {
-		h.log.Error("newest event", "err", err)
-	}
+// Stats are the hub's counters.
+type Stats struct {
+	Reads       int64 // reads of new events since the start
+	Subscribers int
+}
+
+// Stats returns the hub's counters now.
+func (h *Hub) Stats() Stats {
 	h.mu.Lock()
-	h.lastID = newest // a reconnect re-reads from here, not from the beginning of time
-	h.mu.Unlock()
-	reconnected := make(chan struct{}, 1)
+	defer h.mu.Unlock()
+	n := 0
+	h.each(func(*subscriber) { n++ })
+	return Stats{Reads: h.reads.Load(), Subscribers: n}
+}
+
+// each calls fn for every subscriber. Called with h.mu held.
+func (h *Hub) each(fn func(*subscriber)) {
+	for s := range h.wide {
+		fn(s)
+	}
+	for _, subs := range h.byApp {
+		for s := range subs {
+			fn(s)
+		}
+	}
+}
+
+// Run reads and delivers new events until ctx ends.
+func (h *Hub) Run(ctx context.Context) {
+	wake := make(chan struct{}, 1)
+	go h.listen(ctx, wake)
+	seq, ok := h.start(ctx)
+	if !ok {
+		return
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	failures := 0
 	for {
+		wait := idlePoll
+		if err := h.advance(ctx, seq); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			wait = backoff(failures)
+			h.logFailure(failures, "read new events", err)
+		} else {
+			failures = 0
+			if len(seq.missing) > 0 {
+				wait = gapPoll
+			}
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// listen keeps a LISTEN connection and signals wake on every notification and every reconnect.
+func (h *Hub) listen(ctx context.Context, wake chan<- struct{}) {
+	signal := func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	for failures := 1; ; failures++ {
 		l, err := h.store.Listen(store.EventsChannel, func(ev pq.ListenerEventType, err error) {
 			if ev == pq.ListenerEventReconnected {
-				select {
-				case reconnected <- struct{}{}:
-				default:
-				}
+				signal() // what committed while it was away
 			}
 			if err != nil {
 				h.log.Warn("event listener", "event", ev, "err", err)
 			}
 		})
 		if err == nil {
-			h.catchUp(ctx) // what was committed before the listener was up
-			h.lagAll()     // and what subscribers that came first missed in between
-			h.listen(ctx, l, reconnected)
-			l.Close()
-			return
+			signal()
+			for {
+				select {
+				case <-ctx.Done():
+					l.Close()
+					return
+				case <-l.Notify:
+					signal()
+				}
+			}
 		}
-		h.log.Error("event listener", "err", err)
+		h.logFailure(failures, "event listener", err)
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Second):
+		case <-time.After(backoff(failures)):
 		}
 	}
 }
 
-func (h *Hub) listen(ctx context.Context, l *pq.Listener, reconnected <-chan struct{}) {
-	for {
+// start sets the watermark at the newest event once every transaction that could still add an
+// event below it has ended, retrying until the database answers.
+func (h *Hub) start(ctx context.Context) (*sequencer, bool) {
+	for failures := 1; ; failures++ {
+		newest, err := h.settledNewest(ctx)
+		if err == nil {
+			h.mu.Lock()
+			h.mark, h.recentFrom = newest, newest
+			h.mu.Unlock()
+			close(h.ready)
+			return &sequencer{mark: newest, seen: newest, missing: map[int64]int64{}, held: map[int64]*store.Event{}}, true
+		}
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		h.logFailure(failures, "start event delivery", err)
 		select {
 		case <-ctx.Done():
-			return
-		case n := <-l.Notify:
-			if n == nil { // the connection dropped; Reconnected follows
-				continue
-			}
-			id, err := strconv.ParseInt(n.Extra, 10, 64)
-			if err != nil {
-				continue
-			}
-			ev, err := h.store.EventByID(ctx, id)
-			if err != nil {
-				h.log.Error("read event", "id", id, "err", err)
-				continue
-			}
-			h.fanOut(ev)
-		case <-reconnected:
-			h.catchUp(ctx)
+			return nil, false
+		case <-time.After(backoff(failures)):
 		}
 	}
 }
 
-// catchUp fans out the events committed while the listener was away.
-func (h *Hub) catchUp(ctx context.Context) {
-	h.mu.Lock()
-	after := h.lastID
-	h.mu.Unlock()
+// settledNewest returns the newest event id at a moment, once the transactions running then have
+// ended: none of them can add an id below it any more.
+func (h *Hub) settledNewest(ctx context.Context) (int64, error) {
+	then, newest, err := h.store.CurrentHorizon(ctx)
+	for err == nil {
+		var now store.Horizon
+		if now, _, err = h.store.CurrentHorizon(ctx); err == nil && now.Xmin > then.Next {
+			return newest, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(gapPoll):
+		}
+	}
+	return 0, err
+}
+
+// advance reads what committed since the last read and delivers what the watermark now covers.
+func (h *Hub) advance(ctx context.Context, seq *sequencer) error {
 	for {
-		evs, err := h.store.EventsAfter(ctx, 0, after, 500)
+		h.reads.Add(1)
+		evs, hz, err := h.store.NewEvents(ctx, seq.seen, seq.missingIDs(), readBatch)
 		if err != nil {
-			h.log.Error("catch up events", "err", err)
-			return
+			return err
 		}
-		for _, ev := range evs {
-			h.fanOut(ev)
-			after = ev.ID
+		if len(evs) == 0 && len(seq.missing) > 0 {
+			if hz, _, err = h.store.CurrentHorizon(ctx); err != nil {
+				return err
+			}
 		}
-		if len(evs) < 500 {
-			return
+		h.deliver(seq.take(evs, hz), seq.mark)
+		if len(evs) < readBatch {
+			return nil
 		}
 	}
 }
 
-// lagAll has every subscriber re-read the table from its own cursor: those that subscribed
-// before the listener was up may have missed what committed since their first read, which no
-// notification and no catch-up from the hub's start brings them.
-func (h *Hub) lagAll() {
+// deliver hands events, in id order, to the subscribers that may see them and moves the
+// watermark to mark.
+func (h *Hub) deliver(evs []*store.Event, mark int64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs {
-		s.lag()
+	for _, ev := range evs {
+		h.recent = append(h.recent, ev)
+		for s := range h.byApp[ev.ApplicationID] {
+			h.offer(s, ev)
+		}
+		for s := range h.wide {
+			if s.filter.matches(ev) {
+				h.offer(s, ev)
+			}
+		}
 	}
+	if len(h.recent) > 2*keepRecent {
+		drop := len(h.recent) - keepRecent
+		h.recentFrom = h.recent[drop-1].ID
+		h.recent = append([]*store.Event(nil), h.recent[drop:]...)
+	}
+	h.mark = mark
 }
 
-func (h *Hub) fanOut(ev store.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.lastID = max(h.lastID, ev.ID)
-	for s := range h.subs {
-		if s.filter.matches(ev) {
-			s.offer(ev)
-		}
+// offer sends ev to a live subscriber without waiting; one whose channel is full catches up on
+// its own, from its cursor. Called with h.mu held.
+func (h *Hub) offer(s *subscriber, ev *store.Event) {
+	if s.catchingUp || ev.ID <= s.cursor {
+		return
+	}
+	select {
+	case s.out <- ev:
+		s.cursor = ev.ID
+	default:
+		s.catchingUp = true
+		go h.catchUp(s)
 	}
 }
 
@@ -146,7 +277,7 @@ type Filter struct {
 	CustomerID    *int64
 }
 
-func (f Filter) matches(ev store.Event) bool {
+func (f Filter) matches(ev *store.Event) bool {
 	switch {
 	case f.ApplicationID != 0 && ev.ApplicationID != f.ApplicationID:
 		return false
@@ -158,101 +289,133 @@ func (f Filter) matches(ev store.Event) bool {
 	return true
 }
 
-// Subscribe returns the events matching f with ids above after, first those already stored, then
-// live ones as they come, until ctx ends. The channel closes when ctx ends. A negative after starts
-// from the newest event: live events only.
-func (h *Hub) Subscribe(ctx context.Context, f Filter, after int64) <-chan store.Event {
-	s := &subscriber{filter: f, live: make(chan store.Event, 64), lagged: make(chan struct{}, 1)}
-	h.mu.Lock()
-	h.subs[s] = struct{}{}
-	h.mu.Unlock()
-	out := make(chan store.Event)
-	if after < 0 {
-		newest, err := h.store.NewestEventID(ctx)
-		if err != nil {
-			h.log.Error("newest event", "err", err)
-		}
-		after = newest
+type subscriber struct {
+	ctx    context.Context
+	filter Filter
+	out    chan *store.Event
+	// guarded by the hub's mu
+	cursor     int64 // the last event sent
+	catchingUp bool  // a goroutine of its own is sending what it missed; live events wait for it
+}
+
+// Subscribe returns the events matching f with ids above after, until ctx ends: first those
+// committed already, then the others as they commit. A negative after starts at the watermark:
+// live events only. The channel is never closed; the caller stops reading when ctx ends. Before
+// the hub has started, Subscribe waits for it (the watermark is where "now" starts); it fails only
+// when ctx ends first.
+func (h *Hub) Subscribe(ctx context.Context, f Filter, after int64) (<-chan *store.Event, error) {
+	select {
+	case <-h.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	go func() {
-		defer close(out)
-		defer func() {
-			h.mu.Lock()
-			delete(h.subs, s)
+	s := &subscriber{ctx: ctx, filter: f, out: make(chan *store.Event, outBuffer), cursor: after}
+	h.mu.Lock()
+	if f.ApplicationID != 0 {
+		if h.byApp[f.ApplicationID] == nil {
+			h.byApp[f.ApplicationID] = map[*subscriber]struct{}{}
+		}
+		h.byApp[f.ApplicationID][s] = struct{}{}
+	} else {
+		h.wide[s] = struct{}{}
+	}
+	if s.cursor < 0 {
+		s.cursor = h.mark
+	}
+	if s.cursor < h.mark {
+		s.catchingUp = true
+		go h.catchUp(s)
+	}
+	h.mu.Unlock()
+	context.AfterFunc(ctx, func() { h.unsubscribe(s) })
+	return s.out, nil
+}
+
+func (h *Hub) unsubscribe(s *subscriber) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if subs := h.byApp[s.filter.ApplicationID]; s.filter.ApplicationID != 0 {
+		delete(subs, s)
+		if len(subs) == 0 {
+			delete(h.byApp, s.filter.ApplicationID)
+		}
+		return
+	}
+	delete(h.wide, s)
+}
+
+// catchUp sends s what it may see between its cursor and the watermark, from memory when the
+// newest events kept reach back far enough, else from the table, until it has reached the
+// watermark and live events can go to it again. A failed read is retried, never skipped.
+func (h *Hub) catchUp(s *subscriber) {
+	for failures := 0; ; {
+		h.mu.Lock()
+		if s.cursor >= h.mark {
+			s.catchingUp = false
 			h.mu.Unlock()
-		}()
-		last := after
-		// send delivers the events newer than last; false when the subscriber has gone
-		send := func(ev store.Event) bool {
-			if ev.ID <= last {
-				return true
-			}
-			select {
-			case out <- ev:
-				last = ev.ID
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		// replay reads from the table what is newer than last
-		replay := func() bool {
-			for from := last; ; {
-				evs, err := h.store.EventsAfter(ctx, f.ApplicationID, from, 200)
-				if err != nil {
-					h.log.Error("replay events", "err", err)
-					return ctx.Err() == nil
-				}
-				for _, ev := range evs {
-					if f.matches(ev) && !send(ev) {
-						return false
-					}
-					from = ev.ID
-				}
-				if len(evs) < 200 {
-					return true
-				}
-			}
-		}
-		if !replay() {
 			return
 		}
-		for {
+		after, upTo := s.cursor, h.mark
+		fromMemory := after >= h.recentFrom
+		var evs []*store.Event
+		if fromMemory {
+			evs = h.recentMatching(s.filter, after)
+		}
+		h.mu.Unlock()
+		if !fromMemory {
+			var err error
+			if evs, upTo, err = h.history.read(s.ctx, s.filter, after, upTo); err != nil {
+				if s.ctx.Err() != nil {
+					return
+				}
+				failures++
+				h.logFailure(failures, "read missed events", err)
+				select {
+				case <-s.ctx.Done():
+					return
+				case <-time.After(backoff(failures)):
+				}
+				continue
+			}
+			failures = 0
+		}
+		for _, ev := range evs {
 			select {
-			case <-ctx.Done():
+			case s.out <- ev:
+			case <-s.ctx.Done():
 				return
-			case ev := <-s.live:
-				if !send(ev) {
-					return
-				}
-			case <-s.lagged:
-				if !replay() {
-					return
-				}
 			}
 		}
-	}()
-	return out
-}
-
-type subscriber struct {
-	filter Filter
-	live   chan store.Event
-	lagged chan struct{} // the live buffer overflowed: re-read from the table
-}
-
-func (s *subscriber) offer(ev store.Event) {
-	select {
-	case s.live <- ev:
-	default:
-		s.lag()
+		h.mu.Lock()
+		s.cursor = upTo
+		h.mu.Unlock()
 	}
 }
 
-// lag tells the subscriber to re-read the table; one signal stands for any number.
-func (s *subscriber) lag() {
-	select {
-	case s.lagged <- struct{}{}:
-	default:
+// recentMatching returns the kept events above after that f selects. Called with h.mu held.
+func (h *Hub) recentMatching(f Filter, after int64) []*store.Event {
+	var evs []*store.Event
+	for _, ev := range h.recent[sort.Search(len(h.recent), func(i int) bool { return h.recent[i].ID > after }):] {
+		if f.matches(ev) {
+			evs = append(evs, ev)
+		}
 	}
+	return evs
+}
+
+// logFailure logs the first failure of a run and then one every errorEvery's worth of retries.
+func (h *Hub) logFailure(failures int, what string, err error) {
+	if failures == 1 || failures%int(errorEvery/maxBackoff) == 0 {
+		h.log.Error(what, "err", err, "failures", failures)
+	}
+}
+
+// backoff is the wait before a retry after failures failed attempts: doubling from startLimit up
+// to maxBackoff.
+func backoff(failures int) time.Duration {
+	d := startLimit
+	for range min(failures, 10) - 1 {
+		d *= 2
+	}
+	return min(d, maxBackoff)
 }

@@ -29,7 +29,7 @@ func TestFilterSelectsWhatTheCallerMaySee(t *testing.T) {
 	} {
 		var got []store.Event
 		for _, ev := range all {
-			if c.filter.matches(ev) {
+			if c.filter.matches(&ev) {
 				got = append(got, ev)
 			}
 		}
@@ -37,15 +37,44 @@ func TestFilterSelectsWhatTheCallerMaySee(t *testing.T) {
 	}
 }
 
-// TestASlowReaderIsToldToReplay: a subscriber whose live buffer is full is not blocked on and
-// loses nothing: it is marked lagged, once, and re-reads the table.
-func TestASlowReaderIsToldToReplay(t *testing.T) {
-	s := &subscriber{live: make(chan store.Event, 2), lagged: make(chan struct{}, 1)}
-	for id := int64(1); id <= 5; id++ {
-		s.offer(store.Event{ID: id})
+// read is what a read of new events returned: events with the given ids and the read's horizon.
+func read(xmin, next int64, ids ...int64) ([]store.Event, store.Horizon) {
+	evs := make([]store.Event, len(ids))
+	for i, id := range ids {
+		evs[i] = store.Event{ID: id}
 	}
-	assert.Len(t, s.live, 2, "the buffer holds what fits")
-	assert.Len(t, s.lagged, 1, "the overflow is one signal to replay, however many were dropped")
-	assert.Equal(t, int64(1), (<-s.live).ID)
-	assert.Equal(t, int64(2), (<-s.live).ID)
+	return evs, store.Horizon{Xmin: xmin, Next: next}
+}
+
+func ids(evs []*store.Event) []int64 {
+	got := []int64{}
+	for _, ev := range evs {
+		got = append(got, ev.ID)
+	}
+	return got
+}
+
+// TestTheWatermarkWaitsForMissingIDs: an event read above an id not committed yet is held back
+// until that id commits, then both go out in id order.
+func TestTheWatermarkWaitsForMissingIDs(t *testing.T) {
+	s := &sequencer{mark: 10, seen: 10, missing: map[int64]int64{}, held: map[int64]*store.Event{}}
+	assert.Equal(t, []int64{11}, ids(s.take(read(100, 105, 11, 13, 14))), "12 is missing: 13 and 14 wait")
+	assert.Equal(t, int64(11), s.mark)
+	assert.Equal(t, []int64{12}, s.missingIDs())
+	assert.Equal(t, []int64{}, ids(s.take(read(103, 107))), "12's transaction may still be running")
+	assert.Equal(t, []int64{12, 13, 14, 15}, ids(s.take(read(104, 108, 12, 15))), "12 came")
+	assert.Equal(t, int64(15), s.mark)
+	assert.Empty(t, s.held)
+}
+
+// TestARolledBackIDIsPassedOnceItsTransactionHasEnded: an id whose transaction rolled back never
+// appears; the watermark passes it once every transaction running at the read that first missed
+// it has ended, and not before.
+func TestARolledBackIDIsPassedOnceItsTransactionHasEnded(t *testing.T) {
+	s := &sequencer{mark: 10, seen: 10, missing: map[int64]int64{}, held: map[int64]*store.Event{}}
+	assert.Equal(t, []int64{}, ids(s.take(read(100, 105, 12))))
+	assert.Equal(t, []int64{}, ids(s.take(read(105, 106))), "Xmin 105: 11's transaction may be running")
+	assert.Equal(t, []int64{12}, ids(s.take(read(106, 107))), "Xmin 106: every transaction begun before that read has ended")
+	assert.Empty(t, s.missing)
+	assert.Equal(t, int64(12), s.mark)
 }

@@ -12,6 +12,7 @@ import (
 	"lendgraph/graph/model"
 	"lendgraph/loans"
 	"lendgraph/store"
+	"math"
 	"strconv"
 )
 
@@ -91,7 +92,7 @@ func (r *applicationResolver) Files(ctx context.Context, obj *store.Application)
 }
 
 func (r *applicationResolver) Events(ctx context.Context, obj *store.Application) ([]*store.Event, error) {
-	return pointers(r.App.Store.EventsAfter(ctx, obj.ID, 0, 1000))
+	return pointers(r.App.Store.Events(ctx, store.EventSelector{ApplicationIDs: []int64{obj.ID}}, 0, math.MaxInt64, 1000))
 }
 
 func (r *applicationEventResolver) Cursor(ctx context.Context, obj *store.Event) (string, error) {
@@ -206,19 +207,7 @@ func (r *subscriptionResolver) ApplicationEvents(ctx context.Context, applicatio
 			return nil, domain.Errorf(domain.CodeInvalid, "after: not an event cursor")
 		}
 	}
-	events := r.Events.Subscribe(ctx, filter, afterID)
-	out := make(chan *store.Event)
-	go func() {
-		defer close(out)
-		for ev := range events {
-			select {
-			case out <- &ev:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return r.Events.Subscribe(ctx, filter, afterID)
 }
 
 func (r *Resolver) Application() graph.ApplicationResolver { return &applicationResolver{r} }

@@ -280,61 +280,6 @@ func (q Queries) Offers(ctx context.Context, applicationID int64) ([]Offer, erro
 	return os, err
 }
 
-// Event is one status change of an application.
-type Event struct {
-	ID              int64     `db:"id"`
-	ApplicationID   int64     `db:"application_id"`
-	ApplicationGUID string    `db:"application_guid"`
-	PartnerID       *int64    `db:"partner_id"`
-	CustomerID      *int64    `db:"customer_id"`
-	Status          string    `db:"status"`
-	Message         string    `db:"message"`
-	Actor           string    `db:"actor"`
-	CreatedAt       time.Time `db:"created_at"`
-}
-
-// EventsChannel is the PostgreSQL channel on which the id of every new event is notified.
-const EventsChannel = "application_events"
-
-const eventSelect = `
-	SELECT e.id, e.application_id, a.guid AS application_guid, a.partner_id, a.customer_id, e.status, e.message, e.actor, e.created_at
-	FROM application_events e JOIN applications a ON a.id = e.application_id`
-
-// AppendEvent records a status change and notifies its id to listeners when the transaction commits.
-func (q Queries) AppendEvent(ctx context.Context, applicationID int64, status, message, actor string) (int64, error) {
-	var id int64
-	if err := q.get(ctx, &id, `
-		INSERT INTO application_events (application_id, status, message, actor) VALUES ($1, $2, $3, $4) RETURNING id`,
-		applicationID, status, message, actor); err != nil {
-		return 0, err
-	}
-	_, err := q.exec(ctx, `SELECT pg_notify($1, $2::text)`, EventsChannel, id)
-	return id, err
-}
-
-// NewestEventID returns the id of the newest event, 0 when there is none.
-func (q Queries) NewestEventID(ctx context.Context) (int64, error) {
-	var id int64
-	err := q.get(ctx, &id, `SELECT coalesce(max(id), 0) FROM application_events`)
-	return id, err
-}
-
-// EventByID returns one event.
-func (q Queries) EventByID(ctx context.Context, id int64) (Event, error) {
-	var e Event
-	err := q.get(ctx, &e, eventSelect+` WHERE e.id = $1`, id)
-	return e, err
-}
-
-// EventsAfter returns events with ids above after, oldest first, of one application when
-// applicationID is not 0; at most limit of them.
-func (q Queries) EventsAfter(ctx context.Context, applicationID, after int64, limit int) ([]Event, error) {
-	var es []Event
-	err := q.sel(ctx, &es, eventSelect+`
-		WHERE e.id > $1 AND ($2::bigint = 0 OR e.application_id = $2) ORDER BY e.id LIMIT $3`, after, applicationID, limit)
-	return es, err
-}
-
 // PartnerNotification is what the partner is told about an application's status.
 type PartnerNotification struct {
 	ID            int64           `db:"id"`

@@ -1,0 +1,130 @@
+package events
+
+import (
+	"context"
+	"sync"
+
+	"lendgraph/store"
+)
+
+const (
+	historyLimit = 5000 // events one read for catching-up subscribers returns at most
+	historyApps  = 1000 // one-application subscribers one read serves at most
+)
+
+// historyReader reads from the table what subscribers catching up need, sharing the work: the
+// requests that arrive while a read runs are served together by the next, and every
+// one-application subscriber in a batch is served by one statement.
+type historyReader struct {
+	store *store.Store
+
+	mu      sync.Mutex
+	pending []*historyRequest
+	running bool
+}
+
+type historyRequest struct {
+	filter      Filter
+	after, upTo int64
+	events      []*store.Event
+	err         error
+	done        chan struct{}
+}
+
+// read returns the events f selects with ids above after and up to upTo, and the id they reach:
+// upTo, or less when there were more than one read returns.
+func (r *historyReader) read(ctx context.Context, f Filter, after, upTo int64) ([]*store.Event, int64, error) {
+	req := &historyRequest{filter: f, after: after, upTo: upTo, done: make(chan struct{})}
+	r.mu.Lock()
+	r.pending = append(r.pending, req)
+	if !r.running {
+		r.running = true
+		go r.run()
+	}
+	r.mu.Unlock()
+	select {
+	case <-req.done:
+		return req.events, req.upTo, req.err
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+}
+
+// run serves batches until none is pending.
+func (r *historyReader) run() {
+	for {
+		r.mu.Lock()
+		batch := r.pending
+		r.pending = nil
+		if len(batch) == 0 {
+			r.running = false
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+		r.serve(batch)
+	}
+}
+
+func (r *historyReader) serve(batch []*historyRequest) {
+	ctx := context.Background() // shared by requests whose contexts differ; the store's deadline bounds it
+	var apps []*historyRequest
+	for _, req := range batch {
+		if req.filter.ApplicationID != 0 {
+			apps = append(apps, req)
+			continue
+		}
+		evs, err := r.store.Events(ctx, store.EventSelector{PartnerID: req.filter.PartnerID, CustomerID: req.filter.CustomerID},
+			req.after, req.upTo, historyLimit)
+		req.finish(pointers(evs), reached(evs, req.upTo), err)
+	}
+	for len(apps) > 0 {
+		chunk := apps[:min(len(apps), historyApps)]
+		apps = apps[len(chunk):]
+		sel := store.EventSelector{}
+		after, upTo := chunk[0].after, chunk[0].upTo
+		for _, req := range chunk {
+			sel.ApplicationIDs = append(sel.ApplicationIDs, req.filter.ApplicationID)
+			after, upTo = min(after, req.after), max(upTo, req.upTo)
+		}
+		evs, err := r.store.Events(ctx, sel, after, upTo, historyLimit)
+		byApp := map[int64][]*store.Event{}
+		for _, ev := range pointers(evs) {
+			byApp[ev.ApplicationID] = append(byApp[ev.ApplicationID], ev)
+		}
+		for _, req := range chunk {
+			req.finish(byApp[req.filter.ApplicationID], reached(evs, upTo), err)
+		}
+	}
+}
+
+// reached is the id a read up to upTo covers: upTo, or its last event's when it was cut short.
+func reached(evs []store.Event, upTo int64) int64 {
+	if len(evs) == historyLimit {
+		return evs[len(evs)-1].ID
+	}
+	return upTo
+}
+
+// finish answers the request from evs, in id order, of a read that covered ids up to reached and
+// may have served other requests too.
+func (req *historyRequest) finish(evs []*store.Event, reached int64, err error) {
+	defer close(req.done)
+	if req.err = err; err != nil {
+		return
+	}
+	req.upTo = min(req.upTo, reached)
+	for _, ev := range evs {
+		if ev.ID > req.after && ev.ID <= req.upTo && req.filter.matches(ev) {
+			req.events = append(req.events, ev)
+		}
+	}
+}
+
+func pointers(evs []store.Event) []*store.Event {
+	ps := make([]*store.Event, len(evs))
+	for i := range evs {
+		ps[i] = &evs[i]
+	}
+	return ps
+}

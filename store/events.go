@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Event is one status change of an application.
+type Event struct {
+	ID              int64     `db:"id"`
+	ApplicationID   int64     `db:"application_id"`
+	ApplicationGUID string    `db:"application_guid"`
+	PartnerID       *int64    `db:"partner_id"`
+	CustomerID      *int64    `db:"customer_id"`
+	Status          string    `db:"status"`
+	Message         string    `db:"message"`
+	Actor           string    `db:"actor"`
+	CreatedAt       time.Time `db:"created_at"`
+}
+
+// EventsChannel is the PostgreSQL channel notified when events commit; the payload is the new
+// event's id, though readers only take it as a signal to read.
+const EventsChannel = "application_events"
+
+const (
+	eventColumns = `e.id, e.application_id, a.guid AS application_guid, a.partner_id, a.customer_id, e.status, e.message, e.actor, e.created_at`
+	eventFrom    = ` FROM application_events e JOIN applications a ON a.id = e.application_id`
+)
+
+// AppendEvent records a status change and notifies listeners when the transaction commits.
+//
+// Readers deliver events in id order and must know when a missing id will never appear (see
+// Horizon), so the statement first locks the application's row: one application's event ids then
+// rise in the order their transactions commit, and the transaction has its own id before the
+// event takes one, as Horizon's rule needs.
+func (q Queries) AppendEvent(ctx context.Context, applicationID int64, status, message, actor string) (int64, error) {
+	var id int64
+	if err := q.get(ctx, &id, `
+		WITH app AS MATERIALIZED (SELECT id FROM applications WHERE id = $1 FOR UPDATE)
+		INSERT INTO application_events (application_id, status, message, actor) SELECT id, $2, $3, $4 FROM app RETURNING id`,
+		applicationID, status, message, actor); err != nil {
+		return 0, err
+	}
+	_, err := q.exec(ctx, `SELECT pg_notify($1, $2::text)`, EventsChannel, id)
+	return id, err
+}
+
+// Horizon tells which transactions a read of events may still be waiting for. Next is a
+// transaction id the read takes for itself, above that of every transaction begun before it; Xmin
+// is the oldest transaction still running when the read began. An event id missing from a read
+// belongs to a transaction begun before it (one that is still running or has rolled back): once a
+// later read's Xmin is above the earlier one's Next, that transaction has ended, and an id still
+// missing then will never appear.
+//
+// (A snapshot's own xmax cannot serve as Next: it is one past the newest transaction to have
+// ended, and transactions begun before the snapshot may have higher ids.)
+type Horizon struct {
+	Xmin int64 `db:"xmin"`
+	Next int64 `db:"next"`
+}
+
+const horizonColumns = `pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin, pg_current_xact_id()::text::bigint AS next`
+
+// CurrentHorizon returns the horizon of now, with the newest event id stored.
+func (q Queries) CurrentHorizon(ctx context.Context) (Horizon, int64, error) {
+	var row struct {
+		Horizon
+		Newest int64 `db:"newest"`
+	}
+	err := q.get(ctx, &row, `SELECT `+horizonColumns+`, (SELECT coalesce(max(id), 0) FROM application_events) AS newest`)
+	return row.Horizon, row.Newest, err
+}
+
+// NewEvents returns, in one statement, the events with ids above after or among missing (ids
+// not visible at an earlier read), oldest first, at most limit of them, and the statement's
+// horizon; the horizon is zero when no event is returned.
+func (q Queries) NewEvents(ctx context.Context, after int64, missing []int64, limit int) ([]Event, Horizon, error) {
+	var rows []struct {
+		Event
+		Horizon
+	}
+	err := q.sel(ctx, &rows, `SELECT `+eventColumns+`, `+horizonColumns+eventFrom+`
+		WHERE e.id > $1 OR e.id = ANY($2) ORDER BY e.id LIMIT $3`,
+		after, pq.Array(missing), limit)
+	if err != nil || len(rows) == 0 {
+		return nil, Horizon{}, err
+	}
+	evs := make([]Event, len(rows))
+	for i, r := range rows {
+		evs[i] = r.Event
+	}
+	return evs, rows[0].Horizon, nil
+}
+
+// EventSelector narrows a read of events: to some applications when ApplicationIDs is not empty,
+// to a partner's or a customer's applications when PartnerID or CustomerID is set.
+type EventSelector struct {
+	ApplicationIDs []int64
+	PartnerID      *int64
+	CustomerID     *int64
+}
+
+// Events returns the selected events with ids above after and up to upTo, oldest first; at most
+// limit of them.
+func (q Queries) Events(ctx context.Context, sel EventSelector, after, upTo int64, limit int) ([]Event, error) {
+	var es []Event
+	err := q.sel(ctx, &es, `SELECT `+eventColumns+eventFrom+`
+		WHERE e.id > $1 AND e.id <= $2 AND (cardinality($3::bigint[]) = 0 OR e.application_id = ANY($3))
+			AND ($4::bigint IS NULL OR a.partner_id = $4) AND ($5::bigint IS NULL OR a.customer_id = $5)
+		ORDER BY e.id LIMIT $6`, after, upTo, pq.Array(sel.ApplicationIDs), sel.PartnerID, sel.CustomerID, limit)
+	return es, err
+}
