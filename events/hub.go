@@ -218,11 +218,6 @@ func (h *Hub) advance(ctx context.Context, seq *sequencer) error {
 		if err != nil {
 			return err
 		}
-		if len(evs) == 0 && len(seq.missing) > 0 {
-			if hz, _, err = h.store.CurrentHorizon(ctx); err != nil {
-				return err
-			}
-		}
 		h.deliver(seq.take(evs, hz), seq.mark)
 		if len(evs) < readBatch {
 			return nil

@@ -37,11 +37,9 @@ func (s *sequencer) take(evs []store.Event, hz store.Horizon) []*store.Event {
 		}
 		s.held[ev.ID] = ev
 	}
-	if hz.Xmin != 0 {
-		for id, next := range s.missing {
-			if hz.Xmin > next {
-				delete(s.missing, id) // rolled back: never to appear
-			}
+	for id, next := range s.missing {
+		if hz.Xmin > next {
+			delete(s.missing, id) // rolled back: never to appear
 		}
 	}
 	var ready []*store.Event

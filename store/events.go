@@ -7,7 +7,8 @@ import (
 	"github.com/lib/pq"
 )
 
-// Event is one status change of an application.
+// Event is one status change of an application. PartnerID and CustomerID are the application's
+// when the event happened: a partner's application has its customer from its decision on.
 type Event struct {
 	ID              int64     `db:"id"`
 	ApplicationID   int64     `db:"application_id"`
@@ -25,7 +26,7 @@ type Event struct {
 const EventsChannel = "application_events"
 
 const (
-	eventColumns = `e.id, e.application_id, a.guid AS application_guid, a.partner_id, a.customer_id, e.status, e.message, e.actor, e.created_at`
+	eventColumns = `e.id, e.application_id, a.guid AS application_guid, e.partner_id, e.customer_id, e.status, e.message, e.actor, e.created_at`
 	eventFrom    = ` FROM application_events e JOIN applications a ON a.id = e.application_id`
 )
 
@@ -38,8 +39,9 @@ const (
 func (q Queries) AppendEvent(ctx context.Context, applicationID int64, status, message, actor string) (int64, error) {
 	var id int64
 	if err := q.get(ctx, &id, `
-		WITH app AS MATERIALIZED (SELECT id FROM applications WHERE id = $1 FOR UPDATE)
-		INSERT INTO application_events (application_id, status, message, actor) SELECT id, $2, $3, $4 FROM app RETURNING id`,
+		WITH app AS MATERIALIZED (SELECT id, partner_id, customer_id FROM applications WHERE id = $1 FOR UPDATE)
+		INSERT INTO application_events (application_id, partner_id, customer_id, status, message, actor)
+		SELECT id, partner_id, customer_id, $2, $3, $4 FROM app RETURNING id`,
 		applicationID, status, message, actor); err != nil {
 		return 0, err
 	}
@@ -74,22 +76,31 @@ func (q Queries) CurrentHorizon(ctx context.Context) (Horizon, int64, error) {
 }
 
 // NewEvents returns, in one statement, the events with ids above after or among missing (ids
-// not visible at an earlier read), oldest first, at most limit of them, and the statement's
-// horizon; the horizon is zero when no event is returned.
+// not visible at an earlier read), oldest first, at most limit of them, and the horizon of the
+// snapshot they were read in: a horizon taken by another statement could see a transaction end
+// that this read did not see commit.
 func (q Queries) NewEvents(ctx context.Context, after int64, missing []int64, limit int) ([]Event, Horizon, error) {
 	var rows []struct {
 		Event
 		Horizon
 	}
-	err := q.sel(ctx, &rows, `SELECT `+eventColumns+`, `+horizonColumns+eventFrom+`
-		WHERE e.id > $1 OR e.id = ANY($2) ORDER BY e.id LIMIT $3`,
-		after, pq.Array(missing), limit)
-	if err != nil || len(rows) == 0 {
+	// the horizon is a row of its own, joined with the events: it comes even when none do
+	err := q.sel(ctx, &rows, `
+		SELECT h.xmin, h.next, coalesce(e.id, 0) AS id, coalesce(e.application_id, 0) AS application_id,
+			coalesce(e.application_guid::text, '') AS application_guid, e.partner_id, e.customer_id,
+			coalesce(e.status, '') AS status, coalesce(e.message, '') AS message, coalesce(e.actor, '') AS actor,
+			coalesce(e.created_at, 'epoch') AS created_at
+		FROM (SELECT `+horizonColumns+`) h LEFT JOIN LATERAL (SELECT `+eventColumns+eventFrom+`
+			WHERE e.id > $1 OR e.id = ANY($2) ORDER BY e.id LIMIT $3) e ON true
+		ORDER BY e.id`, after, pq.Array(missing), limit)
+	if err != nil {
 		return nil, Horizon{}, err
 	}
-	evs := make([]Event, len(rows))
-	for i, r := range rows {
-		evs[i] = r.Event
+	var evs []Event
+	for _, r := range rows {
+		if r.ID != 0 {
+			evs = append(evs, r.Event)
+		}
 	}
 	return evs, rows[0].Horizon, nil
 }
@@ -108,7 +119,7 @@ func (q Queries) Events(ctx context.Context, sel EventSelector, after, upTo int6
 	var es []Event
 	err := q.sel(ctx, &es, `SELECT `+eventColumns+eventFrom+`
 		WHERE e.id > $1 AND e.id <= $2 AND (cardinality($3::bigint[]) = 0 OR e.application_id = ANY($3))
-			AND ($4::bigint IS NULL OR a.partner_id = $4) AND ($5::bigint IS NULL OR a.customer_id = $5)
+			AND ($4::bigint IS NULL OR e.partner_id = $4) AND ($5::bigint IS NULL OR e.customer_id = $5)
 		ORDER BY e.id LIMIT $6`, after, upTo, pq.Array(sel.ApplicationIDs), sel.PartnerID, sel.CustomerID, limit)
 	return es, err
 }
