@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"lendgraph/store"
 )
@@ -17,6 +18,7 @@ const (
 // one-application subscriber in a batch is served by one statement.
 type historyReader struct {
 	store *store.Store
+	reads atomic.Int64
 
 	mu      sync.Mutex
 	pending []*historyRequest
@@ -74,6 +76,7 @@ func (r *historyReader) serve(batch []*historyRequest) {
 			apps = append(apps, req)
 			continue
 		}
+		r.reads.Add(1)
 		evs, err := r.store.Events(ctx, store.EventSelector{PartnerID: req.filter.PartnerID, CustomerID: req.filter.CustomerID},
 			req.after, req.upTo, historyLimit)
 		req.finish(pointers(evs), reached(evs, req.upTo), err)
@@ -87,6 +90,7 @@ func (r *historyReader) serve(batch []*historyRequest) {
 			sel.ApplicationIDs = append(sel.ApplicationIDs, req.filter.ApplicationID)
 			after, upTo = min(after, req.after), max(upTo, req.upTo)
 		}
+		r.reads.Add(1)
 		evs, err := r.store.Events(ctx, sel, after, upTo, historyLimit)
 		byApp := map[int64][]*store.Event{}
 		for _, ev := range pointers(evs) {

@@ -45,14 +45,16 @@ type Hub struct {
 	log     *slog.Logger
 	history *historyReader
 	ready   chan struct{} // closed once the watermark is known
-	reads   atomic.Int64  // reads of new events, for the statements-per-event measure
+	reads   atomic.Int64  // reads of new events
+	events  atomic.Int64  // events delivered past the watermark
 
-	mu         sync.Mutex
-	mark       int64          // every event with an id at or below it is delivered or never will exist
-	recent     []*store.Event // the newest delivered events, ids ascending, every one above recentFrom
-	recentFrom int64
-	byApp      map[int64]map[*subscriber]struct{} // subscribers to one application
-	wide       map[*subscriber]struct{}           // subscribers to many
+	mu          sync.Mutex
+	mark        int64          // every event with an id at or below it is delivered or never will exist
+	recent      []*store.Event // the newest delivered events, ids ascending, every one above recentFrom
+	recentFrom  int64
+	byApp       map[int64]map[*subscriber]struct{} // subscribers to one application
+	wide        map[*subscriber]struct{}           // subscribers to many
+	subscribers int
 }
 
 // NewHub returns a hub reading events from st; Run starts it.
@@ -67,31 +69,19 @@ func NewHub(st *store.Store, log *slog.Logger) *Hub {
 	}
 }
 
-// Stats are the hub's counters.
+// Stats are the hub's counters since it started.
 type Stats struct {
-	Reads       int64 // reads of new events since the start
-	Subscribers int
+	Reads        int64 // reads of new events: statements whatever the number of subscribers
+	HistoryReads int64 // reads for subscribers catching up from further back than memory
+	Events       int64 // events read and passed by the watermark
+	Subscribers  int   // open now
 }
 
 // Stats returns the hub's counters now.
 func (h *Hub) Stats() Stats {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	n := 0
-	h.each(func(*subscriber) { n++ })
-	return Stats{Reads: h.reads.Load(), Subscribers: n}
-}
-
-// each calls fn for every subscriber. Called with h.mu held.
-func (h *Hub) each(fn func(*subscriber)) {
-	for s := range h.wide {
-		fn(s)
-	}
-	for _, subs := range h.byApp {
-		for s := range subs {
-			fn(s)
-		}
-	}
+	return Stats{Reads: h.reads.Load(), HistoryReads: h.history.reads.Load(), Events: h.events.Load(), Subscribers: h.subscribers}
 }
 
 // Run reads and delivers new events until ctx ends.
@@ -247,6 +237,7 @@ func (h *Hub) deliver(evs []*store.Event, mark int64) {
 		h.recent = append([]*store.Event(nil), h.recent[drop:]...)
 	}
 	h.mark = mark
+	h.events.Add(int64(len(evs)))
 }
 
 // offer sends ev to a live subscriber without waiting; one whose channel is full catches up on
@@ -306,6 +297,7 @@ func (h *Hub) Subscribe(ctx context.Context, f Filter, after int64) (<-chan *sto
 	}
 	s := &subscriber{ctx: ctx, filter: f, out: make(chan *store.Event, outBuffer), cursor: after}
 	h.mu.Lock()
+	h.subscribers++
 	if f.ApplicationID != 0 {
 		if h.byApp[f.ApplicationID] == nil {
 			h.byApp[f.ApplicationID] = map[*subscriber]struct{}{}
@@ -329,6 +321,7 @@ func (h *Hub) Subscribe(ctx context.Context, f Filter, after int64) (<-chan *sto
 func (h *Hub) unsubscribe(s *subscriber) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.subscribers--
 	if subs := h.byApp[s.filter.ApplicationID]; s.filter.ApplicationID != 0 {
 		delete(subs, s)
 		if len(subs) == 0 {

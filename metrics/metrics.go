@@ -51,6 +51,16 @@ func New(db *sql.DB) *Metrics {
 	return m
 }
 
+// Observe registers a counter (or a gauge when gauge is set) read from value when scraped.
+func (m *Metrics) Observe(name, help string, gauge bool, value func() float64) {
+	opts := prometheus.Opts{Name: name, Help: help}
+	if gauge {
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts(opts), value))
+		return
+	}
+	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts(opts), value))
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})

@@ -105,13 +105,27 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.Pri
 	if err != nil {
 		return nil, err
 	}
+	hub, m := events.NewHub(st, log), metrics.New(st.DB.DB)
+	stat := func(f func(events.Stats) int64) func() float64 {
+		return func() float64 { return float64(f(hub.Stats())) }
+	}
+	m.Observe("lendgraph_sql_statements_total", "SQL statements sent to the database.",
+		false, func() float64 { return float64(st.Statements()) })
+	m.Observe("lendgraph_event_reads_total", "Reads of new application events (one a wake, whatever the number of subscribers).",
+		false, stat(func(s events.Stats) int64 { return s.Reads }))
+	m.Observe("lendgraph_event_history_reads_total", "Reads of older events for subscribers catching up, shared by those catching up at once.",
+		false, stat(func(s events.Stats) int64 { return s.HistoryReads }))
+	m.Observe("lendgraph_events_total", "Application events delivered to this instance's subscribers.",
+		false, stat(func(s events.Stats) int64 { return s.Events }))
+	m.Observe("lendgraph_event_subscribers", "Open applicationEvents subscriptions.",
+		true, stat(func(s events.Stats) int64 { return int64(s.Subscribers) }))
 	return &Server{
 		Config:  cfg,
 		Store:   st,
 		App:     app.New(st, log, cfg, now),
-		Events:  events.NewHub(st, log),
+		Events:  hub,
 		Tokens:  tokens,
-		Metrics: metrics.New(st.DB.DB),
+		Metrics: m,
 		Log:     log,
 	}, nil
 }

@@ -36,6 +36,9 @@ func (g gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt tra
 		Subprotocols:     opt.Subprotocols,
 		HandshakeTimeout: 10 * time.Second,
 		CheckOrigin:      func(*http.Request) bool { return true },
+		// reads go through the HTTP server's buffer, which the connection holds anyway; write
+		// buffers are lent per message, so an idle connection holds none
+		WriteBufferPool: wsWriteBuffers,
 	}
 	conn, err := upgrader.Upgrade(w, r, opt.ResponseHeader)
 	if err != nil {
@@ -52,6 +55,9 @@ func (g gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt tra
 	}
 	return gorillaConn{conn}, nil
 }
+
+// wsWriteBuffers are the write buffers WebSocket connections borrow while they write a message.
+var wsWriteBuffers = &sync.Pool{}
 
 // wsCloseInitTimeout is graphql-transport-ws's close code for a connection that sent no
 // connection_init in time.
