@@ -6,6 +6,8 @@
 package applications
 
 import (
+	"lendgraph/batch"
+	"lendgraph/domain"
 	"log/slog"
 	"time"
 
@@ -40,6 +42,10 @@ type Service struct {
 	ApplicationTimeout time.Duration
 
 	wake chan struct{} // nudges this instance's job worker when work was just queued
+
+	// what a subscription checks, read in reads shared by the subscriptions starting at once
+	subscriberScopes *domain.SharedScopes
+	subscribedApps   *batch.Reader[string, store.Application]
 }
 
 // NewService returns a Service on the given store calling the given contexts, telling time by now.
@@ -51,6 +57,8 @@ func NewService(st *store.Store, log *slog.Logger, now func() time.Time, applica
 		Contexts:           c,
 		ApplicationTimeout: applicationTimeout,
 		wake:               make(chan struct{}, 1),
+		subscriberScopes:   domain.NewSharedScopes(st),
+		subscribedApps:     batch.New(1000, st.ApplicationsByGUID),
 	}
 }
 

@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"errors"
+
+	"lendgraph/batch"
 	"lendgraph/store"
 )
 
@@ -16,24 +18,66 @@ type Scope struct {
 
 // ScopeOf resolves the caller's scope. A partner or customer unknown to the store sees nothing.
 func ScopeOf(ctx context.Context, q store.Queries, caller Principal) (Scope, error) {
+	return scopeOf(caller,
+		func(name string) (int64, bool, error) { p, err := q.PartnerByName(ctx, name); return found(p.ID, err) },
+		func(guid string) (int64, bool, error) { c, err := q.CustomerByGUID(ctx, guid); return found(c.ID, err) })
+}
+
+func found(id int64, err error) (int64, bool, error) {
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+// scopeOf is ScopeOf's rule, with the lookups of a partner's id by name and a customer's by guid.
+func scopeOf(caller Principal, partnerID, customerID func(string) (int64, bool, error)) (Scope, error) {
 	none := int64(-1)
+	lookup := partnerID
+	key := caller.Partner
 	switch caller.Role {
 	case RoleEmployee:
 		return Scope{All: true}, nil
-	case RolePartner:
-		p, err := q.PartnerByName(ctx, caller.Partner)
-		if errors.Is(err, store.ErrNotFound) {
-			return Scope{PartnerID: &none}, nil
-		}
-		return Scope{PartnerID: &p.ID}, err
 	case RoleCustomer:
-		c, err := q.CustomerByGUID(ctx, caller.Subject)
-		if errors.Is(err, store.ErrNotFound) {
-			return Scope{CustomerID: &none}, nil
-		}
-		return Scope{CustomerID: &c.ID}, err
+		lookup, key = customerID, caller.Subject
+	case RolePartner:
+	default:
+		return Scope{}, Errorf(CodeForbidden, "not allowed for role %s", caller.Role)
 	}
-	return Scope{}, Errorf(CodeForbidden, "not allowed for role %s", caller.Role)
+	id, ok, err := lookup(key)
+	if !ok {
+		id = none
+	}
+	if caller.Role == RoleCustomer {
+		return Scope{CustomerID: &id}, err
+	}
+	return Scope{PartnerID: &id}, err
+}
+
+// SharedScopes resolves scopes as ScopeOf does, in reads shared by the callers that ask at the
+// same time (package batch): a storm of subscriptions costs a few statements.
+type SharedScopes struct {
+	partners, customers *batch.Reader[string, int64]
+}
+
+// NewSharedScopes returns scopes read from st.
+func NewSharedScopes(st *store.Store) *SharedScopes {
+	return &SharedScopes{
+		partners:  batch.New(1000, st.PartnerIDsByName),
+		customers: batch.New(1000, st.CustomerIDsByGUID),
+	}
+}
+
+// Of resolves the caller's scope.
+func (s *SharedScopes) Of(ctx context.Context, caller Principal) (Scope, error) {
+	return scopeOf(caller,
+		func(name string) (int64, bool, error) { return s.partners.Get(ctx, name) },
+		func(guid string) (int64, bool, error) {
+			if !ValidUUID(guid) {
+				return 0, false, nil
+			}
+			return s.customers.Get(ctx, guid)
+		})
 }
 
 // Owns tells whether the scope covers a record of the given partner and customer (either may be

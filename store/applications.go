@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 )
 
@@ -137,6 +138,19 @@ func (q Queries) ApplicationByGUID(ctx context.Context, guid string) (Applicatio
 	var a Application
 	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE guid = $1`, guid)
 	return a, err
+}
+
+// ApplicationsByGUID returns the applications with the given guids that exist, by guid.
+func (q Queries) ApplicationsByGUID(ctx context.Context, guids []string) (map[string]Application, error) {
+	var as []Application
+	if err := q.sel(ctx, &as, `SELECT `+applicationColumns+` FROM applications WHERE guid = ANY($1::uuid[])`, pq.Array(guids)); err != nil {
+		return nil, err
+	}
+	out := make(map[string]Application, len(as))
+	for _, a := range as {
+		out[a.GUID] = a
+	}
+	return out, nil
 }
 
 // ApplicationByID returns the application with the given id.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // Customer is a person who borrows; they sign in by phone.
@@ -31,6 +33,22 @@ func (q Queries) CustomerByGUID(ctx context.Context, guid string) (Customer, err
 	var c Customer
 	err := q.get(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE guid = $1`, guid)
 	return c, err
+}
+
+// CustomerIDsByGUID returns the ids of the customers with the given guids that exist, by guid.
+func (q Queries) CustomerIDsByGUID(ctx context.Context, guids []string) (map[string]int64, error) {
+	var rows []struct {
+		GUID string `db:"guid"`
+		ID   int64  `db:"id"`
+	}
+	if err := q.sel(ctx, &rows, `SELECT guid, id FROM customers WHERE guid = ANY($1::uuid[])`, pq.Array(guids)); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.GUID] = r.ID
+	}
+	return out, nil
 }
 
 // CustomerByID returns the customer with the given id.

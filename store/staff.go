@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/lib/pq"
+)
 
 // Employee is a back-office account.
 type Employee struct {
@@ -59,6 +63,22 @@ func (q Queries) PartnerByName(ctx context.Context, name string) (Partner, error
 	var p Partner
 	err := q.get(ctx, &p, `SELECT `+partnerColumns+` FROM partners WHERE name = $1`, name)
 	return p, err
+}
+
+// PartnerIDsByName returns the ids of the partners with the given names that exist, by name.
+func (q Queries) PartnerIDsByName(ctx context.Context, names []string) (map[string]int64, error) {
+	var rows []struct {
+		Name string `db:"name"`
+		ID   int64  `db:"id"`
+	}
+	if err := q.sel(ctx, &rows, `SELECT name, id FROM partners WHERE name = ANY($1)`, pq.Array(names)); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Name] = r.ID
+	}
+	return out, nil
 }
 
 // PartnerByID returns the partner with the given id.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -119,6 +120,8 @@ type receipt struct {
 }
 
 func benchmarkLiveDelivery(b *testing.B, n int) {
+	// the load generator collects its garbage seldom, to take less of the cores from the server
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	_, url := apptest.NewDatabase(b)
 	st, err := apptest.Open(b.Context(), url)
 	if err != nil {
@@ -222,7 +225,7 @@ func benchmarkLiveDelivery(b *testing.B, n int) {
 	}()
 	for deadline := time.Now().Add(60 * time.Second); server.Metric(b, "lendgraph_event_subscribers") < float64(n); time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			b.Fatalf("%v of %d subscribed", server.Metric(b, "lendgraph_event_subscribers"), n)
+			b.Fatalf("%v of %d subscribed; the server logged:\n%s", server.Metric(b, "lendgraph_event_subscribers"), n, server.Logs)
 		}
 	}
 	subscribeStatements := (server.Metric(b, "lendgraph_sql_statements_total") - before) / float64(n)

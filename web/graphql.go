@@ -32,10 +32,9 @@ func (s *Server) graphql() http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(root.Config()))
 	readLimit := s.Config.WSReadLimit
 	srv.AddTransport(countedWebsocket{active: s.Metrics.WebSocketsActive, Websocket: transport.Websocket{
-		Implementation:        gorillaWebsocket{initTimeout: s.Config.WSInitTimeout, pingInterval: s.Config.WSPingInterval},
+		Implementation:        gorillaWebsocket{initTimeout: s.Config.WSInitTimeout, pinger: s.wsPinger},
 		InitFunc:              s.websocketInit,
-		KeepAlivePingInterval: s.Config.WSPingInterval,
-		PingPongInterval:      s.Config.WSPingInterval,
+		KeepAlivePingInterval: s.Config.WSPingInterval, // graphql-ws's "ka"
 		PayloadReadLimit:      &readLimit,
 	}})
 	srv.AddTransport(transport.Options{})

@@ -31,13 +31,16 @@ type Server struct {
 	Tokens  *auth.Tokens
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
+
+	wsPinger *wsPinger
 }
 
-// Background runs the instance's event listener and, when worker is set, its job worker, until ctx
-// ends; it returns when they have stopped.
+// Background runs the instance's event listener, its WebSocket pings and, when worker is set, its
+// job worker, until ctx ends; it returns when they have stopped.
 func (s *Server) Background(ctx context.Context, worker bool) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Events.Run(ctx) })
+	wg.Go(func() { s.wsPinger.run(ctx) })
 	if worker {
 		wg.Go(func() { s.App.Applications.RunWorker(ctx, s.Config.WorkerPoll, s.Config.DailyAccrual) })
 	}
@@ -127,5 +130,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, key *ecdsa.Pri
 		Tokens:  tokens,
 		Metrics: m,
 		Log:     log,
+
+		wsPinger: newWSPinger(cfg.WSPingInterval),
 	}, nil
 }

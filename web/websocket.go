@@ -23,11 +23,15 @@ import (
 // (graphql-transport-ws's "Connection initialisation timeout"); gqlgen's own init timeout would
 // close it with 1002, so its InitTimeout stays 0 and wsConnection keeps the timer.
 //
-// Once initialised, a connection that stops answering pings is closed after two ping intervals:
-// gqlgen pings graphql-transport-ws connections itself (PingPongInterval); the older graphql-ws
-// protocol has no ping of its own, so those connections get WebSocket ping frames, which browsers
-// and client libraries answer by themselves.
-type gorillaWebsocket struct{ initTimeout, pingInterval time.Duration }
+// Once initialised, a connection that stops answering pings is closed after two ping intervals.
+// The pings are WebSocket ping frames, which browsers and client libraries answer by themselves,
+// sent to every connection by one wsPinger: a goroutine per connection for its pings would be a
+// quarter of what an idle subscriber costs. (gqlgen's graphql-transport-ws pings would be such a
+// goroutine, so its PingPongInterval stays 0; graphql-ws clients still get their "ka" messages.)
+type gorillaWebsocket struct {
+	initTimeout time.Duration
+	pinger      *wsPinger // nil: no pings
+}
 
 var _ transport.WebsocketImplementation = gorillaWebsocket{}
 
@@ -48,9 +52,7 @@ func (g gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, opt tra
 	// the connection lives as long as it answers pings, each write bounded by writeTimeout
 	_ = conn.NetConn().SetDeadline(time.Time{})
 	if ws := wsConnectionFrom(r.Context()); ws != nil {
-		if sp := conn.Subprotocol(); g.pingInterval > 0 && (sp == "" || sp == "graphql-ws") {
-			ws.pingFrames(conn, g.pingInterval)
-		}
+		ws.conn, ws.pinger = conn, g.pinger
 		ws.awaitInit(conn, g.initTimeout)
 	}
 	return gorillaConn{conn}, nil
@@ -70,8 +72,8 @@ type wsConnection struct {
 	mu            sync.Mutex
 	state         wsState
 	initTimer     *time.Timer
-	pinger        func() // started once initialised; nil when gqlgen pings
-	done          chan struct{}
+	conn          *websocket.Conn
+	pinger        *wsPinger // pings conn once initialised; nil: no pings
 	subscriptions int
 }
 
@@ -120,28 +122,6 @@ func (ws *wsConnection) awaitInit(conn *websocket.Conn, timeout time.Duration) {
 	})
 }
 
-// pingFrames makes conn, once initialised, send a ping frame every interval and close when no pong
-// has come for two intervals.
-func (ws *wsConnection) pingFrames(conn *websocket.Conn, interval time.Duration) {
-	// the pong handler runs on the reading goroutine, inside gqlgen's reads
-	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(2 * interval)) })
-	ws.pinger = func() {
-		_ = conn.SetReadDeadline(time.Now().Add(2 * interval))
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ws.done:
-				return
-			case <-tick.C:
-				if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)) != nil {
-					return
-				}
-			}
-		}
-	}
-}
-
 // initialised records the connection_init; false when it came after the timeout had closed the
 // connection.
 func (ws *wsConnection) initialised() bool {
@@ -153,7 +133,7 @@ func (ws *wsConnection) initialised() bool {
 			ws.initTimer.Stop()
 		}
 		if ws.pinger != nil {
-			go ws.pinger()
+			ws.pinger.add(ws.conn)
 		}
 	}
 	return ws.state == wsInitialised
@@ -166,7 +146,61 @@ func (ws *wsConnection) stop() {
 	if ws.initTimer != nil {
 		ws.initTimer.Stop()
 	}
-	close(ws.done)
+	if ws.pinger != nil && ws.conn != nil {
+		ws.pinger.remove(ws.conn)
+	}
+}
+
+// wsPinger sends a ping frame to each of its connections every interval, from one goroutine, and
+// gives each two intervals to answer: a pong moves its read deadline on, and a connection whose
+// deadline passes fails its next read and is closed by its reader.
+type wsPinger struct {
+	interval time.Duration
+	mu       sync.Mutex
+	conns    map[*websocket.Conn]struct{}
+}
+
+func newWSPinger(interval time.Duration) *wsPinger {
+	return &wsPinger{interval: interval, conns: map[*websocket.Conn]struct{}{}}
+}
+
+func (p *wsPinger) add(conn *websocket.Conn) {
+	// the pong handler runs on the reading goroutine, inside gqlgen's reads
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(2 * p.interval)) })
+	_ = conn.SetReadDeadline(time.Now().Add(2 * p.interval))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.conns[conn] = struct{}{}
+}
+
+func (p *wsPinger) remove(conn *websocket.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.conns, conn)
+}
+
+// run pings until ctx ends. Each ping is written by a goroutine of its own that ends with the
+// write: a peer that reads nothing holds up its own ping (for writeTimeout at most), never the
+// others'. A failed write ends the connection.
+func (p *wsPinger) run(ctx context.Context) {
+	tick := time.NewTicker(p.interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		p.mu.Lock()
+		conns := make([]*websocket.Conn, 0, len(p.conns))
+		for c := range p.conns {
+			conns = append(conns, c)
+		}
+		p.mu.Unlock()
+		for _, c := range conns {
+			go func() { _ = c.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)) }()
+		}
+	}
 }
 
 // countedWebsocket keeps the gauge of open WebSocket connections: Do returns when one ends. Each
@@ -179,7 +213,7 @@ type countedWebsocket struct {
 func (t countedWebsocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	t.active.Inc()
 	defer t.active.Dec()
-	ws := &wsConnection{done: make(chan struct{})}
+	ws := &wsConnection{}
 	defer ws.stop()
 	initFunc := t.InitFunc
 	t.InitFunc = func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
