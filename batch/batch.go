@@ -1,6 +1,6 @@
-// Package batch shares reads among concurrent callers: the keys asked for while a read runs are
-// read together by the next one, so a storm of callers costs a few statements, not one each.
-// Nothing is cached: every caller gets what a read begun after its call saw.
+// Package batch shares reads among concurrent callers: what is asked while a read runs is read
+// together by the next one, so a storm of callers costs a few statements, not one each. Nothing is
+// cached: every caller gets what a read begun after its call saw.
 package batch
 
 import (
@@ -8,14 +8,53 @@ import (
 	"sync"
 )
 
-// Reader reads values by key in shared reads.
-type Reader[K comparable, V any] struct {
-	read func(ctx context.Context, keys []K) (map[K]V, error)
-	max  int // keys one read takes at most
+// Batcher hands requests to serve in batches: those added while serve runs go together into its
+// next run, at most max at a time. serve must finish every request it is given.
+type Batcher[R any] struct {
+	serve func([]R)
+	max   int
 
 	mu      sync.Mutex
-	pending []*call[K, V]
+	pending []R
 	running bool
+}
+
+// NewBatcher returns a batcher serving up to max requests a run with serve.
+func NewBatcher[R any](max int, serve func([]R)) *Batcher[R] {
+	return &Batcher[R]{serve: serve, max: max}
+}
+
+// Add queues a request; a run starts unless one is running, which takes it next.
+func (b *Batcher[R]) Add(req R) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pending = append(b.pending, req)
+	if !b.running {
+		b.running = true
+		go b.run()
+	}
+}
+
+func (b *Batcher[R]) run() {
+	for {
+		b.mu.Lock()
+		n := min(len(b.pending), b.max)
+		reqs := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		if n == 0 {
+			b.running = false
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		b.serve(reqs)
+	}
+}
+
+// Reader reads values by key in shared reads.
+type Reader[K comparable, V any] struct {
+	read    func(ctx context.Context, keys []K) (map[K]V, error)
+	batches *Batcher[*call[K, V]]
 }
 
 type call[K comparable, V any] struct {
@@ -29,19 +68,15 @@ type call[K comparable, V any] struct {
 // New returns a reader that reads up to max keys at a time with read, which returns the values it
 // found. A read runs without its callers' contexts (they differ): read must bound its own time.
 func New[K comparable, V any](max int, read func(ctx context.Context, keys []K) (map[K]V, error)) *Reader[K, V] {
-	return &Reader[K, V]{read: read, max: max}
+	r := &Reader[K, V]{read: read}
+	r.batches = NewBatcher(max, r.serve)
+	return r
 }
 
 // Get returns the value of key; found is false when the read found none.
 func (r *Reader[K, V]) Get(ctx context.Context, key K) (value V, found bool, err error) {
 	c := &call[K, V]{key: key, done: make(chan struct{})}
-	r.mu.Lock()
-	r.pending = append(r.pending, c)
-	if !r.running {
-		r.running = true
-		go r.run()
-	}
-	r.mu.Unlock()
+	r.batches.Add(c)
 	select {
 	case <-c.done:
 		return c.value, c.found, c.err
@@ -50,32 +85,20 @@ func (r *Reader[K, V]) Get(ctx context.Context, key K) (value V, found bool, err
 	}
 }
 
-// run reads for the pending calls until there are none.
-func (r *Reader[K, V]) run() {
-	for {
-		r.mu.Lock()
-		n := min(len(r.pending), r.max)
-		calls := r.pending[:n:n]
-		r.pending = r.pending[n:]
-		if n == 0 {
-			r.running = false
-			r.mu.Unlock()
-			return
+// serve reads the keys of calls once each and answers them.
+func (r *Reader[K, V]) serve(calls []*call[K, V]) {
+	keys := make([]K, 0, len(calls))
+	asked := make(map[K]bool, len(calls))
+	for _, c := range calls {
+		if !asked[c.key] {
+			asked[c.key] = true
+			keys = append(keys, c.key)
 		}
-		r.mu.Unlock()
-		keys := make([]K, 0, n)
-		asked := make(map[K]bool, n)
-		for _, c := range calls {
-			if !asked[c.key] {
-				asked[c.key] = true
-				keys = append(keys, c.key)
-			}
-		}
-		values, err := r.read(context.Background(), keys)
-		for _, c := range calls {
-			c.value, c.found = values[c.key]
-			c.err = err
-			close(c.done)
-		}
+	}
+	values, err := r.read(context.Background(), keys)
+	for _, c := range calls {
+		c.value, c.found = values[c.key]
+		c.err = err
+		close(c.done)
 	}
 }

@@ -49,9 +49,9 @@ func TestConcurrentCallersShareReads(t *testing.T) {
 		}
 	}
 	for waiting := 0; waiting < 999; { // everyone else is waiting behind the first read
-		r.mu.Lock()
-		waiting = len(r.pending)
-		r.mu.Unlock()
+		r.batches.mu.Lock()
+		waiting = len(r.batches.pending)
+		r.batches.mu.Unlock()
 	}
 	close(release)
 	wg.Wait()

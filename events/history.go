@@ -2,27 +2,30 @@ package events
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 
+	"lendgraph/batch"
 	"lendgraph/store"
 )
 
 const (
 	historyLimit = 5000 // events one read for catching-up subscribers returns at most
-	historyApps  = 1000 // one-application subscribers one read serves at most
+	historyBatch = 1000 // requests one batch serves at most: its one-application ones in one read
 )
 
 // historyReader reads from the table what subscribers catching up need, sharing the work: the
 // requests that arrive while a read runs are served together by the next, and every
 // one-application subscriber in a batch is served by one statement.
 type historyReader struct {
-	store *store.Store
-	reads atomic.Int64
+	store    *store.Store
+	reads    atomic.Int64
+	requests *batch.Batcher[*historyRequest]
+}
 
-	mu      sync.Mutex
-	pending []*historyRequest
-	running bool
+func newHistoryReader(st *store.Store) *historyReader {
+	r := &historyReader{store: st}
+	r.requests = batch.NewBatcher(historyBatch, r.serve)
+	return r
 }
 
 type historyRequest struct {
@@ -37,34 +40,12 @@ type historyRequest struct {
 // upTo, or less when there were more than one read returns.
 func (r *historyReader) read(ctx context.Context, f Filter, after, upTo int64) ([]*store.Event, int64, error) {
 	req := &historyRequest{filter: f, after: after, upTo: upTo, done: make(chan struct{})}
-	r.mu.Lock()
-	r.pending = append(r.pending, req)
-	if !r.running {
-		r.running = true
-		go r.run()
-	}
-	r.mu.Unlock()
+	r.requests.Add(req)
 	select {
 	case <-req.done:
 		return req.events, req.upTo, req.err
 	case <-ctx.Done():
 		return nil, 0, ctx.Err()
-	}
-}
-
-// run serves batches until none is pending.
-func (r *historyReader) run() {
-	for {
-		r.mu.Lock()
-		batch := r.pending
-		r.pending = nil
-		if len(batch) == 0 {
-			r.running = false
-			r.mu.Unlock()
-			return
-		}
-		r.mu.Unlock()
-		r.serve(batch)
 	}
 }
 
@@ -81,24 +62,23 @@ func (r *historyReader) serve(batch []*historyRequest) {
 			req.after, req.upTo, historyLimit)
 		req.finish(pointers(evs), reached(evs, req.upTo), err)
 	}
-	for len(apps) > 0 {
-		chunk := apps[:min(len(apps), historyApps)]
-		apps = apps[len(chunk):]
-		sel := store.EventSelector{}
-		after, upTo := chunk[0].after, chunk[0].upTo
-		for _, req := range chunk {
-			sel.ApplicationIDs = append(sel.ApplicationIDs, req.filter.ApplicationID)
-			after, upTo = min(after, req.after), max(upTo, req.upTo)
-		}
-		r.reads.Add(1)
-		evs, err := r.store.Events(ctx, sel, after, upTo, historyLimit)
-		byApp := map[int64][]*store.Event{}
-		for _, ev := range pointers(evs) {
-			byApp[ev.ApplicationID] = append(byApp[ev.ApplicationID], ev)
-		}
-		for _, req := range chunk {
-			req.finish(byApp[req.filter.ApplicationID], reached(evs, upTo), err)
-		}
+	if len(apps) == 0 {
+		return
+	}
+	sel := store.EventSelector{}
+	after, upTo := apps[0].after, apps[0].upTo
+	for _, req := range apps {
+		sel.ApplicationIDs = append(sel.ApplicationIDs, req.filter.ApplicationID)
+		after, upTo = min(after, req.after), max(upTo, req.upTo)
+	}
+	r.reads.Add(1)
+	evs, err := r.store.Events(ctx, sel, after, upTo, historyLimit)
+	byApp := map[int64][]*store.Event{}
+	for _, ev := range pointers(evs) {
+		byApp[ev.ApplicationID] = append(byApp[ev.ApplicationID], ev)
+	}
+	for _, req := range apps {
+		req.finish(byApp[req.filter.ApplicationID], reached(evs, upTo), err)
 	}
 }
 

@@ -62,7 +62,7 @@ func NewHub(st *store.Store, log *slog.Logger) *Hub {
 	return &Hub{
 		store:   st,
 		log:     log,
-		history: &historyReader{store: st},
+		history: newHistoryReader(st),
 		ready:   make(chan struct{}),
 		byApp:   map[int64]map[*subscriber]struct{}{},
 		wide:    map[*subscriber]struct{}{},
