@@ -21,7 +21,7 @@ const PurposeSign = "SIGN"
 // matching what was asked for (the partner API names no offer).
 func (s *Service) SelectOffer(ctx context.Context, caller domain.Principal, guid string, offerID int64) (store.Application, error) {
 	return s.act(ctx, caller, guid, ActionSelectOffer, func(q store.Queries, app *store.Application) error {
-		offers, err := q.Offers(ctx, app.ID)
+		offers, err := q.Offers(ctx, []int64{app.ID})
 		if err != nil {
 			return err
 		}
@@ -185,7 +185,7 @@ func DecodeBase64(field, s string) ([]byte, error) {
 }
 
 func (s *Service) selectedOffer(ctx context.Context, q store.Queries, app store.Application) (store.Offer, error) {
-	offers, err := q.Offers(ctx, app.ID)
+	offers, err := q.Offers(ctx, []int64{app.ID})
 	if err != nil {
 		return store.Offer{}, err
 	}

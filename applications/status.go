@@ -62,7 +62,7 @@ func (s *Service) PartnerApplicationStatus(ctx context.Context, caller domain.Pr
 func (s *Service) partnerStatus(ctx context.Context, q store.Queries, app store.Application) (PartnerStatusView, error) {
 	status, message := PartnerStatus(Status(app.Status), app.Reason)
 	v := PartnerStatusView{Status: status, Message: message, Payload: map[string]any{}}
-	offers, err := q.Offers(ctx, app.ID)
+	offers, err := q.Offers(ctx, []int64{app.ID})
 	if err != nil || len(offers) == 0 {
 		return v, err
 	}
@@ -72,7 +72,7 @@ func (s *Service) partnerStatus(ctx context.Context, q store.Queries, app store.
 			return v, err
 		}
 	}
-	items, err := q.CartItems(ctx, app.ID)
+	items, err := q.CartItems(ctx, []int64{app.ID})
 	if err != nil {
 		return v, err
 	}
@@ -126,7 +126,7 @@ func (s *Service) Cart(ctx context.Context, caller domain.Principal, guid string
 	if err != nil {
 		return CartView{}, err
 	}
-	items, err := s.Store.CartItems(ctx, app.ID)
+	items, err := s.Store.CartItems(ctx, []int64{app.ID})
 	if err != nil {
 		return CartView{}, err
 	}

@@ -120,7 +120,7 @@ func run(m *testing.M) (int, error) {
 
 // Open opens a store on url with the test settings.
 func Open(ctx context.Context, url string) (*store.Store, error) {
-	return store.Open(ctx, url, store.Options{MaxOpenConns: 10, MaxIdleConns: 5, ConnMaxLifetime: time.Minute, QueryTimeout: 5 * time.Second})
+	return store.Open(ctx, url, store.Options{MaxOpenConns: 10, MaxIdleConns: 10, ConnMaxLifetime: time.Minute, QueryTimeout: 5 * time.Second})
 }
 
 // App is a running server with its store and everything it logged.

@@ -77,7 +77,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		DatabaseURL:          r.str("DATABASE_URL", ""),
 		DataDir:              r.str("DATA_DIR", ".data"),
 		DBMaxOpenConns:       r.int("DB_MAX_OPEN_CONNS", 20),
-		DBMaxIdleConns:       r.int("DB_MAX_IDLE_CONNS", 10),
+		DBMaxIdleConns:       r.int("DB_MAX_IDLE_CONNS", r.int("DB_MAX_OPEN_CONNS", 20)),
 		DBConnLifetime:       r.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
 		DBQueryTimeout:       r.duration("DB_QUERY_TIMEOUT", 5*time.Second),
 		ShutdownTimeout:      r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),

@@ -1,6 +1,7 @@
-// Package loaders batches the reads of nested registry lists: the documents, flags, addresses,
-// contacts, cards and employment of a page of customers load in one statement per kind, however
-// many customers the page holds.
+// Package loaders batches the reads of nested lists and objects: a page of applications' customers,
+// partners, offers, files, cart, loans and events, and the documents, flags, addresses, contacts,
+// cards and employment of a page of customers, load in one statement per kind, however many the
+// page holds.
 //
 // Time-window dataloaders (wait a few milliseconds, then load what was asked) cannot promise that:
 // on a busy machine the resolvers of one page straddle several windows. These batch by the page
@@ -10,6 +11,7 @@ package loaders
 
 import (
 	"context"
+	"math"
 	"sync"
 
 	"lendgraph/registry"
@@ -19,6 +21,14 @@ import (
 // Loaders are one GraphQL operation's batched readers, keyed by customer id (document id for
 // files, card id for integrations). They cache for the operation only.
 type Loaders struct {
+	// by application id, but Customers and Partners by their own id
+	Customers        *Group[store.Customer]
+	Partners         *Group[store.Partner]
+	Offers           *Group[store.Offer]
+	Files            *Group[store.ApplicationFile]
+	Cart             *Group[store.CartItem]
+	Loans            *Group[store.Loan]
+	Events           *Group[store.Event]
 	Documents        *Group[registry.DocumentView]
 	DocumentFiles    *Group[store.DocumentFile]
 	Flags            *Group[registry.FlagView]
@@ -33,6 +43,15 @@ type Loaders struct {
 func New(svc *registry.Service) *Loaders {
 	st := svc.Store
 	l := &Loaders{
+		Customers: group(st.CustomersByID, func(c store.Customer) int64 { return c.ID }),
+		Partners:  group(st.PartnersByID, func(p store.Partner) int64 { return p.ID }),
+		Offers:    group(st.Offers, func(o store.Offer) int64 { return o.ApplicationID }),
+		Files:     group(st.ApplicationFiles, func(f store.ApplicationFile) int64 { return f.ApplicationID }),
+		Cart:      group(st.CartItems, func(c store.CartItem) int64 { return c.ApplicationID }),
+		Loans:     group(st.LoansByApplication, func(l store.Loan) int64 { return l.ApplicationID }),
+		Events: group(func(ctx context.Context, ids []int64) ([]store.Event, error) {
+			return st.Events(ctx, store.EventSelector{ApplicationIDs: ids}, 0, math.MaxInt64, math.MaxInt32)
+		}, func(e store.Event) int64 { return e.ApplicationID }),
 		Documents: group(func(ctx context.Context, ids []int64) ([]registry.DocumentView, error) {
 			docs, err := st.CustomerDocuments(ctx, ids)
 			if err != nil {
@@ -58,6 +77,9 @@ func New(svc *registry.Service) *Loaders {
 	l.Documents.then = func(docs []registry.DocumentView) {
 		l.DocumentFiles.Expect(ids(docs, func(d registry.DocumentView) int64 { return d.ID }))
 	}
+	l.Customers.then = func(cs []store.Customer) {
+		l.ExpectCustomers(ids(cs, func(c store.Customer) int64 { return c.ID }))
+	}
 	l.Cards.then = func(cards []store.Card) {
 		l.CardIntegrations.Expect(ids(cards, func(c store.Card) int64 { return c.ID }))
 	}
@@ -70,6 +92,26 @@ func ids[T any](items []T, id func(T) int64) []int64 {
 		out[i] = id(it)
 	}
 	return out
+}
+
+// ExpectApplications announces the applications a list returns, so that what hangs off them loads
+// together: their customers and partners, offers, files, cart, loans and events.
+func (l *Loaders) ExpectApplications(apps []store.Application) {
+	appIDs := ids(apps, func(a store.Application) int64 { return a.ID })
+	for _, g := range []interface{ Expect([]int64) }{l.Offers, l.Files, l.Cart, l.Loans, l.Events} {
+		g.Expect(appIDs)
+	}
+	var customers, partners []int64
+	for _, a := range apps {
+		if a.CustomerID != nil {
+			customers = append(customers, *a.CustomerID)
+		}
+		if a.PartnerID != nil {
+			partners = append(partners, *a.PartnerID)
+		}
+	}
+	l.Customers.Expect(customers)
+	l.Partners.Expect(partners)
 }
 
 // ExpectCustomers announces the customers a list returns, so that their nested lists load together.

@@ -66,7 +66,7 @@ func (s *Service) contract(ctx context.Context, q store.Queries, app store.Appli
 		}
 		d.Partner = p.Name
 	}
-	items, err := q.CartItems(ctx, app.ID)
+	items, err := q.CartItems(ctx, []int64{app.ID})
 	if err != nil {
 		return nil, err
 	}

@@ -3,16 +3,15 @@ package resolvers
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"io"
 	"lendgraph/applications"
 	"lendgraph/auth"
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
+	"lendgraph/loaders"
 	"lendgraph/loans"
 	"lendgraph/store"
-	"math"
 	"strconv"
 )
 
@@ -42,16 +41,14 @@ func (r *applicationResolver) Partner(ctx context.Context, obj *store.Applicatio
 	if obj.PartnerID == nil {
 		return nil, nil
 	}
-	p, err := r.App.Store.PartnerByID(ctx, *obj.PartnerID)
-	return &p, err
+	return one(loaders.For(ctx).Partners.Load(ctx, *obj.PartnerID))
 }
 
 func (r *applicationResolver) Customer(ctx context.Context, obj *store.Application) (*store.Customer, error) {
 	if obj.CustomerID == nil {
 		return nil, nil
 	}
-	c, err := r.App.Store.CustomerByID(ctx, *obj.CustomerID)
-	return &c, err
+	return one(loaders.For(ctx).Customers.Load(ctx, *obj.CustomerID))
 }
 
 func (r *applicationResolver) Reason(ctx context.Context, obj *store.Application) (*string, error) {
@@ -62,11 +59,11 @@ func (r *applicationResolver) Reason(ctx context.Context, obj *store.Application
 }
 
 func (r *applicationResolver) Cart(ctx context.Context, obj *store.Application) ([]*store.CartItem, error) {
-	return pointers(r.App.Store.CartItems(ctx, obj.ID))
+	return pointers(loaders.For(ctx).Cart.Load(ctx, obj.ID))
 }
 
 func (r *applicationResolver) Offers(ctx context.Context, obj *store.Application) ([]*store.Offer, error) {
-	return pointers(r.App.Store.Offers(ctx, obj.ID))
+	return pointers(loaders.For(ctx).Offers.Load(ctx, obj.ID))
 }
 
 func (r *applicationResolver) SelectedOffer(ctx context.Context, obj *store.Application) (*store.Offer, error) {
@@ -80,19 +77,15 @@ func (r *applicationResolver) SelectedOffer(ctx context.Context, obj *store.Appl
 }
 
 func (r *applicationResolver) Loan(ctx context.Context, obj *store.Application) (*store.Loan, error) {
-	l, err := r.App.Store.LoanByApplication(ctx, obj.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return &l, err
+	return one(loaders.For(ctx).Loans.Load(ctx, obj.ID))
 }
 
 func (r *applicationResolver) Files(ctx context.Context, obj *store.Application) ([]*store.ApplicationFile, error) {
-	return pointers(r.App.Store.ApplicationFiles(ctx, obj.ID))
+	return pointers(loaders.For(ctx).Files.Load(ctx, obj.ID))
 }
 
 func (r *applicationResolver) Events(ctx context.Context, obj *store.Application) ([]*store.Event, error) {
-	return pointers(r.App.Store.Events(ctx, store.EventSelector{ApplicationIDs: []int64{obj.ID}}, 0, math.MaxInt64, 1000))
+	return pointers(loaders.For(ctx).Events.Load(ctx, obj.ID))
 }
 
 func (r *applicationEventResolver) Cursor(ctx context.Context, obj *store.Event) (string, error) {
@@ -185,6 +178,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 	if err != nil {
 		return nil, err
 	}
+	loaders.For(ctx).ExpectApplications(page.Items)
 	edges, info := edgesOf(page.Items, page.HasNext, func(a *store.Application) int64 { return a.ID },
 		func(cursor string, a *store.Application) *model.ApplicationEdge {
 			return &model.ApplicationEdge{Cursor: cursor, Node: a}

@@ -48,6 +48,14 @@ func pointers[T any](items []T, err error) ([]*T, error) {
 	return out, err
 }
 
+// one is the only item of a list a loader returned for a one-to-one field: nil when there is none.
+func one[T any](items []T, err error) (*T, error) {
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	return &items[0], nil
+}
+
 func pointer[T any](v T, err error) (*T, error) {
 	if err != nil {
 		return nil, err

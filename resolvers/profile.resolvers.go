@@ -50,7 +50,9 @@ func (r *customerResolver) Employment(ctx context.Context, obj *store.Customer) 
 }
 
 func (r *customerResolver) Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error) {
-	return pointers(r.App.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100}))
+	apps, err := r.App.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100})
+	loaders.For(ctx).ExpectApplications(apps)
+	return pointers(apps, err)
 }
 
 func (r *customerResolver) Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error) {

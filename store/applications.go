@@ -229,12 +229,12 @@ func (q Queries) InsertCartItem(ctx context.Context, c CartItem) error {
 	return err
 }
 
-// CartItems returns an application's cart lines in order.
-func (q Queries) CartItems(ctx context.Context, applicationID int64) ([]CartItem, error) {
+// CartItems returns the cart lines of applications, each application's in order.
+func (q Queries) CartItems(ctx context.Context, applicationIDs []int64) ([]CartItem, error) {
 	var cs []CartItem
 	err := q.sel(ctx, &cs, `
 		SELECT application_id, line_no, name, quantity, price, goods_type, created_at
-		FROM application_cart_items WHERE application_id = $1 ORDER BY line_no`, applicationID)
+		FROM application_cart_items WHERE application_id = ANY($1) ORDER BY application_id, line_no`, pq.Array(applicationIDs))
 	return cs, err
 }
 
@@ -287,10 +287,10 @@ func (q Queries) InsertOffer(ctx context.Context, o Offer) (Offer, error) {
 	return out, err
 }
 
-// Offers returns an application's offers in order.
-func (q Queries) Offers(ctx context.Context, applicationID int64) ([]Offer, error) {
+// Offers returns the offers of applications, each application's in order.
+func (q Queries) Offers(ctx context.Context, applicationIDs []int64) ([]Offer, error) {
 	var os []Offer
-	err := q.sel(ctx, &os, `SELECT `+offerColumns+` FROM application_offers WHERE application_id = $1 ORDER BY id`, applicationID)
+	err := q.sel(ctx, &os, `SELECT `+offerColumns+` FROM application_offers WHERE application_id = ANY($1) ORDER BY id`, pq.Array(applicationIDs))
 	return os, err
 }
 
@@ -339,11 +339,11 @@ func (q Queries) AddApplicationFile(ctx context.Context, applicationID int64, fi
 	return f, err
 }
 
-// ApplicationFiles lists an application's files without their bytes.
-func (q Queries) ApplicationFiles(ctx context.Context, applicationID int64) ([]ApplicationFile, error) {
+// ApplicationFiles lists the files of applications without their bytes, oldest first.
+func (q Queries) ApplicationFiles(ctx context.Context, applicationIDs []int64) ([]ApplicationFile, error) {
 	var fs []ApplicationFile
 	err := q.sel(ctx, &fs, `
 		SELECT id, guid, application_id, file_type, format, length(content) AS size, created_at
-		FROM application_files WHERE application_id = $1 ORDER BY id`, applicationID)
+		FROM application_files WHERE application_id = ANY($1) ORDER BY id`, pq.Array(applicationIDs))
 	return fs, err
 }

@@ -58,6 +58,13 @@ func (q Queries) CustomerByID(ctx context.Context, id int64) (Customer, error) {
 	return c, err
 }
 
+// CustomersByID returns the customers with the given ids.
+func (q Queries) CustomersByID(ctx context.Context, ids []int64) ([]Customer, error) {
+	var cs []Customer
+	err := q.sel(ctx, &cs, `SELECT `+customerColumns+` FROM customers WHERE id = ANY($1)`, pq.Array(ids))
+	return cs, err
+}
+
 // EnsureCustomer returns the customer with this phone, creating one when the phone is new.
 // Names are set only on creation. Safe under concurrent calls for the same phone.
 func (q Queries) EnsureCustomer(ctx context.Context, phone string, firstName, lastName, middleName *string) (Customer, error) {

@@ -64,9 +64,21 @@ func (q Queries) InsertLoan(ctx context.Context, l Loan, contractPDF []byte) (Lo
 
 // LoanByApplication returns the loan made from an application.
 func (q Queries) LoanByApplication(ctx context.Context, applicationID int64) (Loan, error) {
-	var l Loan
-	err := q.get(ctx, &l, `SELECT `+loanColumns+` FROM loans WHERE application_id = $1`, applicationID)
-	return l, err
+	ls, err := q.LoansByApplication(ctx, []int64{applicationID})
+	if err == nil && len(ls) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Loan{}, err
+	}
+	return ls[0], nil
+}
+
+// LoansByApplication returns the loans made from applications (one at most each).
+func (q Queries) LoansByApplication(ctx context.Context, applicationIDs []int64) ([]Loan, error) {
+	var ls []Loan
+	err := q.sel(ctx, &ls, `SELECT `+loanColumns+` FROM loans WHERE application_id = ANY($1)`, pq.Array(applicationIDs))
+	return ls, err
 }
 
 // ContractPDF returns a loan's signed contract.

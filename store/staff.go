@@ -88,6 +88,13 @@ func (q Queries) PartnerByID(ctx context.Context, id int64) (Partner, error) {
 	return p, err
 }
 
+// PartnersByID returns the partners with the given ids.
+func (q Queries) PartnersByID(ctx context.Context, ids []int64) ([]Partner, error) {
+	var ps []Partner
+	err := q.sel(ctx, &ps, `SELECT `+partnerColumns+` FROM partners WHERE id = ANY($1)`, pq.Array(ids))
+	return ps, err
+}
+
 // AddPartner stores a partner unless its name or client id is taken; it reports whether it added one.
 func (q Queries) AddPartner(ctx context.Context, p Partner) (bool, error) {
 	res, err := q.exec(ctx, `

@@ -67,7 +67,26 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("reach database: %w", err)
 	}
+	s.warm(ctx, min(opt.MaxIdleConns, opt.MaxOpenConns))
 	return s, nil
+}
+
+// warm opens n connections and leaves them idle in the pool, so that the first requests do not
+// each wait for a session to be set up (TCP, authentication). A failure only leaves it cooler.
+func (s *Store) warm(ctx context.Context, n int) {
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := s.DB.Conn(ctx)
+		if err != nil {
+			return
+		}
+		conns = append(conns, c)
+	}
 }
 
 // Close releases the pool.

@@ -119,3 +119,26 @@ func TestTxRollsBack(t *testing.T) {
 	_, err = st.LatestSMS(ctx, "79990009999")
 	assert.ErrorIs(t, err, store.ErrNotFound)
 }
+
+// TestThePoolStaysWarm: the pool opens its connections at start and keeps them: a burst of
+// concurrent statements opens no new session and closes none.
+func TestThePoolStaysWarm(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, apptest.DatabaseURL, store.Options{MaxOpenConns: 4, MaxIdleConns: 4, ConnMaxLifetime: time.Hour, QueryTimeout: 5 * time.Second})
+	require.NoError(t, err)
+	defer st.Close()
+	assert.Equal(t, 4, st.DB.Stats().OpenConnections, "opened at start")
+	for range 3 {
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				var n int
+				assert.NoError(t, st.DB.GetContext(ctx, &n, `SELECT 1 FROM pg_sleep(0.01)`))
+			})
+		}
+		wg.Wait()
+	}
+	stats := st.DB.Stats()
+	assert.Equal(t, 4, stats.OpenConnections)
+	assert.Zero(t, stats.MaxIdleClosed, "none closed for want of idle room")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -89,4 +90,57 @@ func seedCustomers(t testing.TB, st *store.Store, family string, n int) {
 		}
 		return nil
 	}))
+}
+
+// TestApplicationPageCostsFixedStatements: a page of applications with their partner, customer
+// (and the customer's documents), cart, offers, files, loan and events costs the same number of
+// statements for 5 applications as for 50.
+func TestApplicationPageCostsFixedStatements(t *testing.T) {
+	app := apptest.StartWithoutWorker(t)
+	family := "Заявки" + uuid.NewString()[:8]
+	seedCustomers(t, app.Store, family, 50)
+	// the applications live in a second of 2001 of their own, which the filter picks out
+	from := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(uuid.New().ID()%1_000_000) * time.Second)
+	_, err := app.Store.DB.Exec(`
+		WITH apps AS (
+			INSERT INTO applications (guid, channel, partner_id, partner_application_id, customer_id, phone, status, product_code,
+				loan_amount, loan_term, request, request_hash, created_at)
+			SELECT gen_random_uuid(), 'PARTNER', (SELECT id FROM partners ORDER BY id LIMIT 1), 'page-' || c.id, c.id, c.phone,
+				'APPROVED', '2000', 10000, 6, '{}', '\x00', $2::timestamptz + (row_number() OVER (ORDER BY c.id)) * interval '1 ms'
+			FROM customers c WHERE c.last_name = $1 RETURNING id),
+		offers AS (
+			INSERT INTO application_offers (application_id, product_code, amount, term, annual_rate, monthly_payment, total_interest, total_amount)
+			SELECT id, '2000', 10000, n, 30, 1800, 800, 10800 FROM apps, generate_series(3, 6, 3) n),
+		files AS (
+			INSERT INTO application_files (application_id, file_type, format, content)
+			SELECT id, 'PHOTO', 'jpg', '\xffd8' FROM apps, generate_series(1, 2)),
+		cart AS (
+			INSERT INTO application_cart_items (application_id, line_no, name, quantity, price, goods_type)
+			SELECT id, 1, 'Телефон', 1, 10000, 'PHONE' FROM apps)
+		INSERT INTO application_events (application_id, status, actor) SELECT id, s, 'test' FROM apps, unnest(ARRAY['PROCESSING', 'APPROVED']) s`,
+		family, from)
+	require.NoError(t, err)
+
+	query := `query($first: Int, $from: Time, $before: Time) { applications(first: $first, filter: {createdFrom: $from, createdBefore: $before}) {
+		edges { node { id partner { name } customer { guid documents { documentInfo { number } files { version } } }
+		cart { name } offers { amount } selectedOffer { id } files { fileType size } loan { number } events { status } } } } }`
+	token := app.EmployeeToken(t)
+	cost := func(n int) int64 {
+		before := app.Store.Statements()
+		resp := app.GraphQL(t, token, query, map[string]any{"first": n, "from": from, "before": from.Add(time.Second)})
+		require.Empty(t, resp.Errors)
+		edges := resp.Data["applications"].(map[string]any)["edges"].([]any)
+		require.Len(t, edges, n)
+		node := edges[0].(map[string]any)["node"].(map[string]any)
+		assert.Len(t, node["offers"], 2)
+		assert.Len(t, node["files"], 2)
+		assert.Len(t, node["events"], 2)
+		assert.Equal(t, "demo", node["partner"].(map[string]any)["name"])
+		assert.Len(t, node["customer"].(map[string]any)["documents"], 1)
+		return app.Store.Statements() - before
+	}
+	small, large := cost(5), cost(50)
+	t.Logf("statements for a page of 5 and of 50 applications: %d, %d", small, large)
+	assert.Equal(t, small, large, "statements for 5 applications: %d, for 50: %d", small, large)
+	assert.LessOrEqual(t, large, int64(14), "the page, then one statement per kind (documents three)")
 }
