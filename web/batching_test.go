@@ -97,11 +97,44 @@ func seedCustomers(t testing.TB, st *store.Store, family string, n int) {
 // statements for 5 applications as for 50.
 func TestApplicationPageCostsFixedStatements(t *testing.T) {
 	app := apptest.StartWithoutWorker(t)
+	from := seedApplications(t, app.Store, 50)
+
+	token := app.EmployeeToken(t)
+	cost := func(n int) int64 {
+		before := app.Store.Statements()
+		resp := app.GraphQL(t, token, applicationPage, map[string]any{"first": n, "from": from, "before": from.Add(time.Second)})
+		require.Empty(t, resp.Errors)
+		edges := resp.Data["applications"].(map[string]any)["edges"].([]any)
+		require.Len(t, edges, n)
+		node := edges[0].(map[string]any)["node"].(map[string]any)
+		assert.Len(t, node["offers"], 2)
+		assert.Len(t, node["files"], 2)
+		assert.Len(t, node["events"], 2)
+		assert.Equal(t, "demo", node["partner"].(map[string]any)["name"])
+		assert.Len(t, node["customer"].(map[string]any)["documents"], 1)
+		return app.Store.Statements() - before
+	}
+	small, large := cost(5), cost(50)
+	t.Logf("statements for a page of 5 and of 50 applications: %d, %d", small, large)
+	assert.Equal(t, small, large, "statements for 5 applications: %d, for 50: %d", small, large)
+	assert.LessOrEqual(t, large, int64(14), "the page, then one statement per kind (documents three)")
+}
+
+// applicationPage is a back-office page of applications with what hangs off each.
+const applicationPage = `query($first: Int, $from: Time, $before: Time) { applications(first: $first, filter: {createdFrom: $from, createdBefore: $before}) {
+	edges { node { id partner { name } customer { guid documents { documentInfo { number } files { version } } }
+	cart { name } offers { amount } selectedOffer { id } files { fileType size } loan { number } events { status } } } } }`
+
+// seedApplications writes n partner applications of n new customers (seedCustomers), each with a
+// cart line, two offers, two files and two events, created within one second of 2001 of their
+// own, which it returns: a filter from it to a second later picks them out.
+func seedApplications(t testing.TB, st *store.Store, n int) time.Time {
+	t.Helper()
 	family := "Заявки" + uuid.NewString()[:8]
-	seedCustomers(t, app.Store, family, 50)
+	seedCustomers(t, st, family, n)
 	// the applications live in a second of 2001 of their own, which the filter picks out
 	from := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(uuid.New().ID()%1_000_000) * time.Second)
-	_, err := app.Store.DB.Exec(`
+	_, err := st.DB.Exec(`
 		WITH apps AS (
 			INSERT INTO applications (guid, channel, partner_id, partner_application_id, customer_id, phone, status, product_code,
 				loan_amount, loan_term, request, request_hash, created_at)
@@ -121,26 +154,5 @@ func TestApplicationPageCostsFixedStatements(t *testing.T) {
 		family, from)
 	require.NoError(t, err)
 
-	query := `query($first: Int, $from: Time, $before: Time) { applications(first: $first, filter: {createdFrom: $from, createdBefore: $before}) {
-		edges { node { id partner { name } customer { guid documents { documentInfo { number } files { version } } }
-		cart { name } offers { amount } selectedOffer { id } files { fileType size } loan { number } events { status } } } } }`
-	token := app.EmployeeToken(t)
-	cost := func(n int) int64 {
-		before := app.Store.Statements()
-		resp := app.GraphQL(t, token, query, map[string]any{"first": n, "from": from, "before": from.Add(time.Second)})
-		require.Empty(t, resp.Errors)
-		edges := resp.Data["applications"].(map[string]any)["edges"].([]any)
-		require.Len(t, edges, n)
-		node := edges[0].(map[string]any)["node"].(map[string]any)
-		assert.Len(t, node["offers"], 2)
-		assert.Len(t, node["files"], 2)
-		assert.Len(t, node["events"], 2)
-		assert.Equal(t, "demo", node["partner"].(map[string]any)["name"])
-		assert.Len(t, node["customer"].(map[string]any)["documents"], 1)
-		return app.Store.Statements() - before
-	}
-	small, large := cost(5), cost(50)
-	t.Logf("statements for a page of 5 and of 50 applications: %d, %d", small, large)
-	assert.Equal(t, small, large, "statements for 5 applications: %d, for 50: %d", small, large)
-	assert.LessOrEqual(t, large, int64(14), "the page, then one statement per kind (documents three)")
+	return from
 }
