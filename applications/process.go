@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -20,17 +21,28 @@ import (
 // technical fault rather than left waiting forever.
 const maxJobAttempts = 5
 
-// RunWorker runs due jobs until ctx ends: those this instance queued at once, the others (queued by
-// any instance, or due later) within pollEvery. Each job runs in the transaction that claims it, so
-// it survives a crash and never runs twice, whatever the number of instances.
+// RunWorker runs due jobs until ctx ends, up to concurrency at once: those this instance queued at
+// once, the others (queued by any instance, or due later) within pollEvery. Each job runs in the
+// transaction that claims it (skipping those others hold), so it survives a crash and never runs
+// twice, whatever the number of runners and instances.
 //
 // With dailyAccrual it makes sure yesterday's accrual is queued; each accrual queues the next day's.
-func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, dailyAccrual bool) {
+func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, concurrency int, dailyAccrual bool) {
 	if dailyAccrual {
 		if err := s.Loans.QueueDailyAccrual(ctx); err != nil {
 			s.Log.ErrorContext(ctx, "cannot queue the daily accrual", "err", err)
 		}
 	}
+	var wg sync.WaitGroup
+	for range max(concurrency, 1) {
+		wg.Go(func() { s.runJobs(ctx, pollEvery) })
+	}
+	wg.Wait()
+}
+
+// runJobs is one runner: it runs due jobs while there are some, and while it finds work it wakes
+// another runner to share it.
+func (s *Service) runJobs(ctx context.Context, pollEvery time.Duration) {
 	ticker := time.NewTicker(pollEvery)
 	defer ticker.Stop()
 	for {
@@ -42,6 +54,7 @@ func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, dailyA
 			if !ran {
 				break
 			}
+			s.wakeWorker()
 		}
 		select {
 		case <-ctx.Done():

@@ -34,6 +34,7 @@ type Config struct {
 	ApplicationTimeout time.Duration // an application not signed within it is cancelled
 	JobWorker          bool          // run the job worker here; an API-only instance leaves jobs to others
 	WorkerPoll         time.Duration // how often the job worker looks for work queued elsewhere
+	WorkerConcurrency  int           // jobs the worker runs at once
 	DailyAccrual       bool          // the job worker accrues interest every day, catching up from yesterday
 
 	MaxBodyBytes         int64
@@ -71,13 +72,14 @@ func (c Config) Production() bool { return c.Env == "production" }
 // FromEnv reads the configuration through getenv (os.Getenv in the binary).
 func FromEnv(getenv func(string) string) (Config, error) {
 	r := reader{getenv: getenv}
+	maxOpen := r.int("DB_MAX_OPEN_CONNS", 20)
 	c := Config{
 		Env:                  r.str("APP_ENV", "development"),
 		Port:                 r.str("PORT", "8080"),
 		DatabaseURL:          r.str("DATABASE_URL", ""),
 		DataDir:              r.str("DATA_DIR", ".data"),
-		DBMaxOpenConns:       r.int("DB_MAX_OPEN_CONNS", 20),
-		DBMaxIdleConns:       r.int("DB_MAX_IDLE_CONNS", r.int("DB_MAX_OPEN_CONNS", 20)),
+		DBMaxOpenConns:       maxOpen,
+		DBMaxIdleConns:       r.int("DB_MAX_IDLE_CONNS", maxOpen), // all kept: see the README
 		DBConnLifetime:       r.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
 		DBQueryTimeout:       r.duration("DB_QUERY_TIMEOUT", 5*time.Second),
 		ShutdownTimeout:      r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
@@ -89,6 +91,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		OIDCJWKSURL:          r.str("OIDC_JWKS_URL", ""),
 		ApplicationTimeout:   r.duration("APPLICATION_TIMEOUT", 24*time.Hour),
 		WorkerPoll:           r.duration("WORKER_POLL", time.Second),
+		WorkerConcurrency:    r.int("WORKER_CONCURRENCY", 4),
 		JobWorker:            r.bool("JOB_WORKER", true),
 		DailyAccrual:         r.bool("DAILY_ACCRUAL", true),
 		MaxBodyBytes:         int64(r.int("MAX_BODY_BYTES", 1<<20)),
