@@ -42,7 +42,9 @@ func (s *Server) Background(ctx context.Context, worker bool) {
 	wg.Go(func() { s.Events.Run(ctx) })
 	wg.Go(func() { s.wsPinger.run(ctx) })
 	if worker {
-		wg.Go(func() { s.App.Applications.RunWorker(ctx, s.Config.WorkerPoll, s.Config.WorkerConcurrency, s.Config.DailyAccrual) })
+		wg.Go(func() {
+			s.App.Applications.RunWorker(ctx, s.Config.WorkerPoll, s.Config.WorkerConcurrency, s.Config.DailyAccrual)
+		})
 	}
 	wg.Wait()
 }
