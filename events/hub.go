@@ -32,7 +32,7 @@ const (
 	readBatch  = 1000                   // events one read of new events returns at most
 	keepRecent = 10000                  // delivered events kept in memory for subscribers catching up
 	outBuffer  = 16                     // events a subscriber's channel holds before it must catch up
-	idlePoll   = time.Second            // a read this often even without notifications
+	idlePoll   = time.Second            // a read this often while the LISTEN connection is down
 	gapPoll    = 20 * time.Millisecond  // and this often while an id is missing
 	maxBackoff = 5 * time.Second        // between failed reads
 	errorEvery = 30 * time.Second       // a failing read is logged at most this often
@@ -46,7 +46,10 @@ type Hub struct {
 	history *historyReader
 	ready   chan struct{} // closed once the watermark is known
 	reads   atomic.Int64  // reads of new events
-	events  atomic.Int64  // events delivered past the watermark
+	// listening: the LISTEN connection is up, so every commit wakes the reader; while it is down
+	// the reader polls
+	listening atomic.Bool
+	events    atomic.Int64 // events delivered past the watermark
 
 	mu          sync.Mutex
 	mark        int64          // every event with an id at or below it is delivered or never will exist
@@ -106,21 +109,30 @@ func (h *Hub) Run(ctx context.Context) {
 			h.logFailure(failures, "read new events", err)
 		} else {
 			failures = 0
-			if len(seq.missing) > 0 {
+			switch {
+			case len(seq.missing) > 0:
 				wait = gapPoll
+			case h.listening.Load():
+				wait = 0 // the next commit's notification wakes it
 			}
 		}
-		timer.Reset(wait)
+		var poll <-chan time.Time
+		if wait > 0 {
+			timer.Reset(wait)
+			poll = timer.C
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-wake:
-		case <-timer.C:
+		case <-poll:
 		}
 	}
 }
 
-// listen keeps a LISTEN connection and signals wake on every notification and every reconnect.
+// listen keeps a LISTEN connection and signals wake on every notification and whenever the
+// connection comes or goes: a reconnect reads what committed while it was away, a drop starts the
+// polling.
 func (h *Hub) listen(ctx context.Context, wake chan<- struct{}) {
 	signal := func() {
 		select {
@@ -130,18 +142,19 @@ func (h *Hub) listen(ctx context.Context, wake chan<- struct{}) {
 	}
 	for failures := 1; ; failures++ {
 		l, err := h.store.Listen(store.EventsChannel, func(ev pq.ListenerEventType, err error) {
-			if ev == pq.ListenerEventReconnected {
-				signal() // what committed while it was away
-			}
+			h.listening.Store(ev == pq.ListenerEventConnected || ev == pq.ListenerEventReconnected)
+			signal()
 			if err != nil {
 				h.log.Warn("event listener", "event", ev, "err", err)
 			}
 		})
 		if err == nil {
+			h.listening.Store(true)
 			signal()
 			for {
 				select {
 				case <-ctx.Done():
+					h.listening.Store(false)
 					l.Close()
 					return
 				case <-l.Notify:
