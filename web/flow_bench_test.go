@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -76,13 +75,8 @@ func BenchmarkCreateToDecision(b *testing.B) {
 			if failed > 0 || len(latencies) == 0 {
 				b.Fatalf("%d applications failed or were not decided in 30 s", failed)
 			}
-			slices.Sort(latencies)
-			ms := func(q float64) float64 {
-				return float64(latencies[int(q*float64(len(latencies)-1))]) / float64(time.Millisecond)
-			}
 			b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "decisions/s")
-			b.ReportMetric(ms(0.5), "p50_ms")
-			b.ReportMetric(ms(0.99), "p99_ms")
+			reportLatencies(b, latencies)
 		})
 	}
 }

@@ -13,6 +13,19 @@ import (
 	"lendgraph/apptest"
 )
 
+// reportLatencies reports the median and the 99th percentile of latencies, in milliseconds.
+func reportLatencies(b *testing.B, latencies []time.Duration) {
+	if len(latencies) == 0 {
+		return
+	}
+	slices.Sort(latencies)
+	ms := func(q float64) float64 {
+		return float64(latencies[int(q*float64(len(latencies)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(ms(0.5), "p50_ms")
+	b.ReportMetric(ms(0.99), "p99_ms")
+}
+
 // BenchmarkApplicationsPage: the back office's page of 50 applications with their customer (and
 // documents), partner, cart, offers, files, loan and events, asked by 10 clients at once over HTTP.
 // It reports requests a second, latency p50/p99 and SQL statements a request.
@@ -61,12 +74,7 @@ func BenchmarkApplicationsPage(b *testing.B) {
 	if failed > 0 {
 		b.Fatalf("%d of %d requests failed", failed, len(latencies))
 	}
-	slices.Sort(latencies)
-	ms := func(q float64) float64 {
-		return float64(latencies[int(q*float64(len(latencies)-1))]) / float64(time.Millisecond)
-	}
 	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "req/s")
-	b.ReportMetric(ms(0.5), "p50_ms")
-	b.ReportMetric(ms(0.99), "p99_ms")
+	reportLatencies(b, latencies)
 	b.ReportMetric(float64(app.Store.Statements()-statements)/float64(len(latencies)), "statements/req")
 }
