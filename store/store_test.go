@@ -142,3 +142,23 @@ func TestThePoolStaysWarm(t *testing.T) {
 	assert.Equal(t, 4, stats.OpenConnections)
 	assert.Zero(t, stats.MaxIdleClosed, "none closed for want of idle room")
 }
+
+// TestEveryForeignKeyIsIndexed: every foreign key leads an index of its table, so that reading a
+// parent's children (a page's nested lists) and deleting or locking a parent never scan a table.
+func TestEveryForeignKeyIsIndexed(t *testing.T) {
+	st, err := apptest.Open(context.Background(), apptest.DatabaseURL)
+	require.NoError(t, err)
+	defer st.Close()
+	var unindexed []string
+	require.NoError(t, st.DB.Select(&unindexed, `
+		SELECT c.conrelid::regclass::text || ' (' || string_agg(a.attname, ', ' ORDER BY k.n) || ')'
+		FROM pg_constraint c
+		CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY k(attnum, n)
+		JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+		WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+		  AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
+		        AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+		        AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)
+		GROUP BY c.oid, c.conrelid ORDER BY 1`))
+	assert.Empty(t, unindexed, "foreign keys that lead no index")
+}
