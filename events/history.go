@@ -91,13 +91,15 @@ func reached(evs []store.Event, upTo int64) int64 {
 }
 
 // finish answers the request from evs, in id order, of a read that covered ids up to reached and
-// may have served other requests too.
+// may have served other requests too. A shared read cut short below the request's own cursor
+// covered nothing of it: the request then reaches its cursor, never back behind it (which would
+// send its subscriber what it had already).
 func (req *historyRequest) finish(evs []*store.Event, reached int64, err error) {
 	defer close(req.done)
 	if req.err = err; err != nil {
 		return
 	}
-	req.upTo = min(req.upTo, reached)
+	req.upTo = max(req.after, min(req.upTo, reached))
 	for _, ev := range evs {
 		if ev.ID > req.after && ev.ID <= req.upTo && req.filter.matches(ev) {
 			req.events = append(req.events, ev)

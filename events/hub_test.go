@@ -78,3 +78,18 @@ func TestARolledBackIDIsPassedOnceItsTransactionHasEnded(t *testing.T) {
 	assert.Empty(t, s.missing)
 	assert.Equal(t, int64(12), s.mark)
 }
+
+// TestASharedReadCutShortNeverMovesACursorBack: one-application requests served by one read that
+// was cut short (historyLimit) reach the read's last id, or stay at their own cursor when the read
+// stopped below it; a request never reaches back behind its cursor.
+func TestASharedReadCutShortNeverMovesACursorBack(t *testing.T) {
+	evs := []*store.Event{{ID: 5, ApplicationID: 1}, {ID: 9, ApplicationID: 1}}
+	behind := &historyRequest{filter: Filter{ApplicationID: 1}, after: 0, upTo: 100, done: make(chan struct{})}
+	ahead := &historyRequest{filter: Filter{ApplicationID: 2}, after: 50, upTo: 100, done: make(chan struct{})}
+	behind.finish(evs, 9, nil)
+	ahead.finish(nil, 9, nil)
+	assert.Equal(t, int64(9), behind.upTo, "as far as the read went")
+	assert.Equal(t, []int64{5, 9}, ids(behind.events))
+	assert.Equal(t, int64(50), ahead.upTo, "not behind its cursor of 50")
+	assert.Empty(t, ahead.events)
+}
