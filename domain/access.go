@@ -32,26 +32,26 @@ func found(id int64, err error) (int64, bool, error) {
 
 // scopeOf is ScopeOf's rule, with the lookups of a partner's id by name and a customer's by guid.
 func scopeOf(caller Principal, partnerID, customerID func(string) (int64, bool, error)) (Scope, error) {
-	none := int64(-1)
-	lookup := partnerID
-	key := caller.Partner
 	switch caller.Role {
 	case RoleEmployee:
 		return Scope{All: true}, nil
-	case RoleCustomer:
-		lookup, key = customerID, caller.Subject
 	case RolePartner:
-	default:
-		return Scope{}, Errorf(CodeForbidden, "not allowed for role %s", caller.Role)
-	}
-	id, ok, err := lookup(key)
-	if !ok {
-		id = none
-	}
-	if caller.Role == RoleCustomer {
+		id, err := known(partnerID(caller.Partner))
+		return Scope{PartnerID: &id}, err
+	case RoleCustomer:
+		id, err := known(customerID(caller.Subject))
 		return Scope{CustomerID: &id}, err
 	}
-	return Scope{PartnerID: &id}, err
+	return Scope{}, Errorf(CodeForbidden, "not allowed for role %s", caller.Role)
+}
+
+// known is the id a lookup found, or -1, nobody's, when it found none: an unknown partner or
+// customer sees nothing.
+func known(id int64, found bool, err error) (int64, error) {
+	if !found {
+		return -1, err
+	}
+	return id, err
 }
 
 // SharedScopes resolves scopes as ScopeOf does, in reads shared by the callers that ask at the
