@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"lendgraph/clock"
 	"lendgraph/config"
 	"lendgraph/demo"
@@ -248,4 +250,16 @@ func (l *Logs) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// BareApplication stores a mobile application with no questionnaire, straight through the
+// database, for events to be about; it returns the application's id and guid.
+func BareApplication(t testing.TB, st *store.Store) (id int64, guid string) {
+	t.Helper()
+	guid = uuid.NewString()
+	if err := st.DB.Get(&id, `INSERT INTO applications (guid, channel, phone, status, product_code, loan_amount, loan_term, request, request_hash)
+		VALUES ($1, 'MOBILE', '79990000000', 'PROCESSING', '2000', 1000, 6, '{}', '\x00') RETURNING id`, guid); err != nil {
+		t.Fatal(err)
+	}
+	return id, guid
 }

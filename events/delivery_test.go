@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,10 +20,7 @@ func TestMain(m *testing.M) { apptest.Main(m) }
 
 // newApplication stores a bare application for events to be about.
 func newApplication(t *testing.T, st *store.Store) int64 {
-	t.Helper()
-	var id int64
-	require.NoError(t, st.DB.Get(&id, `INSERT INTO applications (guid, channel, phone, status, product_code, loan_amount, loan_term, request, request_hash)
-		VALUES ($1, 'MOBILE', '79990000000', 'PROCESSING', '2000', 1000, 6, '{}', '\x00') RETURNING id`, uuid.NewString()))
+	id, _ := apptest.BareApplication(t, st)
 	return id
 }
 

@@ -132,11 +132,7 @@ func benchmarkLiveDelivery(b *testing.B, n int) {
 	apps := make([]int64, n/10)
 	guids := make([]string, len(apps))
 	for i := range apps {
-		guids[i] = uuid.NewString()
-		if err := st.DB.Get(&apps[i], `INSERT INTO applications (guid, channel, phone, status, product_code, loan_amount, loan_term, request, request_hash)
-			VALUES ($1, 'MOBILE', '79990000000', 'PROCESSING', '2000', 1000, 6, '{}', '\x00') RETURNING id`, guids[i]); err != nil {
-			b.Fatal(err)
-		}
+		apps[i], guids[i] = apptest.BareApplication(b, st)
 		if err := st.Tx(b.Context(), func(q store.Queries) error {
 			for range 2 {
 				if _, err := q.AppendEvent(b.Context(), apps[i], "PROCESSING", "", "bench"); err != nil {

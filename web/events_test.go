@@ -89,9 +89,7 @@ func TestEveryEventReachesEverySubscriber(t *testing.T) {
 				return
 			case <-time.After(100 * time.Millisecond):
 			}
-			var dropped int
-			if a.Store.DB.Get(&dropped, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-				WHERE datname = current_database() AND query LIKE 'LISTEN %') t`) == nil {
+			if dropped, err := killListeners(a); err == nil {
 				n += dropped
 			}
 		}

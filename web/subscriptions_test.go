@@ -117,9 +117,8 @@ func TestListenerReconnectLosesNothing(t *testing.T) {
 	_, err := app.Store.DB.Exec(`INSERT INTO application_events (application_id, status, message, actor)
 		SELECT id, s, '', 'test:unnotified' FROM applications, unnest(ARRAY['OFFER_SELECTED', 'OTP_SENT']) s WHERE guid = $1`, guid)
 	require.NoError(t, err)
-	var dropped int
-	require.NoError(t, app.Store.DB.Get(&dropped, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE datname = current_database() AND query LIKE 'LISTEN %') t`))
+	dropped, err := killListeners(app)
+	require.NoError(t, err)
 	require.Positive(t, dropped)
 	assert.Equal(t, "OFFER_SELECTED", nextEvent(t, conn)["status"], "caught up on reconnect")
 	assert.Equal(t, "OTP_SENT", nextEvent(t, conn)["status"])
@@ -155,4 +154,13 @@ func TestSubscribingBeforeTheApplicationExists(t *testing.T) {
 			break
 		}
 	}
+}
+
+// killListeners ends every LISTEN connection to app's database (each instance's event listener)
+// and tells how many it ended.
+func killListeners(app *apptest.App) (int, error) {
+	var n int
+	err := app.Store.DB.Get(&n, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN %') t`)
+	return n, err
 }
