@@ -1223,18 +1223,18 @@ type CustomerResolver interface {
 	Employment(ctx context.Context, obj *store.Customer) (*store.Employment, error)
 	Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error)
 	Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error)
-	Documents(ctx context.Context, obj *store.Customer) ([]*registry.DocumentView, error)
-	Flags(ctx context.Context, obj *store.Customer) ([]*registry.FlagView, error)
+	Documents(ctx context.Context, obj *store.Customer) ([]*store.DocumentView, error)
+	Flags(ctx context.Context, obj *store.Customer) ([]*store.FlagView, error)
 	Restrictions(ctx context.Context, obj *store.Customer) (*registry.Restrictions, error)
 }
 type CustomerDocumentResolver interface {
-	Files(ctx context.Context, obj *registry.DocumentView) ([]*store.DocumentFile, error)
+	Files(ctx context.Context, obj *store.DocumentView) ([]*store.DocumentFile, error)
 }
 type CustomerFlagResolver interface {
-	FlagType(ctx context.Context, obj *registry.FlagView) (string, error)
-	FlagReason(ctx context.Context, obj *registry.FlagView) (string, error)
+	FlagType(ctx context.Context, obj *store.FlagView) (string, error)
+	FlagReason(ctx context.Context, obj *store.FlagView) (string, error)
 
-	Scope(ctx context.Context, obj *registry.FlagView) (string, error)
+	Scope(ctx context.Context, obj *store.FlagView) (string, error)
 }
 type DocumentAttributeResolver interface {
 	Range(ctx context.Context, obj *store.DocumentAttribute) ([]string, error)
@@ -1355,16 +1355,16 @@ type MutationResolver interface {
 	UpdateDocumentType(ctx context.Context, name string, input registry.DocumentTypeInput) (*store.DocumentType, error)
 	CreateDocumentAttribute(ctx context.Context, typeName string, input registry.DocumentAttributeInput) (*store.DocumentAttribute, error)
 	UpdateDocumentAttribute(ctx context.Context, typeName string, name string, input registry.DocumentAttributeInput) (*store.DocumentAttribute, error)
-	CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *registry.DocumentInfoInput) (*registry.DocumentView, error)
-	SetDocumentStatus(ctx context.Context, documentID string, status string) (*registry.DocumentView, error)
+	CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *registry.DocumentInfoInput) (*store.DocumentView, error)
+	SetDocumentStatus(ctx context.Context, documentID string, status string) (*store.DocumentView, error)
 	AddDocumentInfo(ctx context.Context, documentID string, info registry.DocumentInfoInput) (*store.DocumentInfo, error)
 	PatchDocumentInfo(ctx context.Context, id string, info registry.DocumentInfoInput) (*store.DocumentInfo, error)
 	CreateFlagType(ctx context.Context, input registry.FlagTypeInput) (*store.FlagType, error)
 	UpdateFlagType(ctx context.Context, id string, input registry.FlagTypeInput) (*store.FlagType, error)
 	CreateFlagReason(ctx context.Context, flagTypeID string, input registry.FlagReasonInput) (*store.FlagReason, error)
 	UpdateFlagReason(ctx context.Context, id string, input registry.FlagReasonInput) (*store.FlagReason, error)
-	AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*registry.FlagView, error)
-	RemoveFlag(ctx context.Context, flagID string) (*registry.FlagView, error)
+	AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*store.FlagView, error)
+	RemoveFlag(ctx context.Context, flagID string) (*store.FlagView, error)
 	AttachDocumentFile(ctx context.Context, documentID string, file graphql.Upload, fileID *string, sourceName string, sourceID *string) (*store.DocumentFile, error)
 	RejectDocumentFile(ctx context.Context, fileID string, version int, invalidityReason string) (*store.DocumentFile, error)
 	PruneDocumentFiles(ctx context.Context, documentID string, filesToKeep int) ([]*store.DocumentFile, error)
@@ -16758,11 +16758,11 @@ func (ec *executionContext) _Customer_documents(ctx context.Context, field graph
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal []*registry.DocumentView
+					var zeroVal []*store.DocumentView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []*registry.DocumentView
+					var zeroVal []*store.DocumentView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -16771,8 +16771,8 @@ func (ec *executionContext) _Customer_documents(ctx context.Context, field graph
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*registry.DocumentView) graphql.Marshaler {
-			return ec.marshalNCustomerDocument2ᚕᚖlendgraphᚋregistryᚐDocumentViewᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚕᚖlendgraphᚋstoreᚐDocumentViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16808,11 +16808,11 @@ func (ec *executionContext) _Customer_flags(ctx context.Context, field graphql.C
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"CUSTOMER", "EMPLOYEE"})
 				if err != nil {
-					var zeroVal []*registry.FlagView
+					var zeroVal []*store.FlagView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []*registry.FlagView
+					var zeroVal []*store.FlagView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, obj, directive0, roles)
@@ -16821,8 +16821,8 @@ func (ec *executionContext) _Customer_flags(ctx context.Context, field graphql.C
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*registry.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚕᚖlendgraphᚋregistryᚐFlagViewᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚕᚖlendgraphᚋstoreᚐFlagViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16955,7 +16955,7 @@ func (ec *executionContext) fieldContext_CustomerConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerDocument_id(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_id(ctx context.Context, field graphql.CollectedField, obj *store.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16978,7 +16978,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_id(_ context.Context, 
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerDocument_status(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_status(ctx context.Context, field graphql.CollectedField, obj *store.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17001,7 +17001,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_status(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "DocumentStatus")
 }
 
-func (ec *executionContext) _CustomerDocument_documentType(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_documentType(ctx context.Context, field graphql.CollectedField, obj *store.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17033,7 +17033,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_documentType(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerDocument_documentInfo(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_documentInfo(ctx context.Context, field graphql.CollectedField, obj *store.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17065,7 +17065,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_documentInfo(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17088,7 +17088,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_createdAt(_ context.Co
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17111,7 +17111,7 @@ func (ec *executionContext) fieldContext_CustomerDocument_updatedAt(_ context.Co
 	return graphql.NewScalarFieldContext("CustomerDocument", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerDocument_files(ctx context.Context, field graphql.CollectedField, obj *registry.DocumentView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerDocument_files(ctx context.Context, field graphql.CollectedField, obj *store.DocumentView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17198,7 +17198,7 @@ func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CustomerFlag_id(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_id(ctx context.Context, field graphql.CollectedField, obj *store.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17221,7 +17221,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CustomerFlag_flagType(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_flagType(ctx context.Context, field graphql.CollectedField, obj *store.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17244,7 +17244,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_flagType(_ context.Context
 	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "String")
 }
 
-func (ec *executionContext) _CustomerFlag_flagReason(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_flagReason(ctx context.Context, field graphql.CollectedField, obj *store.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17267,7 +17267,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_flagReason(_ context.Conte
 	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "String")
 }
 
-func (ec *executionContext) _CustomerFlag_isActive(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_isActive(ctx context.Context, field graphql.CollectedField, obj *store.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17290,7 +17290,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_isActive(_ context.Context
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _CustomerFlag_scope(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_scope(ctx context.Context, field graphql.CollectedField, obj *store.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17313,7 +17313,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_scope(_ context.Context, f
 	return graphql.NewScalarFieldContext("CustomerFlag", field, true, true, "FlagScope")
 }
 
-func (ec *executionContext) _CustomerFlag_createdAt(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17336,7 +17336,7 @@ func (ec *executionContext) fieldContext_CustomerFlag_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("CustomerFlag", field, false, false, "Time")
 }
 
-func (ec *executionContext) _CustomerFlag_updatedAt(ctx context.Context, field graphql.CollectedField, obj *registry.FlagView) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerFlag_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.FlagView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29411,11 +29411,11 @@ func (ec *executionContext) _Mutation_createCustomerDocument(ctx context.Context
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *registry.DocumentView
+					var zeroVal *store.DocumentView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *registry.DocumentView
+					var zeroVal *store.DocumentView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29424,8 +29424,8 @@ func (ec *executionContext) _Mutation_createCustomerDocument(ctx context.Context
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *registry.DocumentView) graphql.Marshaler {
-			return ec.marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚖlendgraphᚋstoreᚐDocumentView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29473,11 +29473,11 @@ func (ec *executionContext) _Mutation_setDocumentStatus(ctx context.Context, fie
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *registry.DocumentView
+					var zeroVal *store.DocumentView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *registry.DocumentView
+					var zeroVal *store.DocumentView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29486,8 +29486,8 @@ func (ec *executionContext) _Mutation_setDocumentStatus(ctx context.Context, fie
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *registry.DocumentView) graphql.Marshaler {
-			return ec.marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DocumentView) graphql.Marshaler {
+			return ec.marshalNCustomerDocument2ᚖlendgraphᚋstoreᚐDocumentView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29907,11 +29907,11 @@ func (ec *executionContext) _Mutation_addFlag(ctx context.Context, field graphql
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *registry.FlagView
+					var zeroVal *store.FlagView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *registry.FlagView
+					var zeroVal *store.FlagView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29920,8 +29920,8 @@ func (ec *executionContext) _Mutation_addFlag(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *registry.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚖlendgraphᚋstoreᚐFlagView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29969,11 +29969,11 @@ func (ec *executionContext) _Mutation_removeFlag(ctx context.Context, field grap
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕlendgraphᚋdomainᚐRoleᚄ(ctx, []any{"EMPLOYEE"})
 				if err != nil {
-					var zeroVal *registry.FlagView
+					var zeroVal *store.FlagView
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *registry.FlagView
+					var zeroVal *store.FlagView
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
@@ -29982,8 +29982,8 @@ func (ec *executionContext) _Mutation_removeFlag(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *registry.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚖlendgraphᚋstoreᚐFlagView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -35862,8 +35862,8 @@ func (ec *executionContext) _Restrictions_flags(ctx context.Context, field graph
 			return obj.Flags, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []registry.FlagView) graphql.Marshaler {
-			return ec.marshalNCustomerFlag2ᚕlendgraphᚋregistryᚐFlagViewᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []store.FlagView) graphql.Marshaler {
+			return ec.marshalNCustomerFlag2ᚕlendgraphᚋstoreᚐFlagViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -44941,7 +44941,7 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 
 var customerDocumentImplementors = []string{"CustomerDocument"}
 
-func (ec *executionContext) _CustomerDocument(ctx context.Context, sel ast.SelectionSet, obj *registry.DocumentView) graphql.Marshaler {
+func (ec *executionContext) _CustomerDocument(ctx context.Context, sel ast.SelectionSet, obj *store.DocumentView) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -45043,7 +45043,7 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 
 var customerFlagImplementors = []string{"CustomerFlag"}
 
-func (ec *executionContext) _CustomerFlag(ctx context.Context, sel ast.SelectionSet, obj *registry.FlagView) graphql.Marshaler {
+func (ec *executionContext) _CustomerFlag(ctx context.Context, sel ast.SelectionSet, obj *store.FlagView) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerFlagImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -51749,11 +51749,11 @@ func (ec *executionContext) unmarshalNCustomerContactInput2lendgraphᚋregistry�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCustomerDocument2ᚕᚖlendgraphᚋregistryᚐDocumentViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*registry.DocumentView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerDocument2ᚕᚖlendgraphᚋstoreᚐDocumentViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.DocumentView) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx, sel, v[i])
+		return ec.marshalNCustomerDocument2ᚖlendgraphᚋstoreᚐDocumentView(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -51765,7 +51765,7 @@ func (ec *executionContext) marshalNCustomerDocument2ᚕᚖlendgraphᚋregistry�
 	return ret
 }
 
-func (ec *executionContext) marshalNCustomerDocument2ᚖlendgraphᚋregistryᚐDocumentView(ctx context.Context, sel ast.SelectionSet, v *registry.DocumentView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerDocument2ᚖlendgraphᚋstoreᚐDocumentView(ctx context.Context, sel ast.SelectionSet, v *store.DocumentView) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerDocument!")
 		return graphql.Null
@@ -51802,15 +51802,15 @@ func (ec *executionContext) unmarshalNCustomerEmploymentInput2lendgraphᚋregist
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCustomerFlag2lendgraphᚋregistryᚐFlagView(ctx context.Context, sel ast.SelectionSet, v registry.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2lendgraphᚋstoreᚐFlagView(ctx context.Context, sel ast.SelectionSet, v store.FlagView) graphql.Marshaler {
 	return ec._CustomerFlag(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCustomerFlag2ᚕlendgraphᚋregistryᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []registry.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2ᚕlendgraphᚋstoreᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []store.FlagView) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomerFlag2lendgraphᚋregistryᚐFlagView(ctx, sel, v[i])
+		return ec.marshalNCustomerFlag2lendgraphᚋstoreᚐFlagView(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -51822,11 +51822,11 @@ func (ec *executionContext) marshalNCustomerFlag2ᚕlendgraphᚋregistryᚐFlagV
 	return ret
 }
 
-func (ec *executionContext) marshalNCustomerFlag2ᚕᚖlendgraphᚋregistryᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*registry.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2ᚕᚖlendgraphᚋstoreᚐFlagViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FlagView) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx, sel, v[i])
+		return ec.marshalNCustomerFlag2ᚖlendgraphᚋstoreᚐFlagView(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -51838,7 +51838,7 @@ func (ec *executionContext) marshalNCustomerFlag2ᚕᚖlendgraphᚋregistryᚐFl
 	return ret
 }
 
-func (ec *executionContext) marshalNCustomerFlag2ᚖlendgraphᚋregistryᚐFlagView(ctx context.Context, sel ast.SelectionSet, v *registry.FlagView) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomerFlag2ᚖlendgraphᚋstoreᚐFlagView(ctx context.Context, sel ast.SelectionSet, v *store.FlagView) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerFlag!")
 		return graphql.Null

@@ -1,87 +1,98 @@
-// Package loaders batches the reads of nested lists and objects: a page of applications' customers,
-// partners, offers, files, cart, loans and events, and the documents, flags, addresses, contacts,
-// cards and employment of a page of customers, load in one statement per kind, however many the
-// page holds.
+// Package loaders reads the nested lists and objects of a page by the level, not by the row: all
+// that an operation asks of a page of applications (customer, partner, offers, files, cart, loan,
+// events) loads in one statement, all it asks of their customers (documents with their types and
+// data records, flags, addresses, contacts, cards, employment, applications, loans) in the next, and
+// the files of those documents and the integrations of those cards in a third — however many
+// rows the page holds.
 //
 // Time-window dataloaders (wait a few milliseconds, then load what was asked) cannot promise that:
-// on a busy machine the resolvers of one page straddle several windows. These batch by the page
-// instead: the resolver of a list announces the owners it returns (Expect), and the first nested
-// read loads that kind for all of them.
+// on a busy machine the resolvers of one page straddle several windows, and each kind loads
+// apart. These batch by the page instead: the resolver of a list announces the rows it returns and
+// what the operation asks of them (Expect), and the first nested read of a level reads every kind
+// announced at that level for all of them (store.ReadTogether).
 package loaders
 
 import (
 	"context"
-	"math"
+	"slices"
 	"sync"
 
-	"lendgraph/registry"
 	"lendgraph/store"
 )
 
-// Loaders are one GraphQL operation's batched readers, keyed by customer id (document id for
-// files, card id for integrations). They cache for the operation only.
-type Loaders struct {
-	// by application id, but Customers and Partners by their own id
-	Customers        *Group[store.Customer]
-	Partners         *Group[store.Partner]
-	Offers           *Group[store.Offer]
-	Files            *Group[store.ApplicationFile]
-	Cart             *Group[store.CartItem]
-	Loans            *Group[store.Loan]
-	Events           *Group[store.Event]
-	Documents        *Group[registry.DocumentView]
-	DocumentFiles    *Group[store.DocumentFile]
-	Flags            *Group[registry.FlagView]
-	Addresses        *Group[store.Address]
-	Contacts         *Group[store.Contact]
-	Cards            *Group[store.Card]
-	CardIntegrations *Group[store.CardIntegration]
-	Employment       *Group[store.Employment]
+// Asked is what an operation asks of items: the fields it selects, each with what it asks of it.
+type Asked map[string]Asked
+
+func (a Asked) merge(b Asked) Asked {
+	if a == nil {
+		a = Asked{}
+	}
+	for field, sub := range b {
+		a[field] = a[field].merge(sub)
+	}
+	return a
 }
 
-// New returns loaders reading through svc.
-func New(svc *registry.Service) *Loaders {
-	st := svc.Store
+// Loaders are one GraphQL operation's readers, keyed by the owner's id: the application's for
+// what hangs off an application (but Customers and Partners by their own id), the customer's
+// (CustomerLoans too),
+// the document's (DocumentFiles) and the card's (CardIntegrations). They cache for the operation.
+type Loaders struct {
+	Customers *Group[store.Customer]
+	Partners  *Group[store.Partner]
+	Offers    *Group[store.Offer]
+	Files     *Group[store.ApplicationFile]
+	Cart      *Group[store.CartItem]
+	Loans     *Group[store.Loan]
+	Events    *Group[store.Event]
+
+	Documents     *Group[store.DocumentView]
+	Flags         *Group[store.FlagView]
+	Addresses     *Group[store.Address]
+	Contacts      *Group[store.Contact]
+	Cards         *Group[store.Card]
+	Employment    *Group[store.Employment]
+	Applications  *Group[store.Application]
+	CustomerLoans *Group[store.Loan]
+
+	DocumentFiles    *Group[store.DocumentFile]
+	CardIntegrations *Group[store.CardIntegration]
+}
+
+// New returns loaders reading from st.
+func New(st *store.Store) *Loaders {
+	ofApplications, ofCustomers, ofDocumentsAndCards := &level{store: st}, &level{store: st}, &level{store: st}
 	l := &Loaders{
-		Customers: group(st.CustomersByID, func(c store.Customer) int64 { return c.ID }),
-		Partners:  group(st.PartnersByID, func(p store.Partner) int64 { return p.ID }),
-		Offers:    group(st.Offers, func(o store.Offer) int64 { return o.ApplicationID }),
-		Files:     group(st.ApplicationFiles, func(f store.ApplicationFile) int64 { return f.ApplicationID }),
-		Cart:      group(st.CartItems, func(c store.CartItem) int64 { return c.ApplicationID }),
-		Loans:     group(st.LoansByApplication, func(l store.Loan) int64 { return l.ApplicationID }),
-		Events: group(func(ctx context.Context, ids []int64) ([]store.Event, error) {
-			return st.Events(ctx, store.EventSelector{ApplicationIDs: ids}, 0, math.MaxInt64, math.MaxInt32)
-		}, func(e store.Event) int64 { return e.ApplicationID }),
-		Documents: group(func(ctx context.Context, ids []int64) ([]registry.DocumentView, error) {
-			docs, err := st.CustomerDocuments(ctx, ids)
-			if err != nil {
-				return nil, err
-			}
-			return svc.DocumentViews(ctx, docs)
-		}, func(d registry.DocumentView) int64 { return d.CustomerID }),
-		DocumentFiles: group(st.DocumentFiles, func(f store.DocumentFile) int64 { return f.DocumentID }),
-		Flags: group(func(ctx context.Context, ids []int64) ([]registry.FlagView, error) {
-			flags, err := st.CustomerFlags(ctx, ids)
-			if err != nil {
-				return nil, err
-			}
-			return svc.FlagViews(ctx, flags)
-		}, func(f registry.FlagView) int64 { return f.CustomerID }),
-		Addresses:        group(st.Addresses, func(a store.Address) int64 { return a.CustomerID }),
-		Contacts:         group(st.Contacts, func(c store.Contact) int64 { return c.CustomerID }),
-		Cards:            group(st.Cards, func(c store.Card) int64 { return c.CustomerID }),
-		CardIntegrations: group(st.CardIntegrations, func(i store.CardIntegration) int64 { return i.CardID }),
-		Employment:       group(st.Employments, func(e store.Employment) int64 { return e.CustomerID }),
+		Customers: group(ofApplications, store.CustomersByID, func(c store.Customer) int64 { return c.ID }),
+		Partners:  group(ofApplications, store.PartnersByID, func(p store.Partner) int64 { return p.ID }),
+		Offers:    group(ofApplications, store.OffersByApplication, func(o store.Offer) int64 { return o.ApplicationID }),
+		Files:     group(ofApplications, store.FilesByApplication, func(f store.ApplicationFile) int64 { return f.ApplicationID }),
+		Cart:      group(ofApplications, store.CartItemsByApplication, func(c store.CartItem) int64 { return c.ApplicationID }),
+		Loans:     group(ofApplications, store.LoansByApplication, func(l store.Loan) int64 { return l.ApplicationID }),
+		Events:    group(ofApplications, store.EventsByApplication, func(e store.Event) int64 { return e.ApplicationID }),
+
+		Documents:     group(ofCustomers, store.DocumentViewsByCustomer, func(d store.DocumentView) int64 { return d.CustomerID }),
+		Flags:         group(ofCustomers, store.FlagViewsByCustomer, func(f store.FlagView) int64 { return f.CustomerID }),
+		Addresses:     group(ofCustomers, store.AddressesByCustomer, func(a store.Address) int64 { return a.CustomerID }),
+		Contacts:      group(ofCustomers, store.ContactsByCustomer, func(c store.Contact) int64 { return c.CustomerID }),
+		Cards:         group(ofCustomers, store.CardsByCustomer, func(c store.Card) int64 { return c.CustomerID }),
+		Employment:    group(ofCustomers, store.EmploymentsByCustomer, func(e store.Employment) int64 { return e.CustomerID }),
+		Applications:  group(ofCustomers, store.ApplicationsByCustomer, func(a store.Application) int64 { return *a.CustomerID }),
+		CustomerLoans: group(ofCustomers, store.LoansByCustomer, func(l store.Loan) int64 { return l.CustomerID }),
+
+		DocumentFiles:    group(ofDocumentsAndCards, store.FilesByDocument, func(f store.DocumentFile) int64 { return f.DocumentID }),
+		CardIntegrations: group(ofDocumentsAndCards, store.IntegrationsByCard, func(i store.CardIntegration) int64 { return i.CardID }),
 	}
-	// the lists one level further down follow the page too
-	l.Documents.then = func(docs []registry.DocumentView) {
-		l.DocumentFiles.Expect(ids(docs, func(d registry.DocumentView) int64 { return d.ID }))
+	// what a level read brings announces the next level
+	l.Customers.then = func(cs []store.Customer, asked Asked) {
+		l.ExpectCustomers(ids(cs, func(c store.Customer) int64 { return c.ID }), asked)
 	}
-	l.Customers.then = func(cs []store.Customer) {
-		l.ExpectCustomers(ids(cs, func(c store.Customer) int64 { return c.ID }))
+	l.Applications.then = l.ExpectApplications
+	l.Documents.then = func(docs []store.DocumentView, asked Asked) {
+		l.DocumentFiles.Expect(ids(docs, func(d store.DocumentView) int64 { return d.ID }), asked["files"])
 	}
-	l.Cards.then = func(cards []store.Card) {
-		l.CardIntegrations.Expect(ids(cards, func(c store.Card) int64 { return c.ID }))
+	l.Cards.then = func(cards []store.Card, asked Asked) {
+		l.CardIntegrations.Expect(ids(cards, func(c store.Card) int64 { return c.ID }), asked["integrations"])
 	}
 	return l
 }
@@ -94,13 +105,10 @@ func ids[T any](items []T, id func(T) int64) []int64 {
 	return out
 }
 
-// ExpectApplications announces the applications a list returns, so that what hangs off them loads
-// together: their customers and partners, offers, files, cart, loans and events.
-func (l *Loaders) ExpectApplications(apps []store.Application) {
+// ExpectApplications announces the applications a list returns and what the operation asks of
+// them, so that what hangs off them loads together.
+func (l *Loaders) ExpectApplications(apps []store.Application, asked Asked) {
 	appIDs := ids(apps, func(a store.Application) int64 { return a.ID })
-	for _, g := range []interface{ Expect([]int64) }{l.Offers, l.Files, l.Cart, l.Loans, l.Events} {
-		g.Expect(appIDs)
-	}
 	var customers, partners []int64
 	for _, a := range apps {
 		if a.CustomerID != nil {
@@ -110,69 +118,141 @@ func (l *Loaders) ExpectApplications(apps []store.Application) {
 			partners = append(partners, *a.PartnerID)
 		}
 	}
-	l.Customers.Expect(customers)
-	l.Partners.Expect(partners)
+	expect(asked, "customer", l.Customers, customers)
+	expect(asked, "partner", l.Partners, partners)
+	expect(asked, "offers", l.Offers, appIDs)
+	expect(asked, "selectedOffer", l.Offers, appIDs)
+	expect(asked, "files", l.Files, appIDs)
+	expect(asked, "cart", l.Cart, appIDs)
+	expect(asked, "loan", l.Loans, appIDs)
+	expect(asked, "events", l.Events, appIDs)
 }
 
-// ExpectCustomers announces the customers a list returns, so that their nested lists load together.
-func (l *Loaders) ExpectCustomers(ids []int64) {
-	for _, g := range []interface{ Expect([]int64) }{l.Documents, l.Flags, l.Addresses, l.Contacts, l.Cards, l.Employment} {
-		g.Expect(ids)
+// ExpectCustomers announces the customers a list returns and what the operation asks of them.
+func (l *Loaders) ExpectCustomers(ids []int64, asked Asked) {
+	expect(asked, "documents", l.Documents, ids)
+	expect(asked, "flags", l.Flags, ids)
+	expect(asked, "restrictions", l.Flags, ids)
+	expect(asked, "addresses", l.Addresses, ids)
+	expect(asked, "contacts", l.Contacts, ids)
+	expect(asked, "cards", l.Cards, ids)
+	expect(asked, "employment", l.Employment, ids)
+	expect(asked, "applications", l.Applications, ids)
+	expect(asked, "loans", l.CustomerLoans, ids)
+}
+
+// expect announces owners to g when the operation asks for field.
+func expect[T any](asked Asked, field string, g *Group[T], owners []int64) {
+	if sub, ok := asked[field]; ok {
+		g.Expect(owners, sub)
 	}
 }
 
-// Group loads one kind of item for many owners at once.
+// level reads together the kinds of one level of the operation's tree.
+type level struct {
+	store   *store.Store
+	mu      sync.Mutex // one read at a time; guards every member's loaded rows
+	members []interface{ take() (read, bool) }
+}
+
+// read is a member's share of a level read.
+type read struct {
+	part   store.Part
+	done   func()
+	undone func()
+}
+
+// Group loads one kind of row for many owners, with the rest of its level.
 type Group[T any] struct {
-	fetch func(context.Context, []int64) ([]T, error)
-	owner func(T) int64
-	then  func([]T) // told what each fetch read, to announce the next level's owners
+	level   *level
+	listing store.Listing[T]
+	owner   func(T) int64
+	then    func([]T, Asked) // told what a read brought, to announce the next level
 
-	mu       sync.Mutex
+	mu       sync.Mutex // guards expected and asked: another level's read may announce owners
 	expected []int64
-	loaded   map[int64][]T
+	asked    Asked
+
+	loaded map[int64][]T
 }
 
-func group[T any](fetch func(context.Context, []int64) ([]T, error), owner func(T) int64) *Group[T] {
-	return &Group[T]{fetch: fetch, owner: owner, loaded: map[int64][]T{}}
+func group[T any](lv *level, listing store.Listing[T], owner func(T) int64) *Group[T] {
+	g := &Group[T]{level: lv, listing: listing, owner: owner, loaded: map[int64][]T{}}
+	lv.members = append(lv.members, g)
+	return g
 }
 
-// Expect adds owners to load with the next read.
-func (g *Group[T]) Expect(ids []int64) {
+// Expect adds owners to read with the level's next read, and what the operation asks of their rows.
+func (g *Group[T]) Expect(ids []int64, asked Asked) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.expected = append(g.expected, ids...)
+	g.asked = g.asked.merge(asked)
 }
 
-// Load returns the items of owner id, reading them, with those of every expected owner not yet
-// read, in one fetch. Concurrent loads wait for that fetch rather than make their own.
+// Load returns the rows of owner id, reading them with those of every owner expected at its level
+// and not yet read, in one statement. Concurrent loads wait for that read rather than make their own.
 func (g *Group[T]) Load(ctx context.Context, id int64) ([]T, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if items, ok := g.loaded[id]; ok {
-		return items, nil
+	lv := g.level
+	lv.mu.Lock()
+	defer lv.mu.Unlock()
+	if rows, ok := g.loaded[id]; ok {
+		return rows, nil
 	}
-	ids := []int64{id}
-	for _, e := range g.expected {
-		if _, ok := g.loaded[e]; !ok && e != id {
-			ids = append(ids, e)
+	g.Expect([]int64{id}, nil)
+	var reads []read
+	for _, m := range lv.members {
+		if r, ok := m.take(); ok {
+			reads = append(reads, r)
+		}
+	}
+	parts := make([]store.Part, len(reads))
+	for i, r := range reads {
+		parts[i] = r.part
+	}
+	if err := lv.store.ReadTogether(ctx, parts...); err != nil {
+		for _, r := range reads {
+			r.undone() // the next load tries them all again, still together
+		}
+		return nil, err
+	}
+	for _, r := range reads {
+		r.done()
+	}
+	return g.loaded[id], nil
+}
+
+// take hands over the owners expected and not yet read. The level's lock is held.
+func (g *Group[T]) take() (read, bool) {
+	g.mu.Lock()
+	var owners []int64
+	for _, id := range g.expected {
+		if _, ok := g.loaded[id]; !ok && !slices.Contains(owners, id) {
+			owners = append(owners, id)
 		}
 	}
 	g.expected = nil
-	items, err := g.fetch(ctx, ids)
-	if err != nil {
-		g.expected = ids // the next load tries them all again, still in one fetch
-		return nil, err
+	asked := g.asked
+	g.mu.Unlock()
+	if len(owners) == 0 {
+		return read{}, false
 	}
-	for _, i := range ids {
-		g.loaded[i] = []T{}
-	}
-	for _, it := range items {
-		g.loaded[g.owner(it)] = append(g.loaded[g.owner(it)], it)
-	}
-	if g.then != nil {
-		g.then(items)
-	}
-	return g.loaded[id], nil
+	var rows []T
+	return read{
+		part: g.listing.Part(owners, &rows),
+		done: func() {
+			for _, id := range owners {
+				g.loaded[id] = []T{}
+			}
+			for _, r := range rows {
+				g.loaded[g.owner(r)] = append(g.loaded[g.owner(r)], r)
+			}
+			if g.then != nil {
+				g.then(rows, asked)
+			}
+		},
+		undone: func() { g.Expect(owners, nil) },
+	}, true
 }
 
 type key struct{}

@@ -1,125 +1,119 @@
-package loaders
+package loaders_test
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"lendgraph/apptest"
+	"lendgraph/loaders"
+	"lendgraph/store"
 )
 
-// item is owned by owner.
-type item struct{ owner, n int64 }
+func TestMain(m *testing.M) { apptest.Main(m) }
 
-// fetcher records the fetches a group makes and answers two items for every owner but 0.
-type fetcher struct {
-	mu    sync.Mutex
-	calls [][]int64
-	fail  error
-}
-
-func (f *fetcher) fetch(_ context.Context, ids []int64) ([]item, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, slices.Clone(ids))
-	if f.fail != nil {
-		return nil, f.fail
-	}
-	var out []item
-	for _, id := range ids {
-		if id != 0 {
-			out = append(out, item{id, 1}, item{id, 2})
-		}
-	}
-	return out, nil
-}
-
-func newGroup(f *fetcher) *Group[item] {
-	return group(f.fetch, func(i item) int64 { return i.owner })
-}
-
-func TestOneFetchForAPage(t *testing.T) {
-	f := &fetcher{}
-	g := newGroup(f)
-	g.Expect([]int64{1, 2, 3, 0})
-	for _, id := range []int64{2, 1, 3} {
-		items, err := g.Load(context.Background(), id)
-		require.NoError(t, err)
-		assert.Equal(t, []item{{id, 1}, {id, 2}}, items)
-	}
-	none, err := g.Load(context.Background(), 0)
+// page is a page of seeded applications (each with two offers, two files and a customer with one
+// document) and fresh loaders over the store.
+func page(t *testing.T, n int) (*store.Store, []store.Application, *loaders.Loaders) {
+	ctx := context.Background()
+	st, err := apptest.Open(ctx, apptest.DatabaseURL)
 	require.NoError(t, err)
-	assert.Equal(t, []item{}, none, "an owner with nothing reads as an empty list, not a miss")
-	assert.Equal(t, [][]int64{{2, 1, 3, 0}}, f.calls, "the first load reads the whole page, the rest are answered from it")
+	t.Cleanup(func() { st.Close() })
+	from := apptest.SeedApplications(t, st, n)
+	before := from.Add(time.Second)
+	apps, err := st.Applications(ctx, store.ApplicationFilter{CreatedFrom: &from, CreatedBefore: &before, Limit: n})
+	require.NoError(t, err)
+	require.Len(t, apps, n)
+	return st, apps, loaders.New(st)
 }
 
-func TestConcurrentLoadsShareTheFetch(t *testing.T) {
-	f := &fetcher{}
-	g := newGroup(f)
-	page := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	g.Expect(page)
+// TestALevelIsOneRead: the offers and files of a page, loaded concurrently row by row, cost one
+// statement together.
+func TestALevelIsOneRead(t *testing.T) {
+	st, apps, l := page(t, 10)
+	l.ExpectApplications(apps, loaders.Asked{"offers": {}, "files": {}})
+	before := st.Statements()
 	var wg sync.WaitGroup
-	for _, id := range page {
+	for _, a := range apps {
 		wg.Go(func() {
-			items, err := g.Load(context.Background(), id)
+			offers, err := l.Offers.Load(context.Background(), a.ID)
 			assert.NoError(t, err)
-			assert.Len(t, items, 2)
+			assert.Len(t, offers, 2)
+			for _, o := range offers {
+				assert.Equal(t, a.ID, o.ApplicationID)
+			}
+		})
+		wg.Go(func() {
+			files, err := l.Files.Load(context.Background(), a.ID)
+			assert.NoError(t, err)
+			assert.Len(t, files, 2)
 		})
 	}
 	wg.Wait()
-	assert.Len(t, f.calls, 1)
-	assert.ElementsMatch(t, page, f.calls[0])
+	assert.Equal(t, int64(1), st.Statements()-before)
 }
 
-func TestAnUnexpectedOwnerIsReadAlone(t *testing.T) {
-	f := &fetcher{}
-	g := newGroup(f)
-	_, err := g.Load(context.Background(), 7)
+// TestWhatIsNotAskedIsNotRead: a kind the operation does not ask for stays out of the level's
+// read; asked later for one row, it costs a read of that row alone.
+func TestWhatIsNotAskedIsNotRead(t *testing.T) {
+	st, apps, l := page(t, 3)
+	l.ExpectApplications(apps, loaders.Asked{"offers": {}})
+	before := st.Statements()
+	for _, a := range apps {
+		_, err := l.Offers.Load(context.Background(), a.ID)
+		require.NoError(t, err)
+	}
+	files, err := l.Files.Load(context.Background(), apps[0].ID)
 	require.NoError(t, err)
-	g.Expect([]int64{7, 8})
-	_, err = g.Load(context.Background(), 8)
-	require.NoError(t, err)
-	assert.Equal(t, [][]int64{{7}, {8}}, f.calls, "an owner read already is not read again")
+	assert.Len(t, files, 2)
+	assert.Equal(t, int64(2), st.Statements()-before)
 }
 
+// TestTheNextLevelFollowsThePage: the customers of a page, then their documents, then those
+// documents' files: one read a level.
 func TestTheNextLevelFollowsThePage(t *testing.T) {
-	parents, children := &fetcher{}, &fetcher{}
-	p, c := newGroup(parents), newGroup(children)
-	// each parent item announces a child owner: owner*10 + n
-	p.then = func(items []item) {
-		var ids []int64
-		for _, it := range items {
-			ids = append(ids, it.owner*10+it.n)
-		}
-		c.Expect(ids)
-	}
-	p.Expect([]int64{1, 2})
-	_, err := p.Load(context.Background(), 1)
-	require.NoError(t, err)
-	for _, id := range []int64{22, 11, 12, 21} {
-		_, err := c.Load(context.Background(), id)
+	st, apps, l := page(t, 5)
+	l.ExpectApplications(apps, loaders.Asked{"customer": {"documents": {"files": {}}}})
+	ctx := context.Background()
+	before := st.Statements()
+	for _, a := range apps {
+		customers, err := l.Customers.Load(ctx, *a.CustomerID)
 		require.NoError(t, err)
+		require.Len(t, customers, 1)
+		docs, err := l.Documents.Load(ctx, customers[0].ID)
+		require.NoError(t, err)
+		require.Len(t, docs, 1)
+		assert.Equal(t, "PASSPORT", docs[0].Type.Name)
+		require.Len(t, docs[0].Infos, 1)
+		files, err := l.DocumentFiles.Load(ctx, docs[0].ID)
+		require.NoError(t, err)
+		assert.Len(t, files, 1)
 	}
-	assert.Len(t, children.calls, 1, "the children of the whole page in one fetch")
-	assert.ElementsMatch(t, []int64{11, 12, 21, 22}, children.calls[0])
+	assert.Equal(t, int64(3), st.Statements()-before)
 }
 
-func TestAFailedFetchIsTriedAgainWhole(t *testing.T) {
-	f := &fetcher{fail: errors.New("connection lost")}
-	g := newGroup(f)
-	g.Expect([]int64{1, 2, 3})
-	_, err := g.Load(context.Background(), 1)
-	require.ErrorIs(t, err, f.fail)
+// TestAFailedReadIsTriedAgainWhole: a read that fails leaves the level's owners to the next
+// load, which reads them all in one statement again.
+func TestAFailedReadIsTriedAgainWhole(t *testing.T) {
+	st, apps, l := page(t, 4)
+	l.ExpectApplications(apps, loaders.Asked{"offers": {}, "files": {}})
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := l.Offers.Load(cancelled, apps[0].ID)
+	require.Error(t, err)
 
-	f.fail = nil
-	for _, id := range []int64{2, 1, 3} {
-		items, err := g.Load(context.Background(), id)
+	before := st.Statements()
+	for _, a := range apps {
+		offers, err := l.Offers.Load(context.Background(), a.ID)
 		require.NoError(t, err)
-		assert.Len(t, items, 2)
+		assert.Len(t, offers, 2)
+		files, err := l.Files.Load(context.Background(), a.ID)
+		require.NoError(t, err)
+		assert.Len(t, files, 2)
 	}
-	require.Len(t, f.calls, 2)
-	assert.ElementsMatch(t, []int64{1, 2, 3}, f.calls[1], "the retry reads the page in one fetch again")
+	assert.Equal(t, int64(1), st.Statements()-before)
 }

@@ -217,41 +217,19 @@ func FindCustomer(ctx context.Context, q store.Queries, guid string) (store.Cust
 	return domain.ByGUID(ctx, guid, CodeCustomerNotFound, "customer", q.CustomerByGUID)
 }
 
-// DocumentViews completes documents with their types and data records.
-func (s *Service) DocumentViews(ctx context.Context, docs []store.CustomerDocument) ([]DocumentView, error) {
-	if len(docs) == 0 {
-		return nil, nil
-	}
-	var typeIDs, docIDs []int64
-	for _, d := range docs {
-		typeIDs, docIDs = append(typeIDs, d.DocumentTypeID), append(docIDs, d.ID)
-	}
-	types, err := s.Store.DocumentTypesByID(ctx, typeIDs)
-	if err != nil {
-		return nil, err
-	}
-	infos, err := s.Store.DocumentInfos(ctx, docIDs)
-	if err != nil {
-		return nil, err
-	}
-	views := make([]DocumentView, len(docs))
-	for i, d := range docs {
-		views[i] = DocumentView{CustomerDocument: d}
-		if j := domain.IndexOf(types, func(t store.DocumentType) bool { return t.ID == d.DocumentTypeID }); j >= 0 {
-			views[i].Type = types[j]
-		}
-		for _, in := range infos {
-			if in.DocumentID == d.ID {
-				views[i].Infos = append(views[i].Infos, in)
-			}
-		}
-	}
-	return views, nil
+// DocumentView returns a document with its type and data records.
+func (s *Service) DocumentView(ctx context.Context, id int64) (store.DocumentView, error) {
+	return one(store.DocumentViewsByID.Read(ctx, s.Store.Queries, []int64{id}))
 }
 
-// DocumentView is a document with its type and data records.
-type DocumentView struct {
-	store.CustomerDocument
-	Type  store.DocumentType
-	Infos []store.DocumentInfo
+// one is the only row a listing by id read.
+func one[T any](rows []T, err error) (T, error) {
+	var none T
+	if err != nil {
+		return none, err
+	}
+	if len(rows) == 0 {
+		return none, store.ErrNotFound
+	}
+	return rows[0], nil
 }

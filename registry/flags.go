@@ -202,53 +202,21 @@ func (s *Service) RemoveFlag(ctx context.Context, caller domain.Principal, flagG
 	})
 }
 
-// FlagView is a customer's flag with its type and reason.
-type FlagView struct {
-	store.CustomerFlag
-	Type   store.FlagType
-	Reason store.FlagReason
-}
-
-// FlagViews completes flags with their types and reasons.
-func (s *Service) FlagViews(ctx context.Context, flags []store.CustomerFlag) ([]FlagView, error) {
-	if len(flags) == 0 {
-		return nil, nil
-	}
-	var typeIDs, reasonIDs []int64
-	for _, f := range flags {
-		typeIDs, reasonIDs = append(typeIDs, f.FlagTypeID), append(reasonIDs, f.FlagReasonID)
-	}
-	types, err := s.Store.FlagTypes(ctx, typeIDs)
-	if err != nil {
-		return nil, err
-	}
-	reasons, err := s.Store.FlagReasons(ctx, nil, reasonIDs)
-	if err != nil {
-		return nil, err
-	}
-	views := make([]FlagView, len(flags))
-	for i, f := range flags {
-		views[i] = FlagView{CustomerFlag: f}
-		if j := domain.IndexOf(types, func(t store.FlagType) bool { return t.ID == f.FlagTypeID }); j >= 0 {
-			views[i].Type = types[j]
-		}
-		if j := domain.IndexOf(reasons, func(r store.FlagReason) bool { return r.ID == f.FlagReasonID }); j >= 0 {
-			views[i].Reason = reasons[j]
-		}
-	}
-	return views, nil
+// FlagView returns a flag with its type and reason.
+func (s *Service) FlagView(ctx context.Context, id int64) (store.FlagView, error) {
+	return one(store.FlagViewsByID.Read(ctx, s.Store.Queries, []int64{id}))
 }
 
 // Restrictions is what a customer may not do for now: derived from their active flags whose type
 // restricts.
 type Restrictions struct {
 	HasRestrictions bool
-	Flags           []FlagView
+	Flags           []store.FlagView
 }
 
 // RestrictionsOf derives a customer's restrictions from their flags: the active flags of active
 // restricting types.
-func RestrictionsOf(flags []FlagView) Restrictions {
+func RestrictionsOf(flags []store.FlagView) Restrictions {
 	var r Restrictions
 	for _, f := range flags {
 		if f.IsActive && f.Type.Restricts && f.Type.Status == "ACTIVE" {
@@ -261,12 +229,12 @@ func RestrictionsOf(flags []FlagView) Restrictions {
 
 // FlagTypes lists the flag types dictionary.
 func (s *Service) FlagTypes(ctx context.Context) ([]store.FlagType, error) {
-	return s.Store.FlagTypes(ctx, nil)
+	return s.Store.FlagTypes(ctx)
 }
 
 // FlagReasonsOf returns the reasons of a flag type.
 func (s *Service) FlagReasonsOf(ctx context.Context, typeID int64) ([]store.FlagReason, error) {
-	return s.Store.FlagReasons(ctx, []int64{typeID}, nil)
+	return s.Store.FlagReasons(ctx, typeID)
 }
 
 func flagTypeByGUID(ctx context.Context, q store.Queries, guid string) (store.FlagType, error) {

@@ -178,7 +178,7 @@ func (r *queryResolver) Applications(ctx context.Context, first *int, after *str
 	if err != nil {
 		return nil, err
 	}
-	loaders.For(ctx).ExpectApplications(page.Items)
+	loaders.For(ctx).ExpectApplications(page.Items, asked(ctx, "edges", "node"))
 	edges, info := edgesOf(page.Items, page.HasNext, func(a *store.Application) int64 { return a.ID },
 		func(cursor string, a *store.Application) *model.ApplicationEdge {
 			return &model.ApplicationEdge{Cursor: cursor, Node: a}

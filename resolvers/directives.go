@@ -7,12 +7,13 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"lendgraph/auth"
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
-	"lendgraph/registry"
+	"lendgraph/loaders"
 	"lendgraph/store"
 )
 
@@ -63,26 +64,48 @@ func pointer[T any](v T, err error) (*T, error) {
 	return &v, nil
 }
 
-func (r *Resolver) documentView(ctx context.Context, d store.CustomerDocument, err error) (*registry.DocumentView, error) {
+func (r *Resolver) documentView(ctx context.Context, d store.CustomerDocument, err error) (*store.DocumentView, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, err := r.App.Registry.DocumentViews(ctx, []store.CustomerDocument{d})
-	if err != nil {
-		return nil, err
-	}
-	return &views[0], nil
+	return pointer(r.App.Registry.DocumentView(ctx, d.ID))
 }
 
-func (r *Resolver) flagView(ctx context.Context, f store.CustomerFlag, err error) (*registry.FlagView, error) {
+func (r *Resolver) flagView(ctx context.Context, f store.CustomerFlag, err error) (*store.FlagView, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, err := r.App.Registry.FlagViews(ctx, []store.CustomerFlag{f})
-	if err != nil {
-		return nil, err
+	return pointer(r.App.Registry.FlagView(ctx, f.ID))
+}
+
+// asked is what the operation asks of the items under the field being resolved, found by following
+// path (a connection's "edges", "node"), for the loaders to read together.
+func asked(ctx context.Context, path ...string) loaders.Asked {
+	op := graphql.GetOperationContext(ctx)
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	for _, name := range path {
+		var next ast.SelectionSet
+		for _, f := range fields {
+			if f.Name == name {
+				next = append(next, f.Selections...)
+			}
+		}
+		fields = graphql.CollectFields(op, next, nil)
 	}
-	return &views[0], nil
+	return askedOf(op, fields)
+}
+
+// askedOf is the tree of fields, a field asked under several aliases counting once.
+func askedOf(op *graphql.OperationContext, fields []graphql.CollectedField) loaders.Asked {
+	selections := map[string]ast.SelectionSet{}
+	for _, f := range fields {
+		selections[f.Name] = append(selections[f.Name], f.Selections...)
+	}
+	a := make(loaders.Asked, len(selections))
+	for name, sel := range selections {
+		a[name] = askedOf(op, graphql.CollectFields(op, sel, nil))
+	}
+	return a
 }
 
 // jsonMap decodes a stored JSON object for a Map field.

@@ -50,13 +50,11 @@ func (r *customerResolver) Employment(ctx context.Context, obj *store.Customer) 
 }
 
 func (r *customerResolver) Applications(ctx context.Context, obj *store.Customer) ([]*store.Application, error) {
-	apps, err := r.App.Store.Applications(ctx, store.ApplicationFilter{CustomerID: &obj.ID, Limit: 100})
-	loaders.For(ctx).ExpectApplications(apps)
-	return pointers(apps, err)
+	return pointers(loaders.For(ctx).Applications.Load(ctx, obj.ID))
 }
 
 func (r *customerResolver) Loans(ctx context.Context, obj *store.Customer) ([]*store.Loan, error) {
-	return pointers(r.App.Store.LoansOf(ctx, obj.ID))
+	return pointers(loaders.For(ctx).CustomerLoans.Load(ctx, obj.ID))
 }
 
 func (r *employmentResolver) AdditionalData(ctx context.Context, obj *store.Employment) (map[string]any, error) {
@@ -143,7 +141,7 @@ func (r *queryResolver) Customers(ctx context.Context, search store.CustomerMatc
 	for i, c := range customers {
 		ids[i] = c.ID
 	}
-	loaders.For(ctx).ExpectCustomers(ids)
+	loaders.For(ctx).ExpectCustomers(ids, asked(ctx, "edges", "node"))
 	edges, info := edgesOf(customers, more, func(c *store.Customer) int64 { return c.ID },
 		func(cursor string, c *store.Customer) *model.CustomerEdge {
 			return &model.CustomerEdge{Cursor: cursor, Node: c}

@@ -19,11 +19,11 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *store.AuditEntry)
 	return jsonMap(obj.Changes)
 }
 
-func (r *customerResolver) Documents(ctx context.Context, obj *store.Customer) ([]*registry.DocumentView, error) {
+func (r *customerResolver) Documents(ctx context.Context, obj *store.Customer) ([]*store.DocumentView, error) {
 	return pointers(loaders.For(ctx).Documents.Load(ctx, obj.ID))
 }
 
-func (r *customerResolver) Flags(ctx context.Context, obj *store.Customer) ([]*registry.FlagView, error) {
+func (r *customerResolver) Flags(ctx context.Context, obj *store.Customer) ([]*store.FlagView, error) {
 	return pointers(loaders.For(ctx).Flags.Load(ctx, obj.ID))
 }
 
@@ -33,19 +33,19 @@ func (r *customerResolver) Restrictions(ctx context.Context, obj *store.Customer
 	return &res, err
 }
 
-func (r *customerDocumentResolver) Files(ctx context.Context, obj *registry.DocumentView) ([]*store.DocumentFile, error) {
+func (r *customerDocumentResolver) Files(ctx context.Context, obj *store.DocumentView) ([]*store.DocumentFile, error) {
 	return pointers(loaders.For(ctx).DocumentFiles.Load(ctx, obj.ID))
 }
 
-func (r *customerFlagResolver) FlagType(ctx context.Context, obj *registry.FlagView) (string, error) {
+func (r *customerFlagResolver) FlagType(ctx context.Context, obj *store.FlagView) (string, error) {
 	return obj.Type.Name, nil
 }
 
-func (r *customerFlagResolver) FlagReason(ctx context.Context, obj *registry.FlagView) (string, error) {
+func (r *customerFlagResolver) FlagReason(ctx context.Context, obj *store.FlagView) (string, error) {
 	return obj.Reason.Name, nil
 }
 
-func (r *customerFlagResolver) Scope(ctx context.Context, obj *registry.FlagView) (string, error) {
+func (r *customerFlagResolver) Scope(ctx context.Context, obj *store.FlagView) (string, error) {
 	return obj.Type.Scope, nil
 }
 
@@ -89,12 +89,12 @@ func (r *mutationResolver) UpdateDocumentAttribute(ctx context.Context, typeName
 	return pointer(r.App.Registry.UpdateDocumentAttribute(ctx, auth.Caller(ctx), typeName, name, input))
 }
 
-func (r *mutationResolver) CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *registry.DocumentInfoInput) (*registry.DocumentView, error) {
+func (r *mutationResolver) CreateCustomerDocument(ctx context.Context, customerID string, typeName string, status string, info *registry.DocumentInfoInput) (*store.DocumentView, error) {
 	d, err := r.App.Registry.CreateCustomerDocument(ctx, auth.Caller(ctx), customerID, typeName, status, info)
 	return r.documentView(ctx, d, err)
 }
 
-func (r *mutationResolver) SetDocumentStatus(ctx context.Context, documentID string, status string) (*registry.DocumentView, error) {
+func (r *mutationResolver) SetDocumentStatus(ctx context.Context, documentID string, status string) (*store.DocumentView, error) {
 	d, err := r.App.Registry.SetDocumentStatus(ctx, auth.Caller(ctx), documentID, status)
 	return r.documentView(ctx, d, err)
 }
@@ -123,12 +123,12 @@ func (r *mutationResolver) UpdateFlagReason(ctx context.Context, id string, inpu
 	return pointer(r.App.Registry.UpdateFlagReason(ctx, auth.Caller(ctx), id, input))
 }
 
-func (r *mutationResolver) AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*registry.FlagView, error) {
+func (r *mutationResolver) AddFlag(ctx context.Context, customerID string, flagType string, flagReason string) (*store.FlagView, error) {
 	f, err := r.App.Registry.AddFlag(ctx, auth.Caller(ctx), customerID, flagType, flagReason)
 	return r.flagView(ctx, f, err)
 }
 
-func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*registry.FlagView, error) {
+func (r *mutationResolver) RemoveFlag(ctx context.Context, flagID string) (*store.FlagView, error) {
 	f, err := r.App.Registry.RemoveFlag(ctx, auth.Caller(ctx), flagID)
 	return r.flagView(ctx, f, err)
 }

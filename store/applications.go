@@ -210,6 +210,11 @@ func (q Queries) Applications(ctx context.Context, f ApplicationFilter) ([]Appli
 	return as, err
 }
 
+// ApplicationsByCustomer lists customers' applications, the newest 100 of each, newest first.
+var ApplicationsByCustomer = Listing[Application]{`
+	SELECT a.* FROM unnest($1::bigint[]) c(id) CROSS JOIN LATERAL (
+		SELECT ` + applicationColumns + ` FROM applications WHERE customer_id = c.id ORDER BY id DESC LIMIT 100) a`}
+
 // CartItem is a line of an application's cart.
 type CartItem struct {
 	ApplicationID int64           `db:"application_id"`
@@ -231,12 +236,13 @@ func (q Queries) InsertCartItem(ctx context.Context, c CartItem) error {
 
 // CartItems returns the cart lines of applications, each application's in order.
 func (q Queries) CartItems(ctx context.Context, applicationIDs []int64) ([]CartItem, error) {
-	var cs []CartItem
-	err := q.sel(ctx, &cs, `
-		SELECT application_id, line_no, name, quantity, price, goods_type, created_at
-		FROM application_cart_items WHERE application_id = ANY($1) ORDER BY application_id, line_no`, pq.Array(applicationIDs))
-	return cs, err
+	return CartItemsByApplication.Read(ctx, q, applicationIDs)
 }
+
+// CartItemsByApplication lists applications' cart lines.
+var CartItemsByApplication = Listing[CartItem]{`
+	SELECT application_id, line_no, name, quantity, price, goods_type, created_at
+	FROM application_cart_items WHERE application_id = ANY($1) ORDER BY application_id, line_no`}
 
 // Questionnaire is the applicant data an application brought, beyond the customer's own columns.
 type Questionnaire struct {
@@ -289,10 +295,11 @@ func (q Queries) InsertOffer(ctx context.Context, o Offer) (Offer, error) {
 
 // Offers returns the offers of applications, each application's in order.
 func (q Queries) Offers(ctx context.Context, applicationIDs []int64) ([]Offer, error) {
-	var os []Offer
-	err := q.sel(ctx, &os, `SELECT `+offerColumns+` FROM application_offers WHERE application_id = ANY($1) ORDER BY id`, pq.Array(applicationIDs))
-	return os, err
+	return OffersByApplication.Read(ctx, q, applicationIDs)
 }
+
+// OffersByApplication lists applications' offers.
+var OffersByApplication = Listing[Offer]{`SELECT ` + offerColumns + ` FROM application_offers WHERE application_id = ANY($1) ORDER BY id`}
 
 // PartnerNotification is what the partner is told about an application's status.
 type PartnerNotification struct {
@@ -341,9 +348,10 @@ func (q Queries) AddApplicationFile(ctx context.Context, applicationID int64, fi
 
 // ApplicationFiles lists the files of applications without their bytes, oldest first.
 func (q Queries) ApplicationFiles(ctx context.Context, applicationIDs []int64) ([]ApplicationFile, error) {
-	var fs []ApplicationFile
-	err := q.sel(ctx, &fs, `
-		SELECT id, guid, application_id, file_type, format, length(content) AS size, created_at
-		FROM application_files WHERE application_id = ANY($1) ORDER BY id`, pq.Array(applicationIDs))
-	return fs, err
+	return FilesByApplication.Read(ctx, q, applicationIDs)
 }
+
+// FilesByApplication lists applications' files, without their content.
+var FilesByApplication = Listing[ApplicationFile]{`
+	SELECT id, guid, application_id, file_type, format, length(content) AS size, created_at
+	FROM application_files WHERE application_id = ANY($1) ORDER BY id`}

@@ -60,10 +60,11 @@ func (q Queries) CustomerByID(ctx context.Context, id int64) (Customer, error) {
 
 // CustomersByID returns the customers with the given ids.
 func (q Queries) CustomersByID(ctx context.Context, ids []int64) ([]Customer, error) {
-	var cs []Customer
-	err := q.sel(ctx, &cs, `SELECT `+customerColumns+` FROM customers WHERE id = ANY($1)`, pq.Array(ids))
-	return cs, err
+	return CustomersByID.Read(ctx, q, ids)
 }
+
+// CustomersByID lists customers by their ids.
+var CustomersByID = Listing[Customer]{`SELECT ` + customerColumns + ` FROM customers WHERE id = ANY($1)`}
 
 // EnsureCustomer returns the customer with this phone, creating one when the phone is new.
 // Names are set only on creation. Safe under concurrent calls for the same phone.

@@ -51,13 +51,6 @@ func (q Queries) DocumentTypeByName(ctx context.Context, name string) (DocumentT
 	return t, err
 }
 
-// DocumentTypesByID returns the types with the given ids.
-func (q Queries) DocumentTypesByID(ctx context.Context, ids []int64) ([]DocumentType, error) {
-	var ts []DocumentType
-	err := q.sel(ctx, &ts, `SELECT `+documentTypeColumns+` FROM document_types WHERE id = ANY($1)`, pq.Array(ids))
-	return ts, err
-}
-
 // DocumentTypes lists the dictionary by name.
 func (q Queries) DocumentTypes(ctx context.Context) ([]DocumentType, error) {
 	var ts []DocumentType
@@ -154,13 +147,25 @@ func (q Queries) SetCustomerDocumentStatus(ctx context.Context, id int64, status
 	return d, err
 }
 
-// CustomerDocuments returns the documents of the given customers, oldest first.
-func (q Queries) CustomerDocuments(ctx context.Context, customerIDs []int64) ([]CustomerDocument, error) {
-	var ds []CustomerDocument
-	err := q.sel(ctx, &ds, `SELECT `+customerDocumentColumns+` FROM customer_documents
-		WHERE customer_id = ANY($1) ORDER BY customer_id, id`, pq.Array(customerIDs))
-	return ds, err
+// DocumentView is a document with its type and data records.
+type DocumentView struct {
+	CustomerDocument
+	Type  DocumentType   `db:"type"`
+	Infos []DocumentInfo `db:"infos"`
 }
+
+// documentViews selects documents with their type and data records (oldest first).
+const documentViews = `SELECT ` + customerDocumentColumns + `,
+		(SELECT to_jsonb(t) FROM (SELECT ` + documentTypeColumns + ` FROM document_types WHERE id = d.document_type_id) t) AS type,
+		(SELECT coalesce(json_agg(i ORDER BY i.id), '[]') FROM (SELECT ` + documentInfoColumns + ` FROM document_infos WHERE document_id = d.id) i) AS infos
+	FROM customer_documents d`
+
+var (
+	// DocumentViewsByCustomer lists customers' documents, oldest first.
+	DocumentViewsByCustomer = Listing[DocumentView]{documentViews + ` WHERE customer_id = ANY($1) ORDER BY customer_id, id`}
+	// DocumentViewsByID lists documents by their ids.
+	DocumentViewsByID = Listing[DocumentView]{documentViews + ` WHERE id = ANY($1)`}
+)
 
 // DocumentInfo is one data record of a document.
 type DocumentInfo struct {
@@ -208,14 +213,6 @@ func (q Queries) UpdateDocumentInfo(ctx context.Context, i DocumentInfo) (Docume
 		WHERE id = $1 RETURNING `+documentInfoColumns,
 		i.ID, i.Series, i.Number, i.Issuer, i.IssueDate, i.ExpirationDate, i.AdditionalData, i.SourceName, i.SourceID)
 	return out, err
-}
-
-// DocumentInfos returns the data records of the given documents, oldest first.
-func (q Queries) DocumentInfos(ctx context.Context, documentIDs []int64) ([]DocumentInfo, error) {
-	var is []DocumentInfo
-	err := q.sel(ctx, &is, `SELECT `+documentInfoColumns+` FROM document_infos
-		WHERE document_id = ANY($1) ORDER BY document_id, id`, pq.Array(documentIDs))
-	return is, err
 }
 
 // CustomerDocumentByID returns a document.

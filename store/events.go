@@ -113,8 +113,12 @@ type EventSelector struct {
 	CustomerID     *int64
 }
 
+// EventsByApplication lists applications' events in the order they happened.
+var EventsByApplication = Listing[Event]{`SELECT ` + eventColumns + eventFrom + ` WHERE e.application_id = ANY($1) ORDER BY e.id`}
+
 // Events returns the selected events with ids above after and up to upTo, oldest first; at most
 // limit of them.
+
 func (q Queries) Events(ctx context.Context, sel EventSelector, after, upTo int64, limit int) ([]Event, error) {
 	var es []Event
 	err := q.sel(ctx, &es, `SELECT `+eventColumns+eventFrom+`

@@ -10,3 +10,6 @@ func (q Queries) Sleep(ctx context.Context, d time.Duration) error {
 	_, err := q.exec(ctx, `SELECT pg_sleep($1)`, d.Seconds())
 	return err
 }
+
+// SQL is the listing's statement, for tests that scan it the usual way.
+func (l Listing[T]) SQL() string { return l.sql }

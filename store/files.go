@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // Blob is a stored file version's bytes.
@@ -90,8 +88,9 @@ func (q Queries) MarkDocumentFileDeleted(ctx context.Context, id int64) error {
 
 // DocumentFiles returns the files of the given documents, newest first.
 func (q Queries) DocumentFiles(ctx context.Context, documentIDs []int64) ([]DocumentFile, error) {
-	var fs []DocumentFile
-	err := q.sel(ctx, &fs, `SELECT `+documentFileColumns+` FROM document_files WHERE document_id = ANY($1)
-		ORDER BY document_id, id DESC`, pq.Array(documentIDs))
-	return fs, err
+	return FilesByDocument.Read(ctx, q, documentIDs)
 }
+
+// FilesByDocument lists documents' files, the newest first.
+var FilesByDocument = Listing[DocumentFile]{`SELECT ` + documentFileColumns + ` FROM document_files WHERE document_id = ANY($1)
+	ORDER BY document_id, id DESC`}

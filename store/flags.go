@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // FlagType is an entry of the flag types dictionary.
@@ -53,10 +51,10 @@ func (q Queries) FlagTypeByName(ctx context.Context, name string) (FlagType, err
 	return t, err
 }
 
-// FlagTypes lists flag types by name; ids narrows to those types when not nil.
-func (q Queries) FlagTypes(ctx context.Context, ids []int64) ([]FlagType, error) {
+// FlagTypes lists flag types by name.
+func (q Queries) FlagTypes(ctx context.Context) ([]FlagType, error) {
 	var ts []FlagType
-	err := q.sel(ctx, &ts, `SELECT `+flagTypeColumns+` FROM flag_types WHERE $1::bigint[] IS NULL OR id = ANY($1) ORDER BY name`, int64s(ids))
+	err := q.sel(ctx, &ts, `SELECT `+flagTypeColumns+` FROM flag_types ORDER BY name`)
 	return ts, err
 }
 
@@ -105,12 +103,10 @@ func (q Queries) FlagReasonsByName(ctx context.Context, name string) ([]FlagReas
 	return rs, err
 }
 
-// FlagReasons returns the reasons of the given types (ids narrows to those reasons when not nil).
-func (q Queries) FlagReasons(ctx context.Context, typeIDs, ids []int64) ([]FlagReason, error) {
+// FlagReasons returns the reasons of a flag type, by name.
+func (q Queries) FlagReasons(ctx context.Context, typeID int64) ([]FlagReason, error) {
 	var rs []FlagReason
-	err := q.sel(ctx, &rs, `SELECT `+flagReasonColumns+` FROM flag_reasons
-		WHERE ($1::bigint[] IS NULL OR flag_type_id = ANY($1)) AND ($2::bigint[] IS NULL OR id = ANY($2))
-		ORDER BY flag_type_id, name`, int64s(typeIDs), int64s(ids))
+	err := q.sel(ctx, &rs, `SELECT `+flagReasonColumns+` FROM flag_reasons WHERE flag_type_id = $1 ORDER BY name`, typeID)
 	return rs, err
 }
 
@@ -151,13 +147,25 @@ func (q Queries) DeactivateCustomerFlag(ctx context.Context, id int64) (Customer
 	return f, err
 }
 
-// CustomerFlags returns the flags of the given customers, oldest first.
-func (q Queries) CustomerFlags(ctx context.Context, customerIDs []int64) ([]CustomerFlag, error) {
-	var fs []CustomerFlag
-	err := q.sel(ctx, &fs, `SELECT `+customerFlagColumns+` FROM customer_flags
-		WHERE customer_id = ANY($1) ORDER BY customer_id, id`, pq.Array(customerIDs))
-	return fs, err
+// FlagView is a customer's flag with its type and reason.
+type FlagView struct {
+	CustomerFlag
+	Type   FlagType   `db:"type"`
+	Reason FlagReason `db:"reason"`
 }
+
+// flagViews selects flags with their type and reason (oldest first).
+const flagViews = `SELECT ` + customerFlagColumns + `,
+		(SELECT to_jsonb(t) FROM (SELECT ` + flagTypeColumns + ` FROM flag_types WHERE id = f.flag_type_id) t) AS type,
+		(SELECT to_jsonb(r) FROM (SELECT ` + flagReasonColumns + ` FROM flag_reasons WHERE id = f.flag_reason_id) r) AS reason
+	FROM customer_flags f`
+
+var (
+	// FlagViewsByCustomer lists customers' flags, oldest first.
+	FlagViewsByCustomer = Listing[FlagView]{flagViews + ` WHERE customer_id = ANY($1) ORDER BY customer_id, id`}
+	// FlagViewsByID lists flags by their ids.
+	FlagViewsByID = Listing[FlagView]{flagViews + ` WHERE id = ANY($1)`}
+)
 
 // AuditEntry is a recorded change.
 type AuditEntry struct {
@@ -186,12 +194,4 @@ func (q Queries) AuditTrail(ctx context.Context, entity, entityID string, before
 		WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id = $2) AND ($3::bigint = 0 OR id < $3)
 		ORDER BY id DESC LIMIT $4`, entity, entityID, beforeID, limit)
 	return es, err
-}
-
-// int64s passes ids as a bigint[], NULL for nil (no narrowing).
-func int64s(ids []int64) any {
-	if ids == nil {
-		return nil
-	}
-	return pq.Array(ids)
 }

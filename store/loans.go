@@ -76,10 +76,11 @@ func (q Queries) LoanByApplication(ctx context.Context, applicationID int64) (Lo
 
 // LoansByApplication returns the loans made from applications (one at most each).
 func (q Queries) LoansByApplication(ctx context.Context, applicationIDs []int64) ([]Loan, error) {
-	var ls []Loan
-	err := q.sel(ctx, &ls, `SELECT `+loanColumns+` FROM loans WHERE application_id = ANY($1)`, pq.Array(applicationIDs))
-	return ls, err
+	return LoansByApplication.Read(ctx, q, applicationIDs)
 }
+
+// LoansByApplication lists the loans issued on applications.
+var LoansByApplication = Listing[Loan]{`SELECT ` + loanColumns + ` FROM loans WHERE application_id = ANY($1)`}
 
 // ContractPDF returns a loan's signed contract.
 func (q Queries) ContractPDF(ctx context.Context, loanID int64) ([]byte, error) {
@@ -219,7 +220,8 @@ func (q Queries) SaveSchedule(ctx context.Context, loanID int64, rows []Schedule
 
 // LoansOf returns a customer's loans, newest first.
 func (q Queries) LoansOf(ctx context.Context, customerID int64) ([]Loan, error) {
-	var ls []Loan
-	err := q.sel(ctx, &ls, `SELECT `+loanColumns+` FROM loans WHERE customer_id = $1 ORDER BY id DESC`, customerID)
-	return ls, err
+	return LoansByCustomer.Read(ctx, q, []int64{customerID})
 }
+
+// LoansByCustomer lists customers' loans, newest first.
+var LoansByCustomer = Listing[Loan]{`SELECT ` + loanColumns + ` FROM loans WHERE customer_id = ANY($1) ORDER BY customer_id, id DESC`}

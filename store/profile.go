@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 )
 
@@ -44,11 +43,12 @@ func (q Queries) UpdateAddressData(ctx context.Context, guid string, data json.R
 
 // Addresses returns the addresses of the given customers, primary first.
 func (q Queries) Addresses(ctx context.Context, customerIDs []int64) ([]Address, error) {
-	var as []Address
-	err := q.sel(ctx, &as, `SELECT `+addressColumns+` FROM addresses WHERE customer_id = ANY($1)
-		ORDER BY customer_id, is_primary DESC, id`, pq.Array(customerIDs))
-	return as, err
+	return AddressesByCustomer.Read(ctx, q, customerIDs)
 }
+
+// AddressesByCustomer lists customers' addresses, the primary first.
+var AddressesByCustomer = Listing[Address]{`SELECT ` + addressColumns + ` FROM addresses WHERE customer_id = ANY($1)
+	ORDER BY customer_id, is_primary DESC, id`}
 
 // Contact is a way to reach a customer.
 type Contact struct {
@@ -78,10 +78,11 @@ func (q Queries) InsertContact(ctx context.Context, c Contact) (Contact, error) 
 
 // Contacts returns the contacts of the given customers.
 func (q Queries) Contacts(ctx context.Context, customerIDs []int64) ([]Contact, error) {
-	var cs []Contact
-	err := q.sel(ctx, &cs, `SELECT `+contactColumns+` FROM contacts WHERE customer_id = ANY($1) ORDER BY customer_id, id`, pq.Array(customerIDs))
-	return cs, err
+	return ContactsByCustomer.Read(ctx, q, customerIDs)
 }
+
+// ContactsByCustomer lists customers' contacts.
+var ContactsByCustomer = Listing[Contact]{`SELECT ` + contactColumns + ` FROM contacts WHERE customer_id = ANY($1) ORDER BY customer_id, id`}
 
 // Card is a customer's bank card, masked.
 type Card struct {
@@ -130,10 +131,11 @@ func (q Queries) SetCardActive(ctx context.Context, id int64, active bool) (Card
 
 // Cards returns the cards of the given customers.
 func (q Queries) Cards(ctx context.Context, customerIDs []int64) ([]Card, error) {
-	var cs []Card
-	err := q.sel(ctx, &cs, `SELECT `+cardColumns+` FROM cards WHERE customer_id = ANY($1) ORDER BY customer_id, id`, pq.Array(customerIDs))
-	return cs, err
+	return CardsByCustomer.Read(ctx, q, customerIDs)
 }
+
+// CardsByCustomer lists customers' cards.
+var CardsByCustomer = Listing[Card]{`SELECT ` + cardColumns + ` FROM cards WHERE customer_id = ANY($1) ORDER BY customer_id, id`}
 
 // CardIntegration ties a card to an external provider's id of it.
 type CardIntegration struct {
@@ -161,10 +163,11 @@ func (q Queries) PutCardIntegration(ctx context.Context, i CardIntegration) (Car
 
 // CardIntegrations returns the integrations of the given cards.
 func (q Queries) CardIntegrations(ctx context.Context, cardIDs []int64) ([]CardIntegration, error) {
-	var is []CardIntegration
-	err := q.sel(ctx, &is, `SELECT `+cardIntegrationColumns+` FROM card_integrations WHERE card_id = ANY($1) ORDER BY card_id, id`, pq.Array(cardIDs))
-	return is, err
+	return IntegrationsByCard.Read(ctx, q, cardIDs)
 }
+
+// IntegrationsByCard lists cards' provider integrations.
+var IntegrationsByCard = Listing[CardIntegration]{`SELECT ` + cardIntegrationColumns + ` FROM card_integrations WHERE card_id = ANY($1) ORDER BY card_id, id`}
 
 // Employment is a customer's work and income.
 type Employment struct {
@@ -231,7 +234,8 @@ func (q Queries) LockEmploymentOf(ctx context.Context, customerID int64) (Employ
 
 // Employments returns the employments of the given customers.
 func (q Queries) Employments(ctx context.Context, customerIDs []int64) ([]Employment, error) {
-	var es []Employment
-	err := q.sel(ctx, &es, `SELECT `+employmentColumns+` FROM employments WHERE customer_id = ANY($1) ORDER BY customer_id`, pq.Array(customerIDs))
-	return es, err
+	return EmploymentsByCustomer.Read(ctx, q, customerIDs)
 }
+
+// EmploymentsByCustomer lists customers' employment.
+var EmploymentsByCustomer = Listing[Employment]{`SELECT ` + employmentColumns + ` FROM employments WHERE customer_id = ANY($1) ORDER BY customer_id`}

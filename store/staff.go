@@ -90,10 +90,11 @@ func (q Queries) PartnerByID(ctx context.Context, id int64) (Partner, error) {
 
 // PartnersByID returns the partners with the given ids.
 func (q Queries) PartnersByID(ctx context.Context, ids []int64) ([]Partner, error) {
-	var ps []Partner
-	err := q.sel(ctx, &ps, `SELECT `+partnerColumns+` FROM partners WHERE id = ANY($1)`, pq.Array(ids))
-	return ps, err
+	return PartnersByID.Read(ctx, q, ids)
 }
+
+// PartnersByID lists partners by their ids.
+var PartnersByID = Listing[Partner]{`SELECT ` + partnerColumns + ` FROM partners WHERE id = ANY($1)`}
 
 // AddPartner stores a partner unless its name or client id is taken; it reports whether it added one.
 func (q Queries) AddPartner(ctx context.Context, p Partner) (bool, error) {

@@ -41,7 +41,7 @@ func BenchmarkTokenVerify(b *testing.B) {
 func BenchmarkCustomerPage(b *testing.B) {
 	app := apptest.StartWithoutWorker(b)
 	family := "Бенч" + uuid.NewString()[:8]
-	seedCustomers(b, app.Store, family, 50)
+	apptest.SeedCustomers(b, app.Store, family, 50)
 	token := app.EmployeeToken(b)
 	query := `query($last: String) { customers(search: {lastName: $last}, first: 50) { edges { node {
 		guid documents { status documentInfo { number } } contacts { contact } cards { bin integrations { integrationCode } }

@@ -173,7 +173,7 @@ func TestHonestOperationsFit(t *testing.T) {
 	require.Empty(t, app.GraphQL(t, "", introspectionQuery, nil).Errors)
 
 	family := "Цена" + fmt.Sprint(time.Now().UnixNano())[10:]
-	seedCustomers(t, app.Store, family, 3)
+	apptest.SeedCustomers(t, app.Store, family, 3)
 	page := `query($last: String, $first: Int) { customers(search: {lastName: $last}, first: $first) { edges { node {
 		guid documents { status documentType { name } documentInfo { number } files { version } }
 		contacts { contact } cards { bin integrations { integrationCode } } flags { flagType flagReason }

@@ -60,7 +60,7 @@ func (s *Server) graphql() http.Handler {
 	// each operation gets its loaders: batching within it, nothing cached across operations of a
 	// WebSocket connection
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(loaders.With(ctx, loaders.New(s.App.Registry)))
+		return next(loaders.With(ctx, loaders.New(s.App.Store)))
 	})
 	srv.SetErrorPresenter(s.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
