@@ -14,9 +14,9 @@ build:
 test:
 	$(GO) run ./cmd/withpg -- $(GO) test -race -shuffle=on -count=1 ./...
 
-## bench: the benchmarks, on a throwaway PostgreSQL cluster
+## bench: the benchmarks, on a throwaway PostgreSQL cluster, ending with a table of their figures
 bench:
-	$(GO) run ./cmd/withpg -- $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./cmd/withpg -- $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./... 2>&1 | $(GO) run ./cmd/benchtable
 
 ## generate: regenerate graph/ from schema/ with gqlgen
 generate:
