@@ -3,6 +3,7 @@ package apptest
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,6 +13,13 @@ import (
 
 	"lendgraph/store"
 )
+
+// seedPhones draws the seeded customers' phones, one after another from a random start.
+var seedPhones = func() *atomic.Int64 {
+	n := new(atomic.Int64)
+	n.Store(int64(uuid.New().ID() % 5_000_000))
+	return n
+}()
 
 // SeedCustomers writes n customers of one family name with a document (with a data record and a
 // file), a contact, a card with an integration, a flag, an address and an employment each,
@@ -28,7 +36,7 @@ func SeedCustomers(t testing.TB, st *store.Store, family string, n int) {
 	require.NoError(t, st.Tx(ctx, func(q store.Queries) error {
 		for i := range n {
 			first := fmt.Sprintf("Клиент%02d", i)
-			c, ok, err := q.InsertCustomer(ctx, store.Customer{Phone: fmt.Sprintf("7955%07d", i+int(uuid.New().ID()%9000000)), FirstName: &first, LastName: &family, AdditionalData: []byte(`{}`)})
+			c, ok, err := q.InsertCustomer(ctx, store.Customer{Phone: fmt.Sprintf("7955%07d", seedPhones.Add(1)), FirstName: &first, LastName: &family, AdditionalData: []byte(`{}`)})
 			if err != nil || !ok {
 				return fmt.Errorf("customer %d: %v %v", i, ok, err)
 			}

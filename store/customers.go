@@ -126,7 +126,7 @@ func (q Queries) MatchCustomers(ctx context.Context, m CustomerMatch, afterID in
 		  AND ($3 = '' OR lower(c.last_name) = lower($3))
 		  AND ($4::date IS NULL OR c.birth_date = $4)
 		  AND ($5 = '' OR c.phone = $5 OR EXISTS (
-			SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.type = 'PHONE' AND k.owner = 'CUSTOMER' AND k.contact = $5))
+			SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.type = 'PHONE' AND k.owner = 'CUSTOMER' AND lower(k.contact) = lower($5)))
 		  AND ($6 = '' OR lower(c.email) = lower($6) OR EXISTS (
 			SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.type = 'EMAIL' AND k.owner = 'CUSTOMER' AND lower(k.contact) = lower($6)))
 		  AND ($7 = '' OR EXISTS (
