@@ -78,7 +78,7 @@ func SeedCustomers(t testing.TB, st *store.Store, family string, n int) {
 }
 
 // SeedApplications writes n partner applications of n new customers (SeedCustomers), each with a
-// cart line, two offers, two files, two events and a loan, created within one second of 2001 of
+// cart line, two offers, two files, two events and a loan (with two schedule rows, the first paid), created within one second of 2001 of
 // their own, which it returns: a filter from it to a second later picks them out.
 func SeedApplications(t testing.TB, st *store.Store, n int) time.Time {
 	t.Helper()
@@ -104,7 +104,12 @@ func SeedApplications(t testing.TB, st *store.Store, n int) time.Time {
 			SELECT id, 1, 'Телефон', 1, 10000, 'PHONE' FROM apps),
 		loans AS (
 			INSERT INTO loans (number, contract_number, application_id, customer_id, product_code, amount, term, annual_rate, status, contract_pdf, opened_on)
-			SELECT 'page-' || a.id, 'page-' || a.id, a.id, a.customer_id, '2000', 10000.50, 6, 30.125, 'OPENED', '\x00', '2001-01-01' FROM apps a)
+			SELECT 'page-' || a.id, 'page-' || a.id, a.id, a.customer_id, '2000', 10000.50, 6, 30.125, 'OPENED', '\x00', '2001-01-01' FROM apps a
+			RETURNING id),
+		schedule AS (
+			INSERT INTO loan_schedule (loan_id, n, due_date, amount, principal, interest, remaining, paid_at)
+			SELECT id, n, date '2001-01-01' + n * 30, 1800.25, 1600, 200.25, 10000.50 - n * 1600, CASE n WHEN 1 THEN timestamptz '2001-01-31 10:00+03' END
+			FROM loans, generate_series(1, 2) n)
 		INSERT INTO application_events (application_id, status, actor) SELECT id, s, 'test' FROM apps, unnest(ARRAY['PROCESSING', 'APPROVED']) s`,
 		family, from)
 	require.NoError(t, err)

@@ -2,8 +2,8 @@
 // that an operation asks of a page of applications (customer, partner, offers, files, cart, loan,
 // events) loads in one statement, all it asks of their customers (documents with their types and
 // data records, flags, addresses, contacts, cards, employment, applications, loans) in the next, and
-// the files of those documents and the integrations of those cards in a third — however many
-// rows the page holds.
+// the files of those documents and the integrations of those cards in a third, loans' schedules
+// in a level of their own — however many rows the page holds.
 //
 // Time-window dataloaders (wait a few milliseconds, then load what was asked) cannot promise that:
 // on a busy machine the resolvers of one page straddle several windows, and each kind loads
@@ -36,7 +36,8 @@ func (a Asked) merge(b Asked) Asked {
 // Loaders are one GraphQL operation's readers, keyed by the owner's id: the application's for
 // what hangs off an application (but Customers and Partners by their own id), the customer's
 // (CustomerLoans too),
-// the document's (DocumentFiles) and the card's (CardIntegrations). They cache for the operation.
+// the document's (DocumentFiles), the card's (CardIntegrations) and the loan's (Schedules). They
+// cache for the operation.
 type Loaders struct {
 	Customers *Group[store.Customer]
 	Partners  *Group[store.Partner]
@@ -57,11 +58,13 @@ type Loaders struct {
 
 	DocumentFiles    *Group[store.DocumentFile]
 	CardIntegrations *Group[store.CardIntegration]
+
+	Schedules *Group[store.ScheduleRow]
 }
 
 // New returns loaders reading from st.
 func New(st *store.Store) *Loaders {
-	ofApplications, ofCustomers, ofDocumentsAndCards := &level{store: st}, &level{store: st}, &level{store: st}
+	ofApplications, ofCustomers, ofDocumentsAndCards, ofLoans := &level{store: st}, &level{store: st}, &level{store: st}, &level{store: st}
 	l := &Loaders{
 		Customers: group(ofApplications, store.CustomersByID, func(c store.Customer) int64 { return c.ID }),
 		Partners:  group(ofApplications, store.PartnersByID, func(p store.Partner) int64 { return p.ID }),
@@ -82,12 +85,16 @@ func New(st *store.Store) *Loaders {
 
 		DocumentFiles:    group(ofDocumentsAndCards, store.FilesByDocument, func(f store.DocumentFile) int64 { return f.DocumentID }),
 		CardIntegrations: group(ofDocumentsAndCards, store.IntegrationsByCard, func(i store.CardIntegration) int64 { return i.CardID }),
+
+		Schedules: group(ofLoans, store.ScheduleByLoan, func(r store.ScheduleRow) int64 { return r.LoanID }),
 	}
 	// what a level read brings announces the next level
 	l.Customers.then = func(cs []store.Customer, asked Asked) {
 		l.ExpectCustomers(ids(cs, func(c store.Customer) int64 { return c.ID }), asked)
 	}
 	l.Applications.then = l.ExpectApplications
+	l.Loans.then = l.ExpectLoans
+	l.CustomerLoans.then = l.ExpectLoans
 	l.Documents.then = func(docs []store.DocumentView, asked Asked) {
 		l.DocumentFiles.Expect(ids(docs, func(d store.DocumentView) int64 { return d.ID }), asked["files"])
 	}
@@ -139,6 +146,11 @@ func (l *Loaders) ExpectCustomers(ids []int64, asked Asked) {
 	expect(asked, "employment", l.Employment, ids)
 	expect(asked, "applications", l.Applications, ids)
 	expect(asked, "loans", l.CustomerLoans, ids)
+}
+
+// ExpectLoans announces the loans a list returns and what the operation asks of them.
+func (l *Loaders) ExpectLoans(loans []store.Loan, asked Asked) {
+	expect(asked, "schedule", l.Schedules, ids(loans, func(l store.Loan) int64 { return l.ID }))
 }
 
 // expect announces owners to g when the operation asks for field.

@@ -36,14 +36,16 @@ type ScheduleLine struct {
 // LoanSchedule returns a loan's current schedule: paid, overdue, due and planned rows.
 func (s *Service) LoanSchedule(ctx context.Context, l store.Loan) ([]ScheduleLine, error) {
 	rows, err := s.Store.Schedule(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
+	return s.ScheduleLines(rows), err
+}
+
+// ScheduleLines gives schedule rows their status today.
+func (s *Service) ScheduleLines(rows []store.ScheduleRow) []ScheduleLine {
 	lines := make([]ScheduleLine, len(rows))
 	for i, r := range rows {
 		lines[i] = s.scheduleLine(r)
 	}
-	return lines, nil
+	return lines
 }
 
 func (s *Service) scheduleLine(r store.ScheduleRow) ScheduleLine {

@@ -102,7 +102,8 @@ func (r *applicationEventResolver) PartnerStatus(ctx context.Context, obj *store
 }
 
 func (r *loanResolver) Schedule(ctx context.Context, obj *store.Loan) ([]*loans.ScheduleLine, error) {
-	return pointers(r.App.Loans.LoanSchedule(ctx, *obj))
+	rows, err := loaders.For(ctx).Schedules.Load(ctx, obj.ID)
+	return pointers(r.App.Loans.ScheduleLines(rows), err)
 }
 
 func (r *loanResolver) ContractPDF(ctx context.Context, obj *store.Loan) (string, error) {

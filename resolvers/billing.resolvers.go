@@ -7,6 +7,7 @@ import (
 	"lendgraph/domain"
 	"lendgraph/graph"
 	"lendgraph/graph/model"
+	"lendgraph/loaders"
 	"lendgraph/loans"
 	"lendgraph/store"
 	"time"
@@ -101,13 +102,16 @@ func (r *queryResolver) Loans(ctx context.Context, first *int, after *string, fi
 	if err != nil {
 		return nil, err
 	}
+	loaders.For(ctx).ExpectLoans(page.Items, asked(ctx, "edges", "node"))
 	edges, info := edgesOf(page.Items, page.HasNext, func(l *store.Loan) int64 { return l.ID },
 		func(cursor string, l *store.Loan) *model.LoanEdge { return &model.LoanEdge{Cursor: cursor, Node: l} })
 	return &model.LoanConnection{Edges: edges, PageInfo: info}, nil
 }
 
 func (r *viewerResolver) Loans(ctx context.Context, obj *domain.Principal) ([]*store.Loan, error) {
-	return pointers(r.App.Loans.CustomerLoans(ctx, *obj))
+	ls, err := r.App.Loans.CustomerLoans(ctx, *obj)
+	loaders.For(ctx).ExpectLoans(ls, asked(ctx))
+	return pointers(ls, err)
 }
 
 func (r *viewerResolver) Balance(ctx context.Context, obj *domain.Principal) (*loans.Balance, error) {

@@ -35,6 +35,7 @@ func TestListingsReadWhatLibPQScans(t *testing.T) {
 	t.Run("cards", func(t *testing.T) { sameAsScanned(t, st, store.CardsByCustomer, `SELECT id FROM customers`) })
 	t.Run("integrations", func(t *testing.T) { sameAsScanned(t, st, store.IntegrationsByCard, `SELECT id FROM cards`) })
 	t.Run("employment", func(t *testing.T) { sameAsScanned(t, st, store.EmploymentsByCustomer, `SELECT id FROM customers`) })
+	t.Run("schedules", func(t *testing.T) { sameAsScanned(t, st, store.ScheduleByLoan, `SELECT id FROM loans`) })
 	t.Run("document files", func(t *testing.T) { sameAsScanned(t, st, store.FilesByDocument, `SELECT id FROM customer_documents`) })
 }
 

@@ -179,13 +179,14 @@ type ScheduleRow struct {
 
 // Schedule returns a loan's schedule in order.
 func (q Queries) Schedule(ctx context.Context, loanID int64) ([]ScheduleRow, error) {
-	var rs []ScheduleRow
-	err := q.sel(ctx, &rs, `
-		SELECT loan_id, n, kind, due_date, amount, principal, interest, remaining, interest_accrued, fine_accrued,
-			principal_paid, interest_paid, fine_paid, paid_at
-		FROM loan_schedule WHERE loan_id = $1 ORDER BY n`, loanID)
-	return rs, err
+	return ScheduleByLoan.Read(ctx, q, []int64{loanID})
 }
+
+// ScheduleByLoan lists loans' schedules, each in order.
+var ScheduleByLoan = Listing[ScheduleRow]{`
+	SELECT loan_id, n, kind, due_date, amount, principal, interest, remaining, interest_accrued, fine_accrued,
+		principal_paid, interest_paid, fine_paid, paid_at
+	FROM loan_schedule WHERE loan_id = ANY($1) ORDER BY loan_id, n`}
 
 // SaveSchedule replaces a loan's schedule by rows, numbered in order.
 func (q Queries) SaveSchedule(ctx context.Context, loanID int64, rows []ScheduleRow) error {

@@ -64,6 +64,29 @@ func TestApplicationPageCostsFixedStatements(t *testing.T) {
 	assert.Equal(t, int64(4), large, "the page, what hangs off the applications, the customers' documents, the documents' files")
 }
 
+// TestLoanPageCostsFixedStatements: a page of loans with their schedules costs the same number of
+// statements for 5 loans as for 50: the page, then the schedules of all of them.
+func TestLoanPageCostsFixedStatements(t *testing.T) {
+	app := apptest.StartWithoutWorker(t)
+	apptest.SeedApplications(t, app.Store, 50)
+	token := app.EmployeeToken(t)
+	query := `query($first: Int) { loans(first: $first, filter: {status: ["OPENED"]}) { edges { node { number schedule { n dueDate amount status } } } } }`
+	cost := func(n int) int64 {
+		before := app.Store.Statements()
+		resp := app.GraphQL(t, token, query, map[string]any{"first": n})
+		require.Empty(t, resp.Errors)
+		edges := resp.Data["loans"].(map[string]any)["edges"].([]any)
+		require.Len(t, edges, n)
+		for _, e := range edges {
+			assert.Len(t, e.(map[string]any)["node"].(map[string]any)["schedule"], 2)
+		}
+		return app.Store.Statements() - before
+	}
+	small, large := cost(5), cost(50)
+	assert.Equal(t, small, large, "statements for 5 loans: %d, for 50: %d", small, large)
+	assert.Equal(t, int64(2), large, "the page, the schedules")
+}
+
 // applicationPage is a back-office page of applications with what hangs off each.
 const applicationPage = `query($first: Int, $from: Time, $before: Time) { applications(first: $first, filter: {createdFrom: $from, createdBefore: $before}) {
 	edges { node { id partner { name } customer { guid documents { documentInfo { number } files { version } } }
