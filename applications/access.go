@@ -17,22 +17,28 @@ func (s *Service) lockVisible(ctx context.Context, q store.Queries, caller domai
 
 // Application returns the application guid when caller may see it.
 func (s *Service) Application(ctx context.Context, caller domain.Principal, guid string) (store.Application, error) {
-	return s.findVisible(ctx, s.Store.Queries, caller, guid, s.Store.ApplicationByGUID)
+	return s.findVisible(ctx, s.Store.Queries, caller, guid, s.Store.OwnedApplicationByGUID)
 }
 
-func (s *Service) findVisible(ctx context.Context, q store.Queries, caller domain.Principal, guid string, find func(context.Context, string) (store.Application, error)) (store.Application, error) {
-	sc, err := domain.ScopeOf(ctx, q, caller)
-	if err != nil {
+// findVisible reads the application with the names of its owners, which answer the caller's scope
+// when the caller is one of them.
+func (s *Service) findVisible(ctx context.Context, q store.Queries, caller domain.Principal, guid string, find func(context.Context, string) (store.OwnedApplication, error)) (store.Application, error) {
+	var app store.OwnedApplication
+	err := store.ErrNotFound
+	if domain.ValidUUID(guid) {
+		app, err = find(ctx, guid)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.Application{}, err
 	}
-	if !domain.ValidUUID(guid) {
+	sc, serr := domain.ScopeOver(ctx, q, caller, app)
+	if serr != nil {
+		return store.Application{}, serr
+	}
+	if err != nil || !sc.Owns(app.PartnerID, app.CustomerID) {
 		return store.Application{}, notFound(guid)
 	}
-	app, err := find(ctx, guid)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !sc.Owns(app.PartnerID, app.CustomerID)) {
-		return store.Application{}, notFound(guid)
-	}
-	return app, err
+	return app.Application, nil
 }
 
 // notFound is the answer about an application that does not exist or that the caller may not see:

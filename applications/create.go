@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -138,20 +139,14 @@ func (s *Service) file(ctx context.Context, caller domain.Principal, app store.A
 			return err
 		}
 		out = created
-		for _, it := range cart {
-			it.ApplicationID = created.ID
-			if err := q.InsertCartItem(ctx, it); err != nil {
-				return err
-			}
+		if err := q.InsertCartItems(ctx, created.ID, cart); err != nil {
+			return err
 		}
 		if err := s.record(ctx, q, &out, domain.ActorOf(caller)); err != nil {
 			return err
 		}
 		now := s.Now()
-		if err := q.EnqueueJob(ctx, jobProcess, created.ID, now); err != nil {
-			return err
-		}
-		return q.EnqueueJob(ctx, jobTimeout, created.ID, now.Add(s.ApplicationTimeout))
+		return q.EnqueueJobs(ctx, created.ID, []string{jobProcess, jobTimeout}, []time.Time{now, now.Add(s.ApplicationTimeout)})
 	})
 	if err == nil {
 		s.wakeWorker()

@@ -91,38 +91,32 @@ func PartnerStatus(s Status, reason string) (status, message string) {
 }
 
 // transition moves a locked application by action inside q's transaction: it writes the new status
-// and its event (notified to subscribers on commit) and the partner's notification.
+// with its event (notified to subscribers on commit) and the partner's notification.
 func (s *Service) transition(ctx context.Context, q store.Queries, app *store.Application, action Action, actor string) error {
 	to, err := Status(app.Status).next(action)
 	if err != nil {
 		return err
 	}
 	app.Status = string(to)
-	if err := q.UpdateApplicationState(ctx, *app); err != nil {
-		return err
-	}
 	return s.record(ctx, q, app, actor)
 }
 
-// record writes the event of the application's current status (notified to subscribers on commit)
-// and, for a partner's application, what the partner is told.
+// record writes the application's state and the event of its current status (notified to
+// subscribers on commit) and, for a partner's application, what the partner is told.
 func (s *Service) record(ctx context.Context, q store.Queries, app *store.Application, actor string) error {
 	_, message := PartnerStatus(Status(app.Status), app.Reason)
-	if _, err := q.AppendEvent(ctx, app.ID, app.Status, message, actor); err != nil {
-		return err
+	var told json.RawMessage
+	if app.PartnerID != nil {
+		status, err := s.partnerStatus(ctx, q, *app)
+		if err != nil {
+			return err
+		}
+		if told, err = json.Marshal(status); err != nil {
+			return err
+		}
 	}
-	if app.PartnerID == nil {
-		return nil
-	}
-	status, err := s.partnerStatus(ctx, q, *app)
-	if err != nil {
-		return err
-	}
-	payload, err := json.Marshal(status)
-	if err != nil {
-		return err
-	}
-	return q.AddPartnerNotification(ctx, app.ID, payload)
+	_, err := q.RecordStatus(ctx, *app, message, actor, told)
+	return err
 }
 
 // act runs one action on the application guid: lock it, check that caller may see it and take the

@@ -40,18 +40,18 @@ func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, concur
 	wg.Wait()
 }
 
-// runJobs is one runner: it runs due jobs while there are some, and while it finds work it wakes
-// another runner to share it.
+// runJobs is one runner: it runs due jobs while there are some, and while more are due it wakes
+// another runner to share them.
 func (s *Service) runJobs(ctx context.Context, pollEvery time.Duration) {
 	ticker := time.NewTicker(pollEvery)
 	defer ticker.Stop()
 	for {
 		for {
-			ran, err := s.RunNextJob(ctx)
+			more, err := s.runNextJob(ctx)
 			if err != nil && ctx.Err() == nil {
 				s.Log.ErrorContext(ctx, "job failed", "err", err)
 			}
-			if !ran {
+			if !more {
 				break
 			}
 			s.wakeWorker()
@@ -67,7 +67,22 @@ func (s *Service) runJobs(ctx context.Context, pollEvery time.Duration) {
 
 // RunNextJob runs one due job, if there is one, and tells whether it found one.
 func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
+	job, _, err := s.runJobDue(ctx)
+	return job != nil, err
+}
+
+// runNextJob runs one due job, if there is one, and tells whether more may be due: other jobs were
+// when it was claimed, the job goes on in another transaction, or it failed.
+func (s *Service) runNextJob(ctx context.Context) (bool, error) {
+	job, done, err := s.runJobDue(ctx)
+	return job != nil && (job.More || !done || err != nil), err
+}
+
+// runJobDue runs one due job, if there is one, in the transaction that claims it; done tells
+// whether its work is all done. A store failure reports no job, so the worker waits for its next tick.
+func (s *Service) runJobDue(ctx context.Context) (*store.Job, bool, error) {
 	var job store.Job
+	var done bool
 	var failure error
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
@@ -75,7 +90,6 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		var done bool
 		if done, failure = s.runJob(ctx, q, job); failure != nil {
 			// the job's work rolls back; its failure is recorded after, outside this transaction
 			return failure
@@ -83,16 +97,17 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 		if !done { // the rest of its work goes on in another transaction
 			return q.RequeueJob(ctx, job.ID, s.Now())
 		}
-		return q.FinishJob(ctx, job.ID)
+		return nil
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return false, nil
+		return nil, false, nil
 	case failure != nil:
-		return true, s.jobFailed(ctx, job, failure)
+		return &job, false, s.jobFailed(ctx, job, failure)
+	case err != nil:
+		return nil, false, err
 	}
-	// a store failure: report no job run, so the worker waits for its next tick
-	return err == nil, err
+	return &job, done, nil
 }
 
 // runJob does a job's work, or a part of it: done tells whether it is all done.
@@ -100,13 +115,11 @@ func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) (d
 	if job.Kind == jobAccrue {
 		return s.Loans.AccrueDay(ctx, q, *job.Day)
 	}
-	app, err := q.ApplicationByID(ctx, *job.ApplicationID)
+	owned, err := q.LockApplicationByID(ctx, *job.ApplicationID)
 	if err != nil {
 		return false, err
 	}
-	if app, err = q.LockApplication(ctx, app.GUID); err != nil {
-		return false, err
-	}
+	app := owned.Application
 	switch job.Kind {
 	case jobProcess:
 		return true, s.process(ctx, q, &app)
@@ -131,13 +144,11 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 		if job.Day != nil { // a day's job gives up; the next day's catches its loans up
 			return s.Loans.QueueNextAccrual(ctx, q, *job.Day)
 		}
-		app, err := q.ApplicationByID(ctx, *job.ApplicationID)
+		owned, err := q.LockApplicationByID(ctx, *job.ApplicationID)
 		if err != nil {
 			return err
 		}
-		if app, err = q.LockApplication(ctx, app.GUID); err != nil {
-			return err
-		}
+		app := owned.Application
 		if _, err := Status(app.Status).next(ActionDecline); err != nil {
 			return nil // moved on meanwhile
 		}
@@ -302,20 +313,19 @@ func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Ap
 			terms = append(terms, t)
 		}
 	}
-	for _, term := range terms {
+	offers := make([]store.Offer, len(terms))
+	for i, term := range terms {
 		rate := billing.Discounted(p.AnnualRate, p.DiscountValue.Decimal)
 		plan, err := schedule.Annuity(schedule.Terms{Principal: app.LoanAmount, AnnualRate: rate, Months: term, Start: s.Now()})
 		if err != nil {
 			return err
 		}
-		if _, err := q.InsertOffer(ctx, store.Offer{
+		offers[i] = store.Offer{
 			ApplicationID: app.ID, ProductCode: p.Code, Amount: app.LoanAmount, Term: term, AnnualRate: p.AnnualRate,
 			MonthlyPayment: plan.MonthlyPayment, TotalInterest: plan.TotalInterest, TotalAmount: plan.TotalAmount,
-		}); err != nil {
-			return err
 		}
 	}
-	return nil
+	return q.InsertOffers(ctx, offers)
 }
 
 // expire cancels an application still unsigned when its time is up.

@@ -62,23 +62,19 @@ func (s *Service) PartnerApplicationStatus(ctx context.Context, caller domain.Pr
 func (s *Service) partnerStatus(ctx context.Context, q store.Queries, app store.Application) (PartnerStatusView, error) {
 	status, message := PartnerStatus(Status(app.Status), app.Reason)
 	v := PartnerStatusView{Status: status, Message: message, Payload: map[string]any{}}
-	offers, err := q.Offers(ctx, []int64{app.ID})
-	if err != nil || len(offers) == 0 {
-		return v, err
+	if Status(app.Status) == StatusProcessing { // offers come with the approval
+		return v, nil
 	}
-	offer := offers[0]
-	if app.SelectedOfferID != nil {
-		if offer, err = s.selectedOffer(ctx, q, app); err != nil {
-			return v, err
-		}
+	terms, err := q.PartnerTermsOf(ctx, app.ID, app.SelectedOfferID)
+	if errors.Is(err, store.ErrNotFound) {
+		return v, nil
 	}
-	items, err := q.CartItems(ctx, []int64{app.ID})
 	if err != nil {
 		return v, err
 	}
+	offer := terms.Offer
 	// what the customer pays for the cart outside the loan, the down payment included
-	cartTotal := sumLines(items, func(it store.CartItem) (decimal.Decimal, int) { return it.Price, it.Quantity })
-	outOfCredit := decimal.Max(cartTotal.Sub(offer.Amount), decimal.Zero)
+	outOfCredit := decimal.Max(terms.CartTotal.Sub(offer.Amount), decimal.Zero)
 	v.Payload["confirmedProduct"] = ConfirmedProduct{
 		PartnerProductCode: offer.ProductCode, Payment: offer.MonthlyPayment, InterestRate: offer.AnnualRate,
 		CreditInfo: CreditInfo{
@@ -86,19 +82,10 @@ func (s *Service) partnerStatus(ctx context.Context, q store.Queries, app store.
 			TotalSumInCredit: offer.Amount, TotalSumOutOfCredit: outOfCredit,
 		},
 	}
-	loan, err := q.LoanByApplication(ctx, app.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return v, nil
+	if terms.ContractNumber != nil {
+		v.Payload["contractNumber"] = *terms.ContractNumber
+		v.Payload["contract_pdf"] = base64.StdEncoding.EncodeToString(terms.ContractPDF)
 	}
-	if err != nil {
-		return v, err
-	}
-	pdf, err := q.ContractPDF(ctx, loan.ID)
-	if err != nil {
-		return v, err
-	}
-	v.Payload["contractNumber"] = loan.ContractNumber
-	v.Payload["contract_pdf"] = base64.StdEncoding.EncodeToString(pdf)
 	return v, nil
 }
 

@@ -133,11 +133,39 @@ func (q Queries) InsertApplication(ctx context.Context, a Application) (Applicat
 	return out, err == nil, err
 }
 
+// OwnedApplication is an application with the names its partner and customer go by in tokens
+// (the partner's name, the customer's guid): who may see it is known without another read.
+type OwnedApplication struct {
+	Application
+	PartnerName  *string `db:"partner_name"`
+	CustomerGUID *string `db:"customer_guid"`
+}
+
+const ownedApplicationFrom = `SELECT a.*, p.name AS partner_name, c.guid AS customer_guid FROM (SELECT ` + applicationColumns + ` FROM applications`
+
+// ownedApplication reads one application selected by where (on applications), with its owners'
+// names; lock locks its row until the transaction ends.
+func (q Queries) ownedApplication(ctx context.Context, where string, lock bool, arg any) (OwnedApplication, error) {
+	query := ownedApplicationFrom + ` WHERE ` + where
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	query += `) a LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id`
+	var a OwnedApplication
+	err := q.get(ctx, &a, query, arg)
+	return a, err
+}
+
 // ApplicationByGUID returns the application with the given guid.
 func (q Queries) ApplicationByGUID(ctx context.Context, guid string) (Application, error) {
 	var a Application
 	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE guid = $1`, guid)
 	return a, err
+}
+
+// OwnedApplicationByGUID is ApplicationByGUID with the application's owners' names.
+func (q Queries) OwnedApplicationByGUID(ctx context.Context, guid string) (OwnedApplication, error) {
+	return q.ownedApplication(ctx, `guid = $1`, false, guid)
 }
 
 // ApplicationsByGUID returns the applications with the given guids that exist, by guid.
@@ -153,13 +181,6 @@ func (q Queries) ApplicationsByGUID(ctx context.Context, guids []string) (map[st
 	return out, nil
 }
 
-// ApplicationByID returns the application with the given id.
-func (q Queries) ApplicationByID(ctx context.Context, id int64) (Application, error) {
-	var a Application
-	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE id = $1`, id)
-	return a, err
-}
-
 // ApplicationByPartnerRef returns a partner's application by the partner's own id.
 func (q Queries) ApplicationByPartnerRef(ctx context.Context, partnerID int64, ref string) (Application, error) {
 	var a Application
@@ -169,18 +190,13 @@ func (q Queries) ApplicationByPartnerRef(ctx context.Context, partnerID int64, r
 
 // LockApplication returns the application with the given guid, locked until the transaction ends,
 // so that its transitions happen one at a time.
-func (q Queries) LockApplication(ctx context.Context, guid string) (Application, error) {
-	var a Application
-	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE guid = $1 FOR UPDATE`, guid)
-	return a, err
+func (q Queries) LockApplication(ctx context.Context, guid string) (OwnedApplication, error) {
+	return q.ownedApplication(ctx, `guid = $1`, true, guid)
 }
 
-// UpdateApplicationState writes an application's status, customer, selected offer and reason.
-func (q Queries) UpdateApplicationState(ctx context.Context, a Application) error {
-	_, err := q.exec(ctx, `
-		UPDATE applications SET status = $2, customer_id = $3, selected_offer_id = $4, reason = $5, updated_at = now()
-		WHERE id = $1`, a.ID, a.Status, a.CustomerID, a.SelectedOfferID, a.Reason)
-	return err
+// LockApplicationByID is LockApplication by the application's id.
+func (q Queries) LockApplicationByID(ctx context.Context, id int64) (OwnedApplication, error) {
+	return q.ownedApplication(ctx, `id = $1`, true, id)
 }
 
 // ApplicationFilter narrows a listing of applications. Zero fields do not filter.
@@ -221,11 +237,19 @@ type CartItem struct {
 	CreatedAt     time.Time       `db:"created_at"`
 }
 
-// InsertCartItem stores a cart line.
-func (q Queries) InsertCartItem(ctx context.Context, c CartItem) error {
+// InsertCartItems stores an application's cart lines.
+func (q Queries) InsertCartItems(ctx context.Context, applicationID int64, items []CartItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	lines, names, quantities, prices, types := make([]int64, len(items)), make([]string, len(items)), make([]int64, len(items)), make([]decimal.Decimal, len(items)), make([]string, len(items))
+	for i, c := range items {
+		lines[i], names[i], quantities[i], prices[i], types[i] = int64(c.LineNo), c.Name, int64(c.Quantity), c.Price, c.GoodsType
+	}
 	_, err := q.exec(ctx, `
 		INSERT INTO application_cart_items (application_id, line_no, name, quantity, price, goods_type)
-		VALUES ($1, $2, $3, $4, $5, $6)`, c.ApplicationID, c.LineNo, c.Name, c.Quantity, c.Price, c.GoodsType)
+		SELECT $1::bigint, * FROM unnest($2::int[], $3::text[], $4::int[], $5::numeric[], $6::text[])`,
+		applicationID, pq.Array(lines), pq.Array(names), pq.Array(quantities), pq.Array(prices), pq.Array(types))
 	return err
 }
 
@@ -277,14 +301,24 @@ type Offer struct {
 
 const offerColumns = `id, application_id, product_code, amount, term, annual_rate, monthly_payment, total_interest, total_amount`
 
-// InsertOffer stores an offer.
-func (q Queries) InsertOffer(ctx context.Context, o Offer) (Offer, error) {
-	var out Offer
-	err := q.get(ctx, &out, `
+// InsertOffers stores an application's offers, their ids rising in the order given.
+func (q Queries) InsertOffers(ctx context.Context, offers []Offer) error {
+	n := len(offers)
+	apps, products, terms := make([]int64, n), make([]string, n), make([]int64, n)
+	amounts, rates, payments, interests, totals := make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n)
+	for i, o := range offers {
+		apps[i], products[i], terms[i] = o.ApplicationID, o.ProductCode, int64(o.Term)
+		amounts[i], rates[i], payments[i], interests[i], totals[i] = o.Amount, o.AnnualRate, o.MonthlyPayment, o.TotalInterest, o.TotalAmount
+	}
+	_, err := q.exec(ctx, `
 		INSERT INTO application_offers (application_id, product_code, amount, term, annual_rate, monthly_payment, total_interest, total_amount)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+offerColumns,
-		o.ApplicationID, o.ProductCode, o.Amount, o.Term, o.AnnualRate, o.MonthlyPayment, o.TotalInterest, o.TotalAmount)
-	return out, err
+		SELECT a, p, am, t, r, mp, ti, ta
+		FROM unnest($1::bigint[], $2::text[], $3::numeric[], $4::int[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[])
+			WITH ORDINALITY AS o(a, p, am, t, r, mp, ti, ta, n)
+		ORDER BY n`,
+		pq.Array(apps), pq.Array(products), pq.Array(amounts), pq.Array(terms), pq.Array(rates),
+		pq.Array(payments), pq.Array(interests), pq.Array(totals))
+	return err
 }
 
 // Offers returns the offers of applications, each application's in order.
@@ -303,10 +337,26 @@ type PartnerNotification struct {
 	CreatedAt     time.Time       `db:"created_at"`
 }
 
-// AddPartnerNotification stores a notification.
-func (q Queries) AddPartnerNotification(ctx context.Context, applicationID int64, payload json.RawMessage) error {
-	_, err := q.exec(ctx, `INSERT INTO partner_notifications (application_id, payload) VALUES ($1, $2)`, applicationID, payload)
-	return err
+// PartnerTerms is what an application's partner is told besides its status: an offer (the
+// selected one, else the first made) with the cart's total, and once signed the loan's contract.
+type PartnerTerms struct {
+	Offer
+	CartTotal      decimal.Decimal `db:"cart_total"`
+	ContractNumber *string         `db:"contract_number"`
+	ContractPDF    []byte          `db:"contract_pdf"`
+}
+
+// PartnerTermsOf returns an application's partner terms: of the offer selectedOfferID, or of its
+// first offer when nil; ErrNotFound when it has no such offer.
+func (q Queries) PartnerTermsOf(ctx context.Context, applicationID int64, selectedOfferID *int64) (PartnerTerms, error) {
+	var t PartnerTerms
+	err := q.get(ctx, &t, `
+		SELECT o.*, l.contract_number, l.contract_pdf,
+			(SELECT coalesce(sum(c.price * c.quantity), 0) FROM application_cart_items c WHERE c.application_id = $1) AS cart_total
+		FROM (SELECT `+offerColumns+` FROM application_offers WHERE application_id = $1 AND ($2::bigint IS NULL OR id = $2)
+			ORDER BY id LIMIT 1) o
+		LEFT JOIN loans l ON l.application_id = $1`, applicationID, selectedOfferID)
+	return t, err
 }
 
 // LatestPartnerNotification returns the newest notification of an application.
