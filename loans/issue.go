@@ -43,12 +43,7 @@ func (s *Service) Issue(ctx context.Context, q store.Queries, app store.Applicat
 	if err != nil {
 		return store.Loan{}, err
 	}
-	created, err := q.InsertLoan(ctx, loan, pdf)
-	if err != nil {
-		return store.Loan{}, err
-	}
-	err = q.AppendLoanUpdate(ctx, store.LoanUpdate{LoanID: created.ID, Event: "STATUS", Status: created.Status, Actor: "system:signing"})
-	return created, err
+	return q.InsertLoan(ctx, loan, pdf, "system:signing")
 }
 
 // contract renders the contract the customer signs.
