@@ -92,7 +92,7 @@ func PartnerStatus(s Status, reason string) (status, message string) {
 
 // transition moves a locked application by action inside q's transaction: it writes the new status
 // with its event (notified to subscribers on commit) and the partner's notification.
-func (s *Service) transition(ctx context.Context, q store.Queries, app *store.Application, action Action, actor string) error {
+func (s *Service) transition(ctx context.Context, q store.Queries, app *store.OwnedApplication, action Action, actor string) error {
 	to, err := Status(app.Status).next(action)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (s *Service) transition(ctx context.Context, q store.Queries, app *store.Ap
 
 // record writes the application's state and the event of its current status (notified to
 // subscribers on commit) and, for a partner's application, what the partner is told.
-func (s *Service) record(ctx context.Context, q store.Queries, app *store.Application, actor string) error {
+func (s *Service) record(ctx context.Context, q store.Queries, app *store.OwnedApplication, actor string) error {
 	_, message := PartnerStatus(Status(app.Status), app.Reason)
 	var told json.RawMessage
 	if app.PartnerID != nil {
@@ -115,22 +115,22 @@ func (s *Service) record(ctx context.Context, q store.Queries, app *store.Applic
 			return err
 		}
 	}
-	_, err := q.RecordStatus(ctx, *app, message, actor, told)
+	_, err := q.RecordStatus(ctx, app.Application, message, actor, told)
 	return err
 }
 
 // act runs one action on the application guid: lock it, check that caller may see it and take the
 // action now, let do prepare what the action needs, and transition. When do refuses with keep, its
 // writes are committed all the same (a spent code attempt) and the application stays where it is.
-func (s *Service) act(ctx context.Context, caller domain.Principal, guid string, action Action, do func(q store.Queries, app *store.Application) error) (store.Application, error) {
-	var app store.Application
+func (s *Service) act(ctx context.Context, caller domain.Principal, guid string, action Action, do func(q store.Queries, app *store.OwnedApplication) error) (store.Application, error) {
+	var app store.OwnedApplication
 	var refusal keep
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
 		if app, err = s.lockVisible(ctx, q, caller, guid); err != nil {
 			return err
 		}
-		if err := mayAct(caller, app, action); err != nil {
+		if err := mayAct(caller, app.Application, action); err != nil {
 			return err
 		}
 		if _, err := Status(app.Status).next(action); err != nil {
@@ -148,7 +148,7 @@ func (s *Service) act(ctx context.Context, caller domain.Principal, guid string,
 	if err == nil && refusal.error != nil {
 		err = refusal.error
 	}
-	return app, err
+	return app.Application, err
 }
 
 // keep is a refusal whose writes must stay: see act.

@@ -115,11 +115,10 @@ func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) (d
 	if job.Kind == jobAccrue {
 		return s.Loans.AccrueDay(ctx, q, *job.Day)
 	}
-	owned, err := q.LockApplicationByID(ctx, *job.ApplicationID)
+	app, err := q.LockApplicationByID(ctx, *job.ApplicationID)
 	if err != nil {
 		return false, err
 	}
-	app := owned.Application
 	switch job.Kind {
 	case jobProcess:
 		return true, s.process(ctx, q, &app)
@@ -144,11 +143,10 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 		if job.Day != nil { // a day's job gives up; the next day's catches its loans up
 			return s.Loans.QueueNextAccrual(ctx, q, *job.Day)
 		}
-		owned, err := q.LockApplicationByID(ctx, *job.ApplicationID)
+		app, err := q.LockApplicationByID(ctx, *job.ApplicationID)
 		if err != nil {
 			return err
 		}
-		app := owned.Application
 		if _, err := Status(app.Status).next(ActionDecline); err != nil {
 			return nil // moved on meanwhile
 		}
@@ -159,7 +157,7 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 
 // process finds or creates the customer, stores the questionnaire, scores the application and
 // either approves it with offers or declines it.
-func (s *Service) process(ctx context.Context, q store.Queries, app *store.Application) error {
+func (s *Service) process(ctx context.Context, q store.Queries, app *store.OwnedApplication) error {
 	if Status(app.Status) != StatusProcessing {
 		return nil // cancelled meanwhile
 	}
@@ -168,7 +166,7 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 	if err := json.Unmarshal(app.Request, &req); err != nil {
 		return err
 	}
-	customer, err := s.applicant(ctx, q, app, req)
+	customer, err := s.applicant(ctx, q, &app.Application, req)
 	if domain.ErrorCode(err) == domain.CodeIdentityMismatch { // the registry changed since create
 		app.Reason = "identity mismatch: the phone belongs to another person"
 		return s.transition(ctx, q, app, ActionDecline, "system:identity")
@@ -185,10 +183,14 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 	if err != nil {
 		return err
 	}
-	result := scoring.Evaluate(ScoringRulesOf(rules), s.ScoringEnv(app, customer, req), s.Now)
+	result := scoring.Evaluate(ScoringRulesOf(rules), s.ScoringEnv(&app.Application, customer, req), s.Now)
 	switch result.FinalRecommendation {
 	case scoring.Approve:
-		if err := s.makeOffers(ctx, q, app, product); err != nil {
+		offers, err := s.makeOffers(ctx, q, &app.Application, product)
+		if err != nil {
+			return err
+		}
+		if err := tell(app, map[string]any{"confirmedProduct": confirmedProduct(*app, offers[0])}); err != nil {
 			return err
 		}
 		return s.transition(ctx, q, app, ActionApprove, "system:scoring")
@@ -304,9 +306,9 @@ func ScoringRulesOf(rs []store.ScoringRule) []scoring.Rule {
 	return out
 }
 
-// makeOffers computes the offers of an approved application: the amount and term asked for, and the
-// same amount over a shorter and a longer term where the product allows them.
-func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Application, p store.LoanProduct) error {
+// makeOffers stores the offers of an approved application and returns them: the amount and term
+// asked for, and the same amount over a shorter and a longer term where the product allows them.
+func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Application, p store.LoanProduct) ([]store.Offer, error) {
 	terms := []int{app.LoanTerm}
 	for _, t := range []int{app.LoanTerm - 3, app.LoanTerm + 3} {
 		if t >= p.MinTerm && t <= p.MaxTerm {
@@ -318,18 +320,18 @@ func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Ap
 		rate := billing.Discounted(p.AnnualRate, p.DiscountValue.Decimal)
 		plan, err := schedule.Annuity(schedule.Terms{Principal: app.LoanAmount, AnnualRate: rate, Months: term, Start: s.Now()})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		offers[i] = store.Offer{
 			ApplicationID: app.ID, ProductCode: p.Code, Amount: app.LoanAmount, Term: term, AnnualRate: p.AnnualRate,
 			MonthlyPayment: plan.MonthlyPayment, TotalInterest: plan.TotalInterest, TotalAmount: plan.TotalAmount,
 		}
 	}
-	return q.InsertOffers(ctx, offers)
+	return offers, q.InsertOffers(ctx, offers)
 }
 
 // expire cancels an application still unsigned when its time is up.
-func (s *Service) expire(ctx context.Context, q store.Queries, app *store.Application) error {
+func (s *Service) expire(ctx context.Context, q store.Queries, app *store.OwnedApplication) error {
 	switch Status(app.Status) {
 	case StatusProcessing, StatusApproved, StatusOfferSelected, StatusOTPSent:
 		app.Reason = "timeout: not signed in time"

@@ -443,14 +443,10 @@ func paidAlready(ctx context.Context, q store.Queries, loan store.Loan, key *str
 
 // OrderPayout orders a signed loan's money paid out, to the partner who sells the goods when there
 // is one (named in the order's additional data). The order stays NEW until the loan opens.
-func (s *Service) OrderPayout(ctx context.Context, q store.Queries, app store.Application, loan store.Loan) error {
+func (s *Service) OrderPayout(ctx context.Context, q store.Queries, app store.OwnedApplication, loan store.Loan) error {
 	data := map[string]string{}
-	if app.PartnerID != nil {
-		p, err := q.PartnerByID(ctx, *app.PartnerID)
-		if err != nil {
-			return err
-		}
-		data["partner"] = p.Name
+	if app.PartnerName != nil {
+		data["partner"] = *app.PartnerName
 	}
 	_, err := s.createTransactionOrder(ctx, q, TransactionOrderRequest{
 		Operation: OperationLoanPayout, Type: OperationLoanPayout, Process: "SIGN", CustomerID: loan.CustomerID,

@@ -115,18 +115,37 @@ const applicationColumns = `id, guid, channel, partner_id, partner_application_i
 	product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash,
 	selected_offer_id, reason, created_at, updated_at`
 
-// InsertApplication stores a new application unless its guid, or its partner's application id, is
-// taken; it reports whether it stored it.
-func (q Queries) InsertApplication(ctx context.Context, a Application) (Application, bool, error) {
+// FileApplication stores a new application with its cart lines and its first jobs (one of each
+// kind, due at its time), unless its guid, or its partner's application id, is taken; it reports
+// whether it stored it.
+func (q Queries) FileApplication(ctx context.Context, a Application, cart []CartItem, jobs []string, runAt []time.Time) (Application, bool, error) {
+	lines, names, quantities, prices, types := make([]int64, len(cart)), make([]string, len(cart)), make([]int64, len(cart)), make([]decimal.Decimal, len(cart)), make([]string, len(cart))
+	for i, c := range cart {
+		lines[i], names[i], quantities[i], prices[i], types[i] = int64(c.LineNo), c.Name, int64(c.Quantity), c.Price, c.GoodsType
+	}
+	times := make([]string, len(runAt))
+	for i, t := range runAt {
+		times[i] = t.Format(time.RFC3339Nano)
+	}
 	var out Application
 	err := q.get(ctx, &out, `
-		INSERT INTO applications (guid, channel, partner_id, partner_application_id, customer_id, phone, status,
-			product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT DO NOTHING
-		RETURNING `+applicationColumns,
+		WITH a AS (
+			INSERT INTO applications (guid, channel, partner_id, partner_application_id, customer_id, phone, status,
+				product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			ON CONFLICT DO NOTHING
+			RETURNING `+applicationColumns+`
+		), cart AS (
+			INSERT INTO application_cart_items (application_id, line_no, name, quantity, price, goods_type)
+			SELECT a.id, c.* FROM a, unnest($17::int[], $18::text[], $19::int[], $20::numeric[], $21::text[]) AS c
+		), jobs AS (
+			INSERT INTO jobs (kind, application_id, run_at)
+			SELECT j.kind, a.id, j.run_at FROM a, unnest($22::text[], $23::timestamptz[]) AS j(kind, run_at)
+		)
+		SELECT * FROM a`,
 		a.GUID, a.Channel, a.PartnerID, a.PartnerApplicationID, a.CustomerID, a.Phone, a.Status,
-		a.ProductCode, a.Mode, a.LoanAmount, a.DownPayment, a.LoanTerm, a.BranchGUID, a.EmployeeID, a.Request, a.RequestHash)
+		a.ProductCode, a.Mode, a.LoanAmount, a.DownPayment, a.LoanTerm, a.BranchGUID, a.EmployeeID, a.Request, a.RequestHash,
+		pq.Array(lines), pq.Array(names), pq.Array(quantities), pq.Array(prices), pq.Array(types), pq.Array(jobs), pq.Array(times))
 	if err == ErrNotFound {
 		return Application{}, false, nil
 	}
@@ -134,14 +153,20 @@ func (q Queries) InsertApplication(ctx context.Context, a Application) (Applicat
 }
 
 // OwnedApplication is an application with the names its partner and customer go by in tokens
-// (the partner's name, the customer's guid): who may see it is known without another read.
+// (the partner's name, the customer's guid), so that who may see it is known without another
+// read, with what its partner was last told (the newest notification's payload, if any) and
+// its cart's total.
 type OwnedApplication struct {
 	Application
-	PartnerName  *string `db:"partner_name"`
-	CustomerGUID *string `db:"customer_guid"`
+	PartnerName  *string         `db:"partner_name"`
+	CustomerGUID *string         `db:"customer_guid"`
+	Told         []byte          `db:"told"` // JSON
+	CartTotal    decimal.Decimal `db:"cart_total"`
 }
 
-const ownedApplicationFrom = `SELECT a.*, p.name AS partner_name, c.guid AS customer_guid FROM (SELECT ` + applicationColumns + ` FROM applications`
+const ownedApplicationFrom = `SELECT a.*, p.name AS partner_name, c.guid AS customer_guid, n.payload AS told,
+	(SELECT coalesce(sum(i.price * i.quantity), 0) FROM application_cart_items i WHERE i.application_id = a.id) AS cart_total
+	FROM (SELECT ` + applicationColumns + ` FROM applications`
 
 // ownedApplication reads one application selected by where (on applications), with its owners'
 // names; lock locks its row until the transaction ends.
@@ -150,7 +175,8 @@ func (q Queries) ownedApplication(ctx context.Context, where string, lock bool, 
 	if lock {
 		query += ` FOR UPDATE`
 	}
-	query += `) a LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id`
+	query += `) a LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id
+		LEFT JOIN LATERAL (SELECT payload FROM partner_notifications WHERE application_id = a.id ORDER BY id DESC LIMIT 1) n ON true`
 	var a OwnedApplication
 	err := q.get(ctx, &a, query, arg)
 	return a, err
@@ -237,22 +263,6 @@ type CartItem struct {
 	CreatedAt     time.Time       `db:"created_at"`
 }
 
-// InsertCartItems stores an application's cart lines.
-func (q Queries) InsertCartItems(ctx context.Context, applicationID int64, items []CartItem) error {
-	if len(items) == 0 {
-		return nil
-	}
-	lines, names, quantities, prices, types := make([]int64, len(items)), make([]string, len(items)), make([]int64, len(items)), make([]decimal.Decimal, len(items)), make([]string, len(items))
-	for i, c := range items {
-		lines[i], names[i], quantities[i], prices[i], types[i] = int64(c.LineNo), c.Name, int64(c.Quantity), c.Price, c.GoodsType
-	}
-	_, err := q.exec(ctx, `
-		INSERT INTO application_cart_items (application_id, line_no, name, quantity, price, goods_type)
-		SELECT $1::bigint, * FROM unnest($2::int[], $3::text[], $4::int[], $5::numeric[], $6::text[])`,
-		applicationID, pq.Array(lines), pq.Array(names), pq.Array(quantities), pq.Array(prices), pq.Array(types))
-	return err
-}
-
 // CartItems returns the cart lines of applications, each application's in order.
 func (q Queries) CartItems(ctx context.Context, applicationIDs []int64) ([]CartItem, error) {
 	var cs []CartItem
@@ -328,22 +338,12 @@ func (q Queries) Offers(ctx context.Context, applicationIDs []int64) ([]Offer, e
 	return os, err
 }
 
-// PartnerNotification is what the partner is told about an application's status.
-type PartnerNotification struct {
-	ID            int64           `db:"id"`
-	GUID          string          `db:"guid"`
-	ApplicationID int64           `db:"application_id"`
-	Payload       json.RawMessage `db:"payload"`
-	CreatedAt     time.Time       `db:"created_at"`
-}
-
 // PartnerTerms is what an application's partner is told besides its status: an offer (the
-// selected one, else the first made) with the cart's total, and once signed the loan's contract.
+// selected one, else the first made), and once signed the loan's contract.
 type PartnerTerms struct {
 	Offer
-	CartTotal      decimal.Decimal `db:"cart_total"`
-	ContractNumber *string         `db:"contract_number"`
-	ContractPDF    []byte          `db:"contract_pdf"`
+	ContractNumber *string `db:"contract_number"`
+	ContractPDF    []byte  `db:"contract_pdf"`
 }
 
 // PartnerTermsOf returns an application's partner terms: of the offer selectedOfferID, or of its
@@ -351,21 +351,11 @@ type PartnerTerms struct {
 func (q Queries) PartnerTermsOf(ctx context.Context, applicationID int64, selectedOfferID *int64) (PartnerTerms, error) {
 	var t PartnerTerms
 	err := q.get(ctx, &t, `
-		SELECT o.*, l.contract_number, l.contract_pdf,
-			(SELECT coalesce(sum(c.price * c.quantity), 0) FROM application_cart_items c WHERE c.application_id = $1) AS cart_total
+		SELECT o.*, l.contract_number, l.contract_pdf
 		FROM (SELECT `+offerColumns+` FROM application_offers WHERE application_id = $1 AND ($2::bigint IS NULL OR id = $2)
 			ORDER BY id LIMIT 1) o
 		LEFT JOIN loans l ON l.application_id = $1`, applicationID, selectedOfferID)
 	return t, err
-}
-
-// LatestPartnerNotification returns the newest notification of an application.
-func (q Queries) LatestPartnerNotification(ctx context.Context, applicationID int64) (PartnerNotification, error) {
-	var n PartnerNotification
-	err := q.get(ctx, &n, `
-		SELECT id, guid, application_id, payload, created_at FROM partner_notifications
-		WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, applicationID)
-	return n, err
 }
 
 // ApplicationFile is a file a partner attached to an application.

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // Job is a piece of durable work about an application or a day.
@@ -16,17 +14,6 @@ type Job struct {
 	Attempts      int        `db:"attempts"`
 	// More tells whether other jobs were due when this one was claimed (some may be running).
 	More bool `db:"more"`
-}
-
-// EnqueueJobs schedules work about an application: a job of each kind at its time.
-func (q Queries) EnqueueJobs(ctx context.Context, applicationID int64, kinds []string, runAt []time.Time) error {
-	times := make([]string, len(runAt))
-	for i, t := range runAt {
-		times[i] = t.Format(time.RFC3339Nano)
-	}
-	_, err := q.exec(ctx, `INSERT INTO jobs (kind, application_id, run_at) SELECT unnest($1::text[]), $2, unnest($3::timestamptz[])`,
-		pq.Array(kinds), applicationID, pq.Array(times))
-	return err
 }
 
 // ClaimJob locks the next job due at now (the business clock's time) for the transaction,
