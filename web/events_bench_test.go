@@ -295,7 +295,7 @@ func benchmarkLiveDelivery(b *testing.B, n int) {
 		b.Fatal("no status change arrived")
 	}
 	rss, peak := server.Memory(b)
-	reportLatencies(b, latencies)
+	reportLatencies(b, "", latencies)
 	b.ReportMetric(float64(slices.Max(latencies))/float64(time.Millisecond), "max_ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak_rss_MiB")
 	b.ReportMetric(float64(rss)/(1<<20), "rss_MiB")

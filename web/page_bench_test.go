@@ -13,8 +13,9 @@ import (
 	"lendgraph/apptest"
 )
 
-// reportLatencies reports the median and the 99th percentile of latencies, in milliseconds.
-func reportLatencies(b *testing.B, latencies []time.Duration) {
+// reportLatencies reports the median and the 99th percentile of latencies, in milliseconds, as
+// name+"p50_ms" and name+"p99_ms".
+func reportLatencies(b *testing.B, name string, latencies []time.Duration) {
 	if len(latencies) == 0 {
 		return
 	}
@@ -22,8 +23,8 @@ func reportLatencies(b *testing.B, latencies []time.Duration) {
 	ms := func(q float64) float64 {
 		return float64(latencies[int(q*float64(len(latencies)-1))]) / float64(time.Millisecond)
 	}
-	b.ReportMetric(ms(0.5), "p50_ms")
-	b.ReportMetric(ms(0.99), "p99_ms")
+	b.ReportMetric(ms(0.5), name+"p50_ms")
+	b.ReportMetric(ms(0.99), name+"p99_ms")
 }
 
 // BenchmarkApplicationsPage: the back office's page of 50 applications with their customer (and
@@ -75,6 +76,6 @@ func BenchmarkApplicationsPage(b *testing.B) {
 		b.Fatalf("%d of %d requests failed", failed, len(latencies))
 	}
 	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "req/s")
-	reportLatencies(b, latencies)
+	reportLatencies(b, "", latencies)
 	b.ReportMetric(float64(app.Store.Statements()-statements)/float64(len(latencies)), "statements/req")
 }
