@@ -11,28 +11,35 @@ import (
 
 // lockVisible locks the application guid when caller may see it; otherwise it is NOT_FOUND, so
 // that nobody learns of another's applications.
-func (s *Service) lockVisible(ctx context.Context, q store.Queries, caller domain.Principal, guid string) (store.Application, error) {
+func (s *Service) lockVisible(ctx context.Context, q store.Queries, caller domain.Principal, guid string) (store.OwnedApplication, error) {
 	return s.findVisible(ctx, q, caller, guid, q.LockApplication)
 }
 
 // Application returns the application guid when caller may see it.
 func (s *Service) Application(ctx context.Context, caller domain.Principal, guid string) (store.Application, error) {
-	return s.findVisible(ctx, s.Store.Queries, caller, guid, s.Store.ApplicationByGUID)
+	app, err := s.findVisible(ctx, s.Store.Queries, caller, guid, s.Store.OwnedApplicationByGUID)
+	return app.Application, err
 }
 
-func (s *Service) findVisible(ctx context.Context, q store.Queries, caller domain.Principal, guid string, find func(context.Context, string) (store.Application, error)) (store.Application, error) {
-	sc, err := domain.ScopeOf(ctx, q, caller)
-	if err != nil {
-		return store.Application{}, err
+// findVisible reads the application with the names of its owners, which answer the caller's scope
+// when the caller is one of them.
+func (s *Service) findVisible(ctx context.Context, q store.Queries, caller domain.Principal, guid string, find func(context.Context, string) (store.OwnedApplication, error)) (store.OwnedApplication, error) {
+	var app store.OwnedApplication
+	err := store.ErrNotFound
+	if domain.ValidUUID(guid) {
+		app, err = find(ctx, guid)
 	}
-	if !domain.ValidUUID(guid) {
-		return store.Application{}, notFound(guid)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.OwnedApplication{}, err
 	}
-	app, err := find(ctx, guid)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !sc.Owns(app.PartnerID, app.CustomerID)) {
-		return store.Application{}, notFound(guid)
+	sc, serr := domain.ScopeOver(ctx, q, caller, app)
+	if serr != nil {
+		return store.OwnedApplication{}, serr
 	}
-	return app, err
+	if err != nil || !sc.Owns(app.PartnerID, app.CustomerID) {
+		return store.OwnedApplication{}, notFound(guid)
+	}
+	return app, nil
 }
 
 // notFound is the answer about an application that does not exist or that the caller may not see:

@@ -20,7 +20,7 @@ const PurposeSign = "SIGN"
 // SelectOffer accepts one of an approved application's offers; offerID 0 takes the first, the one
 // matching what was asked for (the partner API names no offer).
 func (s *Service) SelectOffer(ctx context.Context, caller domain.Principal, guid string, offerID int64) (store.Application, error) {
-	return s.act(ctx, caller, guid, ActionSelectOffer, func(q store.Queries, app *store.Application) error {
+	return s.act(ctx, caller, guid, ActionSelectOffer, func(q store.Queries, app *store.OwnedApplication) error {
 		offers, err := q.Offers(ctx, []int64{app.ID})
 		if err != nil {
 			return err
@@ -28,7 +28,7 @@ func (s *Service) SelectOffer(ctx context.Context, caller domain.Principal, guid
 		for _, o := range offers {
 			if offerID == 0 || o.ID == offerID {
 				app.SelectedOfferID = &o.ID
-				return nil
+				return tell(app, map[string]any{"confirmedProduct": confirmedProduct(*app, o)})
 			}
 		}
 		return domain.Errorf(domain.CodeNotFound, "offer %d is not an offer of application %s", offerID, guid)
@@ -38,7 +38,7 @@ func (s *Service) SelectOffer(ctx context.Context, caller domain.Principal, guid
 // SendOTP sends the customer the code that signs the contract; calling it again resends a new code,
 // no sooner than the resend interval.
 func (s *Service) SendOTP(ctx context.Context, caller domain.Principal, guid string) (store.Application, error) {
-	return s.act(ctx, caller, guid, ActionSendOTP, func(q store.Queries, app *store.Application) error {
+	return s.act(ctx, caller, guid, ActionSendOTP, func(q store.Queries, app *store.OwnedApplication) error {
 		_, err := s.OTP.Issue(ctx, q, PurposeSign, app.Phone, app.GUID, "")
 		return err
 	})
@@ -50,7 +50,7 @@ func (s *Service) Sign(ctx context.Context, caller domain.Principal, guid, code 
 	if strings.TrimSpace(code) == "" {
 		return store.Application{}, domain.Invalid(domain.FieldErrors{{Field: "code", Message: "is required"}})
 	}
-	return s.act(ctx, caller, guid, ActionSign, func(q store.Queries, app *store.Application) error {
+	return s.act(ctx, caller, guid, ActionSign, func(q store.Queries, app *store.OwnedApplication) error {
 		verdict, err := s.OTP.Check(ctx, q, PurposeSign, app.Phone, app.GUID, code)
 		if err != nil {
 			return err
@@ -58,21 +58,24 @@ func (s *Service) Sign(ctx context.Context, caller domain.Principal, guid, code 
 		if verdict != nil {
 			return keep{verdict} // a wrong code stays counted
 		}
-		return s.issueLoan(ctx, q, *app)
+		return s.issueLoan(ctx, q, app)
 	})
 }
 
 // issueLoan creates the signed application's loan on its selected offer and orders its payout.
-func (s *Service) issueLoan(ctx context.Context, q store.Queries, app store.Application) error {
-	offer, err := s.selectedOffer(ctx, q, app)
+func (s *Service) issueLoan(ctx context.Context, q store.Queries, app *store.OwnedApplication) error {
+	offer, err := s.selectedOffer(ctx, q, app.Application)
 	if err != nil {
 		return err
 	}
-	loan, err := s.Loans.Issue(ctx, q, app, offer)
+	loan, pdf, err := s.Loans.Issue(ctx, q, *app, offer)
 	if err != nil {
 		return err
 	}
-	return s.Payments.OrderPayout(ctx, q, app, loan)
+	if err := tell(app, contractTerms(loan.ContractNumber, pdf)); err != nil {
+		return err
+	}
+	return s.Payments.OrderPayout(ctx, q, *app, loan)
 }
 
 // Confirm records that the partner handed over the goods: the loan opens on confirmDate with its
@@ -83,7 +86,7 @@ func (s *Service) Confirm(ctx context.Context, caller domain.Principal, guid str
 	if confirmDate.IsZero() {
 		return store.Application{}, domain.Invalid(domain.FieldErrors{{Field: "confirm_date", Message: "is required"}})
 	}
-	return s.act(ctx, caller, guid, ActionConfirm, func(q store.Queries, app *store.Application) error {
+	return s.act(ctx, caller, guid, ActionConfirm, func(q store.Queries, app *store.OwnedApplication) error {
 		loan, err := q.LoanByApplication(ctx, app.ID)
 		if err != nil {
 			return err
@@ -130,7 +133,7 @@ func (s *Service) Cancel(ctx context.Context, caller domain.Principal, guid, rea
 	if strings.TrimSpace(reason) == "" {
 		return store.Application{}, domain.Invalid(domain.FieldErrors{{Field: "reason", Message: "is required"}})
 	}
-	return s.act(ctx, caller, guid, ActionCancel, func(q store.Queries, app *store.Application) error {
+	return s.act(ctx, caller, guid, ActionCancel, func(q store.Queries, app *store.OwnedApplication) error {
 		app.Reason = reason
 		loan, err := q.LoanByApplication(ctx, app.ID)
 		if errors.Is(err, store.ErrNotFound) {

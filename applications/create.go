@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -126,7 +127,8 @@ func (s *Service) ApplyForLoan(ctx context.Context, caller domain.Principal, amo
 func (s *Service) file(ctx context.Context, caller domain.Principal, app store.Application, cart []store.CartItem, existing func(store.Queries) (store.Application, error)) (store.Application, error) {
 	var out store.Application
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		created, ok, err := q.InsertApplication(ctx, app)
+		now := s.Now()
+		created, ok, err := q.FileApplication(ctx, app, cart, []string{jobProcess, jobTimeout}, []time.Time{now, now.Add(s.ApplicationTimeout)})
 		if err != nil {
 			return err
 		}
@@ -138,20 +140,7 @@ func (s *Service) file(ctx context.Context, caller domain.Principal, app store.A
 			return err
 		}
 		out = created
-		for _, it := range cart {
-			it.ApplicationID = created.ID
-			if err := q.InsertCartItem(ctx, it); err != nil {
-				return err
-			}
-		}
-		if err := s.record(ctx, q, &out, domain.ActorOf(caller)); err != nil {
-			return err
-		}
-		now := s.Now()
-		if err := q.EnqueueJob(ctx, jobProcess, created.ID, now); err != nil {
-			return err
-		}
-		return q.EnqueueJob(ctx, jobTimeout, created.ID, now.Add(s.ApplicationTimeout))
+		return s.record(ctx, q, &store.OwnedApplication{Application: out}, domain.ActorOf(caller))
 	})
 	if err == nil {
 		s.wakeWorker()

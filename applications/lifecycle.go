@@ -91,52 +91,46 @@ func PartnerStatus(s Status, reason string) (status, message string) {
 }
 
 // transition moves a locked application by action inside q's transaction: it writes the new status
-// and its event (notified to subscribers on commit) and the partner's notification.
-func (s *Service) transition(ctx context.Context, q store.Queries, app *store.Application, action Action, actor string) error {
+// with its event (notified to subscribers on commit) and the partner's notification.
+func (s *Service) transition(ctx context.Context, q store.Queries, app *store.OwnedApplication, action Action, actor string) error {
 	to, err := Status(app.Status).next(action)
 	if err != nil {
 		return err
 	}
 	app.Status = string(to)
-	if err := q.UpdateApplicationState(ctx, *app); err != nil {
-		return err
-	}
 	return s.record(ctx, q, app, actor)
 }
 
-// record writes the event of the application's current status (notified to subscribers on commit)
-// and, for a partner's application, what the partner is told.
-func (s *Service) record(ctx context.Context, q store.Queries, app *store.Application, actor string) error {
+// record writes the application's state and the event of its current status (notified to
+// subscribers on commit) and, for a partner's application, what the partner is told.
+func (s *Service) record(ctx context.Context, q store.Queries, app *store.OwnedApplication, actor string) error {
 	_, message := PartnerStatus(Status(app.Status), app.Reason)
-	if _, err := q.AppendEvent(ctx, app.ID, app.Status, message, actor); err != nil {
-		return err
+	var told json.RawMessage
+	if app.PartnerID != nil {
+		status, err := s.partnerStatus(ctx, q, *app)
+		if err != nil {
+			return err
+		}
+		if told, err = json.Marshal(status); err != nil {
+			return err
+		}
 	}
-	if app.PartnerID == nil {
-		return nil
-	}
-	status, err := s.partnerStatus(ctx, q, *app)
-	if err != nil {
-		return err
-	}
-	payload, err := json.Marshal(status)
-	if err != nil {
-		return err
-	}
-	return q.AddPartnerNotification(ctx, app.ID, payload)
+	_, err := q.RecordStatus(ctx, app.Application, message, actor, told)
+	return err
 }
 
 // act runs one action on the application guid: lock it, check that caller may see it and take the
 // action now, let do prepare what the action needs, and transition. When do refuses with keep, its
 // writes are committed all the same (a spent code attempt) and the application stays where it is.
-func (s *Service) act(ctx context.Context, caller domain.Principal, guid string, action Action, do func(q store.Queries, app *store.Application) error) (store.Application, error) {
-	var app store.Application
+func (s *Service) act(ctx context.Context, caller domain.Principal, guid string, action Action, do func(q store.Queries, app *store.OwnedApplication) error) (store.Application, error) {
+	var app store.OwnedApplication
 	var refusal keep
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
 		if app, err = s.lockVisible(ctx, q, caller, guid); err != nil {
 			return err
 		}
-		if err := mayAct(caller, app, action); err != nil {
+		if err := mayAct(caller, app.Application, action); err != nil {
 			return err
 		}
 		if _, err := Status(app.Status).next(action); err != nil {
@@ -154,7 +148,7 @@ func (s *Service) act(ctx context.Context, caller domain.Principal, guid string,
 	if err == nil && refusal.error != nil {
 		err = refusal.error
 	}
-	return app, err
+	return app.Application, err
 }
 
 // keep is a refusal whose writes must stay: see act.

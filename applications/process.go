@@ -40,18 +40,18 @@ func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, concur
 	wg.Wait()
 }
 
-// runJobs is one runner: it runs due jobs while there are some, and while it finds work it wakes
-// another runner to share it.
+// runJobs is one runner: it runs due jobs while there are some, and while more are due it wakes
+// another runner to share them.
 func (s *Service) runJobs(ctx context.Context, pollEvery time.Duration) {
 	ticker := time.NewTicker(pollEvery)
 	defer ticker.Stop()
 	for {
 		for {
-			ran, err := s.RunNextJob(ctx)
+			more, err := s.runNextJob(ctx)
 			if err != nil && ctx.Err() == nil {
 				s.Log.ErrorContext(ctx, "job failed", "err", err)
 			}
-			if !ran {
+			if !more {
 				break
 			}
 			s.wakeWorker()
@@ -67,7 +67,22 @@ func (s *Service) runJobs(ctx context.Context, pollEvery time.Duration) {
 
 // RunNextJob runs one due job, if there is one, and tells whether it found one.
 func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
+	job, _, err := s.runJobDue(ctx)
+	return job != nil, err
+}
+
+// runNextJob runs one due job, if there is one, and tells whether more may be due: other jobs were
+// when it was claimed, the job goes on in another transaction, or it failed.
+func (s *Service) runNextJob(ctx context.Context) (bool, error) {
+	job, done, err := s.runJobDue(ctx)
+	return job != nil && (job.More || !done || err != nil), err
+}
+
+// runJobDue runs one due job, if there is one, in the transaction that claims it; done tells
+// whether its work is all done. A store failure reports no job, so the worker waits for its next tick.
+func (s *Service) runJobDue(ctx context.Context) (*store.Job, bool, error) {
 	var job store.Job
+	var done bool
 	var failure error
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		var err error
@@ -75,7 +90,6 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		var done bool
 		if done, failure = s.runJob(ctx, q, job); failure != nil {
 			// the job's work rolls back; its failure is recorded after, outside this transaction
 			return failure
@@ -83,16 +97,17 @@ func (s *Service) RunNextJob(ctx context.Context) (bool, error) {
 		if !done { // the rest of its work goes on in another transaction
 			return q.RequeueJob(ctx, job.ID, s.Now())
 		}
-		return q.FinishJob(ctx, job.ID)
+		return nil
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return false, nil
+		return nil, false, nil
 	case failure != nil:
-		return true, s.jobFailed(ctx, job, failure)
+		return &job, false, s.jobFailed(ctx, job, failure)
+	case err != nil:
+		return nil, false, err
 	}
-	// a store failure: report no job run, so the worker waits for its next tick
-	return err == nil, err
+	return &job, done, nil
 }
 
 // runJob does a job's work, or a part of it: done tells whether it is all done.
@@ -100,11 +115,8 @@ func (s *Service) runJob(ctx context.Context, q store.Queries, job store.Job) (d
 	if job.Kind == jobAccrue {
 		return s.Loans.AccrueDay(ctx, q, *job.Day)
 	}
-	app, err := q.ApplicationByID(ctx, *job.ApplicationID)
+	app, err := q.LockApplicationByID(ctx, *job.ApplicationID)
 	if err != nil {
-		return false, err
-	}
-	if app, err = q.LockApplication(ctx, app.GUID); err != nil {
 		return false, err
 	}
 	switch job.Kind {
@@ -131,11 +143,8 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 		if job.Day != nil { // a day's job gives up; the next day's catches its loans up
 			return s.Loans.QueueNextAccrual(ctx, q, *job.Day)
 		}
-		app, err := q.ApplicationByID(ctx, *job.ApplicationID)
+		app, err := q.LockApplicationByID(ctx, *job.ApplicationID)
 		if err != nil {
-			return err
-		}
-		if app, err = q.LockApplication(ctx, app.GUID); err != nil {
 			return err
 		}
 		if _, err := Status(app.Status).next(ActionDecline); err != nil {
@@ -148,7 +157,7 @@ func (s *Service) jobFailed(ctx context.Context, job store.Job, failure error) e
 
 // process finds or creates the customer, stores the questionnaire, scores the application and
 // either approves it with offers or declines it.
-func (s *Service) process(ctx context.Context, q store.Queries, app *store.Application) error {
+func (s *Service) process(ctx context.Context, q store.Queries, app *store.OwnedApplication) error {
 	if Status(app.Status) != StatusProcessing {
 		return nil // cancelled meanwhile
 	}
@@ -157,7 +166,7 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 	if err := json.Unmarshal(app.Request, &req); err != nil {
 		return err
 	}
-	customer, err := s.applicant(ctx, q, app, req)
+	customer, err := s.applicant(ctx, q, &app.Application, req)
 	if domain.ErrorCode(err) == domain.CodeIdentityMismatch { // the registry changed since create
 		app.Reason = "identity mismatch: the phone belongs to another person"
 		return s.transition(ctx, q, app, ActionDecline, "system:identity")
@@ -174,10 +183,14 @@ func (s *Service) process(ctx context.Context, q store.Queries, app *store.Appli
 	if err != nil {
 		return err
 	}
-	result := scoring.Evaluate(ScoringRulesOf(rules), s.ScoringEnv(app, customer, req), s.Now)
+	result := scoring.Evaluate(ScoringRulesOf(rules), s.ScoringEnv(&app.Application, customer, req), s.Now)
 	switch result.FinalRecommendation {
 	case scoring.Approve:
-		if err := s.makeOffers(ctx, q, app, product); err != nil {
+		offers, err := s.makeOffers(ctx, q, &app.Application, product)
+		if err != nil {
+			return err
+		}
+		if err := tell(app, map[string]any{"confirmedProduct": confirmedProduct(*app, offers[0])}); err != nil {
 			return err
 		}
 		return s.transition(ctx, q, app, ActionApprove, "system:scoring")
@@ -293,33 +306,32 @@ func ScoringRulesOf(rs []store.ScoringRule) []scoring.Rule {
 	return out
 }
 
-// makeOffers computes the offers of an approved application: the amount and term asked for, and the
-// same amount over a shorter and a longer term where the product allows them.
-func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Application, p store.LoanProduct) error {
+// makeOffers stores the offers of an approved application and returns them: the amount and term
+// asked for, and the same amount over a shorter and a longer term where the product allows them.
+func (s *Service) makeOffers(ctx context.Context, q store.Queries, app *store.Application, p store.LoanProduct) ([]store.Offer, error) {
 	terms := []int{app.LoanTerm}
 	for _, t := range []int{app.LoanTerm - 3, app.LoanTerm + 3} {
 		if t >= p.MinTerm && t <= p.MaxTerm {
 			terms = append(terms, t)
 		}
 	}
-	for _, term := range terms {
+	offers := make([]store.Offer, len(terms))
+	for i, term := range terms {
 		rate := billing.Discounted(p.AnnualRate, p.DiscountValue.Decimal)
 		plan, err := schedule.Annuity(schedule.Terms{Principal: app.LoanAmount, AnnualRate: rate, Months: term, Start: s.Now()})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := q.InsertOffer(ctx, store.Offer{
+		offers[i] = store.Offer{
 			ApplicationID: app.ID, ProductCode: p.Code, Amount: app.LoanAmount, Term: term, AnnualRate: p.AnnualRate,
 			MonthlyPayment: plan.MonthlyPayment, TotalInterest: plan.TotalInterest, TotalAmount: plan.TotalAmount,
-		}); err != nil {
-			return err
 		}
 	}
-	return nil
+	return offers, q.InsertOffers(ctx, offers)
 }
 
 // expire cancels an application still unsigned when its time is up.
-func (s *Service) expire(ctx context.Context, q store.Queries, app *store.Application) error {
+func (s *Service) expire(ctx context.Context, q store.Queries, app *store.OwnedApplication) error {
 	switch Status(app.Status) {
 	case StatusProcessing, StatusApproved, StatusOfferSelected, StatusOTPSent:
 		app.Reason = "timeout: not signed in time"

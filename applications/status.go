@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -41,65 +42,91 @@ type CreditInfo struct {
 
 // PartnerApplicationStatus answers the partner's status route from the latest notification.
 func (s *Service) PartnerApplicationStatus(ctx context.Context, caller domain.Principal, guid string) (PartnerStatusView, error) {
-	app, err := s.Application(ctx, caller, guid)
+	app, err := s.findVisible(ctx, s.Store.Queries, caller, guid, s.Store.OwnedApplicationByGUID)
 	if err != nil {
 		return PartnerStatusView{}, err
 	}
-	n, err := s.Store.LatestPartnerNotification(ctx, app.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	if app.Told == nil {
 		return s.partnerStatus(ctx, s.Store.Queries, app)
 	}
-	if err != nil {
-		return PartnerStatusView{}, err
-	}
 	var v PartnerStatusView
-	return v, json.Unmarshal(n.Payload, &v)
+	return v, json.Unmarshal(app.Told, &v)
 }
 
 // partnerStatus is what the partner is told of the application's current state: the status and
-// message of the lifecycle table, the confirmed product once an offer is known, and the contract
-// once signed.
-func (s *Service) partnerStatus(ctx context.Context, q store.Queries, app store.Application) (PartnerStatusView, error) {
+// message of the lifecycle table with the terms last told (see tell), or, when nothing was told
+// yet, the terms as stored: the confirmed product once an offer is known, and the contract once
+// signed.
+func (s *Service) partnerStatus(ctx context.Context, q store.Queries, app store.OwnedApplication) (PartnerStatusView, error) {
 	status, message := PartnerStatus(Status(app.Status), app.Reason)
 	v := PartnerStatusView{Status: status, Message: message, Payload: map[string]any{}}
-	offers, err := q.Offers(ctx, []int64{app.ID})
-	if err != nil || len(offers) == 0 {
-		return v, err
-	}
-	offer := offers[0]
-	if app.SelectedOfferID != nil {
-		if offer, err = s.selectedOffer(ctx, q, app); err != nil {
-			return v, err
+	if app.Told != nil {
+		payload, err := toldPayload(app)
+		for k, x := range payload {
+			v.Payload[k] = x
 		}
-	}
-	items, err := q.CartItems(ctx, []int64{app.ID})
-	if err != nil {
 		return v, err
 	}
-	// what the customer pays for the cart outside the loan, the down payment included
-	cartTotal := sumLines(items, func(it store.CartItem) (decimal.Decimal, int) { return it.Price, it.Quantity })
-	outOfCredit := decimal.Max(cartTotal.Sub(offer.Amount), decimal.Zero)
-	v.Payload["confirmedProduct"] = ConfirmedProduct{
-		PartnerProductCode: offer.ProductCode, Payment: offer.MonthlyPayment, InterestRate: offer.AnnualRate,
-		CreditInfo: CreditInfo{
-			Cost: offer.TotalInterest, FirstPay: app.DownPayment, Period: offer.Term,
-			TotalSumInCredit: offer.Amount, TotalSumOutOfCredit: outOfCredit,
-		},
+	if Status(app.Status) == StatusProcessing { // offers come with the approval
+		return v, nil
 	}
-	loan, err := q.LoanByApplication(ctx, app.ID)
+	terms, err := q.PartnerTermsOf(ctx, app.ID, app.SelectedOfferID)
 	if errors.Is(err, store.ErrNotFound) {
 		return v, nil
 	}
 	if err != nil {
 		return v, err
 	}
-	pdf, err := q.ContractPDF(ctx, loan.ID)
-	if err != nil {
-		return v, err
+	v.Payload["confirmedProduct"] = confirmedProduct(app, terms.Offer)
+	if terms.ContractNumber != nil {
+		maps.Copy(v.Payload, contractTerms(*terms.ContractNumber, terms.ContractPDF))
 	}
-	v.Payload["contractNumber"] = loan.ContractNumber
-	v.Payload["contract_pdf"] = base64.StdEncoding.EncodeToString(pdf)
 	return v, nil
+}
+
+// tell changes the terms the partner is told from the application's next status on: the actions
+// that change them (approval, selecting an offer, signing) tell them, the others keep them.
+func tell(app *store.OwnedApplication, terms map[string]any) error {
+	payload, err := toldPayload(*app)
+	if err != nil {
+		return err
+	}
+	v := PartnerStatusView{Payload: map[string]any{}}
+	for k, x := range payload {
+		v.Payload[k] = x
+	}
+	maps.Copy(v.Payload, terms)
+	app.Told, err = json.Marshal(v)
+	return err
+}
+
+// toldPayload is the payload the partner was last told, as it was written.
+func toldPayload(app store.OwnedApplication) (map[string]json.RawMessage, error) {
+	var last struct {
+		Payload map[string]json.RawMessage `json:"payload"`
+	}
+	if app.Told == nil {
+		return nil, nil
+	}
+	return last.Payload, json.Unmarshal(app.Told, &last)
+}
+
+// confirmedProduct is the product an offer of the application gives, as the partner is told.
+func confirmedProduct(app store.OwnedApplication, offer store.Offer) ConfirmedProduct {
+	// what the customer pays for the cart outside the loan, the down payment included
+	outOfCredit := decimal.Max(app.CartTotal.Sub(offer.Amount), decimal.Zero)
+	return ConfirmedProduct{
+		PartnerProductCode: offer.ProductCode, Payment: offer.MonthlyPayment, InterestRate: offer.AnnualRate,
+		CreditInfo: CreditInfo{
+			Cost: offer.TotalInterest, FirstPay: app.DownPayment, Period: offer.Term,
+			TotalSumInCredit: offer.Amount, TotalSumOutOfCredit: outOfCredit,
+		},
+	}
+}
+
+// contractTerms is the signed contract, as the partner is told.
+func contractTerms(number string, pdf []byte) map[string]any {
+	return map[string]any{"contractNumber": number, "contract_pdf": base64.StdEncoding.EncodeToString(pdf)}
 }
 
 // CartView is the answer of the internal cart route.

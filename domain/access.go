@@ -18,9 +18,27 @@ type Scope struct {
 
 // ScopeOf resolves the caller's scope. A partner or customer unknown to the store sees nothing.
 func ScopeOf(ctx context.Context, q store.Queries, caller Principal) (Scope, error) {
+	return ScopeOver(ctx, q, caller, store.OwnedApplication{})
+}
+
+// ScopeOver is ScopeOf for a caller asking about an application (or anything owned as one is): when
+// the caller is its partner or its customer, the application's own names of them answer the lookup.
+func ScopeOver(ctx context.Context, q store.Queries, caller Principal, a store.OwnedApplication) (Scope, error) {
 	return scopeOf(caller,
-		func(name string) (int64, bool, error) { p, err := q.PartnerByName(ctx, name); return found(p.ID, err) },
-		func(guid string) (int64, bool, error) { c, err := q.CustomerByGUID(ctx, guid); return found(c.ID, err) })
+		func(name string) (int64, bool, error) {
+			if a.PartnerName != nil && *a.PartnerName == name {
+				return *a.PartnerID, true, nil
+			}
+			p, err := q.PartnerByName(ctx, name)
+			return found(p.ID, err)
+		},
+		func(guid string) (int64, bool, error) {
+			if a.CustomerGUID != nil && *a.CustomerGUID == guid {
+				return *a.CustomerID, true, nil
+			}
+			c, err := q.CustomerByGUID(ctx, guid)
+			return found(c.ID, err)
+		})
 }
 
 func found(id int64, err error) (int64, bool, error) {

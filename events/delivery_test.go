@@ -30,7 +30,7 @@ func commit(t *testing.T, st *store.Store, application int64, status string) int
 	var id int64
 	require.NoError(t, st.Tx(t.Context(), func(q store.Queries) error {
 		var err error
-		id, err = q.AppendEvent(t.Context(), application, status, "", "test")
+		id, err = q.RecordStatus(t.Context(), store.Application{ID: application, Status: status}, "", "test", nil)
 		return err
 	}))
 	return id
@@ -43,7 +43,7 @@ func hold(t *testing.T, st *store.Store, application int64) (id int64, end func(
 	ids, decision, done := make(chan int64), make(chan bool), make(chan error)
 	go func() {
 		done <- st.Tx(context.Background(), func(q store.Queries) error {
-			id, err := q.AppendEvent(context.Background(), application, "APPROVED", "", "test")
+			id, err := q.RecordStatus(context.Background(), store.Application{ID: application, Status: "APPROVED"}, "", "test", nil)
 			if err != nil {
 				return err
 			}
@@ -193,7 +193,7 @@ func TestAPostgreSQLRestartLosesNothing(t *testing.T) {
 	for len(after) < 4 {
 		var id int64
 		if app.Store.Tx(ctx, func(q store.Queries) error {
-			id, err = q.AppendEvent(ctx, application, "APPROVED", "", "test")
+			id, err = q.RecordStatus(ctx, store.Application{ID: application, Status: "APPROVED"}, "", "test", nil)
 			return err
 		}) == nil {
 			after = append(after, id)

@@ -119,13 +119,12 @@ func (s *Service) save(ctx context.Context, q store.Queries, lg *ledger, accrual
 	if b.Discount.IsZero() {
 		l.DiscountType, l.DiscountValue = nil, decimal.NullDecimal{}
 	}
-	if err := q.SaveLoanBilling(ctx, l); err != nil {
-		return l, err
+	saved, err := q.SaveLoanBilling(ctx, l)
+	if err != nil || !b.Closed() || !accruing(l) {
+		return saved, err
 	}
-	if b.Closed() && accruing(l) {
-		if err := SetLoanStatus(ctx, q, l, LoanClosed, nil, "repaid", "system:billing"); err != nil {
-			return l, err
-		}
+	if err := SetLoanStatus(ctx, q, l, LoanClosed, nil, "repaid", "system:billing"); err != nil {
+		return l, err
 	}
 	return q.LoanByGUID(ctx, l.GUID)
 }

@@ -11,19 +11,19 @@ import (
 )
 
 // Issue creates the loan (status NEW) of a signed application on its selected offer, with its
-// numbers and its contract.
-func (s *Service) Issue(ctx context.Context, q store.Queries, app store.Application, offer store.Offer) (store.Loan, error) {
+// numbers and its contract, and returns it with the contract (a PDF).
+func (s *Service) Issue(ctx context.Context, q store.Queries, app store.OwnedApplication, offer store.Offer) (store.Loan, []byte, error) {
 	customer, err := q.CustomerByID(ctx, *app.CustomerID)
 	if err != nil {
-		return store.Loan{}, err
+		return store.Loan{}, nil, err
 	}
 	number, err := q.NextLoanNumber(ctx)
 	if err != nil {
-		return store.Loan{}, err
+		return store.Loan{}, nil, err
 	}
 	product, err := q.LoanProduct(ctx, offer.ProductCode)
 	if err != nil {
-		return store.Loan{}, err
+		return store.Loan{}, nil, err
 	}
 	now := s.Now()
 	loan := store.Loan{
@@ -37,34 +37,26 @@ func (s *Service) Issue(ctx context.Context, q store.Queries, app store.Applicat
 	}
 	plan, err := schedule.Annuity(schedule.Terms{Principal: offer.Amount, AnnualRate: loanRate(loan), Months: offer.Term, Start: now})
 	if err != nil {
-		return store.Loan{}, err
+		return store.Loan{}, nil, err
 	}
 	pdf, err := s.contract(ctx, q, app, loan, customer, plan, now)
 	if err != nil {
-		return store.Loan{}, err
+		return store.Loan{}, nil, err
 	}
-	created, err := q.InsertLoan(ctx, loan, pdf)
-	if err != nil {
-		return store.Loan{}, err
-	}
-	err = q.AppendLoanUpdate(ctx, store.LoanUpdate{LoanID: created.ID, Event: "STATUS", Status: created.Status, Actor: "system:signing"})
-	return created, err
+	created, err := q.InsertLoan(ctx, loan, pdf, "system:signing")
+	return created, pdf, err
 }
 
 // contract renders the contract the customer signs.
-func (s *Service) contract(ctx context.Context, q store.Queries, app store.Application, loan store.Loan, c store.Customer, plan schedule.Schedule, now time.Time) ([]byte, error) {
+func (s *Service) contract(ctx context.Context, q store.Queries, app store.OwnedApplication, loan store.Loan, c store.Customer, plan schedule.Schedule, now time.Time) ([]byte, error) {
 	d := contract.Data{
 		Number: loan.ContractNumber, LoanNumber: loan.Number, Date: now, Lender: s.Lender,
 		CustomerName: strings.Join(nonEmptyOf(c.LastName, c.FirstName, c.MiddleName), " "), CustomerPhone: c.Phone,
 		Amount: loan.Amount, AnnualRate: loan.AnnualRate, Months: loan.Term, MonthlyPayment: plan.MonthlyPayment,
 		TotalInterest: plan.TotalInterest, TotalAmount: plan.TotalAmount, Partner: "—",
 	}
-	if app.PartnerID != nil {
-		p, err := q.PartnerByID(ctx, *app.PartnerID)
-		if err != nil {
-			return nil, err
-		}
-		d.Partner = p.Name
+	if app.PartnerName != nil {
+		d.Partner = *app.PartnerName
 	}
 	items, err := q.CartItems(ctx, []int64{app.ID})
 	if err != nil {

@@ -28,10 +28,7 @@ var acknowledgeStatuses = map[string]bool{"NO_LOAN_TAKEN": true, "UNADMITTED_NO_
 
 // SetLoanStatus changes a loan's status and writes the change into the loan's history.
 func SetLoanStatus(ctx context.Context, q store.Queries, loan store.Loan, status string, openedOn *time.Time, reason, actor string) error {
-	if err := q.SetLoanStatus(ctx, loan.ID, status, openedOn); err != nil {
-		return err
-	}
-	return q.AppendLoanUpdate(ctx, store.LoanUpdate{LoanID: loan.ID, Event: "STATUS", Status: status, Reason: reason, Actor: actor})
+	return q.SetLoanStatus(ctx, loan.ID, status, openedOn, reason, actor)
 }
 
 // Loan returns the loan guid when caller may see it: employees any, a customer their own.

@@ -73,18 +73,14 @@ func phoneLockKey(purpose, phone string) string { return "otp:" + purpose + ":ph
 // Requests that count against the same limits are serialized by transaction-level advisory locks
 // (store.LockOTPKeys): the count and the new code are one step on every instance.
 func (s *Service) Issue(ctx context.Context, q store.Queries, purpose, phone, ref, deviceID string) (Issued, error) {
-	settings, err := q.OTPSettingsFor(ctx, purpose)
+	settings, fixed, err := q.OTPSettingsForPhone(ctx, purpose, phone)
 	if err != nil {
 		return Issued{}, fmt.Errorf("otp settings of %s: %w", purpose, err)
 	}
 	if !settings.Enabled {
 		return Issued{}, domain.Errorf(domain.CodeOTPDisabled, "codes for %s are switched off", strings.ToLower(settings.Purpose))
 	}
-	fixed, err := q.OTPException(ctx, phone)
-	exempt := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return Issued{}, err
-	}
+	exempt := fixed != nil
 	ip := ClientIP(ctx)
 	var counts []ruleCount
 	keys := []string{phoneLockKey(purpose, phone)}
@@ -115,7 +111,7 @@ func (s *Service) Issue(ctx context.Context, q store.Queries, purpose, phone, re
 			return Issued{}, err
 		}
 	}
-	code := fixed
+	code := domain.Deref(fixed)
 	if !exempt {
 		if code, err = randomDigits(settings.Length); err != nil {
 			return Issued{}, err
@@ -139,10 +135,7 @@ func (s *Service) Issue(ctx context.Context, q store.Queries, purpose, phone, re
 	if ip.IsValid() {
 		c.IP = ip.String()
 	}
-	if c, err = q.IssueOTPCode(ctx, c); err != nil {
-		return Issued{}, err
-	}
-	if err := q.EnqueueSMS(ctx, phone, strings.ReplaceAll(settings.SMSTemplate, "{code}", code)); err != nil {
+	if c, err = q.IssueOTPCode(ctx, c, strings.ReplaceAll(settings.SMSTemplate, "{code}", code)); err != nil {
 		return Issued{}, err
 	}
 	s.Log.InfoContext(ctx, "otp issued", "phone", domain.MaskPhone(phone), "purpose", purpose)

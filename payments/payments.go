@@ -189,18 +189,17 @@ func (s *Service) PaymentProviderRules(ctx context.Context) ([]store.PaymentProv
 // providerFor returns the provider that serves an operation: the one its ACTIVE rule names. The
 // operation and the provider must be ACTIVE too.
 func providerFor(ctx context.Context, q store.Queries, operation string) (store.PaymentEntry, error) {
-	o, err := q.EntryByKey(ctx, store.PaymentOperations, operation)
-	if errors.Is(err, store.ErrNotFound) {
-		return o, domain.Errorf(CodeOperationNotFound, "operation %s not found", operation)
+	p, err := q.RuledProvider(ctx, operation)
+	if !errors.Is(err, store.ErrNotFound) {
+		return p, err
 	}
-	if err != nil {
-		return o, err
+	// no provider: say whether the operation itself is missing
+	if _, err := q.EntryByKey(ctx, store.PaymentOperations, operation); errors.Is(err, store.ErrNotFound) {
+		return p, domain.Errorf(CodeOperationNotFound, "operation %s not found", operation)
+	} else if err != nil {
+		return p, err
 	}
-	p, err := q.RuledProvider(ctx, o.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, domain.Errorf(CodePaymentProviderRuleNotDefined, "no active rule names an active provider for operation %s", operation)
-	}
-	return p, err
+	return p, domain.Errorf(CodePaymentProviderRuleNotDefined, "no active rule names an active provider for operation %s", operation)
 }
 
 // FinancialSourceInput is a customer's new card or account: exactly one of them.
@@ -444,14 +443,10 @@ func paidAlready(ctx context.Context, q store.Queries, loan store.Loan, key *str
 
 // OrderPayout orders a signed loan's money paid out, to the partner who sells the goods when there
 // is one (named in the order's additional data). The order stays NEW until the loan opens.
-func (s *Service) OrderPayout(ctx context.Context, q store.Queries, app store.Application, loan store.Loan) error {
+func (s *Service) OrderPayout(ctx context.Context, q store.Queries, app store.OwnedApplication, loan store.Loan) error {
 	data := map[string]string{}
-	if app.PartnerID != nil {
-		p, err := q.PartnerByID(ctx, *app.PartnerID)
-		if err != nil {
-			return err
-		}
-		data["partner"] = p.Name
+	if app.PartnerName != nil {
+		data["partner"] = *app.PartnerName
 	}
 	_, err := s.createTransactionOrder(ctx, q, TransactionOrderRequest{
 		Operation: OperationLoanPayout, Type: OperationLoanPayout, Process: "SIGN", CustomerID: loan.CustomerID,
@@ -463,16 +458,12 @@ func (s *Service) OrderPayout(ctx context.Context, q store.Queries, app store.Ap
 // SettlePayout ends a loan's payout order: COMPLETED now when the loan opens (the goods are handed
 // over, the partner is paid), CANCELLED with the loan.
 func (s *Service) SettlePayout(ctx context.Context, q store.Queries, loan store.Loan, status string) error {
-	o, err := q.PayoutOf(ctx, loan.ID)
-	if err != nil {
-		return err
-	}
 	var at *time.Time
 	if status == OrderCompleted {
 		now := s.Now()
 		at = &now
 	}
-	_, err = q.SetTransactionOrderStatus(ctx, o.ID, status, at)
+	_, err := q.SetPayoutStatus(ctx, loan.ID, status, at)
 	return err
 }
 

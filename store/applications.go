@@ -115,22 +115,71 @@ const applicationColumns = `id, guid, channel, partner_id, partner_application_i
 	product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash,
 	selected_offer_id, reason, created_at, updated_at`
 
-// InsertApplication stores a new application unless its guid, or its partner's application id, is
-// taken; it reports whether it stored it.
-func (q Queries) InsertApplication(ctx context.Context, a Application) (Application, bool, error) {
+// FileApplication stores a new application with its cart lines and its first jobs (one of each
+// kind, due at its time), unless its guid, or its partner's application id, is taken; it reports
+// whether it stored it.
+func (q Queries) FileApplication(ctx context.Context, a Application, cart []CartItem, jobs []string, runAt []time.Time) (Application, bool, error) {
+	lines, names, quantities, prices, types := make([]int64, len(cart)), make([]string, len(cart)), make([]int64, len(cart)), make([]decimal.Decimal, len(cart)), make([]string, len(cart))
+	for i, c := range cart {
+		lines[i], names[i], quantities[i], prices[i], types[i] = int64(c.LineNo), c.Name, int64(c.Quantity), c.Price, c.GoodsType
+	}
+	times := make([]string, len(runAt))
+	for i, t := range runAt {
+		times[i] = t.Format(time.RFC3339Nano)
+	}
 	var out Application
 	err := q.get(ctx, &out, `
-		INSERT INTO applications (guid, channel, partner_id, partner_application_id, customer_id, phone, status,
-			product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT DO NOTHING
-		RETURNING `+applicationColumns,
+		WITH a AS (
+			INSERT INTO applications (guid, channel, partner_id, partner_application_id, customer_id, phone, status,
+				product_code, mode, loan_amount, down_payment, loan_term, branch_guid, employee_id, request, request_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			ON CONFLICT DO NOTHING
+			RETURNING `+applicationColumns+`
+		), cart AS (
+			INSERT INTO application_cart_items (application_id, line_no, name, quantity, price, goods_type)
+			SELECT a.id, c.* FROM a, unnest($17::int[], $18::text[], $19::int[], $20::numeric[], $21::text[]) AS c
+		), jobs AS (
+			INSERT INTO jobs (kind, application_id, run_at)
+			SELECT j.kind, a.id, j.run_at FROM a, unnest($22::text[], $23::timestamptz[]) AS j(kind, run_at)
+		)
+		SELECT * FROM a`,
 		a.GUID, a.Channel, a.PartnerID, a.PartnerApplicationID, a.CustomerID, a.Phone, a.Status,
-		a.ProductCode, a.Mode, a.LoanAmount, a.DownPayment, a.LoanTerm, a.BranchGUID, a.EmployeeID, a.Request, a.RequestHash)
+		a.ProductCode, a.Mode, a.LoanAmount, a.DownPayment, a.LoanTerm, a.BranchGUID, a.EmployeeID, a.Request, a.RequestHash,
+		pq.Array(lines), pq.Array(names), pq.Array(quantities), pq.Array(prices), pq.Array(types), pq.Array(jobs), pq.Array(times))
 	if err == ErrNotFound {
 		return Application{}, false, nil
 	}
 	return out, err == nil, err
+}
+
+// OwnedApplication is an application with the names its partner and customer go by in tokens
+// (the partner's name, the customer's guid), so that who may see it is known without another
+// read, with what its partner was last told (the newest notification's payload, if any) and
+// its cart's total.
+type OwnedApplication struct {
+	Application
+	PartnerName  *string         `db:"partner_name"`
+	CustomerGUID *string         `db:"customer_guid"`
+	Told         []byte          `db:"told"` // JSON
+	CartTotal    decimal.Decimal `db:"cart_total"`
+}
+
+const ownedApplicationFrom = `SELECT a.*, p.name AS partner_name, c.guid AS customer_guid, n.payload AS told,
+	(SELECT coalesce(sum(i.price * i.quantity), 0) FROM application_cart_items i WHERE i.application_id = a.id) AS cart_total
+	FROM (SELECT ` + applicationColumns + ` FROM applications`
+
+// ownedApplication reads one application selected by where (on applications), with its owners'
+// names; lock locks its row until the transaction ends.
+func (q Queries) ownedApplication(ctx context.Context, where string, lock bool, arg any) (OwnedApplication, error) {
+	query := ownedApplicationFrom + ` WHERE ` + where
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	query += `) a LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id
+		LEFT JOIN LATERAL (SELECT payload FROM partner_notifications WHERE application_id = a.id ORDER BY id DESC LIMIT 1) n ON true`
+	var a OwnedApplication
+	err := q.get(ctx, &a, query, arg)
+	return a, err
 }
 
 // ApplicationByGUID returns the application with the given guid.
@@ -138,6 +187,11 @@ func (q Queries) ApplicationByGUID(ctx context.Context, guid string) (Applicatio
 	var a Application
 	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE guid = $1`, guid)
 	return a, err
+}
+
+// OwnedApplicationByGUID is ApplicationByGUID with the application's owners' names.
+func (q Queries) OwnedApplicationByGUID(ctx context.Context, guid string) (OwnedApplication, error) {
+	return q.ownedApplication(ctx, `guid = $1`, false, guid)
 }
 
 // ApplicationsByGUID returns the applications with the given guids that exist, by guid.
@@ -153,13 +207,6 @@ func (q Queries) ApplicationsByGUID(ctx context.Context, guids []string) (map[st
 	return out, nil
 }
 
-// ApplicationByID returns the application with the given id.
-func (q Queries) ApplicationByID(ctx context.Context, id int64) (Application, error) {
-	var a Application
-	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE id = $1`, id)
-	return a, err
-}
-
 // ApplicationByPartnerRef returns a partner's application by the partner's own id.
 func (q Queries) ApplicationByPartnerRef(ctx context.Context, partnerID int64, ref string) (Application, error) {
 	var a Application
@@ -169,18 +216,13 @@ func (q Queries) ApplicationByPartnerRef(ctx context.Context, partnerID int64, r
 
 // LockApplication returns the application with the given guid, locked until the transaction ends,
 // so that its transitions happen one at a time.
-func (q Queries) LockApplication(ctx context.Context, guid string) (Application, error) {
-	var a Application
-	err := q.get(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE guid = $1 FOR UPDATE`, guid)
-	return a, err
+func (q Queries) LockApplication(ctx context.Context, guid string) (OwnedApplication, error) {
+	return q.ownedApplication(ctx, `guid = $1`, true, guid)
 }
 
-// UpdateApplicationState writes an application's status, customer, selected offer and reason.
-func (q Queries) UpdateApplicationState(ctx context.Context, a Application) error {
-	_, err := q.exec(ctx, `
-		UPDATE applications SET status = $2, customer_id = $3, selected_offer_id = $4, reason = $5, updated_at = now()
-		WHERE id = $1`, a.ID, a.Status, a.CustomerID, a.SelectedOfferID, a.Reason)
-	return err
+// LockApplicationByID is LockApplication by the application's id.
+func (q Queries) LockApplicationByID(ctx context.Context, id int64) (OwnedApplication, error) {
+	return q.ownedApplication(ctx, `id = $1`, true, id)
 }
 
 // ApplicationFilter narrows a listing of applications. Zero fields do not filter.
@@ -224,14 +266,6 @@ type CartItem struct {
 	Price         decimal.Decimal `db:"price"`
 	GoodsType     string          `db:"goods_type"`
 	CreatedAt     time.Time       `db:"created_at"`
-}
-
-// InsertCartItem stores a cart line.
-func (q Queries) InsertCartItem(ctx context.Context, c CartItem) error {
-	_, err := q.exec(ctx, `
-		INSERT INTO application_cart_items (application_id, line_no, name, quantity, price, goods_type)
-		VALUES ($1, $2, $3, $4, $5, $6)`, c.ApplicationID, c.LineNo, c.Name, c.Quantity, c.Price, c.GoodsType)
-	return err
 }
 
 // CartItems returns the cart lines of applications, each application's in order.
@@ -283,14 +317,24 @@ type Offer struct {
 
 const offerColumns = `id, application_id, product_code, amount, term, annual_rate, monthly_payment, total_interest, total_amount`
 
-// InsertOffer stores an offer.
-func (q Queries) InsertOffer(ctx context.Context, o Offer) (Offer, error) {
-	var out Offer
-	err := q.get(ctx, &out, `
+// InsertOffers stores an application's offers, their ids rising in the order given.
+func (q Queries) InsertOffers(ctx context.Context, offers []Offer) error {
+	n := len(offers)
+	apps, products, terms := make([]int64, n), make([]string, n), make([]int64, n)
+	amounts, rates, payments, interests, totals := make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n)
+	for i, o := range offers {
+		apps[i], products[i], terms[i] = o.ApplicationID, o.ProductCode, int64(o.Term)
+		amounts[i], rates[i], payments[i], interests[i], totals[i] = o.Amount, o.AnnualRate, o.MonthlyPayment, o.TotalInterest, o.TotalAmount
+	}
+	_, err := q.exec(ctx, `
 		INSERT INTO application_offers (application_id, product_code, amount, term, annual_rate, monthly_payment, total_interest, total_amount)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+offerColumns,
-		o.ApplicationID, o.ProductCode, o.Amount, o.Term, o.AnnualRate, o.MonthlyPayment, o.TotalInterest, o.TotalAmount)
-	return out, err
+		SELECT a, p, am, t, r, mp, ti, ta
+		FROM unnest($1::bigint[], $2::text[], $3::numeric[], $4::int[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[])
+			WITH ORDINALITY AS o(a, p, am, t, r, mp, ti, ta, n)
+		ORDER BY n`,
+		pq.Array(apps), pq.Array(products), pq.Array(amounts), pq.Array(terms), pq.Array(rates),
+		pq.Array(payments), pq.Array(interests), pq.Array(totals))
+	return err
 }
 
 // Offers returns the offers of applications, each application's in order.
@@ -301,28 +345,24 @@ func (q Queries) Offers(ctx context.Context, applicationIDs []int64) ([]Offer, e
 // OffersByApplication lists applications' offers.
 var OffersByApplication = Listing[Offer]{`SELECT ` + offerColumns + ` FROM application_offers WHERE application_id = ANY($1) ORDER BY id`}
 
-// PartnerNotification is what the partner is told about an application's status.
-type PartnerNotification struct {
-	ID            int64           `db:"id"`
-	GUID          string          `db:"guid"`
-	ApplicationID int64           `db:"application_id"`
-	Payload       json.RawMessage `db:"payload"`
-	CreatedAt     time.Time       `db:"created_at"`
+// PartnerTerms is what an application's partner is told besides its status: an offer (the
+// selected one, else the first made), and once signed the loan's contract.
+type PartnerTerms struct {
+	Offer
+	ContractNumber *string `db:"contract_number"`
+	ContractPDF    []byte  `db:"contract_pdf"`
 }
 
-// AddPartnerNotification stores a notification.
-func (q Queries) AddPartnerNotification(ctx context.Context, applicationID int64, payload json.RawMessage) error {
-	_, err := q.exec(ctx, `INSERT INTO partner_notifications (application_id, payload) VALUES ($1, $2)`, applicationID, payload)
-	return err
-}
-
-// LatestPartnerNotification returns the newest notification of an application.
-func (q Queries) LatestPartnerNotification(ctx context.Context, applicationID int64) (PartnerNotification, error) {
-	var n PartnerNotification
-	err := q.get(ctx, &n, `
-		SELECT id, guid, application_id, payload, created_at FROM partner_notifications
-		WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, applicationID)
-	return n, err
+// PartnerTermsOf returns an application's partner terms: of the offer selectedOfferID, or of its
+// first offer when nil; ErrNotFound when it has no such offer.
+func (q Queries) PartnerTermsOf(ctx context.Context, applicationID int64, selectedOfferID *int64) (PartnerTerms, error) {
+	var t PartnerTerms
+	err := q.get(ctx, &t, `
+		SELECT o.*, l.contract_number, l.contract_pdf
+		FROM (SELECT `+offerColumns+` FROM application_offers WHERE application_id = $1 AND ($2::bigint IS NULL OR id = $2)
+			ORDER BY id LIMIT 1) o
+		LEFT JOIN loans l ON l.application_id = $1`, applicationID, selectedOfferID)
+	return t, err
 }
 
 // ApplicationFile is a file a partner attached to an application.

@@ -9,11 +9,12 @@ import (
 )
 
 // SaveLoanBilling stores a loan's billing state.
-func (q Queries) SaveLoanBilling(ctx context.Context, l Loan) error {
-	_, err := q.exec(ctx, `UPDATE loans SET balance = $2, accrued_through = $3, payment = $4, discount_type = $5,
-		discount_value = $6, updated_at = now() WHERE id = $1`,
+func (q Queries) SaveLoanBilling(ctx context.Context, l Loan) (Loan, error) {
+	var out Loan
+	err := q.get(ctx, &out, `UPDATE loans SET balance = $2, accrued_through = $3, payment = $4, discount_type = $5,
+		discount_value = $6, updated_at = now() WHERE id = $1 RETURNING `+loanColumns,
 		l.ID, l.Balance, l.AccruedThrough, l.Payment, l.DiscountType, l.DiscountValue)
-	return err
+	return out, err
 }
 
 // Accrual is what one day added to a loan.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/lib/pq"
@@ -30,22 +31,33 @@ const (
 	eventFrom    = ` FROM application_events e JOIN applications a ON a.id = e.application_id`
 )
 
-// AppendEvent records a status change and notifies listeners when the transaction commits.
+// RecordStatus writes an application's state (status, customer, selected offer, reason) and the
+// event of its status, with what its partner is told (told; nil for none), in one statement, and
+// notifies listeners when the transaction commits. It returns the event's id.
 //
 // Readers deliver events in id order and must know when a missing id will never appear (see
-// Horizon), so the statement first locks the application's row: one application's event ids then
-// rise in the order their transactions commit, and the transaction has its own id before the
-// event takes one, as Horizon's rule needs.
-func (q Queries) AppendEvent(ctx context.Context, applicationID int64, status, message, actor string) (int64, error) {
-	var id int64
-	if err := q.get(ctx, &id, `
-		WITH app AS MATERIALIZED (SELECT id, partner_id, customer_id FROM applications WHERE id = $1 FOR UPDATE)
-		INSERT INTO application_events (application_id, partner_id, customer_id, status, message, actor)
-		SELECT id, partner_id, customer_id, $2, $3, $4 FROM app RETURNING id`,
-		applicationID, status, message, actor); err != nil {
-		return 0, err
+// Horizon), so the statement updates (locks) the application's row before the event takes an id:
+// one application's event ids then rise in the order their transactions commit, and the
+// transaction has its own id before the event takes one, as Horizon's rule needs.
+func (q Queries) RecordStatus(ctx context.Context, a Application, message, actor string, told json.RawMessage) (int64, error) {
+	var notification any // NULL, not an empty payload, when there is none
+	if told != nil {
+		notification = []byte(told)
 	}
-	_, err := q.exec(ctx, `SELECT pg_notify($1, $2::text)`, EventsChannel, id)
+	var id int64
+	err := q.get(ctx, &id, `
+		WITH app AS (
+			UPDATE applications SET status = $2, customer_id = $3, selected_offer_id = $4, reason = $5, updated_at = now()
+			WHERE id = $1 RETURNING id, partner_id, customer_id
+		), event AS (
+			INSERT INTO application_events (application_id, partner_id, customer_id, status, message, actor)
+			SELECT id, partner_id, customer_id, $2, $6, $7 FROM app RETURNING id, application_id
+		), notification AS (
+			INSERT INTO partner_notifications (application_id, payload)
+			SELECT application_id, $8 FROM event WHERE $8::jsonb IS NOT NULL
+		)
+		SELECT id FROM event, pg_notify($9, id::text)`,
+		a.ID, a.Status, a.CustomerID, a.SelectedOfferID, a.Reason, message, actor, notification, EventsChannel)
 	return id, err
 }
 

@@ -12,22 +12,20 @@ type Job struct {
 	ApplicationID *int64     `db:"application_id"`
 	Day           *time.Time `db:"day"`
 	Attempts      int        `db:"attempts"`
-}
-
-// EnqueueJob schedules work to run at runAt.
-func (q Queries) EnqueueJob(ctx context.Context, kind string, applicationID int64, runAt time.Time) error {
-	_, err := q.exec(ctx, `INSERT INTO jobs (kind, application_id, run_at) VALUES ($1, $2, $3)`, kind, applicationID, runAt)
-	return err
+	// More tells whether other jobs were due when this one was claimed (some may be running).
+	More bool `db:"more"`
 }
 
 // ClaimJob locks the next job due at now (the business clock's time) for the transaction,
-// skipping jobs other instances hold, or returns ErrNotFound.
+// skipping jobs other instances hold, and marks it done with one more attempt: the transaction's
+// rollback undoes that, RequeueJob too. It returns ErrNotFound when no job is due.
 func (q Queries) ClaimJob(ctx context.Context, now time.Time) (Job, error) {
 	var j Job
 	err := q.get(ctx, &j, `
-		SELECT id, kind, application_id, day, attempts FROM jobs
-		WHERE done_at IS NULL AND run_at <= $1
-		ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, now)
+		UPDATE jobs SET done_at = now(), attempts = attempts + 1
+		WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+		RETURNING id, kind, application_id, day, attempts - 1 AS attempts,
+			EXISTS (SELECT FROM jobs o WHERE o.done_at IS NULL AND o.run_at <= $1 AND o.id <> jobs.id) AS more`, now)
 	return j, err
 }
 
@@ -37,9 +35,10 @@ func (q Queries) FinishJob(ctx context.Context, id int64) error {
 	return err
 }
 
-// RequeueJob leaves a job due at now, for another transaction to go on with it.
+// RequeueJob leaves a claimed job due at now, for another transaction to go on with it: not done,
+// and its claim not counted as an attempt.
 func (q Queries) RequeueJob(ctx context.Context, id int64, now time.Time) error {
-	_, err := q.exec(ctx, `UPDATE jobs SET run_at = $2 WHERE id = $1`, id, now)
+	_, err := q.exec(ctx, `UPDATE jobs SET run_at = $2, done_at = NULL, attempts = attempts - 1 WHERE id = $1`, id, now)
 	return err
 }
 

@@ -50,15 +50,20 @@ func (q Queries) NextLoanNumber(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%d", n), err
 }
 
-// InsertLoan stores a new loan with its contract.
-func (q Queries) InsertLoan(ctx context.Context, l Loan, contractPDF []byte) (Loan, error) {
+// InsertLoan stores a new loan with its contract, and its status as the first entry of its history, by actor.
+func (q Queries) InsertLoan(ctx context.Context, l Loan, contractPDF []byte, actor string) (Loan, error) {
 	var out Loan
 	err := q.get(ctx, &out, `
-		INSERT INTO loans (number, contract_number, application_id, customer_id, product_code, amount, term, annual_rate, status,
-			contract_pdf, penalty_rate, discount_type, discount_value, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+loanColumns,
+		WITH l AS (
+			INSERT INTO loans (number, contract_number, application_id, customer_id, product_code, amount, term, annual_rate, status,
+				contract_pdf, penalty_rate, discount_type, discount_value, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+loanColumns+`
+		), history AS (
+			`+insertLoanUpdate+` SELECT id, 'STATUS', status, '', $15 FROM l
+		)
+		SELECT * FROM l`,
 		l.Number, l.ContractNumber, l.ApplicationID, l.CustomerID, l.ProductCode, l.Amount, l.Term, l.AnnualRate, l.Status,
-		contractPDF, l.PenaltyRate, l.DiscountType, l.DiscountValue, l.CreatedAt)
+		contractPDF, l.PenaltyRate, l.DiscountType, l.DiscountValue, l.CreatedAt, actor)
 	return out, err
 }
 
@@ -89,11 +94,16 @@ func (q Queries) ContractPDF(ctx context.Context, loanID int64) ([]byte, error) 
 	return pdf, err
 }
 
-// SetLoanStatus changes a loan's status, and its opening date when given; a CLOSED loan records
-// when it closed.
-func (q Queries) SetLoanStatus(ctx context.Context, id int64, status string, openedOn *time.Time) error {
-	_, err := q.exec(ctx, `UPDATE loans SET status = $2, opened_on = coalesce($3, opened_on),
-		closed_at = CASE WHEN $2 = 'CLOSED' THEN now() ELSE closed_at END, updated_at = now() WHERE id = $1`, id, status, openedOn)
+// SetLoanStatus changes a loan's status, and its opening date when given, and writes the change
+// into the loan's history; a CLOSED loan records when it closed.
+func (q Queries) SetLoanStatus(ctx context.Context, id int64, status string, openedOn *time.Time, reason, actor string) error {
+	_, err := q.exec(ctx, `
+		WITH l AS (
+			UPDATE loans SET status = $2, opened_on = coalesce($3, opened_on),
+				closed_at = CASE WHEN $2 = 'CLOSED' THEN now() ELSE closed_at END, updated_at = now()
+			WHERE id = $1 RETURNING id
+		)
+		`+insertLoanUpdate+` SELECT id, 'STATUS', $2, $4, $5 FROM l`, id, status, openedOn, reason, actor)
 	return err
 }
 
@@ -139,10 +149,12 @@ type LoanUpdate struct {
 
 // AppendLoanUpdate adds to a loan's history.
 func (q Queries) AppendLoanUpdate(ctx context.Context, u LoanUpdate) error {
-	_, err := q.exec(ctx, `INSERT INTO loan_updates (loan_id, event, status, reason, actor) VALUES ($1, $2, $3, $4, $5)`,
-		u.LoanID, u.Event, u.Status, u.Reason, u.Actor)
+	_, err := q.exec(ctx, insertLoanUpdate+` VALUES ($1, $2, $3, $4, $5)`, u.LoanID, u.Event, u.Status, u.Reason, u.Actor)
 	return err
 }
+
+// insertLoanUpdate begins every statement that writes a loan's history.
+const insertLoanUpdate = `INSERT INTO loan_updates (loan_id, event, status, reason, actor)`
 
 // LoanUpdates returns a loan's history, oldest first.
 func (q Queries) LoanUpdates(ctx context.Context, loanID int64) ([]LoanUpdate, error) {
@@ -190,9 +202,6 @@ var ScheduleByLoan = Listing[ScheduleRow]{`
 
 // SaveSchedule replaces a loan's schedule by rows, numbered in order.
 func (q Queries) SaveSchedule(ctx context.Context, loanID int64, rows []ScheduleRow) error {
-	if _, err := q.exec(ctx, `DELETE FROM loan_schedule WHERE loan_id = $1`, loanID); err != nil {
-		return err
-	}
 	cols := make([][]string, 12)
 	for _, r := range rows {
 		paidAt := ""
@@ -205,14 +214,18 @@ func (q Queries) SaveSchedule(ctx context.Context, loanID int64, rows []Schedule
 			cols[i] = append(cols[i], v)
 		}
 	}
+	// the old rows go before the first new one is written (the subquery runs first): the new
+	// rows take their numbers
 	_, err := q.exec(ctx, `
+		WITH old AS (DELETE FROM loan_schedule WHERE loan_id = $1 RETURNING n)
 		INSERT INTO loan_schedule (loan_id, n, kind, due_date, amount, principal, interest, remaining, interest_accrued,
 			fine_accrued, principal_paid, interest_paid, fine_paid, paid_at)
 		SELECT $1, ordinality, kind, due::date, amount::numeric, principal::numeric, interest::numeric, remaining::numeric,
 			ia::numeric, fa::numeric, pp::numeric, ip::numeric, fp::numeric, nullif(paid, '')::timestamptz
 		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
 			$10::text[], $11::text[], $12::text[], $13::text[])
-			WITH ORDINALITY AS r(kind, due, amount, principal, interest, remaining, ia, fa, pp, ip, fp, paid)`,
+			WITH ORDINALITY AS r(kind, due, amount, principal, interest, remaining, ia, fa, pp, ip, fp, paid)
+		WHERE (SELECT count(*) FROM old) >= 0`,
 		loanID, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(cols[4]),
 		pq.Array(cols[5]), pq.Array(cols[6]), pq.Array(cols[7]), pq.Array(cols[8]), pq.Array(cols[9]),
 		pq.Array(cols[10]), pq.Array(cols[11]))

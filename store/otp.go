@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // OTPSettings are the rules for codes of one purpose (the OTP service's project).
@@ -85,6 +87,18 @@ func (q Queries) OTPSettingsFor(ctx context.Context, purpose string) (OTPSetting
 	var s OTPSettings
 	err := q.get(ctx, &s, `SELECT `+otpSettingsColumns+` FROM otp_settings WHERE purpose = $1`, purpose)
 	return s, err
+}
+
+// OTPSettingsForPhone returns the settings of a purpose and, when the phone is exempt, its fixed
+// code (nil otherwise).
+func (q Queries) OTPSettingsForPhone(ctx context.Context, purpose, phone string) (OTPSettings, *string, error) {
+	var out struct {
+		OTPSettings
+		Fixed *string `db:"fixed"`
+	}
+	err := q.get(ctx, &out, `SELECT `+otpSettingsColumns+`, (SELECT code FROM otp_exceptions WHERE phone = $2) AS fixed
+		FROM otp_settings WHERE purpose = $1`, purpose, phone)
+	return out.OTPSettings, out.Fixed, err
 }
 
 // OTPPurposes lists every purpose by name.
@@ -186,12 +200,8 @@ func (q Queries) RemoveOTPException(ctx context.Context, phone string) error {
 func (q Queries) LockOTPKeys(ctx context.Context, keys []string) error {
 	keys = slices.Clone(keys)
 	slices.Sort(keys)
-	for _, k := range slices.Compact(keys) {
-		if _, err := q.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, k); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := q.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k`, pq.Array(slices.Compact(keys)))
+	return err
 }
 
 // NthRecentOTPCode returns when the n-th newest code that c selects was issued, or ErrNotFound when
@@ -245,33 +255,27 @@ func (q Queries) OTPFailures(ctx context.Context, purpose, phone string, window 
 	return out.Count, *out.Nth, nil
 }
 
-// OTPException returns the fixed code of an exempt phone, or ErrNotFound.
-func (q Queries) OTPException(ctx context.Context, phone string) (string, error) {
-	var code string
-	err := q.get(ctx, &code, `SELECT code FROM otp_exceptions WHERE phone = $1`, phone)
-	return code, err
-}
-
 // AddOTPException exempts a phone, giving it a fixed code; an existing exemption stays as it is.
 func (q Queries) AddOTPException(ctx context.Context, phone, code string) (bool, error) {
 	res, err := q.exec(ctx, `INSERT INTO otp_exceptions (phone, code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, phone, code)
 	return inserted(res, err)
 }
 
-// IssueOTPCode stores a new code and retires the earlier live codes of the same purpose, phone and ref.
-func (q Queries) IssueOTPCode(ctx context.Context, c OTPCode) (OTPCode, error) {
-	if _, err := q.exec(ctx, `
-		UPDATE otp_codes SET attempts_left = 0
-		WHERE purpose = $1 AND phone = $2 AND ref = $3 AND consumed_at IS NULL AND attempts_left > 0`,
-		c.Purpose, c.Phone, c.Ref); err != nil {
-		return OTPCode{}, err
-	}
+// IssueOTPCode stores a new code, retires the earlier live codes of the same purpose, phone and
+// ref, and queues sms, the message that carries the code.
+func (q Queries) IssueOTPCode(ctx context.Context, c OTPCode, sms string) (OTPCode, error) {
 	var out OTPCode
 	err := q.get(ctx, &out, `
+		WITH retired AS (
+			UPDATE otp_codes SET attempts_left = 0
+			WHERE purpose = $1 AND phone = $2 AND ref = $3 AND consumed_at IS NULL AND attempts_left > 0
+		), sms AS (
+			`+insertSMS+` VALUES ($2, $11)
+		)
 		INSERT INTO otp_codes (purpose, phone, ref, device_id, salt, code_hash, attempts_left, expires_at, ip, exempt)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10)
 		RETURNING `+otpCodeColumns, c.Purpose, c.Phone, c.Ref, c.DeviceID, c.Salt, c.CodeHash, c.AttemptsLeft, c.ExpiresAt,
-		nullString(c.IP), c.Exempt)
+		nullString(c.IP), c.Exempt, sms)
 	return out, err
 }
 
@@ -310,9 +314,12 @@ func (q Queries) ConsumeOTPCode(ctx context.Context, id int64) error {
 
 // EnqueueSMS adds a message to the outbox.
 func (q Queries) EnqueueSMS(ctx context.Context, phone, body string) error {
-	_, err := q.exec(ctx, `INSERT INTO sms_outbox (phone, body) VALUES ($1, $2)`, phone, body)
+	_, err := q.exec(ctx, insertSMS+` VALUES ($1, $2)`, phone, body)
 	return err
 }
+
+// insertSMS begins every statement that queues a message.
+const insertSMS = `INSERT INTO sms_outbox (phone, body)`
 
 // SMS is a message in the outbox.
 type SMS struct {

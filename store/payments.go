@@ -123,14 +123,14 @@ func (q Queries) PaymentProviderRules(ctx context.Context) ([]PaymentProviderRul
 	return rs, err
 }
 
-// RuledProvider returns the provider that the ACTIVE rule of an ACTIVE operation names, when that
-// provider is ACTIVE too.
-func (q Queries) RuledProvider(ctx context.Context, operationID int64) (PaymentEntry, error) {
+// RuledProvider returns the provider that the ACTIVE rule of an ACTIVE operation (by its code)
+// names, when that provider is ACTIVE too.
+func (q Queries) RuledProvider(ctx context.Context, operation string) (PaymentEntry, error) {
 	var p PaymentEntry
 	err := q.get(ctx, &p, `SELECT `+PaymentProviders.columns()+` FROM payment_provider_rules r
 		JOIN payment_operations o ON o.id = r.operation_id AND o.status = 'ACTIVE'
 		JOIN payment_providers ON payment_providers.id = r.provider_id AND payment_providers.status = 'ACTIVE'
-		WHERE r.operation_id = $1 AND r.status = 'ACTIVE'`, operationID)
+		WHERE o.`+PaymentOperations.key+` = $1 AND r.status = 'ACTIVE'`, operation)
 	return p, err
 }
 
@@ -308,16 +308,6 @@ func (q Queries) InsertTransactionOrder(ctx context.Context, o TransactionOrder)
 	return out, err
 }
 
-// SetTransactionOrderStatus changes an order's status; completedAt is when a COMPLETED order's
-// money moved.
-func (q Queries) SetTransactionOrderStatus(ctx context.Context, id int64, status string, completedAt *time.Time) (TransactionOrder, error) {
-	var out TransactionOrder
-	err := q.get(ctx, &out, `WITH written AS (
-		UPDATE transaction_orders SET status = $2, completed_at = $3, updated_at = now() WHERE id = $1 RETURNING *) `+orderSelect("written"),
-		id, status, completedAt)
-	return out, err
-}
-
 // OrderByKey returns the order made for an entity under an idempotency key.
 func (q Queries) OrderByKey(ctx context.Context, entityGUID, key string) (TransactionOrder, error) {
 	var out TransactionOrder
@@ -328,10 +318,22 @@ func (q Queries) OrderByKey(ctx context.Context, entityGUID, key string) (Transa
 // PayoutOf returns the order that pays a loan out: its LOAN_PAYOUT order.
 func (q Queries) PayoutOf(ctx context.Context, loanID int64) (TransactionOrder, error) {
 	var out TransactionOrder
-	err := q.get(ctx, &out, orderSelect("transaction_orders")+`
-		WHERE o.entity_type = 'LOAN' AND o.entity_guid = (SELECT guid FROM loans WHERE id = $1) AND t.name = 'LOAN_PAYOUT'`, loanID)
+	err := q.get(ctx, &out, orderSelect("transaction_orders")+` WHERE `+payoutOf, loanID)
 	return out, err
 }
+
+// SetPayoutStatus sets the status of a loan's payout order (PayoutOf), and when it completed.
+func (q Queries) SetPayoutStatus(ctx context.Context, loanID int64, status string, completedAt *time.Time) (TransactionOrder, error) {
+	var out TransactionOrder
+	err := q.get(ctx, &out, `WITH written AS (
+		UPDATE transaction_orders SET status = $2, completed_at = $3, updated_at = now()
+		WHERE id = (SELECT o.id FROM transaction_orders o JOIN transaction_types t ON t.id = o.type_id WHERE `+payoutOf+`)
+		RETURNING *) `+orderSelect("written"), loanID, status, completedAt)
+	return out, err
+}
+
+// payoutOf picks, as o joined with its type t, the LOAN_PAYOUT order of the loan $1.
+const payoutOf = `o.entity_type = 'LOAN' AND o.entity_guid = (SELECT guid FROM loans WHERE id = $1) AND t.name = 'LOAN_PAYOUT'`
 
 // OrderFilter narrows a listing of orders to a customer's, to a loan's, to those older than the
 // order BeforeGUID; at most Limit of them.

@@ -135,7 +135,7 @@ func benchmarkLiveDelivery(b *testing.B, n int) {
 		apps[i], guids[i] = apptest.BareApplication(b, st)
 		if err := st.Tx(b.Context(), func(q store.Queries) error {
 			for range 2 {
-				if _, err := q.AppendEvent(b.Context(), apps[i], "PROCESSING", "", "bench"); err != nil {
+				if _, err := q.RecordStatus(b.Context(), store.Application{ID: apps[i], Status: "PROCESSING"}, "", "bench", nil); err != nil {
 					return err
 				}
 			}
@@ -242,7 +242,7 @@ func benchmarkLiveDelivery(b *testing.B, n int) {
 				for app := range changes {
 					var id int64
 					err := st.Tx(b.Context(), func(q store.Queries) error {
-						id, err = q.AppendEvent(b.Context(), app, "PROCESSING", "", "bench")
+						id, err = q.RecordStatus(b.Context(), store.Application{ID: app, Status: "PROCESSING"}, "", "bench", nil)
 						return err
 					})
 					if err != nil {
@@ -295,7 +295,7 @@ func benchmarkLiveDelivery(b *testing.B, n int) {
 		b.Fatal("no status change arrived")
 	}
 	rss, peak := server.Memory(b)
-	reportLatencies(b, latencies)
+	reportLatencies(b, "", latencies)
 	b.ReportMetric(float64(slices.Max(latencies))/float64(time.Millisecond), "max_ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak_rss_MiB")
 	b.ReportMetric(float64(rss)/(1<<20), "rss_MiB")

@@ -76,7 +76,7 @@ func BenchmarkCreateToDecision(b *testing.B) {
 				b.Fatalf("%d applications failed or were not decided in 30 s", failed)
 			}
 			b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "decisions/s")
-			reportLatencies(b, latencies)
+			reportLatencies(b, "", latencies)
 		})
 	}
 }

@@ -14,8 +14,9 @@ import (
 	"lendgraph/apptest"
 )
 
-// reportLatencies reports the median and the 99th percentile of latencies, in milliseconds.
-func reportLatencies(b *testing.B, latencies []time.Duration) {
+// reportLatencies reports the median and the 99th percentile of latencies, in milliseconds, as
+// name+"p50_ms" and name+"p99_ms".
+func reportLatencies(b *testing.B, name string, latencies []time.Duration) {
 	if len(latencies) == 0 {
 		return
 	}
@@ -23,8 +24,8 @@ func reportLatencies(b *testing.B, latencies []time.Duration) {
 	ms := func(q float64) float64 {
 		return float64(latencies[int(q*float64(len(latencies)-1))]) / float64(time.Millisecond)
 	}
-	b.ReportMetric(ms(0.5), "p50_ms")
-	b.ReportMetric(ms(0.99), "p99_ms")
+	b.ReportMetric(ms(0.5), name+"p50_ms")
+	b.ReportMetric(ms(0.99), name+"p99_ms")
 }
 
 // BenchmarkApplicationsPage: the back office's page of 50 applications with each one's customer
@@ -85,7 +86,7 @@ func BenchmarkApplicationsPage(b *testing.B) {
 	}
 	n := float64(len(latencies))
 	b.ReportMetric(n/elapsed.Seconds(), "req/s")
-	reportLatencies(b, latencies)
+	reportLatencies(b, "", latencies)
 	b.ReportMetric((server.Metric(b, "lendgraph_sql_statements_total")-statements)/n, "statements/req")
 	b.ReportMetric((server.Metric(b, "process_cpu_seconds_total")-cpu)*1000/n, "server_cpu_ms/req")
 }
