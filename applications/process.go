@@ -21,10 +21,10 @@ import (
 // technical fault rather than left waiting forever.
 const maxJobAttempts = 5
 
-// RunWorker runs due jobs until ctx ends, up to concurrency at once: those this instance queued at
-// once, the others (queued by any instance, or due later) within pollEvery. Each job runs in the
-// transaction that claims it (skipping those others hold), so it survives a crash and never runs
-// twice, whatever the number of runners and instances.
+// RunWorker runs due jobs until ctx ends, up to concurrency at once: those queued by any instance at
+// once (woken by this instance or by a notification), those due later within pollEvery. Each job
+// runs in the transaction that claims it (skipping those others hold), so it survives a crash and
+// never runs twice, whatever the number of runners and instances.
 //
 // With dailyAccrual it makes sure yesterday's accrual is queued; each accrual queues the next day's.
 func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, concurrency int, dailyAccrual bool) {
@@ -34,10 +34,33 @@ func (s *Service) RunWorker(ctx context.Context, pollEvery time.Duration, concur
 		}
 	}
 	var wg sync.WaitGroup
+	wg.Go(func() { s.listenForJobs(ctx) })
 	for range max(concurrency, 1) {
 		wg.Go(func() { s.runJobs(ctx, pollEvery) })
 	}
 	wg.Wait()
+}
+
+// listenForJobs wakes the worker when another instance queues a job, so that the job need not wait
+// for the next poll; this instance's own jobs wake it directly (wakeWorker). The poll stays, for
+// jobs that come due later and for while the listening connection is down.
+func (s *Service) listenForJobs(ctx context.Context) {
+	l, err := s.Store.Listen(store.JobsChannel, nil)
+	if err != nil {
+		s.Log.WarnContext(ctx, "jobs queued by other instances wait for the poll", "err", err)
+		return
+	}
+	defer l.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case n := <-l.Notify:
+			if n == nil || n.Extra != s.Store.Instance { // nil: reconnected, a notification may be lost
+				s.wakeWorker()
+			}
+		}
+	}
 }
 
 // runJobs is one runner: it runs due jobs while there are some, and while more are due it wakes

@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// JobsChannel is the PostgreSQL channel notified when jobs are queued (by a trigger on jobs); the
+// payload is the queuing session's application_name, its instance (Store.Instance).
+const JobsChannel = "lendgraph_jobs"
+
 // Job is a piece of durable work about an application or a day.
 type Job struct {
 	ID            int64      `db:"id"`

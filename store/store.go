@@ -4,9 +4,12 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	neturl "net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +38,9 @@ type Store struct {
 	DB         *sqlx.DB
 	url        string
 	migrations *goose.Provider
+	// Instance names this process's sessions (their application_name), so that what it notifies
+	// can be told from what other instances do.
+	Instance string
 }
 
 // Queries holds every statement of the store; it runs on the pool or on one transaction.
@@ -46,6 +52,11 @@ type Queries struct {
 
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	instance := "lendgraph-" + rand.Text()[:8]
+	url, err := withApplicationName(url, instance)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	pqConnector, err := pq.NewConnector(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -62,13 +73,29 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
-	s := &Store{DB: db, url: url, Queries: Queries{ext: db, timeout: opt.QueryTimeout, statements: new(atomic.Int64)}, migrations: migrator}
+	s := &Store{DB: db, url: url, Queries: Queries{ext: db, timeout: opt.QueryTimeout, statements: new(atomic.Int64)}, migrations: migrator, Instance: instance}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("reach database: %w", err)
 	}
 	s.warm(ctx, min(opt.MaxIdleConns, opt.MaxOpenConns))
 	return s, nil
+}
+
+// withApplicationName sets the sessions' application_name in a connection string of either form
+// (URL or key=value), in place of any it had.
+func withApplicationName(conn, name string) (string, error) {
+	if !strings.HasPrefix(conn, "postgres://") && !strings.HasPrefix(conn, "postgresql://") {
+		return conn + " application_name=" + name, nil // the last of a key counts
+	}
+	u, err := neturl.Parse(conn)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // warm opens n connections and leaves them idle in the pool, so that the first requests do not

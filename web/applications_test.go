@@ -342,6 +342,21 @@ func TestCrashBetweenCreateAndScoring(t *testing.T) {
 	assert.Equal(t, "APPROVED", p.waitStatus(t, guid)["status"])
 }
 
+// TestAJobQueuedElsewhereRunsAtOnce: applications filed through an instance without a job worker
+// are scored by the worker of another at once, woken by the notification their jobs send, not at
+// its next poll (an hour away here).
+func TestAJobQueuedElsewhereRunsAtOnce(t *testing.T) {
+	_, url := apptest.NewDatabase(t) // no other test's jobs wake the worker
+	apptest.StartOn(t, url, func(c *config.Config) { c.WorkerPoll = time.Hour })
+	api := apptest.StartWithoutWorkerOn(t, url)
+	p := partnerClient{app: api, token: api.PartnerToken(t)}
+	for i := range 5 {
+		guid := uuid.NewString()
+		require.Equal(t, http.StatusOK, p.post(t, "/partner/api/v1/applications/create", createBody(t, guid, "elsewhere-"+guid, nil)).Status)
+		assert.Equal(t, "APPROVED", p.waitStatus(t, guid)["status"], "application %d", i)
+	}
+}
+
 func TestCreateValidation(t *testing.T) {
 	app := apptest.Start(t)
 	p := partnerClient{app: app, token: app.PartnerToken(t)}
